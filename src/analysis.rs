@@ -1,0 +1,215 @@
+//! The Russian analyzer, shared by indexing, query parsing and snippets so that a word
+//! form typed in a query meets every form of it in the text.
+//!
+//! One pass per token: split on anything that is not a letter or digit (so "MICS-2024" and
+//! "Zakon.kz" become two tokens each and are found whole as a phrase), lowercase, fold
+//! `ё`→`е`, then stem by script: Russian Snowball for Cyrillic, English for Latin. Words that
+//! carry Kazakh-only letters (қ ә ғ ү ұ і ң ө һ) are Kazakh, not Russian: the Russian stemmer
+//! would cut their suffixes wrongly, so they are indexed unstemmed.
+
+use frostem::{Algorithm, Stemmer};
+use tantivy::Index;
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer};
+
+/// Name under which the Russian analyzer is registered with tantivy.
+pub const RUSSIAN: &str = "vestnik_ru";
+/// Name of the analyzer for exact-but-case-insensitive values such as source names.
+pub const KEYWORD: &str = "vestnik_keyword";
+/// Bumped whenever a change here changes the tokens an index holds.
+pub const ANALYZER_VERSION: u32 = 1;
+
+/// Registers vestnik's analyzers on an index; every index opened or created must go through it.
+pub fn register(index: &Index) {
+    let manager = index.tokenizers();
+    manager.register(RUSSIAN, russian_analyzer());
+    manager.register(
+        KEYWORD,
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+/// The Russian analyzer as a standalone `TextAnalyzer`.
+pub fn russian_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(RussianTokenizer::default())
+}
+
+/// Analyzes `text` into its index terms; handy for tests and for callers that match terms
+/// outside tantivy.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut analyzer = russian_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+#[derive(Clone)]
+pub struct RussianTokenizer {
+    token: Token,
+    russian: Stemmer,
+    english: Stemmer,
+}
+
+impl Default for RussianTokenizer {
+    fn default() -> Self {
+        RussianTokenizer {
+            token: Token::default(),
+            russian: Stemmer::new(Algorithm::Russian),
+            english: Stemmer::new(Algorithm::English),
+        }
+    }
+}
+
+pub struct RussianTokenStream<'a> {
+    text: &'a str,
+    pos: usize,
+    token: &'a mut Token,
+    russian: &'a Stemmer,
+    english: &'a Stemmer,
+    word: String,
+}
+
+impl Tokenizer for RussianTokenizer {
+    type TokenStream<'a> = RussianTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> RussianTokenStream<'a> {
+        self.token.reset();
+        RussianTokenStream {
+            text,
+            pos: 0,
+            token: &mut self.token,
+            russian: &self.russian,
+            english: &self.english,
+            word: String::new(),
+        }
+    }
+}
+
+/// Characters that continue a word without being letters themselves: combining marks (a
+/// decomposed "й" or "ё") and the soft hyphen that word processors leave inside words.
+fn is_word_joiner(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{00AD}')
+}
+
+fn is_kazakh_letter(c: char) -> bool {
+    matches!(c, 'қ' | 'ә' | 'ғ' | 'ү' | 'ұ' | 'і' | 'ң' | 'ө' | 'һ')
+}
+
+#[derive(PartialEq)]
+enum Script {
+    Cyrillic,
+    Latin,
+    Other,
+}
+
+/// Lowercases and folds one word into `out`, returning the script that decides its stemmer.
+fn normalize(word: &str, out: &mut String) -> Script {
+    out.clear();
+    let (mut cyrillic, mut latin, mut kazakh) = (false, false, false);
+    for c in word.chars() {
+        match c {
+            '\u{00AD}' => continue,
+            // Combining breve and diaeresis: fold the decomposed "й" and "ё" into their letters.
+            '\u{0306}' if out.ends_with('и') => {
+                out.pop();
+                out.push('й');
+                continue;
+            }
+            '\u{0308}' if out.ends_with('е') => continue,
+            '\u{0300}'..='\u{036F}' => continue,
+            _ => {}
+        }
+        for lc in c.to_lowercase() {
+            let lc = if lc == 'ё' { 'е' } else { lc };
+            if is_kazakh_letter(lc) {
+                kazakh = true;
+            }
+            match lc {
+                '\u{0400}'..='\u{04FF}' => cyrillic = true,
+                'a'..='z' | '\u{00E0}'..='\u{024F}' => latin = true,
+                _ => {}
+            }
+            out.push(lc);
+        }
+    }
+    match (cyrillic, latin, kazakh) {
+        (_, _, true) => Script::Other,
+        (true, false, _) => Script::Cyrillic,
+        (false, true, _) => Script::Latin,
+        _ => Script::Other,
+    }
+}
+
+impl TokenStream for RussianTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let bytes = self.text;
+        let rest = &bytes[self.pos..];
+        let Some((start_rel, _)) = rest.char_indices().find(|(_, c)| c.is_alphanumeric()) else {
+            self.pos = bytes.len();
+            return false;
+        };
+        let start = self.pos + start_rel;
+        let end = bytes[start..]
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || is_word_joiner(*c)))
+            .map(|(i, _)| start + i)
+            .unwrap_or(bytes.len());
+        self.pos = end;
+        let script = normalize(&bytes[start..end], &mut self.word);
+        let stemmed = match script {
+            Script::Cyrillic => self.russian.stem(&self.word),
+            Script::Latin => self.english.stem(&self.word),
+            Script::Other => std::borrow::Cow::Borrowed(self.word.as_str()),
+        };
+        self.token.text.clear();
+        self.token.text.push_str(&stemmed);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.position_length = 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terms;
+
+    #[test]
+    fn case_forms_share_a_stem() {
+        assert_eq!(terms("защиты"), terms("защита"));
+        assert_eq!(terms("детей"), terms("дети"));
+        assert_eq!(terms("ребёнка"), terms("ребенка"));
+    }
+
+    #[test]
+    fn compounds_split_into_parts() {
+        assert_eq!(terms("MICS-2024"), terms("mics 2024"));
+        assert_eq!(terms("MICS-2024").len(), 2);
+        assert_eq!(terms("Zakon.kz"), vec!["zakon", "kz"]);
+    }
+
+    #[test]
+    fn kazakh_letters_stay_inside_words() {
+        assert_eq!(terms("Қазақстан балалары"), vec!["қазақстан", "балалар"]);
+        assert_eq!(terms("Қазақстан").len(), 1);
+    }
+
+    #[test]
+    fn decomposed_letters_fold() {
+        assert_eq!(terms("прое\u{0308}м"), terms("проем"));
+        assert_eq!(terms("и\u{0306}од"), terms("йод"));
+    }
+}

@@ -1,0 +1,247 @@
+//! Command-line arguments and how each command reports to people: progress, summaries and
+//! errors. All real work happens in the library modules.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::index::{self, BuildSummary, Progress};
+use crate::output::{self, Format, Parts, Style};
+use crate::search::{DateBucket, SearchError, SearchRequest, Searcher, Sort};
+
+const DEFAULT_CORPUS: &str = "corpus";
+const DEFAULT_INDEX: &str = "index";
+
+#[derive(Parser)]
+#[command(
+    name = "vestnik",
+    version,
+    about = "Full-text search for Russian press releases and news archives"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index folders or files of articles (.txt, .md, .json, .jsonl, .html), replacing what the
+    /// index held.
+    Index {
+        /// Folders or files to read [default: corpus]
+        paths: Vec<PathBuf>,
+        /// Where the index lives
+        #[arg(long, default_value = DEFAULT_INDEX)]
+        index: PathBuf,
+    },
+    /// Search the index; see the README for the query language.
+    Search(SearchArgs),
+}
+
+#[derive(clap::Args)]
+struct SearchArgs {
+    /// Query, e.g. 'права детей', '"защита детей"~2', 'title:ЮНИСЕФ AND date:2024'; * matches all
+    query: String,
+    /// Index to search [default: index, built from corpus/ when missing]
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Only articles from this source (repeat for several)
+    #[arg(long = "source", value_name = "SOURCE")]
+    sources: Vec<String>,
+    /// Only articles on or after this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_day)]
+    from: Option<NaiveDate>,
+    /// Only articles on or before this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_day)]
+    to: Option<NaiveDate>,
+    /// Order of hits
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    sort: Sort,
+    /// Hits per page
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Hits to skip (for paging)
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Date facet buckets
+    #[arg(long, value_enum, default_value_t = DateBucket::Year)]
+    by: DateBucket,
+    /// Print only the total and facets
+    #[arg(long)]
+    facets_only: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    crate::corpus::infer::parse_date(s)
+        .ok_or_else(|| format!("'{s}' is not a date (use YYYY-MM-DD)"))
+}
+
+/// Exit status for an error: 2 for a query the user must fix, 1 for everything else.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<SearchError>() {
+        Some(SearchError::Query(_)) => 2,
+        _ => 1,
+    }
+}
+
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Index { paths, index } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from(DEFAULT_CORPUS)]
+            } else {
+                paths
+            };
+            index_command(&paths, &index)
+        }
+        Command::Search(args) => search_command(args),
+    };
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
+
+/// `vestnik search ... | head` closes the pipe early; that is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn index_command(paths: &[PathBuf], index_dir: &Path) -> anyhow::Result<()> {
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
+        anyhow::bail!(
+            "{} does not exist; give the folders or files to index, e.g. `vestnik index corpus/`",
+            missing.display()
+        );
+    }
+    let summary = index::build(paths, index_dir, &TerminalProgress::new())?;
+    report(&summary);
+    Ok(())
+}
+
+fn report(s: &BuildSummary) {
+    eprintln!(
+        "Indexed {} articles from {} files ({:.1} MB of text) into {} in {:.2} s",
+        s.indexed,
+        s.files,
+        s.bytes as f64 / 1e6,
+        s.index_dir.display(),
+        s.elapsed.as_secs_f64()
+    );
+    if !s.skipped.is_empty() {
+        eprintln!("Skipped {}:", s.skipped.len());
+        for skip in &s.skipped {
+            eprintln!("  {skip}");
+        }
+    }
+}
+
+fn search_command(args: SearchArgs) -> anyhow::Result<()> {
+    let index_dir = match &args.index {
+        Some(dir) => dir.clone(),
+        None => {
+            let dir = PathBuf::from(DEFAULT_INDEX);
+            if !index::exists(&dir) {
+                build_default_index(&dir)?;
+            }
+            dir
+        }
+    };
+    let searcher = Searcher::open(&index_dir)?;
+    let request = SearchRequest {
+        query: args.query.clone(),
+        sources: args.sources,
+        from: args.from,
+        to: args.to,
+        sort: args.sort,
+        limit: if args.facets_only { 0 } else { args.limit },
+        offset: args.offset,
+        date_bucket: args.by,
+    };
+    let result = searcher.search(&request)?;
+    let parts = if args.facets_only {
+        Parts::FacetsOnly
+    } else {
+        Parts::All
+    };
+    let stdout = io::stdout();
+    let style = Style {
+        color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let mut out = io::BufWriter::new(stdout.lock());
+    output::write(&mut out, &result, args.format, parts, style)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The quick start's first search on a fresh clone: build `index/` from `corpus/` and say so.
+fn build_default_index(dir: &Path) -> anyhow::Result<()> {
+    let corpus = PathBuf::from(DEFAULT_CORPUS);
+    if !corpus.is_dir() {
+        anyhow::bail!(
+            "no index in {} and no {}/ folder to build one from; run `vestnik index PATH` first",
+            dir.display(),
+            DEFAULT_CORPUS
+        );
+    }
+    eprintln!(
+        "No index in {}/ yet: building it from {}/ first.",
+        dir.display(),
+        corpus.display()
+    );
+    let summary = index::build(&[corpus], dir, &TerminalProgress::new())
+        .with_context(|| format!("cannot build the index in {}", dir.display()))?;
+    report(&summary);
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal; silent otherwise.
+struct TerminalProgress {
+    bar: ProgressBar,
+}
+
+impl TerminalProgress {
+    fn new() -> TerminalProgress {
+        let bar = if io::stderr().is_terminal() {
+            ProgressBar::new(0)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} files {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        TerminalProgress { bar }
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn start(&self, files: u64) {
+        self.bar.set_length(files);
+        self.bar.enable_steady_tick(Duration::from_millis(120));
+    }
+
+    fn file_done(&self, path: &Path) {
+        self.bar.inc(1);
+        if let Some(name) = path.file_name() {
+            self.bar.set_message(name.to_string_lossy().into_owned());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,149 @@
+//! The on-disk index: creating, opening and checking it, and writing articles into it.
+
+pub mod schema;
+mod write;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+use tantivy::directory::MmapDirectory;
+
+use crate::analysis;
+pub use schema::Fields;
+pub use write::{BuildSummary, Progress, build, to_datetime};
+
+/// The file beside tantivy's own that says which vestnik schema and analyzer wrote the index.
+const MARKER: &str = "vestnik.json";
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Marker {
+    schema_version: u32,
+    analyzer: String,
+    analyzer_version: u32,
+}
+
+impl Marker {
+    fn current() -> Marker {
+        Marker {
+            schema_version: schema::SCHEMA_VERSION,
+            analyzer: analysis::RUSSIAN.to_string(),
+            analyzer_version: analysis::ANALYZER_VERSION,
+        }
+    }
+}
+
+/// Why an index could not be opened; the CLI branches on these to tell users what to run.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("no index in {0} (build one with `vestnik index PATH --index {0}`)")]
+    Missing(PathBuf),
+    #[error(
+        "the index in {0} was written by an incompatible version of vestnik; rebuild it with `vestnik index PATH --index {0}`"
+    )]
+    Incompatible(PathBuf),
+    #[error("cannot open the index in {path}: {source}")]
+    Tantivy {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
+}
+
+/// An open index with its field handles and vestnik's analyzers registered.
+pub struct OpenIndex {
+    pub index: Index,
+    pub fields: Fields,
+}
+
+/// True when `dir` holds a tantivy index (whatever its version).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Opens the index in `dir` for reading, refusing one written by another schema or analyzer.
+pub fn open(dir: &Path) -> Result<OpenIndex, OpenError> {
+    if !exists(dir) {
+        return Err(OpenError::Missing(dir.to_path_buf()));
+    }
+    if !marker_matches(dir) {
+        return Err(OpenError::Incompatible(dir.to_path_buf()));
+    }
+    let tantivy_err = |source| OpenError::Tantivy {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let index = Index::open_in_dir(dir).map_err(tantivy_err)?;
+    let (expected, fields) = schema::build();
+    if index.schema() != expected {
+        return Err(OpenError::Incompatible(dir.to_path_buf()));
+    }
+    analysis::register(&index);
+    Ok(OpenIndex { index, fields })
+}
+
+fn marker_matches(dir: &Path) -> bool {
+    fs::read_to_string(dir.join(MARKER))
+        .ok()
+        .and_then(|s| serde_json::from_str::<Marker>(&s).ok())
+        .is_some_and(|m| m == Marker::current())
+}
+
+/// Files that may sit in an index folder besides the index itself (the repo keeps `index/`
+/// with a `.gitignore` in it).
+fn is_keepable(name: &str) -> bool {
+    matches!(name, ".gitignore" | ".gitkeep") || name.starts_with("README")
+}
+
+/// Opens the index in `dir` for writing, creating it when absent and starting afresh when it
+/// was written by another version. A folder that holds other files is never overwritten.
+pub(crate) fn open_for_writing(dir: &Path) -> anyhow::Result<OpenIndex> {
+    use anyhow::Context;
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    if exists(dir) && !marker_matches(dir) {
+        clear_index_files(dir)?;
+    }
+    if !exists(dir) {
+        let foreign: Vec<String> = fs::read_dir(dir)
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !is_keepable(n))
+            .collect();
+        if !foreign.is_empty() {
+            anyhow::bail!(
+                "{} is not empty and holds no index (found {}); refusing to write an index there",
+                dir.display(),
+                foreign.first().map(String::as_str).unwrap_or("")
+            );
+        }
+        let (schema, _) = schema::build();
+        let directory =
+            MmapDirectory::open(dir).with_context(|| format!("cannot open {}", dir.display()))?;
+        Index::create(directory, schema, tantivy::IndexSettings::default())
+            .with_context(|| format!("cannot create an index in {}", dir.display()))?;
+        let marker = serde_json::to_string_pretty(&Marker::current())?;
+        fs::write(dir.join(MARKER), marker)
+            .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
+    }
+    Ok(open(dir)?)
+}
+
+/// Removes an outdated index's files, keeping anything that is not the index's own.
+fn clear_index_files(dir: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name == "meta.json"
+            || name == MARKER
+            || name == ".managed.json"
+            || name.ends_with(".lock")
+            || name.contains('.') && name.split('.').next().is_some_and(|s| s.len() == 32);
+        if ours && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! The index schema: which article fields are searchable, stored and fast, under one version.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis;
+
+/// Bumped whenever the schema changes in a way an older index cannot serve.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field, resolved once so that callers never look fields up by name.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub path: Field,
+    pub title: Field,
+    pub body: Field,
+    pub date: Field,
+    pub source: Field,
+    pub url: Field,
+    pub inferred: Field,
+}
+
+/// Field names as users write them in queries (`title:`, `source:`, `date:`).
+pub mod names {
+    pub const ID: &str = "id";
+    pub const PATH: &str = "path";
+    pub const TITLE: &str = "title";
+    pub const BODY: &str = "body";
+    pub const DATE: &str = "date";
+    pub const SOURCE: &str = "source";
+    pub const URL: &str = "url";
+    pub const INFERRED: &str = "inferred";
+}
+
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let russian = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::RUSSIAN)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    // Sources are matched case-insensitively as whole values, but counted in facets under
+    // the spelling the articles use, hence the raw fast-field tokenizer.
+    let source = TextOptions::default()
+        .set_stored()
+        .set_fast("raw")
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analysis::KEYWORD)
+                .set_index_option(IndexRecordOption::Basic),
+        );
+    let date = DateOptions::default()
+        .set_indexed()
+        .set_stored()
+        .set_fast()
+        .set_precision(DateTimePrecision::Seconds);
+    let fields = Fields {
+        id: b.add_text_field(names::ID, STRING | STORED),
+        path: b.add_text_field(names::PATH, STORED),
+        title: b.add_text_field(names::TITLE, russian.clone()),
+        body: b.add_text_field(names::BODY, russian),
+        date: b.add_date_field(names::DATE, date),
+        source: b.add_text_field(names::SOURCE, source),
+        url: b.add_text_field(names::URL, STORED),
+        inferred: b.add_text_field(names::INFERRED, STORED),
+    };
+    (b.build(), fields)
+}

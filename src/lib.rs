@@ -1,0 +1,12 @@
+//! vestnik: full-text search for Russian-language press releases and news archives.
+//!
+//! Data flows one way: [`corpus`] reads files into articles, [`analysis`] defines how Russian
+//! text becomes terms, [`index`] writes and opens the tantivy index, [`search`] answers
+//! requests, and [`output`] renders the answers. [`cli`] only wires them to the command line.
+
+pub mod analysis;
+pub mod cli;
+pub mod corpus;
+pub mod index;
+pub mod output;
+pub mod search;

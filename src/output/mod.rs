@@ -1,0 +1,126 @@
+//! Renderings of a [`SearchResult`]: text for people, JSON, JSON Lines and CSV for scripts.
+
+mod text;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::search::{Facets, Hit, SearchResult};
+pub use text::{Style, write_text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// What to print: the hits and facets, or the facets alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    All,
+    FacetsOnly,
+}
+
+pub fn write(
+    out: &mut dyn Write,
+    result: &SearchResult,
+    format: Format,
+    parts: Parts,
+    style: Style,
+) -> io::Result<()> {
+    match format {
+        Format::Text => write_text(out, result, parts, style),
+        Format::Json => write_json(out, result, parts),
+        Format::Jsonl => write_jsonl(out, result, parts),
+        Format::Csv => write_csv(out, result, parts),
+    }
+}
+
+fn write_json(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Result<()> {
+    match parts {
+        Parts::All => serde_json::to_writer_pretty(&mut *out, result),
+        Parts::FacetsOnly => serde_json::to_writer_pretty(&mut *out, &Summary::of(result)),
+    }
+    .map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// The last JSONL line, and the whole JSON answer with `--facets-only`.
+#[derive(Serialize)]
+struct Summary<'a> {
+    query: &'a str,
+    total: usize,
+    facets: &'a Facets,
+}
+
+impl<'a> Summary<'a> {
+    fn of(r: &'a SearchResult) -> Summary<'a> {
+        Summary {
+            query: &r.query,
+            total: r.total,
+            facets: &r.facets,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum Line<'a> {
+    Hit(&'a Hit),
+    Summary(Summary<'a>),
+}
+
+/// One line per hit, `{"type": "hit", ...}`, then `{"type": "summary", "query", "total",
+/// "facets"}`, so a script can stream hits and still get the counts.
+fn write_jsonl(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Result<()> {
+    if parts == Parts::All {
+        for hit in &result.hits {
+            serde_json::to_writer(&mut *out, &Line::Hit(hit)).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+    }
+    serde_json::to_writer(&mut *out, &Line::Summary(Summary::of(result)))
+        .map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Hits as rows; with `--facets-only`, facet rows (`facet,value,count`) instead, since the two
+/// do not share columns.
+fn write_csv(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    match parts {
+        Parts::All => {
+            w.write_record([
+                "id", "title", "date", "source", "url", "path", "score", "snippet",
+            ])?;
+            for h in &result.hits {
+                w.write_record([
+                    h.id.as_str(),
+                    &h.title,
+                    h.date.as_deref().unwrap_or(""),
+                    h.source.as_deref().unwrap_or(""),
+                    h.url.as_deref().unwrap_or(""),
+                    &h.path,
+                    &h.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
+                    &h.snippet,
+                ])?;
+            }
+        }
+        Parts::FacetsOnly => {
+            w.write_record(["facet", "value", "count"])?;
+            for (name, counts) in [
+                ("source", &result.facets.source),
+                ("date", &result.facets.date),
+            ] {
+                for c in counts {
+                    w.write_record([name, c.value.as_str(), &c.count.to_string()])?;
+                }
+            }
+        }
+    }
+    w.flush()
+}

@@ -1,0 +1,135 @@
+//! The terminal rendering: numbered hits with highlighted snippets, then facet tables.
+
+use std::io::{self, Write};
+
+use super::Parts;
+use crate::search::{FacetCount, Hit, SearchResult};
+
+/// How highlights and headings are marked: ANSI colour on a terminal, «guillemets» in pipes
+/// and under `NO_COLOR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn mark(&self, word: &str) -> String {
+        if self.color {
+            format!("\x1b[1;31m{word}\x1b[0m")
+        } else {
+            format!("«{word}»")
+        }
+    }
+
+    fn bold(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn dim(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[2m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Widest bar in the date histogram, in characters.
+const BAR_WIDTH: u64 = 40;
+
+pub fn write_text(
+    out: &mut dyn Write,
+    r: &SearchResult,
+    parts: Parts,
+    style: Style,
+) -> io::Result<()> {
+    if parts == Parts::All {
+        for (i, hit) in r.hits.iter().enumerate() {
+            write_hit(out, i + 1, hit, style)?;
+        }
+        let shown = if r.hits.is_empty() {
+            String::new()
+        } else {
+            format!(", showing {}", r.hits.len())
+        };
+        let noun = if r.total == 1 { "article" } else { "articles" };
+        writeln!(out, "{} {noun} match \"{}\"{shown}", r.total, r.query)?;
+    } else {
+        let noun = if r.total == 1 { "article" } else { "articles" };
+        writeln!(out, "{} {noun} match \"{}\"", r.total, r.query)?;
+    }
+    if r.total > 0 {
+        write_counts(out, "Sources", &r.facets.source, style, false)?;
+        write_counts(out, "Dates", &r.facets.date, style, true)?;
+    }
+    Ok(())
+}
+
+fn write_hit(out: &mut dyn Write, n: usize, h: &Hit, style: Style) -> io::Result<()> {
+    writeln!(out, "{}", style.bold(&format!("{n}. {}", h.title)))?;
+    let mut meta = Vec::new();
+    if let Some(d) = &h.date {
+        meta.push(d.clone());
+    }
+    if let Some(s) = &h.source {
+        meta.push(s.clone());
+    }
+    if let Some(s) = h.score {
+        meta.push(format!("score {s:.2}"));
+    }
+    meta.push(h.url.clone().unwrap_or_else(|| h.path.clone()));
+    writeln!(out, "   {}", style.dim(&meta.join(" · ")))?;
+    writeln!(out, "   {}", highlighted(h, style))?;
+    writeln!(out)
+}
+
+/// The snippet on one line with its highlights marked.
+fn highlighted(h: &Hit, style: Style) -> String {
+    let chars: Vec<char> = h.snippet.chars().collect();
+    let mut out = String::new();
+    let mut at = 0;
+    for &[start, end] in &h.highlights {
+        if start < at || end > chars.len() {
+            continue;
+        }
+        out.extend(&chars[at..start]);
+        out.push_str(&style.mark(&chars[start..end].iter().collect::<String>()));
+        at = end;
+    }
+    out.extend(&chars[at..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn write_counts(
+    out: &mut dyn Write,
+    title: &str,
+    counts: &[FacetCount],
+    style: Style,
+    bars: bool,
+) -> io::Result<()> {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", style.bold(title))?;
+    let width = counts
+        .iter()
+        .map(|c| c.value.chars().count())
+        .max()
+        .unwrap_or(0);
+    let max = counts.iter().map(|c| c.count).max().unwrap_or(1).max(1);
+    for c in counts {
+        let pad = width - c.value.chars().count();
+        let bar = if bars {
+            let len = (c.count * BAR_WIDTH).div_ceil(max) as usize;
+            format!(" {}", "█".repeat(len))
+        } else {
+            String::new()
+        };
+        writeln!(out, "  {}{} {:>6}{bar}", c.value, " ".repeat(pad), c.count)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! Counting the whole matched set by source and by date bucket in one pass over fast fields,
+//! so facet counts never depend on the page of hits shown.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime as ChronoDateTime, Datelike};
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::schema::names;
+
+/// How finely the date facet buckets articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DateBucket {
+    #[default]
+    Year,
+    Month,
+    Day,
+}
+
+/// One facet value and how many matched articles carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Facet counts over every matched article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Facets {
+    /// Most frequent first, ties by name.
+    pub source: Vec<FacetCount>,
+    /// In date order.
+    pub date: Vec<FacetCount>,
+}
+
+pub(crate) struct FacetCollector {
+    pub bucket: DateBucket,
+}
+
+/// Bucket key that sorts in date order: 2024, 202405 or 20240517.
+fn bucket_key(date: DateTime, bucket: DateBucket) -> Option<i64> {
+    let d = ChronoDateTime::from_timestamp(date.into_timestamp_secs(), 0)?.date_naive();
+    let (y, m, day) = (d.year() as i64, d.month() as i64, d.day() as i64);
+    Some(match bucket {
+        DateBucket::Year => y,
+        DateBucket::Month => y * 100 + m,
+        DateBucket::Day => y * 10_000 + m * 100 + day,
+    })
+}
+
+fn bucket_label(key: i64, bucket: DateBucket) -> String {
+    match bucket {
+        DateBucket::Year => format!("{key:04}"),
+        DateBucket::Month => format!("{:04}-{:02}", key / 100, key % 100),
+        DateBucket::Day => format!(
+            "{:04}-{:02}-{:02}",
+            key / 10_000,
+            key / 100 % 100,
+            key % 100
+        ),
+    }
+}
+
+pub(crate) struct SegmentFacets {
+    bucket: DateBucket,
+    source: Option<StrColumn>,
+    source_ords: Vec<u64>,
+    date: Option<Column<DateTime>>,
+    dates: HashMap<i64, u64>,
+}
+
+/// Per-segment counts, with source ordinals already turned into names (ordinals are local
+/// to a segment).
+#[derive(Default)]
+pub(crate) struct SegmentFruit {
+    sources: HashMap<String, u64>,
+    dates: HashMap<i64, u64>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = Facets;
+    type Child = SegmentFacets;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentFacets> {
+        let fast = segment.fast_fields();
+        let source = fast.str(names::SOURCE)?;
+        let source_ords = vec![0; source.as_ref().map_or(0, |s| s.num_terms())];
+        let date = fast.column_opt::<DateTime>(names::DATE)?;
+        Ok(SegmentFacets {
+            bucket: self.bucket,
+            source,
+            source_ords,
+            date,
+            dates: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Facets> {
+        let mut sources: HashMap<String, u64> = HashMap::new();
+        let mut dates: BTreeMap<i64, u64> = BTreeMap::new();
+        for fruit in fruits {
+            for (k, v) in fruit.sources {
+                *sources.entry(k).or_default() += v;
+            }
+            for (k, v) in fruit.dates {
+                *dates.entry(k).or_default() += v;
+            }
+        }
+        let mut source: Vec<FacetCount> = sources
+            .into_iter()
+            .map(|(value, count)| FacetCount { value, count })
+            .collect();
+        source.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        let date = dates
+            .into_iter()
+            .map(|(k, count)| FacetCount {
+                value: bucket_label(k, self.bucket),
+                count,
+            })
+            .collect();
+        Ok(Facets { source, date })
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = SegmentFruit;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(source) = &self.source
+            && let Some(ord) = source.ords().first(doc)
+        {
+            self.source_ords[ord as usize] += 1;
+        }
+        if let Some(date) = &self.date
+            && let Some(key) = date.first(doc).and_then(|d| bucket_key(d, self.bucket))
+        {
+            *self.dates.entry(key).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> SegmentFruit {
+        let mut sources = HashMap::new();
+        if let Some(column) = &self.source {
+            let mut name = String::new();
+            for (ord, &count) in self.source_ords.iter().enumerate() {
+                if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
+                    sources.insert(name.clone(), count);
+                }
+            }
+        }
+        SegmentFruit {
+            sources,
+            dates: self.dates,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_sort_and_label() {
+        let d = DateTime::from_timestamp_secs(1_715_904_000); // 2024-05-17
+        assert_eq!(bucket_key(d, DateBucket::Year), Some(2024));
+        assert_eq!(bucket_key(d, DateBucket::Month), Some(202405));
+        assert_eq!(bucket_key(d, DateBucket::Day), Some(20240517));
+        assert_eq!(bucket_label(202405, DateBucket::Month), "2024-05");
+        assert_eq!(bucket_label(20240517, DateBucket::Day), "2024-05-17");
+    }
+}

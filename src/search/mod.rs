@@ -1,0 +1,329 @@
+//! Answering a [`SearchRequest`] with a [`SearchResult`]: the one path every front end (CLI,
+//! HTTP, benchmarks) goes through, so they all answer the same question the same way.
+
+mod facets;
+mod query;
+
+use std::ops::Bound;
+use std::path::Path;
+
+use chrono::{DateTime as ChronoDateTime, NaiveDate};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
+
+use facets::FacetCollector;
+pub use facets::{DateBucket, FacetCount, Facets};
+
+use crate::index::{self, Fields, OpenError, OpenIndex};
+
+/// Longest snippet, in characters.
+const SNIPPET_CHARS: usize = 220;
+/// Title matches count more than body matches: a headline says what the article is about.
+const TITLE_BOOST: f32 = 2.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+/// A question asked of the index, as every front end states it.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// In tantivy's query language, with vestnik's date shorthands; `*` matches everything.
+    pub query: String,
+    /// Keep only articles from any of these sources (case-insensitive, whole names).
+    pub sources: Vec<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+    pub date_bucket: DateBucket,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            sources: Vec::new(),
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            limit: 10,
+            offset: 0,
+            date_bucket: DateBucket::Year,
+        }
+    }
+}
+
+/// One matched article as shown to people and scripts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub path: String,
+    /// BM25 relevance; `null` when sorted by date.
+    pub score: Option<f32>,
+    pub snippet: String,
+    /// `[start, end)` of each highlighted word in `snippet`, in Unicode code points.
+    pub highlights: Vec<[usize; 2]>,
+    /// Which of title, date and source were inferred rather than read from metadata.
+    pub inferred: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    pub query: String,
+    /// Every matched article, not just this page.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// Errors a caller branches on: a bad query is the user's to fix (exit 2), the rest are not.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("invalid query: {0}")]
+    Query(String),
+    #[error(transparent)]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// An open index ready to answer queries.
+pub struct Searcher {
+    reader: IndexReader,
+    fields: Fields,
+    parser: QueryParser,
+}
+
+impl Searcher {
+    pub fn open(dir: &Path) -> Result<Searcher, OpenError> {
+        let OpenIndex { index, fields } = index::open(dir)?;
+        let reader = index.reader().map_err(|source| OpenError::Tantivy {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let mut parser = QueryParser::for_index(&index, vec![fields.title, fields.body]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(fields.title, TITLE_BOOST);
+        Ok(Searcher {
+            reader,
+            fields,
+            parser,
+        })
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {
+        let user_query = self.parse(&req.query)?;
+        let query = self.with_filters(user_query, req);
+        let searcher = self.reader.searcher();
+
+        let (total, facets) = searcher.search(
+            &query,
+            &(
+                Count,
+                FacetCollector {
+                    bucket: req.date_bucket,
+                },
+            ),
+        )?;
+
+        let page: Vec<(Option<f32>, DocAddress)> = if req.limit == 0 {
+            Vec::new()
+        } else {
+            let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
+            match req.sort {
+                Sort::Relevance => searcher
+                    .search(&query, &top.order_by_score())?
+                    .into_iter()
+                    .map(|(s, a)| (Some(s), a))
+                    .collect(),
+                Sort::Date => searcher
+                    .search(
+                        &query,
+                        &top.order_by_fast_field::<tantivy::DateTime>(
+                            index::schema::names::DATE,
+                            Order::Desc,
+                        ),
+                    )?
+                    .into_iter()
+                    .map(|(_, a)| (None, a))
+                    .collect(),
+            }
+        };
+
+        let mut snippets = SnippetGenerator::create(&searcher, &*query, self.fields.body)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let mut hits = Vec::with_capacity(page.len());
+        for (score, address) in page {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, score, &snippets));
+        }
+        Ok(SearchResult {
+            query: req.query.clone(),
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    fn parse(&self, text: &str) -> Result<Box<dyn Query>, SearchError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(SearchError::Query(
+                "the query is empty (use * to match every article)".into(),
+            ));
+        }
+        if text == "*" {
+            return Ok(Box::new(AllQuery));
+        }
+        let rewritten = query::rewrite_dates(text)?;
+        self.parser
+            .parse_query(&rewritten)
+            .map_err(|e| SearchError::Query(describe_parse_error(&e)))
+    }
+
+    fn with_filters(&self, user: Box<dyn Query>, req: &SearchRequest) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user)];
+        if !req.sources.is_empty() {
+            let any_source = req
+                .sources
+                .iter()
+                .map(|s| {
+                    let term = Term::from_field_text(self.fields.source, &s.trim().to_lowercase());
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_source))));
+        }
+        if req.from.is_some() || req.to.is_some() {
+            let bound = |d: Option<NaiveDate>| match d {
+                Some(d) => Bound::Included(Term::from_field_date_for_search(
+                    self.fields.date,
+                    index::to_datetime(d),
+                )),
+                None => Bound::Unbounded,
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(req.from), bound(req.to))),
+            ));
+        }
+        if clauses.len() == 1 {
+            clauses
+                .pop()
+                .map(|(_, q)| q)
+                .unwrap_or_else(|| Box::new(AllQuery))
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: Option<f32>, snippets: &SnippetGenerator) -> Hit {
+        let f = &self.fields;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let body = text(f.body).unwrap_or_default();
+        let snippet = snippets.snippet(&body);
+        let (snippet_text, highlights) = if snippet.highlighted().is_empty() {
+            (lead(&body, SNIPPET_CHARS), Vec::new())
+        } else {
+            let fragment = snippet.fragment();
+            let highlights = snippet
+                .highlighted()
+                .iter()
+                .map(|r| [char_offset(fragment, r.start), char_offset(fragment, r.end)])
+                .collect();
+            (fragment.to_string(), highlights)
+        };
+        Hit {
+            id: text(f.id).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            date: doc
+                .get_first(f.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(|d| ChronoDateTime::from_timestamp(d.into_timestamp_secs(), 0))
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+            source: text(f.source),
+            url: text(f.url),
+            path: text(f.path).unwrap_or_default(),
+            score,
+            snippet: snippet_text,
+            highlights,
+            inferred: doc
+                .get_all(f.inferred)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        }
+    }
+}
+
+/// tantivy's messages name its own internals; say what the user can act on.
+fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
+    use tantivy::query::QueryParserError as E;
+    match e {
+        E::SyntaxError(s) => {
+            format!("syntax error near '{s}' (check quotes, brackets and operators)")
+        }
+        E::FieldDoesNotExist(f) => {
+            format!("unknown field '{f}' (fields: title, body, source, date)")
+        }
+        E::DateFormatError(_) => "invalid date (use YYYY, YYYY-MM or YYYY-MM-DD)".to_string(),
+        E::AllButQueryForbidden => "a query cannot only exclude; add a term to search for".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The opening of a text, cut at a word boundary, for hits that matched no body word.
+fn lead(text: &str, max_chars: usize) -> String {
+    let mut end = text.len();
+    for (n, (i, _)) in text.char_indices().enumerate() {
+        if n == max_chars {
+            end = text[..i].rfind(char::is_whitespace).unwrap_or(i);
+            break;
+        }
+    }
+    let cut = text[..end].trim_end();
+    if end < text.len() {
+        format!("{cut}…")
+    } else {
+        cut.to_string()
+    }
+}
+
+fn char_offset(s: &str, byte: usize) -> usize {
+    s.get(..byte).map_or(0, |p| p.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lead_cuts_at_words() {
+        assert_eq!(lead("один два три", 7), "один…");
+        assert_eq!(lead("коротко", 50), "коротко");
+    }
+
+    #[test]
+    fn char_offsets_count_code_points() {
+        assert_eq!(char_offset("дети", 4), 2);
+    }
+}

@@ -1,0 +1,177 @@
+//! Turning what a user typed into a tantivy query: the query language plus vestnik's date
+//! shorthands, and the flag filters (`--source`, `--from`, `--to`).
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::{Captures, Regex};
+
+use super::SearchError;
+use crate::corpus::infer::parse_date;
+
+/// `date:` followed by a range in brackets, a comparison, or a bare value.
+static DATE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?x)
+        \bdate:\s*
+        (?:
+            (?P<open>[\[{])\s*(?P<lo>[^\s\]}]+)\s+TO\s+(?P<hi>[^\s\]}]+)\s*(?P<close>[\]}])
+          | (?P<cmp>>=|<=|>|<)\s*(?P<cval>[^\s)]+)
+          | (?P<val>[^\s)\[{]+)
+        )"#,
+    )
+    .expect("valid regex")
+});
+
+/// A span of days a date written in a query stands for: `2024` is the whole year,
+/// `2024-05` the month, `2024-05-17` (or `17.05.2024`) one day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Period {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+pub(crate) fn parse_period(s: &str) -> Option<Period> {
+    let s = s.trim().trim_matches('"');
+    if let Some(day) = parse_date(s) {
+        return Some(Period {
+            first: day,
+            last: day,
+        });
+    }
+    let (year, month) = match s.split_once('-') {
+        Some((y, m)) => (y, Some(m)),
+        None => (s, None),
+    };
+    if year.len() != 4 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    match month {
+        None => Some(Period {
+            first: NaiveDate::from_ymd_opt(year, 1, 1)?,
+            last: NaiveDate::from_ymd_opt(year, 12, 31)?,
+        }),
+        Some(m) => {
+            let m: u32 = m.parse().ok()?;
+            let first = NaiveDate::from_ymd_opt(year, m, 1)?;
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+            } else {
+                NaiveDate::from_ymd_opt(year, m + 1, 1)?
+            };
+            Some(Period {
+                first,
+                last: next.pred_opt()?,
+            })
+        }
+    }
+    .filter(|p| (1900..=2100).contains(&p.first.year()))
+}
+
+fn rfc3339(d: NaiveDate) -> String {
+    format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
+}
+
+/// Rewrites every `date:` clause into the RFC 3339 range that tantivy's parser expects, so users
+/// can write `date:2024`, `date:2024-05`, `date:>=2024-01-01` or `date:[2024-01-01 TO 2024-06-30]`
+/// with both ends inclusive.
+pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
+    let mut error = None;
+    let out = DATE_CLAUSE.replace_all(query, |c: &Captures| {
+        let mut period = |s: &str| -> Option<Period> {
+            let p = parse_period(s);
+            if p.is_none() && error.is_none() {
+                error = Some(SearchError::Query(format!(
+                    "invalid date '{s}' in '{}' (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                    &c[0]
+                )));
+            }
+            p
+        };
+
+        if let (Some(lo), Some(hi)) = (c.name("lo"), c.name("hi")) {
+            let inclusive_lo = &c["open"] == "[";
+            let inclusive_hi = &c["close"] == "]";
+            let lo = match lo.as_str() {
+                "*" => "*".to_string(),
+                s => match period(s) {
+                    Some(p) if inclusive_lo => rfc3339(p.first),
+                    Some(p) => rfc3339(p.last.succ_opt().unwrap_or(p.last)),
+                    None => return c[0].to_string(),
+                },
+            };
+            let hi = match hi.as_str() {
+                "*" => "*".to_string(),
+                s => match period(s) {
+                    Some(p) if inclusive_hi => rfc3339(p.last),
+                    Some(p) => rfc3339(p.first.pred_opt().unwrap_or(p.first)),
+                    None => return c[0].to_string(),
+                },
+            };
+            format!("date:[{lo} TO {hi}]")
+        } else if let (Some(cmp), Some(v)) = (c.name("cmp"), c.name("cval")) {
+            let Some(p) = period(v.as_str()) else {
+                return c[0].to_string();
+            };
+            match cmp.as_str() {
+                ">=" => format!("date:[{} TO *]", rfc3339(p.first)),
+                ">" => format!(
+                    "date:[{} TO *]",
+                    rfc3339(p.last.succ_opt().unwrap_or(p.last))
+                ),
+                "<=" => format!("date:[* TO {}]", rfc3339(p.last)),
+                _ => format!(
+                    "date:[* TO {}]",
+                    rfc3339(p.first.pred_opt().unwrap_or(p.first))
+                ),
+            }
+        } else {
+            let v = &c["val"];
+            let Some(p) = period(v) else {
+                return c[0].to_string();
+            };
+            format!("date:[{} TO {}]", rfc3339(p.first), rfc3339(p.last))
+        }
+    });
+    match error {
+        Some(e) => Err(e),
+        None => Ok(out.into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_shorthands_become_inclusive_ranges() {
+        assert_eq!(
+            rewrite_dates("права date:[2024-01-01 TO 2024-06-30]").unwrap(),
+            "права date:[2024-01-01T00:00:00Z TO 2024-06-30T00:00:00Z]"
+        );
+        assert_eq!(
+            rewrite_dates("date:2024").unwrap(),
+            "date:[2024-01-01T00:00:00Z TO 2024-12-31T00:00:00Z]"
+        );
+        assert_eq!(
+            rewrite_dates("date:2024-02").unwrap(),
+            "date:[2024-02-01T00:00:00Z TO 2024-02-29T00:00:00Z]"
+        );
+        assert_eq!(
+            rewrite_dates("date:>=2021 AND date:<2022-03").unwrap(),
+            "date:[2021-01-01T00:00:00Z TO *] AND date:[* TO 2022-02-28T00:00:00Z]"
+        );
+        assert_eq!(
+            rewrite_dates("date:{2020 TO *]").unwrap(),
+            "date:[2021-01-01T00:00:00Z TO *]"
+        );
+    }
+
+    #[test]
+    fn a_bad_date_names_itself() {
+        let err = rewrite_dates("date:2024-13-01").unwrap_err().to_string();
+        assert!(err.contains("2024-13-01"), "{err}");
+        assert!(rewrite_dates("update: the date").is_ok());
+    }
+}
