@@ -6,6 +6,10 @@
 //! `ё`→`е`, then stem by script: Russian Snowball for Cyrillic, English for Latin. Words that
 //! carry Kazakh-only letters (қ ә ғ ү ұ і ң ө һ) are Kazakh, not Russian: the Russian stemmer
 //! would cut their suffixes wrongly, so they are indexed unstemmed.
+//!
+//! Snowball leaves fleeting vowels alone ("ребенок" → "ребенок" but "ребенка" → "ребенк"), so
+//! stems ending in consonant + "ок"/"ек"/"ец" drop that vowel. Both forms of a word pass through
+//! the same rule, so a word whose vowel is not fleeting ("поток", "потока") still meets itself.
 
 use frostem::{Algorithm, Stemmer};
 use tantivy::Index;
@@ -99,6 +103,27 @@ fn is_kazakh_letter(c: char) -> bool {
     matches!(c, 'қ' | 'ә' | 'ғ' | 'ү' | 'ұ' | 'і' | 'ң' | 'ө' | 'һ')
 }
 
+/// "ребенок" → "ребенк", "отец" → "отц": the stem the oblique cases ("ребенка", "отца") have.
+fn drop_fleeting_vowel(stem: &str) -> Option<String> {
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    if n < 4 {
+        return None;
+    }
+    let (c, v, last) = (chars[n - 3], chars[n - 2], chars[n - 1]);
+    let fleeting = matches!((v, last), ('о', 'к') | ('е', 'к') | ('е', 'ц'));
+    if fleeting && is_russian_consonant(c) {
+        let mut out: String = chars[..n - 2].iter().collect();
+        out.push(last);
+        return Some(out);
+    }
+    None
+}
+
+fn is_russian_consonant(c: char) -> bool {
+    "бвгджзйклмнпрстфхцчшщ".contains(c)
+}
+
 #[derive(PartialEq)]
 enum Script {
     Cyrillic,
@@ -161,7 +186,13 @@ impl TokenStream for RussianTokenStream<'_> {
         self.pos = end;
         let script = normalize(&bytes[start..end], &mut self.word);
         let stemmed = match script {
-            Script::Cyrillic => self.russian.stem(&self.word),
+            Script::Cyrillic => {
+                let stem = self.russian.stem(&self.word);
+                match drop_fleeting_vowel(&stem) {
+                    Some(folded) => std::borrow::Cow::Owned(folded),
+                    None => stem,
+                }
+            }
             Script::Latin => self.english.stem(&self.word),
             Script::Other => std::borrow::Cow::Borrowed(self.word.as_str()),
         };
@@ -192,6 +223,9 @@ mod tests {
         assert_eq!(terms("защиты"), terms("защита"));
         assert_eq!(terms("детей"), terms("дети"));
         assert_eq!(terms("ребёнка"), terms("ребенка"));
+        assert_eq!(terms("ребёнка"), terms("ребенок"));
+        assert_eq!(terms("отца"), terms("отец"));
+        assert_eq!(terms("потока"), terms("поток"));
     }
 
     #[test]

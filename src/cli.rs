@@ -46,6 +46,7 @@ enum Command {
 #[derive(clap::Args)]
 struct SearchArgs {
     /// Query, e.g. 'права детей', '"защита детей"~2', 'title:ЮНИСЕФ AND date:2024'; * matches all
+    #[arg(allow_hyphen_values = true)]
     query: String,
     /// Index to search [default: index, built from corpus/ when missing]
     #[arg(long)]
@@ -133,10 +134,10 @@ fn index_command(paths: &[PathBuf], index_dir: &Path) -> anyhow::Result<()> {
 
 fn report(s: &BuildSummary) {
     eprintln!(
-        "Indexed {} articles from {} files ({:.1} MB of text) into {} in {:.2} s",
-        s.indexed,
-        s.files,
-        s.bytes as f64 / 1e6,
+        "Indexed {} from {} ({} of text) into {} in {:.2} s",
+        plural(s.indexed, "article"),
+        plural(s.files, "file"),
+        human_bytes(s.bytes),
         s.index_dir.display(),
         s.elapsed.as_secs_f64()
     );
@@ -145,6 +146,22 @@ fn report(s: &BuildSummary) {
         for skip in &s.skipped {
             eprintln!("  {skip}");
         }
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.0} KB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
     }
 }
 

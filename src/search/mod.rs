@@ -190,8 +190,10 @@ impl Searcher {
             return Ok(Box::new(AllQuery));
         }
         let rewritten = query::rewrite_dates(text)?;
+        let ast = tantivy::query_grammar::parse_query(&rewritten)
+            .map_err(|_| SearchError::Query(query::explain_syntax_error(text)))?;
         self.parser
-            .parse_query(&rewritten)
+            .build_query_from_user_input_ast(query::lift_negations(ast))
             .map_err(|e| SearchError::Query(describe_parse_error(&e)))
     }
 

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::{Captures, Regex};
 
+use tantivy::query_grammar::{Occur, UserInputAst};
+
 use super::SearchError;
 use crate::corpus::infer::parse_date;
 
@@ -140,9 +142,91 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
     }
 }
 
+/// tantivy reads "a AND NOT b" as "+a +(-b)": a required clause that matches nothing. Users
+/// mean "+a -b", so a required clause that only excludes becomes the exclusion itself.
+pub(crate) fn lift_negations(ast: UserInputAst) -> UserInputAst {
+    match ast {
+        UserInputAst::Clause(items) => UserInputAst::Clause(
+            items
+                .into_iter()
+                .map(|(occur, sub)| match (occur, lift_negations(sub)) {
+                    (Some(Occur::Must) | None, UserInputAst::Clause(mut inner))
+                        if inner.len() == 1 && inner[0].0 == Some(Occur::MustNot) =>
+                    {
+                        let (_, negated) = inner.remove(0);
+                        (Some(Occur::MustNot), negated)
+                    }
+                    (occur, sub) => (occur, sub),
+                })
+                .collect(),
+        ),
+        UserInputAst::Boost(inner, boost) => {
+            UserInputAst::Boost(Box::new(lift_negations(*inner)), boost)
+        }
+        leaf => leaf,
+    }
+}
+
+/// Names what is wrong with a query tantivy's grammar rejected, in words a user can act on.
+pub(crate) fn explain_syntax_error(query: &str) -> String {
+    if query.chars().filter(|&c| c == '"').count() % 2 == 1 {
+        return "unclosed quote: a phrase needs a closing \"".into();
+    }
+    let mut parens = 0i32;
+    let mut brackets = 0i32;
+    for c in query.chars() {
+        match c {
+            '(' => parens += 1,
+            ')' => parens -= 1,
+            '[' | '{' => brackets += 1,
+            ']' | '}' => brackets -= 1,
+            _ => {}
+        }
+        if parens < 0 {
+            return "')' without a matching '('".into();
+        }
+    }
+    if parens > 0 {
+        return "unclosed '(': add the closing ')'".into();
+    }
+    if brackets != 0 {
+        return "unbalanced range brackets: write ranges as [FROM TO UNTIL] or {FROM TO UNTIL}"
+            .into();
+    }
+    let words: Vec<&str> = query.split_whitespace().collect();
+    for op in ["AND", "OR", "NOT"] {
+        if words.last() == Some(&op) || (op != "NOT" && words.first() == Some(&op)) {
+            return format!("'{op}' needs a term on each side");
+        }
+    }
+    if words
+        .windows(2)
+        .any(|w| matches!(w, ["AND" | "OR", "AND" | "OR"]))
+    {
+        return "two operators in a row".into();
+    }
+    format!("cannot parse '{query}' (check quotes, brackets, operators and field:value pairs)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn syntax_errors_are_named() {
+        assert!(explain_syntax_error("\"права детей").contains("unclosed quote"));
+        assert!(explain_syntax_error("(права OR дети").contains("unclosed '('"));
+        assert!(explain_syntax_error("права)").contains("without a matching"));
+        assert!(explain_syntax_error("date:[2024 TO").contains("range brackets"));
+        assert!(explain_syntax_error("права AND").contains("'AND' needs a term"));
+        assert!(explain_syntax_error("права AND OR дети").contains("two operators"));
+    }
+
+    #[test]
+    fn and_not_excludes() {
+        let ast = tantivy::query_grammar::parse_query("a AND NOT b").unwrap();
+        assert_eq!(format!("{:?}", lift_negations(ast)), "(+a -b)");
+    }
 
     #[test]
     fn date_shorthands_become_inclusive_ranges() {

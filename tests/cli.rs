@@ -1,0 +1,422 @@
+//! The `vestnik` binary as people and scripts use it: the quick start, output formats, exit
+//! codes and messages.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{corpus_index, manifest, vestnik};
+use serde_json::Value;
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+#[test]
+fn quick_start_on_a_fresh_clone_builds_the_index_then_searches() {
+    let clone = tempfile::tempdir().unwrap();
+    copy_dir(&common::corpus_dir(), &clone.path().join("corpus"));
+    fs::create_dir_all(clone.path().join("index")).unwrap();
+    fs::copy(
+        common::repo().join("index/.gitignore"),
+        clone.path().join("index/.gitignore"),
+    )
+    .unwrap();
+
+    let out = vestnik()
+        .current_dir(clone.path())
+        .args(["search", "права детей"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let (stdout, stderr) = (stdout_of(&out), stderr_of(&out));
+    assert!(stderr.contains("building it from corpus/"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("Indexed {} articles", manifest().len())),
+        "{stderr}"
+    );
+    // Hits with highlighted word forms (plain marks, since stdout is a pipe), then facets.
+    assert!(stdout.contains("1. "), "{stdout}");
+    assert!(
+        stdout.contains("«прав»") || stdout.contains("«права»"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("«детей»"), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "no colour in a pipe");
+    assert!(
+        stdout.contains("articles match \"права детей\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Sources") && stdout.contains("Dates"),
+        "{stdout}"
+    );
+
+    // The second search uses the index it built.
+    let again = vestnik()
+        .current_dir(clone.path())
+        .args(["search", "права детей", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert!(stderr_of(&again).is_empty(), "{}", stderr_of(&again));
+}
+
+#[test]
+fn json_output_carries_the_documented_fields() {
+    let out = vestnik()
+        .args([
+            "search",
+            "Карин",
+            "--format",
+            "json",
+            "--limit",
+            "3",
+            "--index",
+        ])
+        .arg(corpus_index())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["query"], "Карин");
+    assert!(v["total"].as_u64().unwrap() > 3);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    for hit in hits {
+        for field in [
+            "id",
+            "title",
+            "date",
+            "source",
+            "url",
+            "path",
+            "score",
+            "snippet",
+            "highlights",
+        ] {
+            assert!(hit.get(field).is_some(), "hit lacks {field}: {hit}");
+        }
+        let snippet: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
+        for h in hit["highlights"].as_array().unwrap() {
+            let (s, e) = (
+                h[0].as_u64().unwrap() as usize,
+                h[1].as_u64().unwrap() as usize,
+            );
+            let word: String = snippet[s..e].iter().collect();
+            assert!(word.starts_with("Карин"), "highlight {word}");
+        }
+    }
+    for facet in ["source", "date"] {
+        let rows = v["facets"][facet].as_array().unwrap();
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter()
+                .all(|r| r["value"].is_string() && r["count"].is_u64())
+        );
+    }
+}
+
+#[test]
+fn jsonl_csv_and_facets_only() {
+    let jsonl = vestnik()
+        .args(["search", "школ", "--format", "jsonl", "--index"])
+        .arg(corpus_index())
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = stdout_of(&jsonl)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (last, hits) = lines.split_last().unwrap();
+    assert!(
+        hits.iter()
+            .all(|h| h["type"] == "hit" && h["id"].is_string())
+    );
+    assert_eq!(last["type"], "summary");
+    assert!(last["total"].as_u64().unwrap() >= hits.len() as u64);
+
+    let csv_out = vestnik()
+        .args([
+            "search", "школ", "--format", "csv", "--limit", "4", "--index",
+        ])
+        .arg(corpus_index())
+        .output()
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv_out.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        [
+            "id", "title", "date", "source", "url", "path", "score", "snippet"
+        ]
+    );
+    assert_eq!(reader.records().count(), 4);
+
+    let facets = vestnik()
+        .args([
+            "search",
+            "*",
+            "--facets-only",
+            "--by",
+            "month",
+            "--format",
+            "json",
+            "--index",
+        ])
+        .arg(corpus_index())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&facets.stdout).unwrap();
+    assert!(v.get("hits").is_none());
+    assert_eq!(v["total"].as_u64().unwrap() as usize, manifest().len());
+    let months = v["facets"]["date"].as_array().unwrap();
+    assert!(
+        months
+            .iter()
+            .all(|m| m["value"].as_str().unwrap().len() == 7)
+    );
+
+    let text = vestnik()
+        .args(["search", "*", "--facets-only", "--index"])
+        .arg(corpus_index())
+        .output()
+        .unwrap();
+    let text = stdout_of(&text);
+    assert!(!text.contains("1. "));
+    assert!(text.contains("Zakon.kz"));
+}
+
+#[test]
+fn flags_filter_by_source_and_dates() {
+    let out = vestnik()
+        .args([
+            "search",
+            "*",
+            "--source",
+            "Kazinform",
+            "--from",
+            "2021-01-01",
+            "--to",
+            "2024-12-31",
+            "--format",
+            "json",
+            "--limit",
+            "100",
+            "--sort",
+            "date",
+            "--index",
+        ])
+        .arg(corpus_index())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = manifest()
+        .iter()
+        .filter(|a| {
+            a.source == "Kazinform" && a.date.as_str() >= "2021" && a.date.as_str() <= "2024-12-31"
+        })
+        .count();
+    assert_eq!(v["total"].as_u64().unwrap() as usize, expected);
+    let dates: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}
+
+#[test]
+fn a_malformed_query_exits_2_with_one_line() {
+    for (query, words) in [
+        ("\"права детей", "unclosed quote"),
+        ("(права OR дети", "unclosed '('"),
+        ("права AND", "'AND' needs a term"),
+        ("автор:Карин", "unknown field"),
+        ("date:2024-13-45", "invalid date"),
+        ("", "empty"),
+    ] {
+        let out = vestnik()
+            .args(["search", query, "--index"])
+            .arg(corpus_index())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        let err = stderr_of(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("vestnik: invalid query") && err.contains(words),
+            "{query}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let bad_flag = vestnik()
+        .args(["search", "x", "--from", "вчера", "--index"])
+        .arg(corpus_index())
+        .output()
+        .unwrap();
+    assert_eq!(bad_flag.status.code(), Some(2));
+}
+
+#[test]
+fn a_leading_minus_is_a_query_not_a_flag() {
+    let out = vestnik()
+        .args(["search", "-ЮНИСЕФ", "--index"])
+        .arg(corpus_index())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("only exclude"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
+fn a_missing_index_says_what_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    let out = vestnik()
+        .args(["search", "права", "--index"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("no index in") && err.contains("vestnik index"),
+        "{err}"
+    );
+    assert!(
+        !missing.exists(),
+        "an explicit --index is never built silently"
+    );
+
+    // Without --index, in a folder with neither index/ nor corpus/.
+    let out = vestnik()
+        .current_dir(dir.path())
+        .args(["search", "права"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_of(&out).contains("vestnik index PATH"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    let out = vestnik()
+        .current_dir(dir.path())
+        .args(["index", "no-such-folder"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("no-such-folder does not exist"));
+}
+
+#[test]
+fn index_reports_and_protects_foreign_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("a.txt"), "Текст про школы.").unwrap();
+    fs::write(src.join("b.json"), "{oops").unwrap();
+
+    let out = vestnik()
+        .arg("index")
+        .arg(&src)
+        .arg("--index")
+        .arg(dir.path().join("idx"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr_of(&out);
+    assert!(err.contains("Indexed 1 article from 2 files"), "{err}");
+    assert!(
+        err.contains("Skipped 1") && err.contains("b.json") && err.contains("invalid JSON"),
+        "{err}"
+    );
+
+    // A folder with other files in it is never turned into an index.
+    let foreign = dir.path().join("docs");
+    fs::create_dir_all(&foreign).unwrap();
+    fs::write(foreign.join("thesis.docx"), "важное").unwrap();
+    let out = vestnik()
+        .arg("index")
+        .arg(&src)
+        .arg("--index")
+        .arg(&foreign)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("refusing"), "{}", stderr_of(&out));
+    assert!(foreign.join("thesis.docx").exists());
+}
+
+#[test]
+fn an_index_from_another_version_asks_for_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let idx = dir.path().join("idx");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("a.txt"), "Текст про школы.").unwrap();
+    vestnik()
+        .arg("index")
+        .arg(&src)
+        .arg("--index")
+        .arg(&idx)
+        .assert()
+        .success();
+    fs::write(
+        idx.join("vestnik.json"),
+        r#"{"schema_version": 0, "analyzer": "vestnik_ru", "analyzer_version": 0}"#,
+    )
+    .unwrap();
+    let out = vestnik()
+        .args(["search", "школа", "--index"])
+        .arg(&idx)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_of(&out).contains("incompatible version"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    // Re-indexing starts afresh and the index answers again.
+    vestnik()
+        .arg("index")
+        .arg(&src)
+        .arg("--index")
+        .arg(&idx)
+        .assert()
+        .success();
+    let out = vestnik()
+        .args(["search", "школа", "--format", "json", "--index"])
+        .arg(&idx)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 1);
+}

@@ -1,0 +1,52 @@
+//! The 962 real Russian news articles in `../shared/data/ner`: they must all index, and the
+//! index must answer over them. Skipped (and says so) where `../shared` is absent.
+
+mod common;
+
+use vestnik::search::{SearchRequest, Searcher};
+
+#[test]
+fn real_news_indexes_without_a_skip() {
+    let Some(shared) = common::shared_dir() else {
+        eprintln!("skipped: ../shared/data/ner is not present");
+        return;
+    };
+    let ner = shared.join("data").join("ner");
+    let expected_lines: usize = std::fs::read_dir(&ner)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .map(|e| {
+            std::fs::read_to_string(e.path())
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .count()
+        })
+        .sum();
+    assert_eq!(expected_lines, 962);
+
+    let dir = tempfile::tempdir().unwrap();
+    let summary = vestnik::index::build(&[ner], dir.path(), &()).unwrap();
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    assert_eq!(summary.indexed, expected_lines);
+
+    let searcher = Searcher::open(dir.path()).unwrap();
+    let all = searcher.search(&SearchRequest::new("*")).unwrap();
+    assert_eq!(all.total, expected_lines);
+    // Sources come from the files' own fields.
+    assert!(
+        all.facets
+            .source
+            .iter()
+            .any(|c| c.value.contains("factRuEval"))
+    );
+
+    // "Обамы", "Обаме", "Обамой" all reach articles about Barack Obama.
+    let obama = searcher.search(&SearchRequest::new("Обама")).unwrap();
+    assert!(obama.total >= 5, "{}", obama.total);
+    let phrase = searcher
+        .search(&SearchRequest::new("\"Барак Обама\""))
+        .unwrap();
+    assert!(phrase.total >= 1 && phrase.total <= obama.total);
+}
