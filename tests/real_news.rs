@@ -7,8 +7,7 @@ use vestnik::search::{SearchRequest, Searcher};
 
 #[test]
 fn real_news_indexes_without_a_skip() {
-    let Some(shared) = common::shared_dir() else {
-        eprintln!("skipped: ../shared/data/ner is not present");
+    let Some(shared) = common::shared_dir_or_skip("real_news_indexes_without_a_skip") else {
         return;
     };
     let ner = shared.join("data").join("ner");

@@ -3,6 +3,7 @@
 
 mod facets;
 mod query;
+mod snippet;
 
 use std::ops::Bound;
 use std::path::Path;
@@ -20,8 +21,8 @@ pub use facets::{DateBucket, FacetCount, Facets};
 
 use crate::index::{self, Fields, OpenError, OpenIndex};
 
-/// Longest snippet, in characters.
-const SNIPPET_CHARS: usize = 220;
+/// Longest fragment tantivy picks, in characters; widening adds up to a sentence's start.
+const SNIPPET_CHARS: usize = 180;
 /// Title matches count more than body matches: a headline says what the article is about.
 const TITLE_BOOST: f32 = 2.0;
 
@@ -140,10 +141,12 @@ impl Searcher {
             ),
         )?;
 
-        let page: Vec<(Option<f32>, DocAddress)> = if req.limit == 0 {
+        // Never ask tantivy for more than exists: its top-k buffers are sized by the limit.
+        let limit = req.limit.min(total.saturating_sub(req.offset));
+        let page: Vec<(Option<f32>, DocAddress)> = if limit == 0 {
             Vec::new()
         } else {
-            let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
+            let top = TopDocs::with_limit(limit).and_offset(req.offset);
             match req.sort {
                 Sort::Relevance => searcher
                     .search(&query, &top.order_by_score())?
@@ -243,17 +246,11 @@ impl Searcher {
                 .map(str::to_string)
         };
         let body = text(f.body).unwrap_or_default();
-        let snippet = snippets.snippet(&body);
-        let (snippet_text, highlights) = if snippet.highlighted().is_empty() {
-            (lead(&body, SNIPPET_CHARS), Vec::new())
+        let found = snippets.snippet(&body);
+        let shown = if found.highlighted().is_empty() {
+            snippet::lead(&body, SNIPPET_CHARS)
         } else {
-            let fragment = snippet.fragment();
-            let highlights = snippet
-                .highlighted()
-                .iter()
-                .map(|r| [char_offset(fragment, r.start), char_offset(fragment, r.end)])
-                .collect();
-            (fragment.to_string(), highlights)
+            snippet::render(&body, found.fragment_range(), found.highlighted())
         };
         Hit {
             id: text(f.id).unwrap_or_default(),
@@ -267,8 +264,8 @@ impl Searcher {
             url: text(f.url),
             path: text(f.path).unwrap_or_default(),
             score,
-            snippet: snippet_text,
-            highlights,
+            snippet: shown.text,
+            highlights: shown.highlights,
             inferred: doc
                 .get_all(f.inferred)
                 .filter_map(|v| v.as_str().map(str::to_string))
@@ -290,42 +287,5 @@ fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
         E::DateFormatError(_) => "invalid date (use YYYY, YYYY-MM or YYYY-MM-DD)".to_string(),
         E::AllButQueryForbidden => "a query cannot only exclude; add a term to search for".into(),
         other => other.to_string(),
-    }
-}
-
-/// The opening of a text, cut at a word boundary, for hits that matched no body word.
-fn lead(text: &str, max_chars: usize) -> String {
-    let mut end = text.len();
-    for (n, (i, _)) in text.char_indices().enumerate() {
-        if n == max_chars {
-            end = text[..i].rfind(char::is_whitespace).unwrap_or(i);
-            break;
-        }
-    }
-    let cut = text[..end].trim_end();
-    if end < text.len() {
-        format!("{cut}…")
-    } else {
-        cut.to_string()
-    }
-}
-
-fn char_offset(s: &str, byte: usize) -> usize {
-    s.get(..byte).map_or(0, |p| p.chars().count())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lead_cuts_at_words() {
-        assert_eq!(lead("один два три", 7), "один…");
-        assert_eq!(lead("коротко", 50), "коротко");
-    }
-
-    #[test]
-    fn char_offsets_count_code_points() {
-        assert_eq!(char_offset("дети", 4), 2);
     }
 }

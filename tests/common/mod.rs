@@ -95,8 +95,17 @@ pub fn vestnik() -> assert_cmd::Command {
     cmd
 }
 
-/// Where `../shared` sits beside the repo, when it does.
-pub fn shared_dir() -> Option<PathBuf> {
+/// Where `../shared` sits beside the repo, when it does; otherwise says that `test` is skipped.
+/// The notice goes straight to stderr, past the test harness's capture, so it shows in CI logs.
+pub fn shared_dir_or_skip(test: &str) -> Option<PathBuf> {
+    use std::io::Write;
     let dir = repo().join("..").join("shared");
-    dir.is_dir().then_some(dir)
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {test} needs ../shared, which is not present"
+    );
+    None
 }
