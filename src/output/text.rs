@@ -51,17 +51,18 @@ pub fn write_text(
         for (i, hit) in r.hits.iter().enumerate() {
             write_hit(out, i + 1, hit, style)?;
         }
-        let shown = if r.hits.is_empty() {
-            String::new()
-        } else {
-            format!(", showing {}", r.hits.len())
-        };
-        let noun = if r.total == 1 { "article" } else { "articles" };
-        writeln!(out, "{} {noun} match \"{}\"{shown}", r.total, r.query)?;
-    } else {
-        let noun = if r.total == 1 { "article" } else { "articles" };
-        writeln!(out, "{} {noun} match \"{}\"", r.total, r.query)?;
     }
+    let noun = if r.total == 1 {
+        "article matches"
+    } else {
+        "articles match"
+    };
+    let shown = match (parts, r.hits.len()) {
+        (Parts::FacetsOnly, _) | (_, 0) => String::new(),
+        (_, n) if n == r.total => String::new(),
+        (_, n) => format!(" (showing {n})"),
+    };
+    writeln!(out, "{} {noun}: {}{shown}", r.total, r.query)?;
     if r.total > 0 {
         write_counts(out, "Sources", &r.facets.source, style, false)?;
         write_counts(out, "Dates", &r.facets.date, style, true)?;
