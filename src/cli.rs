@@ -1,6 +1,7 @@
 //! Command-line arguments and how each command reports to people: progress, summaries and
 //! errors. All real work happens in the library modules.
 
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,7 +11,8 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::index::{self, BuildSummary, Progress};
+use crate::corpus::{self, ReadOptions};
+use crate::index::{self, BuildOptions, BuildSummary, Progress};
 use crate::output::{self, Format, Parts, Style};
 use crate::search::{DateBucket, SearchError, SearchRequest, Searcher, Sort};
 
@@ -32,15 +34,62 @@ struct Cli {
 enum Command {
     /// Index folders or files of articles (.txt, .md, .json, .jsonl, .html), replacing what the
     /// index held.
-    Index {
-        /// Folders or files to read [default: corpus]
-        paths: Vec<PathBuf>,
-        /// Where the index lives
-        #[arg(long, default_value = DEFAULT_INDEX)]
-        index: PathBuf,
-    },
+    Index(IndexArgs),
     /// Search the index; see the README for the query language.
     Search(SearchArgs),
+}
+
+#[derive(clap::Args)]
+struct IndexArgs {
+    /// Folders or files to read [default: corpus]
+    paths: Vec<PathBuf>,
+    /// Where the index lives
+    #[arg(long, default_value = DEFAULT_INDEX)]
+    index: PathBuf,
+    /// Start from an empty index instead of updating the existing one
+    #[arg(long)]
+    rebuild: bool,
+    /// Read every file in this encoding instead of detecting it (e.g. cp1251, koi8-r, utf-16le)
+    #[arg(long, value_parser = parse_encoding)]
+    encoding: Option<&'static corpus::Encoding>,
+    /// Skip files larger than this (bytes, or with K, M or G)
+    #[arg(long, default_value = "20M", value_parser = parse_size)]
+    max_size: u64,
+    /// Exit with status 1 when any file or record is skipped
+    #[arg(long)]
+    strict: bool,
+    /// Commit after this many written articles (a crash loses at most one interval)
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    commit_every: u64,
+    /// Commit at least this often, in seconds, while articles are being written
+    #[arg(long, default_value_t = 30)]
+    commit_interval: u64,
+}
+
+fn parse_encoding(label: &str) -> Result<&'static corpus::Encoding, String> {
+    corpus::encoding_for_label(label)
+        .ok_or_else(|| format!("unknown encoding '{label}' (try utf-8, cp1251, koi8-r, utf-16le)"))
+}
+
+/// "20M", "512K", "1G" or plain bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 20M, 512K, 1000000)"))?;
+    let mult = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(format!("'{s}' is not a size (e.g. 20M, 512K, 1000000)")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }
 
 #[derive(clap::Args)]
@@ -96,14 +145,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Index { paths, index } => {
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from(DEFAULT_CORPUS)]
-            } else {
-                paths
-            };
-            index_command(&paths, &index)
-        }
+        Command::Index(args) => index_command(args),
         Command::Search(args) => search_command(args),
     };
     match result {
@@ -120,32 +162,63 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn index_command(paths: &[PathBuf], index_dir: &Path) -> anyhow::Result<()> {
+fn index_command(args: IndexArgs) -> anyhow::Result<()> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_CORPUS)]
+    } else {
+        args.paths
+    };
     if let Some(missing) = paths.iter().find(|p| !p.exists()) {
         anyhow::bail!(
             "{} does not exist; give the folders or files to index, e.g. `vestnik index corpus/`",
             missing.display()
         );
     }
-    let summary = index::build(paths, index_dir, &TerminalProgress::new())?;
+    let opts = BuildOptions {
+        rebuild: args.rebuild,
+        read: ReadOptions {
+            encoding: args.encoding,
+            max_size: args.max_size,
+        },
+        commit_every: args.commit_every as usize,
+        commit_interval: Duration::from_secs(args.commit_interval),
+    };
+    let summary = index::build(&paths, &args.index, &opts, &TerminalProgress::new())?;
     report(&summary);
+    if args.strict && !summary.skipped.is_empty() {
+        anyhow::bail!(
+            "{} skipped and --strict was given",
+            plural(summary.skipped.len(), "file or record")
+        );
+    }
     Ok(())
 }
 
 fn report(s: &BuildSummary) {
     eprintln!(
-        "Indexed {} from {} ({} of text) into {} in {:.2} s",
-        plural(s.indexed, "article"),
+        "{} in {}: {} added, {} updated, {} deleted, {} unchanged; {} written, {} in the index ({} of text read) in {:.2} s",
         plural(s.files, "file"),
-        human_bytes(s.bytes),
         s.index_dir.display(),
+        s.added,
+        s.updated,
+        s.deleted,
+        s.unchanged,
+        plural(s.written, "article"),
+        s.articles,
+        human_bytes(s.bytes),
         s.elapsed.as_secs_f64()
     );
-    if !s.skipped.is_empty() {
-        eprintln!("Skipped {}:", s.skipped.len());
-        for skip in &s.skipped {
-            eprintln!("  {skip}");
-        }
+    if s.skipped.is_empty() {
+        return;
+    }
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for skip in &s.skipped {
+        *kinds.entry(skip.reason.kind()).or_default() += 1;
+    }
+    let by_kind: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    eprintln!("Skipped {} ({}):", s.skipped.len(), by_kind.join(", "));
+    for skip in &s.skipped {
+        eprintln!("  {skip}");
     }
 }
 
@@ -218,8 +291,13 @@ fn build_default_index(dir: &Path) -> anyhow::Result<()> {
         dir.display(),
         corpus.display()
     );
-    let summary = index::build(&[corpus], dir, &TerminalProgress::new())
-        .with_context(|| format!("cannot build the index in {}", dir.display()))?;
+    let summary = index::build(
+        &[corpus],
+        dir,
+        &BuildOptions::default(),
+        &TerminalProgress::new(),
+    )
+    .with_context(|| format!("cannot build the index in {}", dir.display()))?;
     report(&summary);
     Ok(())
 }

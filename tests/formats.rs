@@ -14,7 +14,7 @@ fn read_all(root: &Path) -> (Vec<Article>, Vec<corpus::Skip>) {
     let (found, mut skips) = corpus::walk(&[root.to_path_buf()]);
     let mut articles = Vec::new();
     for f in &found {
-        let c = corpus::read(f);
+        let c = corpus::read(f, &Default::default());
         articles.extend(c.articles);
         skips.extend(c.skips);
     }
@@ -144,7 +144,7 @@ fn json_jsonl_and_html() {
     // Only the broken JSONL line is lost, and it is named.
     assert_eq!(skips.len(), 1);
     assert_eq!(skips[0].record, Some(2));
-    assert!(skips[0].reason.contains("invalid JSON"));
+    assert!(skips[0].to_string().contains("invalid JSON"));
 }
 
 #[test]

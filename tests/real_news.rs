@@ -26,9 +26,10 @@ fn real_news_indexes_without_a_skip() {
     assert_eq!(expected_lines, 962);
 
     let dir = tempfile::tempdir().unwrap();
-    let summary = vestnik::index::build(&[ner], dir.path(), &()).unwrap();
+    let summary = vestnik::index::build(&[ner], dir.path(), &Default::default(), &()).unwrap();
     assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
-    assert_eq!(summary.indexed, expected_lines);
+    assert_eq!(summary.articles, expected_lines);
+    assert_eq!(summary.written, expected_lines);
 
     let searcher = Searcher::open(dir.path()).unwrap();
     let all = searcher.search(&SearchRequest::new("*")).unwrap();

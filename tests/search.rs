@@ -14,7 +14,7 @@ fn corpus_texts() -> Vec<(String, String)> {
     assert!(skips.is_empty(), "{skips:?}");
     found
         .iter()
-        .flat_map(|f| corpus::read(f).articles)
+        .flat_map(|f| corpus::read(f, &Default::default()).articles)
         .map(|a| (a.id, format!("{}\n{}", a.title, a.body).to_lowercase()))
         .collect()
 }

@@ -125,6 +125,7 @@ pub(crate) fn complete(fields: Fields, path: &Path, root: &Path, fallback_id: St
         source,
         url: fields.url,
         inferred,
+        encoding: "UTF-8",
     }
 }
 

@@ -2,14 +2,15 @@
 
 use serde_json::{Map, Value};
 
-use super::Fields;
+use super::{Fields, SkipReason};
 
-type Record = (Option<usize>, Result<Fields, String>);
+type Record = (Option<usize>, Result<Fields, SkipReason>);
 
 /// Reads a `.json` file. A single object is one article with no record number; an array gives
 /// one record per element, numbered from 1, and a bad element loses only itself.
-pub(crate) fn read_json(content: &str) -> Result<Vec<Record>, String> {
-    let value: Value = serde_json::from_str(content).map_err(|e| format!("invalid JSON: {e}"))?;
+pub(crate) fn read_json(content: &str) -> Result<Vec<Record>, SkipReason> {
+    let value: Value =
+        serde_json::from_str(content).map_err(|e| SkipReason::InvalidJson(e.to_string()))?;
     match value {
         Value::Object(map) => Ok(vec![(None, Ok(fields_of(&map)))]),
         Value::Array(items) => Ok(items
@@ -17,7 +18,7 @@ pub(crate) fn read_json(content: &str) -> Result<Vec<Record>, String> {
             .enumerate()
             .map(|(i, item)| (Some(i + 1), object_fields(item)))
             .collect()),
-        _ => Err("JSON is neither an object nor an array of objects".into()),
+        _ => Err(SkipReason::NotAnObject),
     }
 }
 
@@ -30,17 +31,17 @@ pub(crate) fn read_jsonl(content: &str) -> Vec<Record> {
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| {
             let fields = serde_json::from_str::<Value>(line)
-                .map_err(|e| format!("invalid JSON: {e}"))
+                .map_err(|e| SkipReason::InvalidJson(e.to_string()))
                 .and_then(|v| object_fields(&v));
             (Some(i + 1), fields)
         })
         .collect()
 }
 
-fn object_fields(value: &Value) -> Result<Fields, String> {
+fn object_fields(value: &Value) -> Result<Fields, SkipReason> {
     match value {
         Value::Object(map) => Ok(fields_of(map)),
-        _ => Err("not a JSON object".into()),
+        _ => Err(SkipReason::NotAnObject),
     }
 }
 

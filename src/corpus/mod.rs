@@ -1,10 +1,12 @@
-//! Reading an archive: walking folders, telling formats apart, and turning each file into
-//! plain [`Article`]s. Nothing here knows about the index or the command line.
+//! Reading an archive: walking folders, telling formats apart, decoding, and turning each file
+//! into plain [`Article`]s. Nothing here knows about the index or the command line.
 
+mod decode;
 mod html;
 pub mod infer;
 mod json;
 mod text;
+mod walk;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -12,8 +14,12 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// Name of the per-folder ignore file (gitignore syntax) that keeps files out of an index.
-pub const IGNORE_FILE: &str = ".vestnikignore";
+pub use decode::{Decoded, decode, encoding_for_label};
+pub use encoding_rs::Encoding;
+pub use walk::{Found, IGNORE_FILE, walk};
+
+/// Files larger than this are skipped unless the user raises the limit.
+pub const DEFAULT_MAX_SIZE: u64 = 20 * 1024 * 1024;
 
 /// What one file says about one article, after metadata inference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,6 +34,8 @@ pub struct Article {
     pub url: Option<String>,
     /// Which of the fields above were guessed from the text, file name or folder.
     pub inferred: Inferred,
+    /// The character encoding the file was decoded from ("UTF-8", "windows-1251", ...).
+    pub encoding: &'static str,
 }
 
 /// Which metadata fields were inferred rather than read from the file's own metadata.
@@ -54,13 +62,84 @@ impl Inferred {
     }
 }
 
+/// Why a file or a record did not become an article. The summary groups skips by
+/// [`SkipReason::kind`]; the `Display` form gives the detail.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SkipReason {
+    Unsupported,
+    NotRegularFile,
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    Unreadable(String),
+    Empty,
+    Binary,
+    Undecodable(&'static str),
+    InvalidJson(String),
+    NotAnObject,
+    NoText,
+    /// The walk itself failed here: a symlink loop, a folder that cannot be listed.
+    Walk(String),
+}
+
+impl SkipReason {
+    /// A short stable name for grouping in summaries.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SkipReason::Unsupported => "unsupported type",
+            SkipReason::NotRegularFile => "not a regular file",
+            SkipReason::TooLarge { .. } => "too large",
+            SkipReason::Unreadable(_) => "unreadable",
+            SkipReason::Empty => "empty",
+            SkipReason::Binary => "binary",
+            SkipReason::Undecodable(_) => "undecodable",
+            SkipReason::InvalidJson(_) => "invalid JSON",
+            SkipReason::NotAnObject => "not a JSON object",
+            SkipReason::NoText => "no text",
+            SkipReason::Walk(_) => "walk error",
+        }
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Unsupported => {
+                write!(
+                    f,
+                    "unsupported file type (expected .txt, .md, .json, .jsonl, .html)"
+                )
+            }
+            SkipReason::NotRegularFile => write!(f, "not a regular file"),
+            SkipReason::TooLarge { size, limit } => write!(
+                f,
+                "too large ({:.1} MB, limit {:.1} MB; raise it with --max-size)",
+                *size as f64 / 1048576.0,
+                *limit as f64 / 1048576.0
+            ),
+            SkipReason::Unreadable(e) => write!(f, "cannot read: {e}"),
+            SkipReason::Empty => write!(f, "empty file"),
+            SkipReason::Binary => write!(f, "binary file, not text"),
+            SkipReason::Undecodable(enc) => write!(
+                f,
+                "not valid text in any supported encoding (best guess {enc}; force one with --encoding)"
+            ),
+            SkipReason::InvalidJson(e) => write!(f, "invalid JSON: {e}"),
+            SkipReason::NotAnObject => write!(f, "not a JSON object"),
+            SkipReason::NoText => write!(f, "no text"),
+            SkipReason::Walk(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 /// A file, or one record of a file, that could not become an article, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skip {
     pub path: PathBuf,
     /// 1-based line (JSONL) or element (JSON array) number, where the problem is that narrow.
     pub record: Option<usize>,
-    pub reason: String,
+    pub reason: SkipReason,
 }
 
 impl fmt::Display for Skip {
@@ -90,6 +169,19 @@ pub struct FileContents {
     pub skips: Vec<Skip>,
 }
 
+impl FileContents {
+    fn skipped(path: &Path, reason: SkipReason) -> FileContents {
+        FileContents {
+            articles: Vec::new(),
+            skips: vec![Skip {
+                path: path.to_path_buf(),
+                record: None,
+                reason,
+            }],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
@@ -113,148 +205,92 @@ impl Format {
     }
 }
 
-/// A file found by [`walk`], with the folder it was found under (ids and the folder-name
-/// source rule are relative to that root).
-#[derive(Debug, Clone)]
-pub struct Found {
-    pub path: PathBuf,
-    pub root: PathBuf,
+/// How files are read: a forced encoding and the size limit.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    pub encoding: Option<&'static Encoding>,
+    pub max_size: u64,
 }
 
-/// Lists the readable files under `roots` in a stable order. Hidden files and whatever a
-/// `.vestnikignore` names are left out; files of other kinds come back as skips so that the
-/// summary accounts for every file.
-pub fn walk(roots: &[PathBuf]) -> (Vec<Found>, Vec<Skip>) {
-    let mut found = Vec::new();
-    let mut skips = Vec::new();
-    for root in roots {
-        if !root.exists() {
-            skips.push(Skip {
-                path: root.clone(),
-                record: None,
-                reason: "no such file or folder".into(),
-            });
-            continue;
-        }
-        let base = if root.is_dir() {
-            root.clone()
-        } else {
-            root.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
-        let walker = ignore::WalkBuilder::new(root)
-            .standard_filters(false)
-            .hidden(true)
-            .add_custom_ignore_filename(IGNORE_FILE)
-            .follow_links(true)
-            .sort_by_file_path(|a, b| a.cmp(b))
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_some_and(|t| t.is_file()) {
-                        continue;
-                    }
-                    let path = entry.into_path();
-                    if Format::of(&path).is_some() {
-                        found.push(Found {
-                            path,
-                            root: base.clone(),
-                        });
-                    } else {
-                        skips.push(Skip {
-                            path,
-                            record: None,
-                            reason:
-                                "unsupported file type (expected .txt, .md, .json, .jsonl, .html)"
-                                    .into(),
-                        });
-                    }
-                }
-                Err(err) => skips.push(Skip {
-                    path: root.clone(),
-                    record: None,
-                    reason: err.to_string(),
-                }),
-            }
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            encoding: None,
+            max_size: DEFAULT_MAX_SIZE,
         }
     }
-    (found, skips)
+}
+
+/// Checks that `found` is a regular file within the size limit, and returns its bytes.
+pub fn read_bytes(found: &Found, opts: &ReadOptions) -> Result<Vec<u8>, SkipReason> {
+    let meta = std::fs::metadata(&found.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(SkipReason::NotRegularFile);
+    }
+    if meta.len() > opts.max_size {
+        return Err(SkipReason::TooLarge {
+            size: meta.len(),
+            limit: opts.max_size,
+        });
+    }
+    std::fs::read(&found.path).map_err(|e| SkipReason::Unreadable(e.to_string()))
 }
 
 /// Reads one file into articles. A file that cannot be read at all comes back as one skip.
-pub fn read(found: &Found) -> FileContents {
+pub fn read(found: &Found, opts: &ReadOptions) -> FileContents {
+    match read_bytes(found, opts) {
+        Ok(bytes) => parse(&bytes, found, opts),
+        Err(reason) => FileContents::skipped(&found.path, reason),
+    }
+}
+
+/// Turns a file's bytes into articles; never panics, whatever the bytes.
+pub fn parse(bytes: &[u8], found: &Found, opts: &ReadOptions) -> FileContents {
     let path = &found.path;
-    let skip = |reason: String| FileContents {
-        articles: Vec::new(),
-        skips: vec![Skip {
-            path: path.clone(),
-            record: None,
-            reason,
-        }],
-    };
     let Some(format) = Format::of(path) else {
-        return skip("unsupported file type".into());
+        return FileContents::skipped(path, SkipReason::Unsupported);
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(err) => return skip(format!("cannot read: {err}")),
+    let decoded = match decode(bytes, opts.encoding) {
+        Ok(d) => d,
+        Err(reason) => return FileContents::skipped(path, reason),
     };
-    let content = match decode(&bytes) {
-        Ok(text) => text,
-        Err(reason) => return skip(reason),
-    };
-    let records: Vec<(Option<usize>, Result<Fields, String>)> = match format {
+    let content = decoded.text;
+    let records: Vec<(Option<usize>, Result<Fields, SkipReason>)> = match format {
         Format::Text => vec![(None, Ok(text::read_text(&content)))],
         Format::Markdown => vec![(None, Ok(text::read_markdown(&content)))],
         Format::Html => vec![(None, Ok(html::read_html(&content)))],
         Format::Json => match json::read_json(&content) {
             Ok(records) => records,
-            Err(reason) => return skip(reason),
+            Err(reason) => return FileContents::skipped(path, reason),
         },
         Format::JsonLines => json::read_jsonl(&content),
     };
     let mut out = FileContents::default();
     for (record, fields) in records {
         let fields = match fields {
-            Ok(f) => f,
-            Err(reason) => {
-                out.skips.push(Skip {
-                    path: path.clone(),
-                    record,
-                    reason,
-                });
-                continue;
+            Ok(f)
+                if f.text.trim().is_empty()
+                    && f.title.as_deref().unwrap_or("").trim().is_empty() =>
+            {
+                Err(SkipReason::NoText)
             }
+            other => other,
         };
-        if fields.text.trim().is_empty() && fields.title.as_deref().unwrap_or("").trim().is_empty()
-        {
-            out.skips.push(Skip {
+        match fields {
+            Ok(fields) => {
+                let fallback_id = relative_id(path, &found.root, record);
+                let mut article = infer::complete(fields, path, &found.root, fallback_id);
+                article.encoding = decoded.encoding.name();
+                out.articles.push(article);
+            }
+            Err(reason) => out.skips.push(Skip {
                 path: path.clone(),
                 record,
-                reason: "no text".into(),
-            });
-            continue;
+                reason,
+            }),
         }
-        let fallback_id = relative_id(path, &found.root, record);
-        out.articles
-            .push(infer::complete(fields, path, &found.root, fallback_id));
     }
     out
-}
-
-/// Turns file bytes into text. Only UTF-8 (with or without a BOM) is read for now.
-fn decode(bytes: &[u8]) -> Result<String, String> {
-    if bytes.is_empty() {
-        return Err("empty file".into());
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.contains(&0) {
-        return Err("binary file (contains NUL bytes)".into());
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.replace("\r\n", "\n")),
-        Err(err) => Err(format!("not valid UTF-8 ({err})")),
-    }
 }
 
 /// An id from the path below the walk root, with `/` separators on every platform.
@@ -280,13 +316,5 @@ mod tests {
     fn ids_are_relative_with_record_numbers() {
         let id = relative_id(Path::new("corpus/kz/a.jsonl"), Path::new("corpus"), Some(3));
         assert_eq!(id, "kz/a.jsonl#3");
-    }
-
-    #[test]
-    fn decode_strips_bom_and_rejects_binary() {
-        assert_eq!(decode(b"\xEF\xBB\xBFabc").unwrap(), "abc");
-        assert!(decode(b"ab\0c").unwrap_err().contains("binary"));
-        assert!(decode(b"").unwrap_err().contains("empty"));
-        assert!(decode(b"\xFF\xFE\xFA").unwrap_err().contains("UTF-8"));
     }
 }

@@ -1,6 +1,7 @@
 //! The on-disk index: creating, opening and checking it, and writing articles into it.
 
 pub mod schema;
+mod state;
 mod write;
 
 use std::fs;
@@ -12,7 +13,7 @@ use tantivy::directory::MmapDirectory;
 
 use crate::analysis;
 pub use schema::Fields;
-pub use write::{BuildSummary, Progress, build, to_datetime};
+pub use write::{BuildOptions, BuildSummary, Locked, Progress, build, to_datetime};
 
 /// The file beside tantivy's own that says which vestnik schema and analyzer wrote the index.
 const MARKER: &str = "vestnik.json";
@@ -89,10 +90,12 @@ fn marker_matches(dir: &Path) -> bool {
         .is_some_and(|m| m == Marker::current())
 }
 
-/// Files that may sit in an index folder besides the index itself (the repo keeps `index/`
-/// with a `.gitignore` in it).
+/// Files that may sit in an index folder besides the index itself: the repo keeps `index/`
+/// with a `.gitignore` in it, and tantivy's lock files outlive the locks.
 fn is_keepable(name: &str) -> bool {
-    matches!(name, ".gitignore" | ".gitkeep") || name.starts_with("README")
+    matches!(name, ".gitignore" | ".gitkeep")
+        || name.starts_with("README")
+        || name.starts_with(".tantivy-") && name.ends_with(".lock")
 }
 
 /// Opens the index in `dir` for writing, creating it when absent and starting afresh when it
@@ -137,8 +140,8 @@ fn clear_index_files(dir: &Path) -> anyhow::Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name == "meta.json"
             || name == MARKER
+            || name.starts_with(state::CACHE_FILE)
             || name == ".managed.json"
-            || name.ends_with(".lock")
             || name.contains('.') && name.split('.').next().is_some_and(|s| s.len() == 32);
         if ours && entry.file_type()?.is_file() {
             fs::remove_file(entry.path())

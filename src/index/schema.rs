@@ -1,14 +1,14 @@
 //! The index schema: which article fields are searchable, stored and fast, under one version.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis;
 
 /// Bumped whenever the schema changes in a way an older index cannot serve.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -21,6 +21,10 @@ pub struct Fields {
     pub source: Field,
     pub url: Field,
     pub inferred: Field,
+    /// Hash of title and body: the article's identity for updates and for storing a text
+    /// found under several paths once.
+    pub hash: Field,
+    pub encoding: Field,
 }
 
 /// Field names as users write them in queries (`title:`, `source:`, `date:`).
@@ -33,6 +37,8 @@ pub mod names {
     pub const SOURCE: &str = "source";
     pub const URL: &str = "url";
     pub const INFERRED: &str = "inferred";
+    pub const HASH: &str = "hash";
+    pub const ENCODING: &str = "encoding";
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -59,13 +65,19 @@ pub fn build() -> (Schema, Fields) {
         .set_precision(DateTimePrecision::Seconds);
     let fields = Fields {
         id: b.add_text_field(names::ID, STRING | STORED),
-        path: b.add_text_field(names::PATH, STORED),
+        // Every file the text was found in; a fast field so an update can list them all quickly.
+        path: b.add_text_field(
+            names::PATH,
+            TextOptions::default().set_stored().set_fast("raw"),
+        ),
         title: b.add_text_field(names::TITLE, russian.clone()),
         body: b.add_text_field(names::BODY, russian),
         date: b.add_date_field(names::DATE, date),
         source: b.add_text_field(names::SOURCE, source),
         url: b.add_text_field(names::URL, STORED),
         inferred: b.add_text_field(names::INFERRED, STORED),
+        hash: b.add_u64_field(names::HASH, INDEXED | FAST | STORED),
+        encoding: b.add_text_field(names::ENCODING, STORED),
     };
     (b.build(), fields)
 }

@@ -1,14 +1,21 @@
-//! Building an index from an archive: read every file, analyse, write, commit once.
+//! Bringing an index up to date with an archive: read what changed, write only that, commit
+//! at bounded intervals so a crash loses at most one interval, and never hold the whole
+//! archive in memory.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use tantivy::{DateTime, TantivyDocument};
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use super::state::{FileCache, FileEntry, index_view, stamp};
 use super::{Fields, open_for_writing};
-use crate::corpus::{self, Article, Skip};
+use crate::corpus::{self, Article, Found, ReadOptions, Skip, SkipReason};
 
 /// Memory the tantivy writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 200 * 1024 * 1024;
@@ -27,70 +34,401 @@ impl Progress for () {
     fn finish(&self) {}
 }
 
-/// What a build did, for the summary printed after it.
-#[derive(Debug)]
+/// How a build runs.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Start from an empty index instead of updating.
+    pub rebuild: bool,
+    pub read: ReadOptions,
+    /// Commit after this many written articles...
+    pub commit_every: usize,
+    /// ...or this much time, whichever comes first.
+    pub commit_interval: Duration,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            rebuild: false,
+            read: ReadOptions::default(),
+            commit_every: 10_000,
+            commit_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What a build did, for the summary printed after it. File counts are per file; articles
+/// are what the index holds afterwards.
+#[derive(Debug, Default)]
 pub struct BuildSummary {
     pub index_dir: PathBuf,
     pub files: usize,
-    pub indexed: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+    /// Articles written (new or changed) in this run.
+    pub written: usize,
+    /// Articles in the index after the run.
+    pub articles: usize,
+    /// Bytes of text in the articles read in this run.
     pub bytes: u64,
+    /// Commits made; zero when nothing changed.
+    pub commits: usize,
     pub skipped: Vec<Skip>,
     pub elapsed: Duration,
 }
 
-/// Indexes every article under `roots` into `index_dir`, replacing what the index held. The
-/// old contents stay searchable until the single commit at the end.
+/// A second indexer on the same index; callers tell the user to wait rather than fail vaguely.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "another `vestnik index` is writing to {0} (it holds {0}/.tantivy-writer.lock); wait for it to finish"
+)]
+pub struct Locked(pub PathBuf);
+
+/// Brings the index in `index_dir` up to date with the files under `roots`: new and changed
+/// files are read and written, files that are gone lose their articles, unchanged files are
+/// not read at all. The index then holds exactly the articles of those files.
 pub fn build(
     roots: &[PathBuf],
     index_dir: &Path,
+    opts: &BuildOptions,
     progress: &dyn Progress,
 ) -> anyhow::Result<BuildSummary> {
     let started = Instant::now();
-    let (files, mut skipped) = corpus::walk(roots);
     let open = open_for_writing(index_dir)?;
-    let mut writer = open
-        .index
-        .writer::<TantivyDocument>(WRITER_MEMORY)
-        .with_context(|| {
-            format!(
-                "cannot lock the index in {} for writing",
-                index_dir.display()
-            )
-        })?;
-    writer.delete_all_documents()?;
-
-    progress.start(files.len() as u64);
-    let mut indexed = 0;
-    let mut bytes = 0;
-    for found in &files {
-        let contents = corpus::read(found);
-        for article in contents.articles {
-            bytes += (article.title.len() + article.body.len()) as u64;
-            writer.add_document(to_document(&open.fields, &article))?;
-            indexed += 1;
+    let writer: IndexWriter<TantivyDocument> = match open.index.writer(WRITER_MEMORY) {
+        Ok(w) => w,
+        Err(tantivy::TantivyError::LockFailure(..)) => {
+            return Err(Locked(index_dir.to_path_buf()).into());
         }
-        skipped.extend(contents.skips);
+        Err(e) => {
+            return Err(e).context(format!(
+                "cannot write to the index in {}",
+                index_dir.display()
+            ));
+        }
+    };
+    let reader = open
+        .index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let mut run = Run {
+        dir: index_dir.to_path_buf(),
+        fields: open.fields,
+        writer,
+        reader,
+        opts: opts.clone(),
+        old_view: HashMap::new(),
+        cache: FileCache::default(),
+        new_paths: HashMap::new(),
+        written: HashMap::new(),
+        roots: HashMap::new(),
+        pending: 0,
+        last_commit: Instant::now(),
+        summary: BuildSummary {
+            index_dir: index_dir.to_path_buf(),
+            ..BuildSummary::default()
+        },
+    };
+    if opts.rebuild {
+        run.writer.delete_all_documents()?;
+        run.pending += 1;
+    } else {
+        run.old_view = index_view(&run.reader.searcher())?;
+        run.cache = FileCache::load(index_dir);
+    }
+
+    let (files, skips) = corpus::walk(roots);
+    run.summary.files = files.len();
+    run.summary.skipped = skips;
+    progress.start(files.len() as u64);
+    let old_by_path = by_path(&run.old_view);
+    let mut seen: HashSet<String> = HashSet::new();
+    for found in &files {
+        let key = found.path.to_string_lossy().into_owned();
+        run.roots.insert(key.clone(), found.root.clone());
+        run.file(found, &key, old_by_path.get(&key))?;
+        seen.insert(key);
         progress.file_done(&found.path);
     }
-    writer
-        .commit()
-        .with_context(|| format!("cannot commit the index in {}", index_dir.display()))?;
-    writer.wait_merging_threads()?;
+    run.summary.deleted = old_by_path.keys().filter(|p| !seen.contains(*p)).count();
+    run.cache.files.retain(|p, _| seen.contains(p));
+    let mut summary = run.finish()?;
     progress.finish();
-    Ok(BuildSummary {
-        index_dir: index_dir.to_path_buf(),
-        files: files.len(),
-        indexed,
-        bytes,
-        skipped,
-        elapsed: started.elapsed(),
-    })
+    summary.elapsed = started.elapsed();
+    Ok(summary)
 }
 
-fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
+/// Paths → the articles the index holds for them.
+fn by_path(view: &HashMap<u64, Vec<String>>) -> HashMap<String, Vec<u64>> {
+    let mut out: HashMap<String, Vec<u64>> = HashMap::new();
+    for (hash, paths) in view {
+        for p in paths {
+            out.entry(p.clone()).or_default().push(*hash);
+        }
+    }
+    for hashes in out.values_mut() {
+        hashes.sort_unstable();
+    }
+    out
+}
+
+/// An article's identity: the same title, text and metadata under several paths is stored
+/// once; any change to them makes a new article. Path-derived ids are left out, so copies of
+/// one file in two places are the same article.
+fn article_hash(a: &Article) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let date = a.date.map(|d| d.to_string());
+    for part in [
+        Some(a.title.as_str()),
+        Some(a.body.as_str()),
+        date.as_deref(),
+        a.source.as_deref(),
+        a.url.as_deref(),
+    ] {
+        h.update(part.unwrap_or("").as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
+}
+
+struct Run {
+    dir: PathBuf,
+    fields: Fields,
+    writer: IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    opts: BuildOptions,
+    /// What the index held when the run began: article → paths.
+    old_view: HashMap<u64, Vec<String>>,
+    /// Starts as the last run's cache; entries are replaced as files are processed, so it can
+    /// be saved at any commit.
+    cache: FileCache,
+    /// What the index must hold when the run ends: article → paths, in walk order.
+    new_paths: HashMap<u64, Vec<String>>,
+    /// Articles written in this run, with the paths they were written with.
+    written: HashMap<u64, Vec<String>>,
+    /// The folder each walked path was found under (ids and folder sources depend on it).
+    roots: HashMap<String, PathBuf>,
+    /// Changes since the last commit.
+    pending: usize,
+    last_commit: Instant,
+    summary: BuildSummary,
+}
+
+impl Run {
+    fn file(&mut self, found: &Found, key: &str, before: Option<&Vec<u64>>) -> anyhow::Result<()> {
+        let meta = match std::fs::metadata(&found.path) {
+            Ok(m) => m,
+            Err(e) => {
+                self.skip(found, SkipReason::Unreadable(e.to_string()));
+                return Ok(());
+            }
+        };
+        let (size, mtime_ns) = stamp(&meta);
+        if let Some(entry) = self.cache.files.get(key)
+            && entry.size == size
+            && entry.mtime_ns == mtime_ns
+            && before.is_some_and(|b| {
+                let mut cached = entry.articles.clone();
+                cached.sort_unstable();
+                cached.dedup();
+                *b == cached
+            })
+        {
+            for hash in entry.articles.clone() {
+                self.new_paths
+                    .entry(hash)
+                    .or_default()
+                    .push(key.to_string());
+            }
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+
+        let bytes = match corpus::read_bytes(found, &self.opts.read) {
+            Ok(b) => b,
+            Err(reason) => {
+                self.skip(found, reason);
+                return Ok(());
+            }
+        };
+        let contents = corpus::parse(&bytes, found, &self.opts.read);
+        self.summary.skipped.extend(contents.skips);
+        if contents.articles.is_empty() {
+            self.cache.files.remove(key);
+            return Ok(());
+        }
+        let mut hashes = Vec::with_capacity(contents.articles.len());
+        for article in &contents.articles {
+            let hash = article_hash(article);
+            hashes.push(hash);
+            self.summary.bytes += (article.title.len() + article.body.len()) as u64;
+            let paths = self.new_paths.entry(hash).or_default();
+            if paths.contains(&key.to_string()) {
+                continue;
+            }
+            paths.push(key.to_string());
+            // Seen before in this run, or already in the index: the text is stored, and only its
+            // list of paths may need rewriting, which `finish` does once all paths are known.
+            if paths.len() > 1 || self.old_view.contains_key(&hash) {
+                continue;
+            }
+            self.write(article, &[key.to_string()], hash)?;
+        }
+        let mut sorted = hashes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        match before {
+            None => self.summary.added += 1,
+            Some(b) if *b == sorted => self.summary.unchanged += 1,
+            Some(_) => self.summary.updated += 1,
+        }
+        self.cache.files.insert(
+            key.to_string(),
+            FileEntry {
+                size,
+                mtime_ns,
+                articles: hashes,
+            },
+        );
+        self.maybe_commit()
+    }
+
+    fn skip(&mut self, found: &Found, reason: SkipReason) {
+        self.cache
+            .files
+            .remove(&found.path.to_string_lossy().into_owned());
+        self.summary.skipped.push(Skip {
+            path: found.path.clone(),
+            record: None,
+            reason,
+        });
+    }
+
+    fn write(&mut self, article: &Article, paths: &[String], hash: u64) -> anyhow::Result<()> {
+        self.writer
+            .delete_term(Term::from_field_u64(self.fields.hash, hash));
+        self.writer
+            .add_document(to_document(&self.fields, article, paths, hash))?;
+        self.written.insert(hash, paths.to_vec());
+        self.summary.written += 1;
+        self.pending += 1;
+        Ok(())
+    }
+
+    fn maybe_commit(&mut self) -> anyhow::Result<()> {
+        if self.pending >= self.opts.commit_every
+            || (self.pending > 0 && self.last_commit.elapsed() >= self.opts.commit_interval)
+        {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was written and saves the file cache that describes it.
+    fn commit(&mut self) -> anyhow::Result<()> {
+        self.writer
+            .commit()
+            .with_context(|| format!("cannot commit the index in {}", self.dir.display()))?;
+        self.cache
+            .save(&self.dir)
+            .with_context(|| format!("cannot save the file cache in {}", self.dir.display()))?;
+        self.summary.commits += 1;
+        self.pending = 0;
+        self.last_commit = Instant::now();
+        Ok(())
+    }
+
+    /// Deletes what no file holds any more, records every path of texts found under several,
+    /// writes articles the cache vouched for but the index lacks, and commits.
+    fn finish(mut self) -> anyhow::Result<BuildSummary> {
+        for hash in self.old_view.keys() {
+            if !self.new_paths.contains_key(hash) {
+                self.writer
+                    .delete_term(Term::from_field_u64(self.fields.hash, *hash));
+                self.pending += 1;
+            }
+        }
+        // Texts whose stored list of paths is not the one the files now give.
+        let mut stale: BTreeMap<u64, (Vec<String>, bool)> = BTreeMap::new();
+        for (hash, paths) in &self.new_paths {
+            let mut want = paths.clone();
+            want.sort();
+            let have = self.written.get(hash).or_else(|| self.old_view.get(hash));
+            if have != Some(&want) {
+                // Metadata comes from the first path; keep the stored doc only if it came from there.
+                let same_first = have.and_then(|h| h.first()) == want.first();
+                stale.insert(*hash, (want, same_first));
+            }
+        }
+        if !stale.is_empty() {
+            if self.pending > 0 {
+                self.commit()?;
+            }
+            self.reader.reload()?;
+            let searcher = self.reader.searcher();
+            for (hash, (paths, same_first)) in stale {
+                let term = Term::from_field_u64(self.fields.hash, hash);
+                let query = TermQuery::new(term, IndexRecordOption::Basic);
+                let stored = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+                let doc = match stored.first() {
+                    Some((_, address)) if same_first => {
+                        Some(with_paths(&self.fields, searcher.doc(*address)?, &paths))
+                    }
+                    _ => self.reread(hash, &paths)?,
+                };
+                if let Some(doc) = doc {
+                    self.writer
+                        .delete_term(Term::from_field_u64(self.fields.hash, hash));
+                    self.writer.add_document(doc)?;
+                    self.summary.written += 1;
+                    self.pending += 1;
+                }
+            }
+        }
+        let committed = self.pending > 0;
+        if committed {
+            self.commit()?;
+        } else if self.cache != FileCache::load(&self.dir) {
+            self.cache.save(&self.dir)?;
+        }
+        self.reader.reload()?;
+        self.summary.articles = self.reader.searcher().num_docs() as usize;
+        if committed {
+            self.writer.wait_merging_threads()?;
+        }
+        Ok(self.summary)
+    }
+
+    /// An article the cache said was indexed but the index lacks (an interrupted run): read it
+    /// again from the first file that holds it.
+    fn reread(&mut self, hash: u64, paths: &[String]) -> anyhow::Result<Option<TantivyDocument>> {
+        for path in paths {
+            let found = Found {
+                path: PathBuf::from(path),
+                root: self.root_of(path),
+            };
+            let contents = corpus::read(&found, &self.opts.read);
+            if let Some(article) = contents.articles.iter().find(|a| article_hash(a) == hash) {
+                return Ok(Some(to_document(&self.fields, article, paths, hash)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn root_of(&self, path: &str) -> PathBuf {
+        self.roots.get(path).cloned().unwrap_or_default()
+    }
+}
+
+fn to_document(f: &Fields, a: &Article, paths: &[String], hash: u64) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(f.id, &a.id);
-    doc.add_text(f.path, a.path.to_string_lossy());
+    for p in paths {
+        doc.add_text(f.path, p);
+    }
     doc.add_text(f.title, &a.title);
     doc.add_text(f.body, &a.body);
     if let Some(date) = a.date {
@@ -104,6 +442,23 @@ fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
     }
     for name in a.inferred.names() {
         doc.add_text(f.inferred, name);
+    }
+    doc.add_u64(f.hash, hash);
+    doc.add_text(f.encoding, a.encoding);
+    doc
+}
+
+/// A stored document again, with a new list of paths.
+fn with_paths(f: &Fields, stored: TantivyDocument, paths: &[String]) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    for (field, value) in stored.field_values() {
+        if field == f.path {
+            continue;
+        }
+        doc.add_field_value(field, value);
+    }
+    for p in paths {
+        doc.add_text(f.path, p);
     }
     doc
 }

@@ -74,7 +74,10 @@ pub struct Hit {
     pub date: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// The first file the article was read from.
     pub path: String,
+    /// Every file the same text was found in (republished copies are stored once).
+    pub paths: Vec<String>,
     /// BM25 relevance; `null` when sorted by date.
     pub score: Option<f32>,
     pub snippet: String,
@@ -82,6 +85,8 @@ pub struct Hit {
     pub highlights: Vec<[usize; 2]>,
     /// Which of title, date and source were inferred rather than read from metadata.
     pub inferred: Vec<String>,
+    /// The character encoding the file was decoded from.
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,6 +250,11 @@ impl Searcher {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         };
+        let all = |field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
         let body = text(f.body).unwrap_or_default();
         let found = snippets.snippet(&body);
         let shown = if found.highlighted().is_empty() {
@@ -263,13 +273,12 @@ impl Searcher {
             source: text(f.source),
             url: text(f.url),
             path: text(f.path).unwrap_or_default(),
+            paths: all(f.path),
             score,
             snippet: shown.text,
             highlights: shown.highlights,
-            inferred: doc
-                .get_all(f.inferred)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
+            inferred: all(f.inferred),
+            encoding: text(f.encoding),
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn corpus_index() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let summary = vestnik::index::build(&[corpus_dir()], dir.path(), &())
+        let summary = vestnik::index::build(&[corpus_dir()], dir.path(), &Default::default(), &())
             .expect("the sample corpus indexes");
         assert!(summary.skipped.is_empty(), "skips: {:?}", summary.skipped);
         dir

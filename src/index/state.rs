@@ -1,0 +1,97 @@
+//! What the indexer remembers about files between runs, so an unchanged file is recognised
+//! from its size and modification time without being read.
+//!
+//! This is a cache, never the truth: the index itself says which articles it holds and under
+//! which paths, and every run reconciles the index with the files. A stale or lost cache only
+//! costs re-reading files, so it is written after each commit and read leniently.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use tantivy::Searcher;
+
+use super::schema::names;
+
+pub(crate) const CACHE_FILE: &str = "vestnik-files.json";
+const CACHE_VERSION: u32 = 1;
+
+/// One file as last indexed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub size: u64,
+    pub mtime_ns: u64,
+    /// Hashes of the articles the file held.
+    pub articles: Vec<u64>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileCache {
+    version: u32,
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+impl FileCache {
+    /// The cache in `dir`, or an empty one when it is missing, unreadable or of another version.
+    pub fn load(dir: &Path) -> FileCache {
+        fs::read(dir.join(CACHE_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<FileCache>(&b).ok())
+            .filter(|c| c.version == CACHE_VERSION)
+            .unwrap_or_default()
+    }
+
+    /// Writes the cache atomically: a reader sees the old file or the new one, never half.
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        let tmp = dir.join(format!("{CACHE_FILE}.tmp"));
+        let mut file = fs::File::create(&tmp)?;
+        let cache = FileCache {
+            version: CACHE_VERSION,
+            files: self.files.clone(),
+        };
+        serde_json::to_writer(&mut file, &cache).map_err(std::io::Error::other)?;
+        file.flush()?;
+        file.sync_all()?;
+        fs::rename(tmp, dir.join(CACHE_FILE))
+    }
+}
+
+/// Size and modification time of a file, as the cache compares them.
+pub fn stamp(meta: &fs::Metadata) -> (u64, u64) {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    (meta.len(), mtime)
+}
+
+/// Which articles the index holds, each with the sorted paths it was found under.
+pub fn index_view(searcher: &Searcher) -> tantivy::Result<HashMap<u64, Vec<String>>> {
+    let mut view = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let hashes = fast.u64(names::HASH)?;
+        let paths = fast.str(names::PATH)?;
+        let mut buf = String::new();
+        for doc in segment.doc_ids_alive() {
+            let Some(hash) = hashes.first(doc) else {
+                continue;
+            };
+            let mut list = Vec::new();
+            if let Some(paths) = &paths {
+                for ord in paths.term_ords(doc) {
+                    if paths.ord_to_str(ord, &mut buf)? {
+                        list.push(buf.clone());
+                    }
+                }
+            }
+            list.sort();
+            view.insert(hash, list);
+        }
+    }
+    Ok(view)
+}
