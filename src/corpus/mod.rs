@@ -265,6 +265,9 @@ pub fn parse(bytes: &[u8], found: &Found, opts: &ReadOptions) -> FileContents {
         },
         Format::JsonLines => json::read_jsonl(&content),
     };
+    if records.is_empty() {
+        return FileContents::skipped(path, SkipReason::NoText);
+    }
     let mut out = FileContents::default();
     for (record, fields) in records {
         let fields = match fields {

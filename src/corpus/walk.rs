@@ -68,7 +68,10 @@ pub fn walk(roots: &[PathBuf]) -> (Vec<Found>, Vec<Skip>) {
                 Err(err) => skips.push(Skip {
                     path: error_path(&err).unwrap_or_else(|| root.clone()),
                     record: None,
-                    reason: SkipReason::Walk(error_message(&err)),
+                    reason: match io_error(&err) {
+                        Some(io) => SkipReason::Unreadable(io.to_string()),
+                        None => SkipReason::Walk(error_message(&err)),
+                    },
                 }),
             }
         }
@@ -83,6 +86,17 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
             error_path(err)
         }
         ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+/// The I/O error under the walker's wrappers (a dangling symlink, a folder without permission).
+fn io_error(err: &ignore::Error) -> Option<&std::io::Error> {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => io_error(err),
+        ignore::Error::Io(io) => Some(io),
         _ => None,
     }
 }

@@ -1,0 +1,459 @@
+//! Messy archives: legacy encodings, bad files, updates, crashes and concurrent writers, on
+//! real files and a real index.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::vestnik;
+use serde_json::Value;
+use vestnik::index::{BuildOptions, BuildSummary};
+use vestnik::search::{SearchRequest, Searcher};
+
+const TEXT: &str = "Министерство просвещения сообщило о строительстве новых школ в сельских районах. \
+    Учителя получат надбавки, а ученики - новые учебники.";
+
+fn build(roots: &[PathBuf], index: &Path) -> BuildSummary {
+    vestnik::index::build(roots, index, &BuildOptions::default(), &()).expect("build succeeds")
+}
+
+fn all_ids(index: &Path) -> BTreeSet<String> {
+    let mut req = SearchRequest::new("*");
+    req.limit = 100_000;
+    Searcher::open(index)
+        .unwrap()
+        .search(&req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+fn search_json(index: &Path, query: &str) -> Value {
+    let out = vestnik()
+        .args([
+            "search", query, "--format", "json", "--limit", "100", "--index",
+        ])
+        .arg(index)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn legacy_encodings_are_decoded_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(&src).unwrap();
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(TEXT);
+    let (koi8, _, _) = encoding_rs::KOI8_R.encode(TEXT);
+    let utf16le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(TEXT.encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    let utf16be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(TEXT.encode_utf16().flat_map(|u| u.to_be_bytes()))
+        .collect();
+    let utf8_bom: Vec<u8> = [b"\xEF\xBB\xBF".as_slice(), TEXT.as_bytes()].concat();
+    let files: [(&str, &[u8], &str); 5] = [
+        ("cp1251.txt", &cp1251, "windows-1251"),
+        ("koi8.txt", &koi8, "KOI8-R"),
+        ("utf16le.txt", &utf16le, "UTF-16LE"),
+        ("utf16be.txt", &utf16be, "UTF-16BE"),
+        ("bom.txt", &utf8_bom, "UTF-8"),
+    ];
+    for (name, bytes, _) in files {
+        fs::write(src.join(name), bytes).unwrap();
+    }
+    let idx = dir.path().join("idx");
+    let summary = build(std::slice::from_ref(&src), &idx);
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    // Identical text in five encodings is one article found under five paths.
+    assert_eq!(summary.articles, 1);
+
+    // Distinct texts per encoding: each is found by a Russian query in another word form.
+    fs::remove_dir_all(&src).unwrap();
+    fs::create_dir_all(&src).unwrap();
+    for (i, (name, _, _)) in files.iter().enumerate() {
+        let text = format!("{TEXT} Номер выпуска {i}.");
+        let bytes: Vec<u8> = match *name {
+            "cp1251.txt" => encoding_rs::WINDOWS_1251.encode(&text).0.into_owned(),
+            "koi8.txt" => encoding_rs::KOI8_R.encode(&text).0.into_owned(),
+            "utf16le.txt" => [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+                .collect(),
+            "utf16be.txt" => [0xFE, 0xFF]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(|u| u.to_be_bytes()))
+                .collect(),
+            _ => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        };
+        fs::write(src.join(name), bytes).unwrap();
+    }
+    let summary = build(std::slice::from_ref(&src), &idx);
+    assert_eq!(summary.articles, files.len());
+    let v = search_json(&idx, "учебник AND школа");
+    assert_eq!(v["total"], files.len());
+    for (name, _, encoding) in files {
+        let hit = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == name)
+            .unwrap_or_else(|| panic!("{name} not found"));
+        assert_eq!(hit["encoding"], encoding, "{name}");
+        assert!(hit["snippet"].as_str().unwrap().contains("школ"), "{name}");
+    }
+
+    // --encoding forces one: KOI8-R bytes read as cp1251 no longer say "школ".
+    let forced = dir.path().join("forced");
+    let out = vestnik()
+        .args(["index", "--encoding", "cp1251", "--index"])
+        .arg(&forced)
+        .arg(src.join("koi8.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v = search_json(&forced, "*");
+    assert_eq!(v["hits"][0]["encoding"], "windows-1251");
+    assert_eq!(search_json(&forced, "школа")["total"], 0);
+    let bad = vestnik()
+        .args(["index", "--encoding", "klingon"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn every_good_file_is_kept_and_every_bad_one_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let sub = src.join("sub");
+    fs::create_dir_all(&sub).unwrap();
+    let good = ["a.txt", "b.md", "c.html", "sub/d.json"];
+    fs::write(src.join("a.txt"), "Хороший текст про школы.").unwrap();
+    fs::write(src.join("b.md"), "# Заголовок\n\nТекст про учителей.").unwrap();
+    fs::write(
+        src.join("c.html"),
+        "<html><body><p>Текст про больницы.</p></body></html>",
+    )
+    .unwrap();
+    fs::write(
+        sub.join("d.json"),
+        r#"{"id": "d", "text": "Текст про дороги."}"#,
+    )
+    .unwrap();
+    fs::write(
+        src.join("e.jsonl"),
+        "{\"id\": \"e1\", \"text\": \"Первая строка.\"}\n{\"id\": \"e2\", \"text\": broken}\n{\"id\": \"e3\", \"text\": \"Третья строка.\"}\n",
+    )
+    .unwrap();
+    fs::write(src.join("empty.txt"), "").unwrap();
+    fs::write(src.join("image.html"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    fs::write(src.join("broken.json"), "{\"title\": \"обрыв").unwrap();
+    fs::write(
+        src.join("blank.html"),
+        "<html><head><script>x()</script></head><body> </body></html>",
+    )
+    .unwrap();
+    fs::write(src.join("big.txt"), "слово ".repeat(40_000)).unwrap();
+    fs::write(src.join("notes.docx"), "не наш формат").unwrap();
+    // A FIFO would block a naive reader forever.
+    let fifo = src.join("pipe.txt");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    // A symlink loop and a dangling link.
+    std::os::unix::fs::symlink(&src, sub.join("loop")).unwrap();
+    std::os::unix::fs::symlink(src.join("gone.txt"), src.join("dangling.txt")).unwrap();
+
+    let idx = dir.path().join("idx");
+    let out = vestnik()
+        .args(["index", "--max-size", "100K", "--index"])
+        .arg(&idx)
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    for (file, reason) in [
+        ("e.jsonl:2", "invalid JSON"),
+        ("empty.txt", "empty file"),
+        ("image.html", "binary"),
+        ("broken.json", "invalid JSON"),
+        ("blank.html", "no text"),
+        ("big.txt", "too large"),
+        ("notes.docx", "unsupported file type"),
+        ("loop", "symbolic link loop"),
+        ("dangling.txt", "cannot read"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(file) && l.contains(reason)),
+            "{file}: {reason}\n{err}"
+        );
+    }
+    if made {
+        assert!(
+            err.lines()
+                .any(|l| l.contains("pipe.txt") && l.contains("not a regular file")),
+            "{err}"
+        );
+    }
+    let ids = all_ids(&idx);
+    for g in good {
+        let id = if g.ends_with(".json") { "d" } else { g };
+        assert!(ids.contains(id), "{g} missing from {ids:?}");
+    }
+    assert!(ids.contains("e1") && ids.contains("e3") && !ids.contains("e2"));
+    assert_eq!(ids.len(), good.len() + 2);
+
+    // --strict: the same run, but any skip is a failure (after indexing the good files).
+    let strict = vestnik()
+        .args(["index", "--strict", "--max-size", "100K", "--index"])
+        .arg(&idx)
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict"));
+    assert_eq!(all_ids(&idx).len(), good.len() + 2);
+}
+
+fn segment_files(index: &Path) -> BTreeSet<(String, std::time::SystemTime)> {
+    fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n == "meta.json" || n.len() > 32 && !n.starts_with('.')
+        })
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn updates_add_change_delete_and_leave_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(&src).unwrap();
+    for i in 0..5 {
+        fs::write(
+            src.join(format!("{i}.txt")),
+            format!("Новость номер {i} о школах."),
+        )
+        .unwrap();
+    }
+    let idx = dir.path().join("idx");
+    let first = build(std::slice::from_ref(&src), &idx);
+    assert_eq!(
+        (first.added, first.updated, first.deleted, first.unchanged),
+        (5, 0, 0, 0)
+    );
+    assert_eq!(first.articles, 5);
+
+    // Nothing changed: nothing is read, nothing is committed, no index file is touched.
+    let before = segment_files(&idx);
+    let same = build(std::slice::from_ref(&src), &idx);
+    assert_eq!(
+        (same.added, same.updated, same.deleted, same.unchanged),
+        (0, 0, 0, 5)
+    );
+    assert_eq!((same.written, same.commits, same.bytes), (0, 0, 0));
+    assert_eq!(segment_files(&idx), before);
+
+    // Add one, change one, delete one; also touch one without changing it.
+    fs::write(src.join("5.txt"), "Новость номер 5 о больницах.").unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    fs::write(
+        src.join("1.txt"),
+        "Новость номер 1 изменилась: теперь о дорогах.",
+    )
+    .unwrap();
+    fs::remove_file(src.join("2.txt")).unwrap();
+    let touched = fs::read(src.join("3.txt")).unwrap();
+    fs::write(src.join("3.txt"), touched).unwrap();
+    let next = build(std::slice::from_ref(&src), &idx);
+    assert_eq!(
+        (next.added, next.updated, next.deleted, next.unchanged),
+        (1, 1, 1, 3)
+    );
+    assert_eq!(next.written, 2);
+    assert_eq!(next.articles, 5);
+    let ids = all_ids(&idx);
+    assert_eq!(
+        ids,
+        ["0.txt", "1.txt", "3.txt", "4.txt", "5.txt"]
+            .map(String::from)
+            .into()
+    );
+    let v = search_json(&idx, "дорога");
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["hits"][0]["id"], "1.txt");
+    assert_eq!(search_json(&idx, "Новость AND номер AND 2")["total"], 0);
+
+    // The same text under two paths is stored once, with both paths.
+    fs::copy(src.join("0.txt"), src.join("copy-of-0.txt")).unwrap();
+    let dup = build(std::slice::from_ref(&src), &idx);
+    assert_eq!((dup.added, dup.articles), (1, 5));
+    let v = search_json(&idx, "\"номер 0\"");
+    assert_eq!(v["total"], 1);
+    let paths: Vec<&str> = v["hits"][0]["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 2);
+    assert!(
+        paths[0].ends_with("0.txt") && paths[1].ends_with("copy-of-0.txt"),
+        "{paths:?}"
+    );
+
+    // --rebuild starts over and ends with the same articles.
+    let out = vestnik()
+        .args(["index", "--rebuild", "--index"])
+        .arg(&idx)
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("6 added"));
+    assert_eq!(all_ids(&idx), ids);
+}
+
+/// Writes `n` distinct articles of a few paragraphs each.
+fn write_many(dir: &Path, n: usize) {
+    fs::create_dir_all(dir).unwrap();
+    let paragraph = "Представители министерства провели встречу с жителями района и обсудили \
+        строительство дорог, школ и больниц. Участники отметили важность диалога. ";
+    for i in 0..n {
+        fs::write(
+            dir.join(format!("{i:05}.txt")),
+            format!(
+                "Заголовок: Выпуск {i}\n\n{}Выпуск номер {i}.",
+                paragraph.repeat(8)
+            ),
+        )
+        .unwrap();
+    }
+}
+
+fn meta_of(index: &Path) -> Option<String> {
+    fs::read_to_string(index.join("meta.json")).ok()
+}
+
+#[test]
+fn a_killed_indexer_leaves_a_searchable_index_and_the_rerun_finishes_the_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    write_many(&src, 2000);
+    let clean = dir.path().join("clean");
+    let expected = build(std::slice::from_ref(&src), &clean);
+    assert_eq!(expected.articles, 2000);
+
+    let idx = dir.path().join("idx");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("vestnik"))
+        .args(["index", "--commit-every", "100", "--index"])
+        .arg(&idx)
+        .arg(&src)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the first commits, then kill it mid-run.
+    let started = Instant::now();
+    let mut commits = 0;
+    let mut last = meta_of(&idx);
+    while commits < 3 && started.elapsed() < Duration::from_secs(60) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        let now = meta_of(&idx);
+        if now != last {
+            commits += 1;
+            last = now;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // While it runs, a search sees the last commit.
+    let searcher = Searcher::open(&idx).expect("the committed index opens while being written");
+    let seen = searcher.search(&SearchRequest::new("*")).unwrap().total;
+    let finished_early = child.try_wait().unwrap().is_some();
+    child.kill().ok();
+    child.wait().unwrap();
+    if finished_early {
+        eprintln!("note: the indexer finished before it could be killed");
+    }
+
+    let after_kill = Searcher::open(&idx).expect("the index opens after SIGKILL");
+    let committed = after_kill.search(&SearchRequest::new("*")).unwrap().total;
+    assert!(
+        committed >= seen && committed <= 2000,
+        "{seen} then {committed}"
+    );
+    eprintln!(
+        "killed after {commits} commits: {seen} articles seen while running, {committed} committed"
+    );
+    assert!(
+        after_kill
+            .search(&SearchRequest::new("школы"))
+            .unwrap()
+            .total
+            == committed
+    );
+
+    let rerun = build(std::slice::from_ref(&src), &idx);
+    assert_eq!(rerun.articles, 2000);
+    assert_eq!(all_ids(&idx), all_ids(&clean));
+}
+
+#[test]
+fn a_second_indexer_is_told_about_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("a.txt"), "Текст.").unwrap();
+    let idx = dir.path().join("idx");
+    build(std::slice::from_ref(&src), &idx);
+
+    // Hold the writer lock the way a running indexer does.
+    let index = tantivy::Index::open_in_dir(&idx).unwrap();
+    let writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+    let out = vestnik()
+        .arg("index")
+        .arg(&src)
+        .arg("--index")
+        .arg(&idx)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("another `vestnik index` is writing"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    drop(writer);
+    vestnik()
+        .arg("index")
+        .arg(&src)
+        .arg("--index")
+        .arg(&idx)
+        .assert()
+        .success();
+}
