@@ -111,7 +111,7 @@ pub(crate) fn open_for_writing(dir: &Path) -> anyhow::Result<OpenIndex> {
             .with_context(|| format!("cannot list {}", dir.display()))?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !is_keepable(n))
+            .filter(|n| !is_keepable(n) && n != MARKER && !n.starts_with(state::CACHE_FILE))
             .collect();
         if !foreign.is_empty() {
             anyhow::bail!(
@@ -120,14 +120,16 @@ pub(crate) fn open_for_writing(dir: &Path) -> anyhow::Result<OpenIndex> {
                 foreign.first().map(String::as_str).unwrap_or("")
             );
         }
+        // The marker first: a crash before tantivy's meta.json leaves no index at all, never
+        // an index without a marker (which would read as another version's).
+        let marker = serde_json::to_string_pretty(&Marker::current())?;
+        fs::write(dir.join(MARKER), marker)
+            .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
         let (schema, _) = schema::build();
         let directory =
             MmapDirectory::open(dir).with_context(|| format!("cannot open {}", dir.display()))?;
         Index::create(directory, schema, tantivy::IndexSettings::default())
             .with_context(|| format!("cannot create an index in {}", dir.display()))?;
-        let marker = serde_json::to_string_pretty(&Marker::current())?;
-        fs::write(dir.join(MARKER), marker)
-            .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
     }
     Ok(open(dir)?)
 }

@@ -76,19 +76,26 @@ pub fn index_view(searcher: &Searcher) -> tantivy::Result<HashMap<u64, Vec<Strin
         let fast = segment.fast_fields();
         let hashes = fast.u64(names::HASH)?;
         let paths = fast.str(names::PATH)?;
-        let mut buf = String::new();
+        // One sequential pass over the path dictionary: looking ordinals up one by one
+        // decodes a dictionary block each time and dominated no-change runs.
+        let mut names_by_ord: Vec<String> = Vec::new();
+        if let Some(paths) = &paths {
+            let mut stream = paths.dictionary().stream()?;
+            while stream.advance() {
+                names_by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
         for doc in segment.doc_ids_alive() {
             let Some(hash) = hashes.first(doc) else {
                 continue;
             };
-            let mut list = Vec::new();
-            if let Some(paths) = &paths {
-                for ord in paths.term_ords(doc) {
-                    if paths.ord_to_str(ord, &mut buf)? {
-                        list.push(buf.clone());
-                    }
-                }
-            }
+            let mut list: Vec<String> = match &paths {
+                Some(paths) => paths
+                    .term_ords(doc)
+                    .filter_map(|ord| names_by_ord.get(ord as usize).cloned())
+                    .collect(),
+                None => Vec::new(),
+            };
             list.sort();
             view.insert(hash, list);
         }

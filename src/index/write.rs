@@ -125,6 +125,7 @@ pub fn build(
         new_paths: HashMap::new(),
         written: HashMap::new(),
         roots: HashMap::new(),
+        cache_dirty: false,
         pending: 0,
         last_commit: Instant::now(),
         summary: BuildSummary {
@@ -154,7 +155,9 @@ pub fn build(
         progress.file_done(&found.path);
     }
     run.summary.deleted = old_by_path.keys().filter(|p| !seen.contains(*p)).count();
+    let cached = run.cache.files.len();
     run.cache.files.retain(|p, _| seen.contains(p));
+    run.cache_dirty |= run.cache.files.len() != cached;
     let mut summary = run.finish()?;
     progress.finish();
     summary.elapsed = started.elapsed();
@@ -211,6 +214,8 @@ struct Run {
     written: HashMap<u64, Vec<String>>,
     /// The folder each walked path was found under (ids and folder sources depend on it).
     roots: HashMap<String, PathBuf>,
+    /// Whether the cache differs from the saved one.
+    cache_dirty: bool,
     /// Changes since the last commit.
     pending: usize,
     last_commit: Instant,
@@ -257,7 +262,7 @@ impl Run {
         let contents = corpus::parse(&bytes, found, &self.opts.read);
         self.summary.skipped.extend(contents.skips);
         if contents.articles.is_empty() {
-            self.cache.files.remove(key);
+            self.cache_dirty |= self.cache.files.remove(key).is_some();
             return Ok(());
         }
         let mut hashes = Vec::with_capacity(contents.articles.len());
@@ -285,14 +290,15 @@ impl Run {
             Some(b) if *b == sorted => self.summary.unchanged += 1,
             Some(_) => self.summary.updated += 1,
         }
-        self.cache.files.insert(
-            key.to_string(),
-            FileEntry {
-                size,
-                mtime_ns,
-                articles: hashes,
-            },
-        );
+        let entry = FileEntry {
+            size,
+            mtime_ns,
+            articles: hashes,
+        };
+        if self.cache.files.get(key) != Some(&entry) {
+            self.cache.files.insert(key.to_string(), entry);
+            self.cache_dirty = true;
+        }
         self.maybe_commit()
     }
 
@@ -336,6 +342,7 @@ impl Run {
             .save(&self.dir)
             .with_context(|| format!("cannot save the file cache in {}", self.dir.display()))?;
         self.summary.commits += 1;
+        self.cache_dirty = false;
         self.pending = 0;
         self.last_commit = Instant::now();
         Ok(())
@@ -391,7 +398,7 @@ impl Run {
         let committed = self.pending > 0;
         if committed {
             self.commit()?;
-        } else if self.cache != FileCache::load(&self.dir) {
+        } else if self.cache_dirty {
             self.cache.save(&self.dir)?;
         }
         self.reader.reload()?;
