@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod corpus;
+pub mod entities;
 pub mod index;
 pub mod output;
 pub mod search;

@@ -1,0 +1,183 @@
+//! Scoring an extractor against gold annotation, exactly as `../shared/bench/natasha_eval.py`
+//! scores Natasha, so the two can be compared: per type, precision counts predictions equal to
+//! any gold span of the type; recall counts outermost gold spans of the type that were
+//! predicted. Offsets are Unicode code points.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{EntityType, Mention};
+
+/// One gold-annotated article in the `../shared/data/ner` format.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldArticle {
+    pub id: String,
+    pub text: String,
+    pub entities: Vec<GoldEntity>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldEntity {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub start: usize,
+    pub end: usize,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub norm: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct TypeScore {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scores {
+    #[serde(rename = "PER")]
+    pub per: TypeScore,
+    #[serde(rename = "ORG")]
+    pub org: TypeScore,
+    #[serde(rename = "LOC")]
+    pub loc: TypeScore,
+    /// Of the gold PER spans with a `norm` that were found, the share normalized to a name
+    /// whose words are contained in the norm's words. NEREL's placeholder norm "нет данных"
+    /// counts as no norm. `None` when the file has no norms (factRuEval).
+    pub norm_accuracy: Option<f64>,
+    pub articles_per_s: f64,
+}
+
+/// Running counts per type: correct predictions, predictions, found gold, gold.
+#[derive(Debug, Default)]
+pub struct Tally {
+    counts: BTreeMap<&'static str, [usize; 4]>,
+    norm_checked: usize,
+    norm_right: usize,
+}
+
+/// Spans of one type not nested inside another span of the same type.
+pub fn outermost(spans: &HashSet<(usize, usize)>) -> HashSet<(usize, usize)> {
+    let mut sorted: Vec<(usize, usize)> = spans.iter().copied().collect();
+    sorted.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
+    let mut out = HashSet::new();
+    let mut end = None;
+    for (s, e) in sorted {
+        if end.is_none_or(|end| e > end) {
+            out.insert((s, e));
+            end = Some(e);
+        }
+    }
+    out
+}
+
+/// Whether a gold `norm` names anyone: NEREL writes "нет данных" ("no data") where it has no
+/// normalized name, which is as empty as an empty string.
+fn has_norm(norm: &str) -> bool {
+    let n = norm.trim();
+    !n.is_empty() && n != "нет данных"
+}
+
+/// Words of a name for comparison: lowercase, ё as е, commas dropped.
+fn name_words(s: &str) -> HashSet<String> {
+    s.to_lowercase()
+        .replace('ё', "е")
+        .replace(',', " ")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+impl Tally {
+    pub fn add(&mut self, gold: &GoldArticle, predicted: &[Mention]) {
+        for t in EntityType::ALL {
+            let gold_all: HashSet<(usize, usize)> = gold
+                .entities
+                .iter()
+                .filter(|e| e.kind == t.label())
+                .map(|e| (e.start, e.end))
+                .collect();
+            let gold_outer = outermost(&gold_all);
+            let pred: HashSet<(usize, usize)> = predicted
+                .iter()
+                .filter(|m| m.kind == t)
+                .map(|m| (m.start, m.end))
+                .collect();
+            let c = self.counts.entry(t.label()).or_default();
+            c[0] += pred.intersection(&gold_all).count();
+            c[1] += pred.len();
+            c[2] += pred.intersection(&gold_outer).count();
+            c[3] += gold_outer.len();
+        }
+        for g in gold.entities.iter().filter(|e| e.kind == "PER") {
+            let Some(norm) = g.norm.as_deref().filter(|n| has_norm(n)) else {
+                continue;
+            };
+            let Some(m) = predicted
+                .iter()
+                .find(|m| m.kind == EntityType::Per && m.start == g.start && m.end == g.end)
+            else {
+                continue;
+            };
+            self.norm_checked += 1;
+            if name_words(&m.norm).is_subset(&name_words(norm)) {
+                self.norm_right += 1;
+            }
+        }
+    }
+
+    pub fn scores(&self, articles: usize, seconds: f64) -> Scores {
+        let score = |t: EntityType| {
+            let [tp, np, found, ng] = self.counts.get(t.label()).copied().unwrap_or_default();
+            let p = if np > 0 { tp as f64 / np as f64 } else { 0.0 };
+            let r = if ng > 0 {
+                found as f64 / ng as f64
+            } else {
+                0.0
+            };
+            let f = if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
+            TypeScore {
+                precision: round3(p),
+                recall: round3(r),
+                f1: round3(f),
+                support: ng,
+            }
+        };
+        Scores {
+            per: score(EntityType::Per),
+            org: score(EntityType::Org),
+            loc: score(EntityType::Loc),
+            norm_accuracy: (self.norm_checked > 0)
+                .then(|| round3(self.norm_right as f64 / self.norm_checked as f64)),
+            articles_per_s: if seconds > 0.0 {
+                (articles as f64 / seconds * 10.0).round() / 10.0
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outermost_drops_nested_spans_of_the_same_type() {
+        let spans: HashSet<_> = [(0, 10), (2, 5), (12, 15), (12, 14)].into();
+        let out = outermost(&spans);
+        assert_eq!(out, [(0, 10), (12, 15)].into());
+    }
+}

@@ -1,0 +1,92 @@
+//! Linking mentions within one document: a later "Карин" or "Обамы" is the "Ерлан Карин" or
+//! "Барак Обама" named in full earlier (or later), and "Детский фонд ООН (ЮНИСЕФ)" makes the
+//! abbreviation and its expansion one organization.
+
+use super::{EntityType, Mention};
+
+/// A surname without its case ending, for matching mentions of one person.
+pub(crate) fn stem(word: &str) -> String {
+    let w = word.to_lowercase().replace('ё', "е");
+    const ENDINGS: [&str; 24] = [
+        "ыми", "ами", "ого", "его", "ему", "ому", "ой", "ей", "ом", "ем", "ым", "им", "ую", "ая",
+        "ия", "ию", "а", "я", "у", "ю", "е", "ы", "и", "о",
+    ];
+    for e in ENDINGS {
+        if let Some(b) = w.strip_suffix(e)
+            && b.chars().count() >= 3
+        {
+            return b.to_string();
+        }
+    }
+    w
+}
+
+fn last_word(s: &str) -> &str {
+    s.split_whitespace().last().unwrap_or(s)
+}
+
+/// Gives every one-word person mention the full name of the person it refers to, when the
+/// document names them in full. `renormalize_masc` recomputes a full mention's name as a man's
+/// name in the genitive, for when a bare nominative surname shows the full mention was one.
+pub(crate) fn link_people(
+    mentions: &mut [Mention],
+    mut renormalize_masc: impl FnMut(usize) -> Option<String>,
+) {
+    let full: Vec<usize> = (0..mentions.len())
+        .filter(|&i| {
+            mentions[i].kind == EntityType::Per && mentions[i].norm.split_whitespace().count() >= 2
+        })
+        .collect();
+    for i in 0..mentions.len() {
+        if mentions[i].kind != EntityType::Per || mentions[i].norm.split_whitespace().count() != 1 {
+            continue;
+        }
+        let key = stem(&mentions[i].norm);
+        let surface_key = stem(&mentions[i].surface);
+        // The nearest full mention before it, else the first after it.
+        let candidates = |j: &&usize| {
+            let k = stem(last_word(&mentions[**j].norm));
+            k == key || k == surface_key
+        };
+        let target = full
+            .iter()
+            .rev()
+            .filter(|&&j| j < i)
+            .find(candidates)
+            .or_else(|| full.iter().filter(|&&j| j > i).find(candidates))
+            .copied();
+        let Some(j) = target else { continue };
+        // "Ерлана Карина" read as a woman's name, but here is "Карин": a man, in the genitive.
+        let short = mentions[i].norm.to_lowercase();
+        let full_last = last_word(&mentions[j].norm).to_lowercase();
+        if full_last == format!("{short}а")
+            && ["ов", "ев", "ин", "ын"].iter().any(|s| short.ends_with(s))
+            && let Some(fixed) = renormalize_masc(j)
+        {
+            mentions[j].norm = fixed;
+        }
+        mentions[i].norm = mentions[j].norm.clone();
+    }
+    // A full mention fixed above may be repeated, in the same words, elsewhere in the document.
+    let fixed: Vec<(String, String)> = full
+        .iter()
+        .map(|&j| (mentions[j].surface.clone(), mentions[j].norm.clone()))
+        .collect();
+    for m in mentions.iter_mut().filter(|m| m.kind == EntityType::Per) {
+        if let Some((_, norm)) = fixed.iter().find(|(s, n)| *s == m.surface && *n != m.norm) {
+            m.norm = norm.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_meet() {
+        assert_eq!(stem("Маккаррика"), stem("Маккаррик"));
+        assert_eq!(stem("Обамы"), stem("Обама"));
+        assert_eq!(stem("Кариным"), stem("Карин"));
+    }
+}

@@ -1,0 +1,161 @@
+//! People, organizations and places: finding their mentions in text, bringing each to its
+//! dictionary form, and scoring the extractor against gold annotation.
+//!
+//! Mentions are found by a perceptron tagger trained by this project on NEREL's training split
+//! (`vestnik train-ner`), using the OpenCorpora dictionary's name, surname and place tags as
+//! features; the trained model ships inside the binary.
+
+pub mod eval;
+mod link;
+mod morph;
+mod normalize;
+mod tagger;
+mod tokens;
+
+use std::sync::LazyLock;
+
+use serde::Serialize;
+
+pub use eval::{GoldArticle, Scores, Tally};
+pub use morph::Morph;
+use tagger::Model;
+
+/// The model trained on NEREL train; an empty file means a build without entities.
+static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum EntityType {
+    Per,
+    Org,
+    Loc,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 3] = [EntityType::Per, EntityType::Org, EntityType::Loc];
+
+    /// The label used in gold files and evaluation output.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntityType::Per => "PER",
+            EntityType::Org => "ORG",
+            EntityType::Loc => "LOC",
+        }
+    }
+}
+
+/// One mention of an entity in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mention {
+    pub kind: EntityType,
+    /// Code-point offsets of the mention in the text.
+    pub start: usize,
+    pub end: usize,
+    /// The text as written ("Ерлана Карина").
+    pub surface: String,
+    /// Its dictionary form ("Ерлан Карин").
+    pub norm: String,
+}
+
+/// Finds and normalizes entity mentions. Cheap to share: the dictionary analyses it caches are
+/// behind a lock.
+pub struct Extractor {
+    model: Model,
+    morph: Morph,
+}
+
+impl Extractor {
+    /// The extractor with the model shipped in the binary.
+    pub fn shipped() -> &'static Extractor {
+        static E: LazyLock<Extractor> = LazyLock::new(|| Extractor {
+            model: Model::load(MODEL_BYTES).unwrap_or_else(|_| Model::empty()),
+            morph: Morph::new(),
+        });
+        &E
+    }
+
+    /// An extractor with a model read from `bytes` (as written by `train-ner`).
+    pub fn with_model(bytes: &[u8]) -> std::io::Result<Extractor> {
+        Ok(Extractor {
+            model: Model::load(bytes)?,
+            morph: Morph::new(),
+        })
+    }
+
+    pub fn has_model(&self) -> bool {
+        !self.model.is_empty()
+    }
+
+    /// Every mention in `text`, in text order.
+    pub fn extract(&self, text: &str) -> Vec<Mention> {
+        let tokens = tokens::tokenize(text);
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let features = tagger::token_features(&tokens, &self.morph);
+        let mut found: Vec<(Mention, (usize, usize))> = Vec::new();
+        for kind in EntityType::ALL {
+            for (first, last) in self.model.tag(&features, kind) {
+                let span = &tokens[first..=last];
+                let (start, end) = (span[0].start, span[span.len() - 1].end);
+                let surface = text[span[0].start_byte..span[span.len() - 1].end_byte].to_string();
+                let norm = normalize::normalize(kind, span, &self.morph);
+                found.push((
+                    Mention {
+                        kind,
+                        start,
+                        end,
+                        surface,
+                        norm,
+                    },
+                    (first, last),
+                ));
+            }
+        }
+        found.sort_by_key(|(m, _)| (m.start, std::cmp::Reverse(m.end)));
+        let spans: Vec<(usize, usize)> = found.iter().map(|(_, s)| *s).collect();
+        let mut mentions: Vec<Mention> = found.into_iter().map(|(m, _)| m).collect();
+        link::link_people(&mut mentions, |j| {
+            let (first, last) = spans[j];
+            Some(normalize::person_as(
+                &tokens[first..=last],
+                &self.morph,
+                Some((true, true)),
+            ))
+        });
+        mentions
+    }
+}
+
+/// Trains a model on gold articles (`vestnik train-ner`); `on_epoch` hears (epoch, errors).
+pub fn train(
+    articles: &[GoldArticle],
+    epochs: usize,
+    on_epoch: impl FnMut(usize, usize),
+) -> Vec<u8> {
+    let morph = Morph::new();
+    let examples: Vec<tagger::Example> = articles
+        .iter()
+        .map(|a| {
+            let tokens = tokens::tokenize(&a.text);
+            let features = tagger::token_features(&tokens, &morph);
+            let gold = EntityType::ALL.map(|t| {
+                let spans: std::collections::HashSet<(usize, usize)> = a
+                    .entities
+                    .iter()
+                    .filter(|e| e.kind == t.label())
+                    .map(|e| (e.start, e.end))
+                    .collect();
+                let mut outer: Vec<_> = eval::outermost(&spans).into_iter().collect();
+                outer.sort();
+                tagger::gold_labels(&tokens, &outer)
+            });
+            tagger::Example { features, gold }
+        })
+        .collect();
+    let model = tagger::train(&examples, epochs, on_epoch);
+    let mut bytes = Vec::new();
+    model
+        .save(&mut bytes)
+        .expect("writing to memory cannot fail");
+    bytes
+}

@@ -1,0 +1,145 @@
+//! What the OpenCorpora dictionary (through rsmorphy) says about a word: name tags for the
+//! tagger's features and dictionary forms for normalization. Analyses are cached per word form,
+//! since names and function words repeat across an archive.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use rsmorphy::prelude::*;
+use rsmorphy::rsmorphy_dict_ru;
+
+static ANALYZER: LazyLock<MorphAnalyzer> =
+    LazyLock::new(|| MorphAnalyzer::from_file(rsmorphy_dict_ru::DICT_PATH));
+
+/// The dictionary's verdict on one word form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WordInfo {
+    /// Tags of the most likely analysis and of any name analysis: "Name", "Surn", "Patr",
+    /// "Geox", "Orgn", "Abbr", "Init" and the part of speech ("NOUN", "ADJF", "VERB", ...).
+    pub tags: Vec<&'static str>,
+    /// Dictionary form of the most likely analysis.
+    pub lemma: String,
+    /// Whether the dictionary knows the word (rather than guessing from its ending).
+    pub known: bool,
+    /// Every analysis, most likely first.
+    pub parses: Vec<Parse>,
+}
+
+/// One analysis of a word form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parse {
+    pub lemma: String,
+    /// OpenCorpora tag, e.g. "NOUN,anim,masc,Name sing,gent".
+    pub tag: String,
+    /// From the dictionary itself rather than guessed from the ending.
+    pub known: bool,
+}
+
+impl Parse {
+    pub fn has(&self, grammeme: &str) -> bool {
+        self.tag.split([',', ' ']).any(|g| g == grammeme)
+    }
+}
+
+const INTERESTING: [&str; 7] = ["Name", "Surn", "Patr", "Geox", "Orgn", "Abbr", "Init"];
+const POS: [&str; 12] = [
+    "NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PREP", "CONJ", "PRCL", "NPRO", "NUMR", "ADVB",
+];
+
+#[derive(Default)]
+pub struct Morph {
+    cache: Mutex<HashMap<String, std::sync::Arc<WordInfo>>>,
+}
+
+impl Morph {
+    pub fn new() -> Morph {
+        Morph::default()
+    }
+
+    /// Analyses a lowercase Cyrillic word; anything else gets an empty analysis.
+    pub fn info(&self, lower: &str) -> std::sync::Arc<WordInfo> {
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(lower).cloned()) {
+            return hit;
+        }
+        let info = std::sync::Arc::new(analyse(lower));
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(lower.to_string(), info.clone());
+        }
+        info
+    }
+}
+
+/// rsmorphy asserts on some short unknown words ("ъ", "ул"), so only plain Russian words of
+/// three letters or more are analysed, and a panic inside it still only costs the analysis.
+fn analysable(lower: &str) -> bool {
+    lower.chars().count() >= 3
+        && lower.chars().all(|c| matches!(c, 'а'..='я' | 'ё' | '-'))
+        && !lower.starts_with('-')
+        && !lower.ends_with('-')
+}
+
+fn quiet_rsmorphy_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let ours = info
+                .location()
+                .is_some_and(|l| l.file().contains("rsmorphy"));
+            if !ours {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn analyse(lower: &str) -> WordInfo {
+    if !analysable(lower) {
+        return WordInfo::default();
+    }
+    quiet_rsmorphy_panics();
+    let morph = &*ANALYZER;
+    let Ok(parsed) = std::panic::catch_unwind(|| morph.parse(lower)) else {
+        return WordInfo::default();
+    };
+    let mut info = WordInfo::default();
+    for (i, p) in parsed.iter().take(6).enumerate() {
+        let tag = p.lex.get_tag(morph).string.clone();
+        let lemma = p.lex.get_normal_form(morph).to_string();
+        if i == 0 {
+            info.lemma = lemma.clone();
+            info.known = matches!(p.score, rsmorphy::Score::Real(_));
+            for pos in POS {
+                if tag.starts_with(pos) {
+                    info.tags.push(pos);
+                }
+            }
+        }
+        for t in INTERESTING {
+            if tag.split([',', ' ']).any(|g| g == t) && !info.tags.contains(&t) {
+                info.tags.push(t);
+            }
+        }
+        info.parses.push(Parse {
+            lemma,
+            tag,
+            known: matches!(p.score, rsmorphy::Score::Real(_)),
+        });
+    }
+    info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_places_are_tagged() {
+        let m = Morph::new();
+        assert!(m.info("реджиной").tags.contains(&"Name"));
+        assert_eq!(m.info("реджиной").lemma, "реджина");
+        assert!(m.info("алматы").tags.contains(&"Geox"));
+        assert!(m.info("обамы").tags.contains(&"Surn"));
+        assert!(m.info("zakon").tags.is_empty());
+    }
+}

@@ -1,0 +1,419 @@
+//! Bringing a mention to its dictionary form: "Ерлана Карина" → "Ерлан Карин",
+//! "Реджиной Де Доминичис" → "Реджина Де Доминичис", "в Алматы" → "Алматы".
+
+use super::EntityType;
+use super::morph::{Morph, Parse};
+use super::tokens::Token;
+
+pub(crate) fn normalize(kind: EntityType, span: &[Token], morph: &Morph) -> String {
+    match kind {
+        EntityType::Per => person(span, morph),
+        _ => join(span),
+    }
+}
+
+/// The span's text with whitespace as in the text, collapsed to single spaces.
+fn join(span: &[Token]) -> String {
+    let mut out = String::new();
+    for (i, t) in span.iter().enumerate() {
+        if i > 0 && t.start > span[i - 1].end {
+            out.push(' ');
+        }
+        out.push_str(t.text);
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Gender {
+    Masc,
+    Femn,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Case {
+    Nomn,
+    Gent,
+    Datv,
+    Accs,
+    Ablt,
+    Loct,
+}
+
+impl Case {
+    fn of(p: &Parse) -> Option<Case> {
+        [
+            ("nomn", Case::Nomn),
+            ("gent", Case::Gent),
+            ("datv", Case::Datv),
+            ("accs", Case::Accs),
+            ("ablt", Case::Ablt),
+            ("loct", Case::Loct),
+        ]
+        .into_iter()
+        .find(|(g, _)| p.has(g))
+        .map(|(_, c)| c)
+    }
+}
+
+fn gender_of(p: &Parse) -> Option<Gender> {
+    if p.has("femn") {
+        Some(Gender::Femn)
+    } else if p.has("masc") {
+        Some(Gender::Masc)
+    } else {
+        None
+    }
+}
+
+fn is_cyrillic(word: &str) -> bool {
+    word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+/// An initial: one letter, or one letter and a dot.
+fn is_initial(word: &str) -> bool {
+    word.trim_end_matches('.').chars().count() == 1
+}
+
+/// A known singular first-name analysis of the word, if it has one. Masculine readings win:
+/// "Дмитрия" is far more often a man's name in the genitive than the rare woman's name.
+fn first_name(word: &str, morph: &Morph, prefer_masc: bool) -> Option<Parse> {
+    let info = morph.info(&word.to_lowercase());
+    let names = || {
+        info.parses
+            .iter()
+            .filter(|p| p.known && p.has("Name") && p.has("sing"))
+    };
+    names()
+        .find(|p| p.has(if prefer_masc { "masc" } else { "femn" }))
+        .or_else(|| names().next())
+        .cloned()
+}
+
+/// A person's name in the nominative. The first name fixes gender and case; first names,
+/// patronymics and surnames the dictionary knows take its dictionary form, other surnames are
+/// undeclined by the Russian rules. Initials are left out: "В. Лукашенко" → "Лукашенко".
+fn person(span: &[Token], morph: &Morph) -> String {
+    person_as(span, morph, None)
+}
+
+/// As [`person`], but with the gender and case given rather than read off the first name (for
+/// a man's name that a later mention shows was in the genitive: "Ерлана Карина" → "Ерлан
+/// Карин" once "Карин отметил" follows).
+pub(crate) fn person_as(span: &[Token], morph: &Morph, forced: Option<(bool, bool)>) -> String {
+    let words: Vec<&str> = span
+        .iter()
+        .map(|t| t.text)
+        .filter(|w| w.chars().any(char::is_alphanumeric) && !is_initial(w))
+        .collect();
+    if words.is_empty() {
+        return join(span);
+    }
+    let last = words.len() - 1;
+    // A man's name in the genitive ("Дмитрия Ерохина") has its surname in the genitive too, or
+    // an undeclinable one ("Роберта Кеннеди"); a surname ending in a consonant ("Юлия Ауг")
+    // makes it the woman's name in the nominative.
+    let surname_oblique =
+        words.len() > 1 && words[last].ends_with(['а', 'я', 'и', 'е', 'о', 'у', 'ю', 'э', 'ы']);
+    let name = words[..last.max(1)].iter().enumerate().find_map(|(i, w)| {
+        first_name(w, morph, words.len() == 1 || surname_oblique).map(|p| (i, p))
+    });
+    // The case only counts when the first name shows it unambiguously: "Айгерим" or "Ерлана"
+    // could be several cases.
+    let (gender, case) = match &name {
+        Some((i, p)) => {
+            let info = morph.info(&words[*i].to_lowercase());
+            let cases: Vec<Option<Case>> = info
+                .parses
+                .iter()
+                .filter(|q| {
+                    q.known && q.has("Name") && q.has("sing") && gender_of(q) == gender_of(p)
+                })
+                .map(Case::of)
+                .collect();
+            let case = if p.has("Fixd") {
+                None
+            } else if cases.windows(2).all(|w| w[0] == w[1]) {
+                Case::of(p)
+            } else if cases
+                .iter()
+                .all(|c| matches!(c, Some(Case::Gent | Case::Accs)))
+            {
+                // Genitive and accusative undo the same way for men's names.
+                Some(Case::Gent)
+            } else {
+                None
+            };
+            (gender_of(p), case)
+        }
+        None => (None, None),
+    };
+    let (gender, case) = match forced {
+        Some((true, _)) => (Some(Gender::Masc), Some(Case::Gent)),
+        _ => (gender, case),
+    };
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if !is_cyrillic(w) {
+                return w.to_string();
+            }
+            let lower = w.to_lowercase();
+            let info = morph.info(&lower);
+            let fits = |p: &&Parse| {
+                p.known
+                    && p.has("sing")
+                    && gender.is_none_or(|g| gender_of(p) == Some(g))
+                    && case.is_none_or(|c| Case::of(p) == Some(c))
+            };
+            let is_name_slot = name.as_ref().is_some_and(|(n, _)| *n == i) || words.len() == 1;
+            if forced.is_some() && i < last {
+                // A forced man's genitive: first names undo by the same rule as surnames.
+                if let Some(p) = info
+                    .parses
+                    .iter()
+                    .find(|p| p.has("Name") && p.has("masc") && p.has("gent"))
+                {
+                    return recase(w, &p.lemma);
+                }
+            }
+            if info.parses.iter().filter(fits).any(|p| p.has("Patr")) {
+                return recase(w, &patronymic(&lower));
+            }
+            if is_name_slot && let Some(p) = info.parses.iter().filter(fits).find(|p| p.has("Name"))
+            {
+                return recase(w, &p.lemma);
+            }
+            // The dictionary's lemma of a surname is the man's form. Without a first name, its
+            // guess from the ending is still better than leaving an oblique case.
+            let surn = info
+                .parses
+                .iter()
+                .filter(fits)
+                .find(|p| p.has("Surn"))
+                .or_else(|| {
+                    (gender.is_none() && case.is_none())
+                        .then(|| {
+                            info.parses
+                                .iter()
+                                .find(|p| p.has("Surn") && p.has("sing") && !p.has("nomn"))
+                        })
+                        .flatten()
+                });
+            if let Some(p) = surn {
+                let lemma = if gender == Some(Gender::Femn) || p.has("femn") {
+                    feminine(&p.lemma)
+                } else {
+                    p.lemma.clone()
+                };
+                return recase(w, &lemma);
+            }
+            recase(w, &surname(&lower, gender, case))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The woman's form of a man's surname: Шукшин → Шукшина, Вяземский → Вяземская.
+fn feminine(masc: &str) -> String {
+    for s in ["ов", "ев", "ёв", "ин", "ын"] {
+        if masc.ends_with(s) {
+            return format!("{masc}а");
+        }
+    }
+    for (from, to) in [("ский", "ская"), ("цкий", "цкая"), ("ой", "ая")] {
+        if let Some(b) = masc.strip_suffix(from) {
+            return format!("{b}{to}");
+        }
+    }
+    masc.to_string()
+}
+
+/// A patronymic in the nominative (the dictionary's own lemma for them is the father's name).
+fn patronymic(lower: &str) -> String {
+    for (ends, to) in [
+        (&["вича", "вичу", "вичем", "виче"][..], "вич"),
+        (&["ича", "ичу", "ичем", "иче"][..], "ич"),
+        (&["вны", "вне", "вну", "вной"][..], "вна"),
+        (&["чны", "чне", "чну", "чной"][..], "чна"),
+    ] {
+        for e in ends {
+            if let Some(b) = lower.strip_suffix(e) {
+                return format!("{b}{to}");
+            }
+        }
+    }
+    lower.to_string()
+}
+
+const HARD: &str = "бвгджзклмнпрстфхцчшщ";
+
+fn ends_with_consonant_then(lower: &str, ending: &str) -> Option<String> {
+    let base = lower.strip_suffix(ending)?;
+    base.chars()
+        .last()
+        .filter(|c| HARD.contains(*c))
+        .map(|_| base.to_string())
+}
+
+/// Russian surname declension undone, given the gender and case the first name shows. Without
+/// them only unambiguous endings are undone.
+fn surname(lower: &str, gender: Option<Gender>, case: Option<Case>) -> String {
+    use Case::*;
+    use Gender::*;
+    let rule = |pairs: &[(&str, &str)]| -> Option<String> {
+        pairs
+            .iter()
+            .find_map(|(from, to)| lower.strip_suffix(from).map(|b| format!("{b}{to}")))
+    };
+    let owin = ["ов", "ев", "ёв", "ин", "ын"];
+    let result = match (gender, case) {
+        (_, Some(Nomn)) => None,
+        (Some(Masc), Some(c)) => {
+            let adj = match c {
+                Gent | Accs => rule(&[("ского", "ский"), ("цкого", "цкий")]),
+                Datv => rule(&[("скому", "ский"), ("цкому", "цкий")]),
+                Ablt => rule(&[("ским", "ский"), ("цким", "цкий")]),
+                Loct => rule(&[("ском", "ский"), ("цком", "цкий")]),
+                Nomn => None,
+            };
+            let owin_form = owin.iter().find_map(|s| {
+                let end = match c {
+                    Gent | Accs => "а",
+                    Datv => "у",
+                    Ablt => "ым",
+                    Loct => "е",
+                    Nomn => return None,
+                };
+                lower
+                    .strip_suffix(&format!("{s}{end}"))
+                    .map(|b| format!("{b}{s}"))
+            });
+            adj.or(owin_form).or_else(|| match c {
+                Gent | Accs => ends_with_consonant_then(lower, "а")
+                    .or_else(|| lower.strip_suffix("ия").map(|b| format!("{b}ий")))
+                    .or_else(|| lower.strip_suffix("я").map(|b| format!("{b}й"))),
+                Datv => ends_with_consonant_then(lower, "у"),
+                Ablt => ends_with_consonant_then(lower, "ом")
+                    .or_else(|| lower.strip_suffix("ем").map(|b| format!("{b}й"))),
+                Loct => ends_with_consonant_then(lower, "е"),
+                Nomn => None,
+            })
+        }
+        (Some(Femn), Some(c)) => match c {
+            Accs => rule(&[
+                ("ову", "ова"),
+                ("еву", "ева"),
+                ("ину", "ина"),
+                ("скую", "ская"),
+                ("цкую", "цкая"),
+                ("у", "а"),
+                ("ю", "я"),
+            ]),
+            _ => rule(&[
+                ("овой", "ова"),
+                ("евой", "ева"),
+                ("иной", "ина"),
+                ("ыной", "ына"),
+                ("ской", "ская"),
+                ("цкой", "цкая"),
+            ])
+            .or_else(|| match c {
+                Gent => rule(&[("ки", "ка"), ("ги", "га"), ("хи", "ха"), ("ы", "а")]),
+                Datv | Loct => ends_with_consonant_then(lower, "е").map(|b| format!("{b}а")),
+                Ablt => rule(&[("ой", "а")]),
+                _ => None,
+            }),
+        },
+        // Gender without case: endings that are oblique for that gender whatever the case.
+        (Some(Masc), None) => rule(&[
+            ("овым", "ов"),
+            ("евым", "ев"),
+            ("иным", "ин"),
+            ("ову", "ов"),
+            ("еву", "ев"),
+            ("ину", "ин"),
+            ("ова", "ов"),
+            ("ева", "ев"),
+            ("ина", "ин"),
+            ("ского", "ский"),
+            ("скому", "ский"),
+            ("ским", "ский"),
+        ]),
+        (Some(Femn), None) => rule(&[
+            ("овой", "ова"),
+            ("евой", "ева"),
+            ("иной", "ина"),
+            ("ову", "ова"),
+            ("еву", "ева"),
+            ("ину", "ина"),
+            ("ской", "ская"),
+            ("скую", "ская"),
+        ]),
+        // No first name: only endings that can be nothing but an oblique case.
+        _ => rule(&[
+            ("овым", "ов"),
+            ("евым", "ев"),
+            ("иным", "ин"),
+            ("ского", "ский"),
+            ("скому", "ский"),
+            ("цкого", "цкий"),
+            ("овой", "ова"),
+            ("евой", "ева"),
+        ]),
+    };
+    result.unwrap_or_else(|| lower.to_string())
+}
+
+/// `lemma` spelled with the capitalization of `word`.
+fn recase(word: &str, lemma: &str) -> String {
+    let upper = word.chars().all(|c| !c.is_lowercase());
+    if upper && word.chars().count() > 1 {
+        return lemma.to_uppercase();
+    }
+    let mut out = String::new();
+    let mut next_upper = true;
+    for c in lemma.chars() {
+        if next_upper {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        next_upper = c == '-';
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn norm(text: &str) -> String {
+        person(&tokenize(text), &Morph::new())
+    }
+
+    #[test]
+    fn people_in_the_nominative() {
+        assert_eq!(norm("Реджиной Де Доминичис"), "Реджина Де Доминичис");
+        assert_eq!(norm("Барака Обамы"), "Барак Обама");
+        assert_eq!(norm("Обамы"), "Обама");
+        assert_eq!(norm("Кариным"), "Карин");
+        assert_eq!(norm("Айгерим Сапаровой"), "Айгерим Сапарова");
+        assert_eq!(norm("Даурена Жаксыбекова"), "Даурен Жаксыбеков");
+        assert_eq!(norm("Майкла Джексона"), "Майкл Джексон");
+        assert_eq!(norm("Глеб Панфилов"), "Глеб Панфилов");
+        assert_eq!(norm("Ивана Денисовича"), "Иван Денисович");
+        assert_eq!(norm("Елизаветы Глинки"), "Елизавета Глинка");
+        assert_eq!(norm("В.Лукашенко"), "Лукашенко");
+        assert_eq!(norm("Мария Шукшина"), "Мария Шукшина");
+        assert_eq!(norm("Дмитрия Ерохина"), "Дмитрий Ерохин");
+        assert_eq!(norm("Бориса Джонсона"), "Борис Джонсон");
+        assert_eq!(norm("Юлия Ауг"), "Юлия Ауг");
+        assert_eq!(norm("Роберта Кеннеди"), "Роберт Кеннеди");
+        assert_eq!(norm("Александра Ширвиндта"), "Александр Ширвиндт");
+        assert_eq!(norm("Любовь Глебова"), "Любовь Глебова");
+        assert_eq!(norm("Светланы Ким"), "Светлана Ким");
+    }
+}
