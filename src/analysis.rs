@@ -19,13 +19,16 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStr
 pub const RUSSIAN: &str = "vestnik_ru";
 /// Name of the analyzer for exact-but-case-insensitive values such as source names.
 pub const KEYWORD: &str = "vestnik_keyword";
+/// Name of the analyzer for entity names: the same words, lowercased and ё-folded, unstemmed.
+pub const NAMES: &str = "vestnik_names";
 /// Bumped whenever a change here changes the tokens an index holds.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Registers vestnik's analyzers on an index; every index opened or created must go through it.
 pub fn register(index: &Index) {
     let manager = index.tokenizers();
     manager.register(RUSSIAN, russian_analyzer());
+    manager.register(NAMES, names_analyzer());
     manager.register(
         KEYWORD,
         TextAnalyzer::builder(RawTokenizer::default())
@@ -37,6 +40,25 @@ pub fn register(index: &Index) {
 /// The Russian analyzer as a standalone `TextAnalyzer`.
 pub fn russian_analyzer() -> TextAnalyzer {
     TextAnalyzer::from(RussianTokenizer::default())
+}
+
+/// The names analyzer as a standalone `TextAnalyzer`.
+pub fn names_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(RussianTokenizer {
+        stem: false,
+        ..RussianTokenizer::default()
+    })
+}
+
+/// The words of a name as the names analyzer indexes them.
+pub fn name_terms(text: &str) -> Vec<String> {
+    let mut analyzer = names_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
 }
 
 /// Analyzes `text` into its index terms; handy for tests and for callers that match terms
@@ -56,6 +78,9 @@ pub struct RussianTokenizer {
     token: Token,
     russian: Stemmer,
     english: Stemmer,
+    /// Off for names: entity fields hold dictionary forms already, and stemming would make
+    /// "Карина" and "Карин" one term.
+    stem: bool,
 }
 
 impl Default for RussianTokenizer {
@@ -64,6 +89,7 @@ impl Default for RussianTokenizer {
             token: Token::default(),
             russian: Stemmer::new(Algorithm::Russian),
             english: Stemmer::new(Algorithm::English),
+            stem: true,
         }
     }
 }
@@ -74,6 +100,7 @@ pub struct RussianTokenStream<'a> {
     token: &'a mut Token,
     russian: &'a Stemmer,
     english: &'a Stemmer,
+    stem: bool,
     word: String,
 }
 
@@ -88,6 +115,7 @@ impl Tokenizer for RussianTokenizer {
             token: &mut self.token,
             russian: &self.russian,
             english: &self.english,
+            stem: self.stem,
             word: String::new(),
         }
     }
@@ -186,6 +214,7 @@ impl TokenStream for RussianTokenStream<'_> {
         self.pos = end;
         let script = normalize(&bytes[start..end], &mut self.word);
         let stemmed = match script {
+            _ if !self.stem => std::borrow::Cow::Borrowed(self.word.as_str()),
             Script::Cyrillic => {
                 let stem = self.russian.stem(&self.word);
                 match drop_fleeting_vowel(&stem) {

@@ -100,6 +100,12 @@ struct IndexArgs {
     /// Commit at least this often, in seconds, while articles are being written
     #[arg(long, default_value_t = 30)]
     commit_interval: u64,
+    /// Do not extract people, organizations and places (faster; no entity search or facets)
+    #[arg(long)]
+    no_entities: bool,
+    /// An alias file joining equivalent entity names, added to the shipped table
+    #[arg(long, value_name = "FILE")]
+    aliases: Option<PathBuf>,
 }
 
 fn parse_encoding(label: &str) -> Result<&'static corpus::Encoding, String> {
@@ -139,6 +145,18 @@ struct SearchArgs {
     /// Only articles from this source (repeat for several)
     #[arg(long = "source", value_name = "SOURCE")]
     sources: Vec<String>,
+    /// Only articles naming this person, in any case form, in part or in Latin letters (repeat for several)
+    #[arg(long = "person", value_name = "NAME")]
+    persons: Vec<String>,
+    /// Only articles naming this organization (aliases count: UNICEF = ЮНИСЕФ)
+    #[arg(long = "org", value_name = "NAME")]
+    orgs: Vec<String>,
+    /// Only articles naming this place
+    #[arg(long = "loc", value_name = "NAME")]
+    locs: Vec<String>,
+    /// How many people, organizations and places the entity facets list
+    #[arg(long, default_value_t = 10)]
+    facet_size: usize,
     /// Only articles on or after this date (YYYY-MM-DD)
     #[arg(long, value_parser = parse_day)]
     from: Option<NaiveDate>,
@@ -220,6 +238,8 @@ fn index_command(args: IndexArgs) -> anyhow::Result<()> {
         },
         commit_every: args.commit_every as usize,
         commit_interval: Duration::from_secs(args.commit_interval),
+        entities: !args.no_entities,
+        aliases: load_aliases(args.aliases.as_deref())?,
     };
     let summary = index::build(&paths, &args.index, &opts, &TerminalProgress::new())?;
     report(&summary);
@@ -230,6 +250,18 @@ fn index_command(args: IndexArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+fn load_aliases(file: Option<&Path>) -> anyhow::Result<entities::Aliases> {
+    let mut aliases = entities::Aliases::shipped();
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the alias file {}", file.display()))?;
+        aliases
+            .add(&text)
+            .with_context(|| format!("alias file {}", file.display()))?;
+    }
+    Ok(aliases)
 }
 
 fn report(s: &BuildSummary) {
@@ -392,6 +424,10 @@ fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         limit: if args.facets_only { 0 } else { args.limit },
         offset: args.offset,
         date_bucket: args.by,
+        persons: args.persons,
+        orgs: args.orgs,
+        locs: args.locs,
+        facet_size: args.facet_size,
     };
     let result = searcher.search(&request)?;
     let parts = if args.facets_only {

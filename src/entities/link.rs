@@ -5,7 +5,7 @@
 use super::{EntityType, Mention};
 
 /// A surname without its case ending, for matching mentions of one person.
-pub(crate) fn stem(word: &str) -> String {
+pub fn stem(word: &str) -> String {
     let w = word.to_lowercase().replace('ё', "е");
     const ENDINGS: [&str; 24] = [
         "ыми", "ами", "ого", "его", "ему", "ому", "ой", "ей", "ом", "ем", "ым", "им", "ую", "ая",
@@ -75,6 +75,41 @@ pub(crate) fn link_people(
     for m in mentions.iter_mut().filter(|m| m.kind == EntityType::Per) {
         if let Some((_, norm)) = fixed.iter().find(|(s, n)| *s == m.surface && *n != m.norm) {
             m.norm = norm.clone();
+        }
+    }
+}
+
+/// "Агентство по защите конкуренции (АЗК)": the abbreviation in brackets right after an
+/// organization, and every later mention of it, take the organization's name.
+pub(crate) fn link_abbreviations(mentions: &mut [Mention], text: &str) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut expansions: Vec<(String, String)> = Vec::new();
+    let orgs: Vec<usize> = (0..mentions.len())
+        .filter(|&i| mentions[i].kind == EntityType::Org)
+        .collect();
+    for &i in &orgs {
+        let end = mentions[i].end;
+        let mut k = end;
+        while k < chars.len() && chars[k] == ' ' {
+            k += 1;
+        }
+        if chars.get(k) != Some(&'(') {
+            continue;
+        }
+        let close = (k + 1..chars.len().min(k + 20)).find(|&j| chars[j] == ')');
+        let Some(close) = close else { continue };
+        let abbr: String = chars[k + 1..close].iter().collect();
+        let abbr = abbr.trim();
+        let looks_abbr = abbr.chars().count() >= 2
+            && abbr.chars().filter(|c| c.is_uppercase()).count() >= 2
+            && !abbr.contains(' ');
+        if looks_abbr && mentions[i].norm.split_whitespace().count() > 1 {
+            expansions.push((abbr.to_string(), mentions[i].norm.clone()));
+        }
+    }
+    for m in mentions.iter_mut().filter(|m| m.kind == EntityType::Org) {
+        if let Some((_, full)) = expansions.iter().find(|(a, _)| *a == m.surface) {
+            m.norm = full.clone();
         }
     }
 }

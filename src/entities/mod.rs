@@ -5,6 +5,7 @@
 //! (`vestnik train-ner`), using the OpenCorpora dictionary's name, surname and place tags as
 //! features; the trained model ships inside the binary.
 
+mod aliases;
 pub mod eval;
 mod link;
 mod morph;
@@ -16,12 +17,16 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
+pub use aliases::{AliasError, Aliases, key as name_key};
 pub use eval::{GoldArticle, Scores, Tally};
+pub use link::stem as surname_stem;
 pub use morph::Morph;
 use tagger::Model;
 
 /// The model trained on NEREL train; an empty file means a build without entities.
 static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
+/// Changes whenever extraction changes what it finds: indexes written before are rewritten.
+pub const MODEL_VERSION: &str = "ner-1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum EntityType {
@@ -122,7 +127,72 @@ impl Extractor {
                 Some((true, true)),
             ))
         });
+        link::link_abbreviations(&mut mentions, text);
         mentions
+    }
+
+    /// The entities of an article, each under its canonical name (after the alias table),
+    /// with the surface forms it was written in.
+    pub fn entities(&self, title: &str, body: &str, aliases: &Aliases) -> ArticleEntities {
+        let text = format!("{title}\n\n{body}");
+        let mut out = ArticleEntities::default();
+        for m in self.extract(&text) {
+            let name = match m.kind {
+                EntityType::Per => aliases.canonical(m.kind, &m.norm),
+                _ => aliases
+                    .canonical_declined(m.kind, &m.norm)
+                    .or_else(|| aliases.canonical_declined(m.kind, &m.surface))
+                    .unwrap_or_else(|| m.norm.clone()),
+            };
+            if name.trim().is_empty() {
+                continue;
+            }
+            let list = match m.kind {
+                EntityType::Per => &mut out.person,
+                EntityType::Org => &mut out.org,
+                EntityType::Loc => &mut out.loc,
+            };
+            match list
+                .iter_mut()
+                .find(|e| aliases::key(&e.name) == aliases::key(&name))
+            {
+                Some(e) => {
+                    if !e.surfaces.contains(&m.surface) {
+                        e.surfaces.push(m.surface);
+                    }
+                }
+                None => list.push(EntityName {
+                    name,
+                    surfaces: vec![m.surface],
+                }),
+            }
+        }
+        out
+    }
+}
+
+/// One entity of an article: its canonical name and how the article wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityName {
+    pub name: String,
+    pub surfaces: Vec<String>,
+}
+
+/// The people, organizations and places an article names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ArticleEntities {
+    pub person: Vec<EntityName>,
+    pub org: Vec<EntityName>,
+    pub loc: Vec<EntityName>,
+}
+
+impl ArticleEntities {
+    pub fn of(&self, kind: EntityType) -> &[EntityName] {
+        match kind {
+            EntityType::Per => &self.person,
+            EntityType::Org => &self.org,
+            EntityType::Loc => &self.loc,
+        }
     }
 }
 
@@ -139,10 +209,16 @@ pub fn train(
             let tokens = tokens::tokenize(&a.text);
             let features = tagger::token_features(&tokens, &morph);
             let gold = EntityType::ALL.map(|t| {
+                // NEREL marks adjectives ("российского") as places; vestnik's entities are
+                // names, so those are not taught as entities.
                 let spans: std::collections::HashSet<(usize, usize)> = a
                     .entities
                     .iter()
                     .filter(|e| e.kind == t.label())
+                    .filter(|e| {
+                        !e.text.chars().next().is_some_and(char::is_lowercase)
+                            || e.text.contains(' ')
+                    })
                     .map(|e| (e.start, e.end))
                     .collect();
                 let mut outer: Vec<_> = eval::outermost(&spans).into_iter().collect();

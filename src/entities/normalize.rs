@@ -8,20 +8,130 @@ use super::tokens::Token;
 pub(crate) fn normalize(kind: EntityType, span: &[Token], morph: &Morph) -> String {
     match kind {
         EntityType::Per => person(span, morph),
-        _ => join(span),
+        _ => phrase(span, morph),
     }
 }
 
 /// The span's text with whitespace as in the text, collapsed to single spaces.
 fn join(span: &[Token]) -> String {
+    join_with(span, |t| t.text.to_string())
+}
+
+fn join_with(span: &[Token], mut word: impl FnMut(&Token) -> String) -> String {
     let mut out = String::new();
     for (i, t) in span.iter().enumerate() {
         if i > 0 && t.start > span[i - 1].end {
             out.push(' ');
         }
-        out.push_str(t.text);
+        out.push_str(&word(t));
     }
     out
+}
+
+/// An organization or place in the nominative: the head noun and the adjectives before it
+/// take the nominative ("Детского фонда ООН" → "Детский фонд ООН", "Туркестанской области"
+/// → "Туркестанская область"); what follows the head is its complement and stays as written.
+fn phrase(span: &[Token], morph: &Morph) -> String {
+    let mut head = None;
+    for (i, t) in span.iter().enumerate() {
+        if !is_cyrillic(t.text) || t.text.chars().all(|c| !c.is_lowercase()) {
+            break;
+        }
+        let info = morph.info(&t.text.to_lowercase());
+        let Some(first) = info.parses.first() else {
+            break;
+        };
+        if (first.tag.starts_with("ADJF") || first.tag.starts_with("PRTF")) && i + 1 < span.len() {
+            continue;
+        }
+        head = Some(i);
+        break;
+    }
+    let Some(h) = head else { return join(span) };
+    let info = morph.info(&span[h].text.to_lowercase());
+    // Adjectives before the head narrow the phrase's case ("Всемирного банка": genitive, not
+    // the nominative "банка" that means a jar).
+    let adjective_cases: Vec<Option<Case>> = if h > 0 {
+        morph
+            .info(&span[0].text.to_lowercase())
+            .parses
+            .iter()
+            .filter(|p| p.tag.starts_with("ADJF") || p.tag.starts_with("PRTF"))
+            .map(Case::of)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let nouns: Vec<&Parse> = info
+        .parses
+        .iter()
+        .filter(|p| p.tag.starts_with("NOUN"))
+        .filter(|p| adjective_cases.is_empty() || adjective_cases.contains(&Case::of(p)))
+        .collect();
+    // Already nominative, plural (whose nominative is not the lemma), or not a noun: as written.
+    let Some(noun) = nouns.iter().find(|p| p.known).or(nouns.first()).copied() else {
+        return join(span);
+    };
+    // A capitalised word the dictionary does not know ("Астане", "Самрук-Казына"): its guessed
+    // lemma is as likely wrong as right, so it stays as written (the alias table may still
+    // know it).
+    if !noun.known && span[h].text.chars().next().is_some_and(char::is_uppercase) {
+        return join(span);
+    }
+    let known_nominative = nouns
+        .iter()
+        .any(|p| p.known && p.has("nomn") && (p.has("sing") || p.has("Fixd")));
+    if known_nominative || noun.has("nomn") || p_is_plural(noun) {
+        return join(span);
+    }
+    let gender = gender_of(noun);
+    let neut = noun.has("neut");
+    join_with(span, |t| {
+        let i = span
+            .iter()
+            .position(|x| std::ptr::eq(x, t))
+            .unwrap_or(usize::MAX);
+        if i == h {
+            recase(t.text, &noun.lemma)
+        } else if i < h {
+            let adj = morph.info(&t.text.to_lowercase());
+            match adj.parses.first() {
+                Some(a) => recase(t.text, &adjective(&a.lemma, gender, neut)),
+                None => t.text.to_string(),
+            }
+        } else {
+            t.text.to_string()
+        }
+    })
+}
+
+fn p_is_plural(p: &Parse) -> bool {
+    p.has("plur") && !p.has("Pltm")
+}
+
+/// A masculine adjective lemma in the given gender: "детский" → "детская", "новый" → "новое".
+fn adjective(masc: &str, gender: Option<Gender>, neut: bool) -> String {
+    let velar = |b: &str| b.ends_with(['к', 'г', 'х', 'ж', 'ш', 'ч', 'щ']);
+    for end in ["ый", "ий", "ой"] {
+        if let Some(b) = masc.strip_suffix(end) {
+            return if neut {
+                if end == "ий" && !velar(b) {
+                    format!("{b}ее")
+                } else {
+                    format!("{b}ое")
+                }
+            } else if gender == Some(Gender::Femn) {
+                if end == "ий" && !velar(b) {
+                    format!("{b}яя")
+                } else {
+                    format!("{b}ая")
+                }
+            } else {
+                masc.to_string()
+            };
+        }
+    }
+    masc.to_string()
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -78,6 +188,9 @@ fn is_initial(word: &str) -> bool {
 /// A known singular first-name analysis of the word, if it has one. Masculine readings win:
 /// "Дмитрия" is far more often a man's name in the genitive than the rare woman's name.
 fn first_name(word: &str, morph: &Morph, prefer_masc: bool) -> Option<Parse> {
+    if let Some(p) = regional_name(word) {
+        return Some(p);
+    }
     let info = morph.info(&word.to_lowercase());
     let names = || {
         info.parses
@@ -88,6 +201,76 @@ fn first_name(word: &str, morph: &Morph, prefer_masc: bool) -> Option<Parse> {
         .find(|p| p.has(if prefer_masc { "masc" } else { "femn" }))
         .or_else(|| names().next())
         .cloned()
+}
+
+static REGIONAL_NAMES: &str = include_str!("names.txt");
+
+/// Whether `word` is a case form of a shipped regional first name.
+pub(crate) fn is_regional_name(word: &str) -> bool {
+    regional_name(word).is_some()
+}
+
+/// A case form of a shipped regional first name ("Ерланом" → Ерлан, masculine, instrumental),
+/// as a dictionary analysis would give it.
+fn regional_name(word: &str) -> Option<Parse> {
+    use std::collections::HashMap;
+    use std::sync::LazyLock;
+    static NAMES: LazyLock<HashMap<String, bool>> = LazyLock::new(|| {
+        REGIONAL_NAMES
+            .lines()
+            .filter_map(|l| {
+                let (g, n) = l.trim().split_once(' ')?;
+                matches!(g, "M" | "F").then(|| (n.trim().to_lowercase(), g == "M"))
+            })
+            .collect()
+    });
+    let lower = word.to_lowercase().replace('ё', "е");
+    let masc_endings: [(&str, &str); 6] = [
+        ("", "nomn"),
+        ("а", "gent"),
+        ("у", "datv"),
+        ("ом", "ablt"),
+        ("ем", "ablt"),
+        ("е", "loct"),
+    ];
+    let femn_endings: [(&str, &str, &str); 6] = [
+        ("а", "а", "nomn"),
+        ("ы", "а", "gent"),
+        ("и", "а", "gent"),
+        ("е", "а", "datv"),
+        ("у", "а", "accs"),
+        ("ой", "а", "ablt"),
+    ];
+    let parse = |lemma: &str, masc: bool, case: &str, fixd: bool| Parse {
+        lemma: lemma.to_string(),
+        tag: format!(
+            "NOUN,anim,{},Name{} sing,{case}",
+            if masc { "masc" } else { "femn" },
+            if fixd { ",Fixd" } else { "" }
+        ),
+        known: true,
+    };
+    if let Some(&masc) = NAMES.get(&lower) {
+        // Women's names ending in a consonant do not decline.
+        let fixd = !masc && !lower.ends_with(['а', 'я']);
+        return Some(parse(&lower, masc, "nomn", fixd));
+    }
+    for (end, case) in masc_endings.iter().skip(1) {
+        if let Some(base) = lower.strip_suffix(end)
+            && NAMES.get(base) == Some(&true)
+        {
+            return Some(parse(base, true, case, false));
+        }
+    }
+    for (end, to, case) in femn_endings {
+        if let Some(base) = lower.strip_suffix(end) {
+            let lemma = format!("{base}{to}");
+            if NAMES.get(&lemma) == Some(&false) {
+                return Some(parse(&lemma, false, case, false));
+            }
+        }
+    }
+    None
 }
 
 /// A person's name in the nominative. The first name fixes gender and case; first names,
@@ -373,7 +556,7 @@ fn recase(word: &str, lemma: &str) -> String {
         return lemma.to_uppercase();
     }
     let mut out = String::new();
-    let mut next_upper = true;
+    let mut next_upper = word.chars().next().is_some_and(char::is_uppercase);
     for c in lemma.chars() {
         if next_upper {
             out.extend(c.to_uppercase());
@@ -394,6 +577,36 @@ mod tests {
         person(&tokenize(text), &Morph::new())
     }
 
+    fn org(text: &str) -> String {
+        phrase(&tokenize(text), &Morph::new())
+    }
+
+    #[test]
+    fn organizations_and_places_in_the_nominative() {
+        assert_eq!(org("Детского фонда ООН"), "Детский фонд ООН");
+        assert_eq!(org("Туркестанской области"), "Туркестанская область");
+        assert_eq!(org("Министерства просвещения"), "Министерство просвещения");
+        assert_eq!(org("Фонда «Самрук-Казына»"), "Фонд «Самрук-Казына»");
+        assert_eq!(
+            org("Центральной избирательной комиссии"),
+            "Центральная избирательная комиссия"
+        );
+        assert_eq!(org("Казахстана"), "Казахстан");
+        assert_eq!(org("Алматы"), "Алматы");
+        assert_eq!(org("ЮНИСЕФ"), "ЮНИСЕФ");
+        assert_eq!(org("мэрии Москвы"), "мэрия Москвы");
+        assert_eq!(
+            org("Всемирной организацией здравоохранения"),
+            "Всемирная организация здравоохранения"
+        );
+        assert_eq!(org("Соединённых Штатов"), "Соединённых Штатов");
+        assert_eq!(org("Всемирного банка"), "Всемирный банк");
+        assert_eq!(
+            org("Национального банка Казахстана"),
+            "Национальный банк Казахстана"
+        );
+    }
+
     #[test]
     fn people_in_the_nominative() {
         assert_eq!(norm("Реджиной Де Доминичис"), "Реджина Де Доминичис");
@@ -411,6 +624,11 @@ mod tests {
         assert_eq!(norm("Дмитрия Ерохина"), "Дмитрий Ерохин");
         assert_eq!(norm("Бориса Джонсона"), "Борис Джонсон");
         assert_eq!(norm("Юлия Ауг"), "Юлия Ауг");
+        assert_eq!(norm("Ерлана Карина"), "Ерлан Карин");
+        assert_eq!(norm("Ерланом Кариным"), "Ерлан Карин");
+        assert_eq!(norm("Ерлану Карину"), "Ерлан Карин");
+        assert_eq!(norm("Нурлана Абдрахманова"), "Нурлан Абдрахманов");
+        assert_eq!(norm("Айгерим Сапаровой"), "Айгерим Сапарова");
         assert_eq!(norm("Роберта Кеннеди"), "Роберт Кеннеди");
         assert_eq!(norm("Александра Ширвиндта"), "Александр Ширвиндт");
         assert_eq!(norm("Любовь Глебова"), "Любовь Глебова");

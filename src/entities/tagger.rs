@@ -30,15 +30,20 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
     let lowers: Vec<String> = tokens.iter().map(|t| t.text.to_lowercase()).collect();
     let shapes: Vec<String> = tokens.iter().map(|t| shape(t.text)).collect();
     let infos: Vec<_> = lowers.iter().map(|l| morph.info(l)).collect();
+    let gaz: Vec<Option<&'static str>> = tokens.iter().map(|t| gazetteer(t.text)).collect();
     let mut in_quotes = false;
     let mut out = Vec::with_capacity(tokens.len());
     for i in 0..tokens.len() {
-        let mut f: Vec<u64> = Vec::with_capacity(40);
-        let mut add = |kind: &str, value: &str| {
-            f.push(xxh3_64_with_seed(
-                value.as_bytes(),
-                xxh3_64_with_seed(kind.as_bytes(), 7),
-            ));
+        let mut f: Vec<u64> = Vec::with_capacity(48);
+        // Hashes a feature from its kind and value parts without building strings.
+        let mut add = |kind: &str, parts: &[&str]| {
+            let mut h = xxhash_rust::xxh3::Xxh3::with_seed(7);
+            h.update(kind.as_bytes());
+            for p in parts {
+                h.update(&[0x1f]);
+                h.update(p.as_bytes());
+            }
+            f.push(h.digest());
         };
         let w = |j: isize| -> &str {
             let k = i as isize + j;
@@ -56,46 +61,57 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
                 shapes.get(k as usize).map_or("</s>", String::as_str)
             }
         };
-        let lower = &lowers[i];
+        let lower = lowers[i].as_str();
         let sentence_start = i == 0
             || tokens[i].after_break
             || matches!(tokens[i - 1].text, "." | "!" | "?" | "…" | ":" | "—" | "-");
-        add("bias", "");
-        add("w", lower);
-        add("w-1", w(-1));
-        add("w+1", w(1));
-        add("w-2", w(-2));
-        add("w+2", w(2));
-        add("w-1w", &format!("{}|{}", w(-1), lower));
-        add("ww+1", &format!("{}|{}", lower, w(1)));
-        let chars: Vec<char> = lower.chars().collect();
-        for n in 2..=4 {
-            if chars.len() > n {
-                add(
-                    &format!("suf{n}"),
-                    &chars[chars.len() - n..].iter().collect::<String>(),
-                );
+        let start = if sentence_start { "y" } else { "n" };
+        add("bias", &[]);
+        add("w", &[lower]);
+        add("w-1", &[w(-1)]);
+        add("w+1", &[w(1)]);
+        add("w-2", &[w(-2)]);
+        add("w+2", &[w(2)]);
+        add("w-1w", &[w(-1), lower]);
+        add("ww+1", &[lower, w(1)]);
+        let bounds: Vec<usize> = lower.char_indices().map(|(b, _)| b).collect();
+        let n_chars = bounds.len();
+        for (n, kind) in [(2, "suf2"), (3, "suf3"), (4, "suf4")] {
+            if n_chars > n {
+                add(kind, &[&lower[bounds[n_chars - n]..]]);
             }
         }
-        if chars.len() > 3 {
-            add("pre3", &chars[..3].iter().collect::<String>());
+        if n_chars > 3 {
+            add("pre3", &[&lower[..bounds[3]]]);
         }
-        add("shape", sh(0));
-        add("shape-1", sh(-1));
-        add("shape+1", sh(1));
-        add("shape-1,0,+1", &format!("{}|{}|{}", sh(-1), sh(0), sh(1)));
-        add("start", if sentence_start { "y" } else { "n" });
-        add("start+shape", &format!("{sentence_start}|{}", sh(0)));
-        add("quoted", if in_quotes { "y" } else { "n" });
-        add("len", &chars.len().min(12).to_string());
+        add("shape", &[sh(0)]);
+        add("shape-1", &[sh(-1)]);
+        add("shape+1", &[sh(1)]);
+        add("shape-1,0,+1", &[sh(-1), sh(0), sh(1)]);
+        add("start", &[start]);
+        add("start+shape", &[start, sh(0)]);
+        add("quoted", &[if in_quotes { "y" } else { "n" }]);
+        const LENS: [&str; 13] = [
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+        ];
+        add("len", &[LENS[n_chars.min(12)]]);
         let info = &infos[i];
         if !info.lemma.is_empty() {
-            add("lemma", &info.lemma);
-            add("known", if info.known { "y" } else { "n" });
+            add("lemma", &[&info.lemma]);
+            add("known", &[if info.known { "y" } else { "n" }]);
         }
         for t in &info.tags {
-            add("tag", t);
-            add("tag+shape", &format!("{t}|{}", sh(0)));
+            add("tag", &[t]);
+            add("tag+shape", &[t, sh(0)]);
+        }
+        if let Some(g) = gaz[i] {
+            add("gaz", &[g]);
+            add("gaz+shape", &[g, sh(0)]);
+        }
+        if i > 0
+            && let Some(g) = gaz[i - 1]
+        {
+            add("gaz-1", &[g]);
         }
         for (j, name) in [
             (-1isize, "tag-1"),
@@ -106,12 +122,12 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
             let k = i as isize + j;
             if k >= 0 && (k as usize) < infos.len() {
                 for t in &infos[k as usize].tags {
-                    add(name, t);
+                    add(name, &[t]);
                 }
                 if j == -1 || j == 1 {
                     let l = &infos[k as usize].lemma;
                     if !l.is_empty() {
-                        add(&format!("{name}lemma"), l);
+                        add(if j == -1 { "tag-1lemma" } else { "tag+1lemma" }, &[l]);
                     }
                 }
             }
@@ -125,6 +141,42 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
         out.push(f);
     }
     out
+}
+
+/// What the shipped word lists say of a word in any case form: a regional first name, or a
+/// one-word place or organization from the alias table. They reach names the dictionary lacks
+/// ("Шымкенте", "Ерлану").
+fn gazetteer(word: &str) -> Option<&'static str> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static SEEN: LazyLock<Mutex<HashMap<String, Option<&'static str>>>> =
+        LazyLock::new(Default::default);
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    if let Some(hit) = SEEN.lock().ok().and_then(|m| m.get(word).copied()) {
+        return hit;
+    }
+    let found = lookup_gazetteer(word);
+    if let Ok(mut m) = SEEN.lock() {
+        m.insert(word.to_string(), found);
+    }
+    found
+}
+
+fn lookup_gazetteer(word: &str) -> Option<&'static str> {
+    use std::sync::LazyLock;
+    static ALIASES: LazyLock<super::Aliases> = LazyLock::new(super::Aliases::shipped);
+    if super::normalize::is_regional_name(word) {
+        return Some("NAME");
+    }
+    if ALIASES.canonical_declined(EntityType::Loc, word).is_some() {
+        return Some("LOC");
+    }
+    if ALIASES.canonical_declined(EntityType::Org, word).is_some() {
+        return Some("ORG");
+    }
+    None
 }
 
 /// "Xx", "XX", "x", "d", "X-Xx", punctuation as itself: case and character classes, runs
@@ -180,21 +232,22 @@ fn allowed(prev: usize, label: usize) -> bool {
 }
 
 /// Decodes one type's chain greedily with the given scorer; returns a label per token.
-fn decode(features: &[Vec<u64>], t: EntityType, score: impl Fn(usize, usize) -> f32) -> Vec<usize> {
+fn decode(features: &[Vec<u64>], t: EntityType, weights: &[i8]) -> Vec<usize> {
     let mut labels = Vec::with_capacity(features.len());
     let (mut prev, mut prev2) = (O, O);
     for f in features {
         let hist = history(prev, prev2, f.get(1).copied().unwrap_or(0));
-        let mut best = (f32::MIN, O);
-        for label in 0..LABELS {
-            if !allowed(prev, label) {
-                continue;
+        // Each feature's row is looked up once and adds to all three labels.
+        let mut scores = [0i32; LABELS];
+        for &x in f.iter().chain(hist.iter()) {
+            let r = row(x, t) * LABELS;
+            for (label, s) in scores.iter_mut().enumerate() {
+                *s += weights[r + label] as i32;
             }
-            let mut s = 0.0;
-            for &x in f.iter().chain(hist.iter()) {
-                s += score(row(x, t), label);
-            }
-            if s > best.0 {
+        }
+        let mut best = (i32::MIN, O);
+        for (label, &s) in scores.iter().enumerate() {
+            if allowed(prev, label) && s > best.0 {
                 best = (s, label);
             }
         }
@@ -248,8 +301,7 @@ impl Model {
         if self.is_empty() {
             return Vec::new();
         }
-        let w = &self.weights;
-        let labels = decode(features, t, |r, l| w[r * LABELS + l] as f32);
+        let labels = decode(features, t, &self.weights);
         spans(&labels)
     }
 

@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis;
 
 /// Bumped whenever the schema changes in a way an older index cannot serve.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -25,6 +25,16 @@ pub struct Fields {
     /// found under several paths once.
     pub hash: Field,
     pub encoding: Field,
+    /// Canonical entity names: exact values for facets and display.
+    pub person: Field,
+    pub org: Field,
+    pub loc: Field,
+    /// The words of every name of each entity (aliases included), for `person:` queries.
+    pub person_words: Field,
+    pub org_words: Field,
+    pub loc_words: Field,
+    /// "TYPE\tname\tsurface" for each way an entity was written, for `vestnik entities`.
+    pub mentions: Field,
 }
 
 /// Field names as users write them in queries (`title:`, `source:`, `date:`).
@@ -39,6 +49,13 @@ pub mod names {
     pub const INFERRED: &str = "inferred";
     pub const HASH: &str = "hash";
     pub const ENCODING: &str = "encoding";
+    pub const PERSON: &str = "person";
+    pub const ORG: &str = "org";
+    pub const LOC: &str = "loc";
+    pub const PERSON_WORDS: &str = "person_words";
+    pub const ORG_WORDS: &str = "org_words";
+    pub const LOC_WORDS: &str = "loc_words";
+    pub const MENTIONS: &str = "mentions";
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -58,6 +75,19 @@ pub fn build() -> (Schema, Fields) {
                 .set_tokenizer(analysis::KEYWORD)
                 .set_index_option(IndexRecordOption::Basic),
         );
+    let entity = TextOptions::default()
+        .set_stored()
+        .set_fast("raw")
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic),
+        );
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::NAMES)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let date = DateOptions::default()
         .set_indexed()
         .set_stored()
@@ -78,6 +108,13 @@ pub fn build() -> (Schema, Fields) {
         inferred: b.add_text_field(names::INFERRED, STORED),
         hash: b.add_u64_field(names::HASH, INDEXED | FAST | STORED),
         encoding: b.add_text_field(names::ENCODING, STORED),
+        person: b.add_text_field(names::PERSON, entity.clone()),
+        org: b.add_text_field(names::ORG, entity.clone()),
+        loc: b.add_text_field(names::LOC, entity),
+        person_words: b.add_text_field(names::PERSON_WORDS, words.clone()),
+        org_words: b.add_text_field(names::ORG_WORDS, words.clone()),
+        loc_words: b.add_text_field(names::LOC_WORDS, words),
+        mentions: b.add_text_field(names::MENTIONS, STORED),
     };
     (b.build(), fields)
 }

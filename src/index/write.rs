@@ -16,6 +16,7 @@ use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument,
 use super::state::{FileCache, FileEntry, index_view, stamp};
 use super::{Fields, open_for_writing};
 use crate::corpus::{self, Article, Found, ReadOptions, Skip, SkipReason};
+use crate::entities::{Aliases, ArticleEntities, EntityType, Extractor};
 
 /// Memory the tantivy writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 200 * 1024 * 1024;
@@ -44,6 +45,10 @@ pub struct BuildOptions {
     pub commit_every: usize,
     /// ...or this much time, whichever comes first.
     pub commit_interval: Duration,
+    /// Extract people, organizations and places (off only to measure what extraction costs).
+    pub entities: bool,
+    /// Joins equivalent entity names across documents.
+    pub aliases: Aliases,
 }
 
 impl Default for BuildOptions {
@@ -53,6 +58,8 @@ impl Default for BuildOptions {
             read: ReadOptions::default(),
             commit_every: 10_000,
             commit_interval: Duration::from_secs(30),
+            entities: true,
+            aliases: Aliases::shipped(),
         }
     }
 }
@@ -126,6 +133,7 @@ pub fn build(
         written: HashMap::new(),
         roots: HashMap::new(),
         cache_dirty: false,
+        seed: entity_seed(opts),
         pending: 0,
         last_commit: Instant::now(),
         summary: BuildSummary {
@@ -178,11 +186,21 @@ fn by_path(view: &HashMap<u64, Vec<String>>) -> HashMap<String, Vec<u64>> {
     out
 }
 
+fn entity_seed(opts: &BuildOptions) -> u64 {
+    if !opts.entities {
+        return 0;
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(crate::entities::MODEL_VERSION.as_bytes());
+    h.update(format!("{:?}", opts.aliases.fingerprint()).as_bytes());
+    h.digest() | 1
+}
+
 /// An article's identity: the same title, text and metadata under several paths is stored
 /// once; any change to them makes a new article. Path-derived ids are left out, so copies of
 /// one file in two places are the same article.
-fn article_hash(a: &Article) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
+fn article_hash(a: &Article, seed: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
     let date = a.date.map(|d| d.to_string());
     for part in [
         Some(a.title.as_str()),
@@ -216,6 +234,9 @@ struct Run {
     roots: HashMap<String, PathBuf>,
     /// Whether the cache differs from the saved one.
     cache_dirty: bool,
+    /// Mixed into article hashes, so that turning extraction on or off, or changing the alias
+    /// table, rewrites every article.
+    seed: u64,
     /// Changes since the last commit.
     pending: usize,
     last_commit: Instant,
@@ -267,7 +288,7 @@ impl Run {
         }
         let mut hashes = Vec::with_capacity(contents.articles.len());
         for article in &contents.articles {
-            let hash = article_hash(article);
+            let hash = article_hash(article, self.seed);
             hashes.push(hash);
             self.summary.bytes += (article.title.len() + article.body.len()) as u64;
             let paths = self.new_paths.entry(hash).or_default();
@@ -317,11 +338,25 @@ impl Run {
         self.writer
             .delete_term(Term::from_field_u64(self.fields.hash, hash));
         self.writer
-            .add_document(to_document(&self.fields, article, paths, hash))?;
+            .add_document(self.document(article, paths, hash))?;
         self.written.insert(hash, paths.to_vec());
         self.summary.written += 1;
         self.pending += 1;
         Ok(())
+    }
+
+    fn document(&self, article: &Article, paths: &[String], hash: u64) -> TantivyDocument {
+        let entities = self.opts.entities.then(|| {
+            Extractor::shipped().entities(&article.title, &article.body, &self.opts.aliases)
+        });
+        to_document(
+            &self.fields,
+            article,
+            paths,
+            hash,
+            entities.as_ref(),
+            &self.opts.aliases,
+        )
     }
 
     fn maybe_commit(&mut self) -> anyhow::Result<()> {
@@ -381,9 +416,12 @@ impl Run {
                 let query = TermQuery::new(term, IndexRecordOption::Basic);
                 let stored = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
                 let doc = match stored.first() {
-                    Some((_, address)) if same_first => {
-                        Some(with_paths(&self.fields, searcher.doc(*address)?, &paths))
-                    }
+                    Some((_, address)) if same_first => Some(with_paths(
+                        &self.fields,
+                        searcher.doc(*address)?,
+                        &paths,
+                        &self.opts.aliases,
+                    )),
                     _ => self.reread(hash, &paths)?,
                 };
                 if let Some(doc) = doc {
@@ -418,8 +456,12 @@ impl Run {
                 root: self.root_of(path),
             };
             let contents = corpus::read(&found, &self.opts.read);
-            if let Some(article) = contents.articles.iter().find(|a| article_hash(a) == hash) {
-                return Ok(Some(to_document(&self.fields, article, paths, hash)));
+            if let Some(article) = contents
+                .articles
+                .iter()
+                .find(|a| article_hash(a, self.seed) == hash)
+            {
+                return Ok(Some(self.document(article, paths, hash)));
             }
         }
         Ok(None)
@@ -430,7 +472,14 @@ impl Run {
     }
 }
 
-fn to_document(f: &Fields, a: &Article, paths: &[String], hash: u64) -> TantivyDocument {
+fn to_document(
+    f: &Fields,
+    a: &Article,
+    paths: &[String],
+    hash: u64,
+    entities: Option<&ArticleEntities>,
+    aliases: &Aliases,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(f.id, &a.id);
     for p in paths {
@@ -452,17 +501,66 @@ fn to_document(f: &Fields, a: &Article, paths: &[String], hash: u64) -> TantivyD
     }
     doc.add_u64(f.hash, hash);
     doc.add_text(f.encoding, a.encoding);
+    if let Some(entities) = entities {
+        for kind in EntityType::ALL {
+            for e in entities.of(kind) {
+                add_entity(f, &mut doc, kind, &e.name, aliases);
+                for surface in &e.surfaces {
+                    doc.add_text(
+                        f.mentions,
+                        format!("{}\t{}\t{surface}", kind.label(), e.name),
+                    );
+                }
+            }
+        }
+    }
     doc
 }
 
-/// A stored document again, with a new list of paths.
-fn with_paths(f: &Fields, stored: TantivyDocument, paths: &[String]) -> TantivyDocument {
+fn entity_fields(f: &Fields, kind: EntityType) -> (tantivy::schema::Field, tantivy::schema::Field) {
+    match kind {
+        EntityType::Per => (f.person, f.person_words),
+        EntityType::Org => (f.org, f.org_words),
+        EntityType::Loc => (f.loc, f.loc_words),
+    }
+}
+
+/// The canonical name for facets, and the words of every name it goes by for queries.
+fn add_entity(
+    f: &Fields,
+    doc: &mut TantivyDocument,
+    kind: EntityType,
+    name: &str,
+    aliases: &Aliases,
+) {
+    let (exact, words) = entity_fields(f, kind);
+    doc.add_text(exact, name);
+    for alias in aliases.names_of(kind, name) {
+        doc.add_text(words, alias);
+    }
+}
+
+/// A stored document again, with a new list of paths. Name words are not stored, so they are
+/// derived again from the stored entity names.
+fn with_paths(
+    f: &Fields,
+    stored: TantivyDocument,
+    paths: &[String],
+    aliases: &Aliases,
+) -> TantivyDocument {
+    use tantivy::schema::Value;
     let mut doc = TantivyDocument::new();
     for (field, value) in stored.field_values() {
         if field == f.path {
             continue;
         }
-        doc.add_field_value(field, value);
+        let kind = EntityType::ALL
+            .into_iter()
+            .find(|&k| entity_fields(f, k).0 == field);
+        match (kind, value.as_str()) {
+            (Some(kind), Some(name)) => add_entity(f, &mut doc, kind, name, aliases),
+            _ => doc.add_field_value(field, value),
+        }
     }
     for p in paths {
         doc.add_text(f.path, p);

@@ -35,10 +35,73 @@ pub struct Facets {
     pub source: Vec<FacetCount>,
     /// In date order.
     pub date: Vec<FacetCount>,
+    /// The people, organizations and places named by most matched articles.
+    pub person: Vec<FacetCount>,
+    pub org: Vec<FacetCount>,
+    pub loc: Vec<FacetCount>,
 }
 
 pub(crate) struct FacetCollector {
     pub bucket: DateBucket,
+    /// How many values each entity facet keeps.
+    pub entity_limit: usize,
+}
+
+/// Counts of a multi-valued string fast field, by ordinal.
+struct Counted {
+    column: Option<StrColumn>,
+    counts: Vec<u64>,
+}
+
+impl Counted {
+    fn new(column: Option<StrColumn>) -> Counted {
+        let n = column.as_ref().map_or(0, |c| c.num_terms());
+        Counted {
+            column,
+            counts: vec![0; n],
+        }
+    }
+
+    fn collect(&mut self, doc: DocId) {
+        if let Some(c) = &self.column {
+            for ord in c.term_ords(doc) {
+                if let Some(n) = self.counts.get_mut(ord as usize) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+
+    fn harvest(&self) -> HashMap<String, u64> {
+        let mut out = HashMap::new();
+        if let Some(column) = &self.column {
+            let mut name = String::new();
+            for (ord, &count) in self.counts.iter().enumerate() {
+                if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
+                    out.insert(name.clone(), count);
+                }
+            }
+        }
+        out
+    }
+}
+
+fn ranked(counts: HashMap<String, u64>, limit: Option<usize>) -> Vec<FacetCount> {
+    let mut v: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    if let Some(l) = limit {
+        v.truncate(l);
+    }
+    v
+}
+
+fn merge(into: &mut HashMap<String, u64>, from: HashMap<String, u64>) {
+    for (k, v) in from {
+        *into.entry(k).or_default() += v;
+    }
 }
 
 /// Bucket key that sorts in date order: 2024, 202405 or 20240517.
@@ -71,6 +134,7 @@ pub(crate) struct SegmentFacets {
     source_ords: Vec<u64>,
     date: Option<Column<DateTime>>,
     dates: HashMap<i64, u64>,
+    entities: [Counted; 3],
 }
 
 /// Per-segment counts, with source ordinals already turned into names (ordinals are local
@@ -79,6 +143,7 @@ pub(crate) struct SegmentFacets {
 pub(crate) struct SegmentFruit {
     sources: HashMap<String, u64>,
     dates: HashMap<i64, u64>,
+    entities: [HashMap<String, u64>; 3],
 }
 
 impl Collector for FacetCollector {
@@ -100,6 +165,11 @@ impl Collector for FacetCollector {
             source_ords,
             date,
             dates: HashMap::new(),
+            entities: [
+                Counted::new(fast.str(names::PERSON)?),
+                Counted::new(fast.str(names::ORG)?),
+                Counted::new(fast.str(names::LOC)?),
+            ],
         })
     }
 
@@ -110,7 +180,11 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Facets> {
         let mut sources: HashMap<String, u64> = HashMap::new();
         let mut dates: BTreeMap<i64, u64> = BTreeMap::new();
+        let mut entities: [HashMap<String, u64>; 3] = Default::default();
         for fruit in fruits {
+            for (into, from) in entities.iter_mut().zip(fruit.entities) {
+                merge(into, from);
+            }
             for (k, v) in fruit.sources {
                 *sources.entry(k).or_default() += v;
             }
@@ -130,7 +204,14 @@ impl Collector for FacetCollector {
                 count,
             })
             .collect();
-        Ok(Facets { source, date })
+        let [person, org, loc] = entities.map(|e| ranked(e, Some(self.entity_limit)));
+        Ok(Facets {
+            source,
+            date,
+            person,
+            org,
+            loc,
+        })
     }
 }
 
@@ -138,6 +219,9 @@ impl SegmentCollector for SegmentFacets {
     type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        for e in &mut self.entities {
+            e.collect(doc);
+        }
         if let Some(source) = &self.source
             && let Some(ord) = source.ords().first(doc)
         {
@@ -163,6 +247,11 @@ impl SegmentCollector for SegmentFacets {
         SegmentFruit {
             sources,
             dates: self.dates,
+            entities: [
+                self.entities[0].harvest(),
+                self.entities[1].harvest(),
+                self.entities[2].harvest(),
+            ],
         }
     }
 }

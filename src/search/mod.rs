@@ -1,6 +1,7 @@
 //! Answering a [`SearchRequest`] with a [`SearchResult`]: the one path every front end (CLI,
 //! HTTP, benchmarks) goes through, so they all answer the same question the same way.
 
+mod entity;
 mod facets;
 mod query;
 mod snippet;
@@ -19,6 +20,7 @@ use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 use facets::FacetCollector;
 pub use facets::{DateBucket, FacetCount, Facets};
 
+use crate::entities::EntityType;
 use crate::index::{self, Fields, OpenError, OpenIndex};
 
 /// Longest fragment tantivy picks, in characters; widening adds up to a sentence's start.
@@ -48,6 +50,13 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub date_bucket: DateBucket,
+    /// Keep only articles naming each of these people, organizations and places (any case
+    /// form, part of the name, or Latin spelling).
+    pub persons: Vec<String>,
+    pub orgs: Vec<String>,
+    pub locs: Vec<String>,
+    /// How many values each entity facet lists.
+    pub facet_size: usize,
 }
 
 impl SearchRequest {
@@ -61,6 +70,10 @@ impl SearchRequest {
             limit: 10,
             offset: 0,
             date_bucket: DateBucket::Year,
+            persons: Vec::new(),
+            orgs: Vec::new(),
+            locs: Vec::new(),
+            facet_size: 10,
         }
     }
 }
@@ -87,6 +100,15 @@ pub struct Hit {
     pub inferred: Vec<String>,
     /// The character encoding the file was decoded from.
     pub encoding: Option<String>,
+    /// The people, organizations and places the article names, by canonical name.
+    pub entities: HitEntities,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HitEntities {
+    pub person: Vec<String>,
+    pub org: Vec<String>,
+    pub loc: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,9 +154,9 @@ impl Searcher {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {
-        let user_query = self.parse(&req.query)?;
-        let query = self.with_filters(user_query, req);
         let searcher = self.reader.searcher();
+        let user_query = self.parse(req, &searcher)?;
+        let query = self.with_filters(user_query, req);
 
         let (total, facets) = searcher.search(
             &query,
@@ -142,6 +164,7 @@ impl Searcher {
                 Count,
                 FacetCollector {
                     bucket: req.date_bucket,
+                    entity_limit: req.facet_size,
                 },
             ),
         )?;
@@ -187,21 +210,46 @@ impl Searcher {
         })
     }
 
-    fn parse(&self, text: &str) -> Result<Box<dyn Query>, SearchError> {
-        let text = text.trim();
+    fn parse(
+        &self,
+        req: &SearchRequest,
+        searcher: &tantivy::Searcher,
+    ) -> Result<Box<dyn Query>, SearchError> {
+        use tantivy::query_grammar::{Occur as O, UserInputAst, UserInputLeaf};
+        let text = req.query.trim();
         if text.is_empty() {
             return Err(SearchError::Query(
                 "the query is empty (use * to match every article)".into(),
             ));
         }
-        if text == "*" {
-            return Ok(Box::new(AllQuery));
+        let mut ast = if text == "*" {
+            UserInputAst::Leaf(Box::new(UserInputLeaf::All))
+        } else {
+            let rewritten = query::rewrite_dates(text)?;
+            let ast = tantivy::query_grammar::parse_query(&rewritten)
+                .map_err(|_| SearchError::Query(query::explain_syntax_error(text)))?;
+            entity::rewrite(query::lift_negations(ast), searcher, &self.fields)
+        };
+        let flags = [
+            (EntityType::Per, &req.persons),
+            (EntityType::Org, &req.orgs),
+            (EntityType::Loc, &req.locs),
+        ];
+        let mut clauses = Vec::new();
+        for (kind, names) in flags {
+            for name in names {
+                clauses.push((
+                    Some(O::Must),
+                    entity::clause(searcher, &self.fields, kind, name),
+                ));
+            }
         }
-        let rewritten = query::rewrite_dates(text)?;
-        let ast = tantivy::query_grammar::parse_query(&rewritten)
-            .map_err(|_| SearchError::Query(query::explain_syntax_error(text)))?;
+        if !clauses.is_empty() {
+            clauses.insert(0, (Some(O::Must), ast));
+            ast = UserInputAst::Clause(clauses);
+        }
         self.parser
-            .build_query_from_user_input_ast(query::lift_negations(ast))
+            .build_query_from_user_input_ast(ast)
             .map_err(|e| SearchError::Query(describe_parse_error(&e)))
     }
 
@@ -279,6 +327,11 @@ impl Searcher {
             highlights: shown.highlights,
             inferred: all(f.inferred),
             encoding: text(f.encoding),
+            entities: HitEntities {
+                person: all(f.person),
+                org: all(f.org),
+                loc: all(f.loc),
+            },
         }
     }
 }
@@ -291,7 +344,7 @@ fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
             format!("syntax error near '{s}' (check quotes, brackets and operators)")
         }
         E::FieldDoesNotExist(f) => {
-            format!("unknown field '{f}' (fields: title, body, source, date)")
+            format!("unknown field '{f}' (fields: title, body, source, date, person, org, loc)")
         }
         E::DateFormatError(_) => "invalid date (use YYYY, YYYY-MM or YYYY-MM-DD)".to_string(),
         E::AllButQueryForbidden => "a query cannot only exclude; add a term to search for".into(),

@@ -1,0 +1,178 @@
+//! The alias table: well-known equivalent names joined across documents (ЮНИСЕФ = UNICEF =
+//! Детский фонд ООН). Shipped in the binary; users extend it with files of the same format.
+
+use std::collections::HashMap;
+
+use super::EntityType;
+
+static SHIPPED: &str = include_str!("aliases.txt");
+
+/// The comparison key of a name: lowercase, ё as е, quotes and punctuation dropped, spaces
+/// collapsed.
+pub fn key(name: &str) -> String {
+    name.to_lowercase()
+        .replace('ё', "е")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Canonical names by type and key, and every name of each canonical entity.
+#[derive(Debug, Default, Clone)]
+pub struct Aliases {
+    canonical: HashMap<(EntityType, String), String>,
+    names: HashMap<(EntityType, String), Vec<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct AliasError {
+    pub line: usize,
+    pub problem: String,
+}
+
+impl Aliases {
+    /// The table shipped with vestnik.
+    pub fn shipped() -> Aliases {
+        let mut a = Aliases::default();
+        a.add(SHIPPED).expect("the shipped alias table parses");
+        a
+    }
+
+    /// Adds the lines of an alias file; a later line wins for a name given twice.
+    pub fn add(&mut self, text: &str) -> Result<(), AliasError> {
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut parts = line.split('|').map(str::trim).filter(|p| !p.is_empty());
+            let kind = match parts.next() {
+                Some("PER") => EntityType::Per,
+                Some("ORG") => EntityType::Org,
+                Some("LOC") => EntityType::Loc,
+                other => {
+                    return Err(AliasError {
+                        line: i + 1,
+                        problem: format!(
+                            "expected PER, ORG or LOC first, found '{}'",
+                            other.unwrap_or("")
+                        ),
+                    });
+                }
+            };
+            let names: Vec<String> = parts.map(str::to_string).collect();
+            let Some(canonical) = names.first().cloned() else {
+                return Err(AliasError {
+                    line: i + 1,
+                    problem: "a type but no names".into(),
+                });
+            };
+            for n in &names {
+                self.canonical.insert((kind, key(n)), canonical.clone());
+            }
+            self.names.insert((kind, key(&canonical)), names);
+        }
+        Ok(())
+    }
+
+    /// A digest of the table's contents: indexes built with another table are rewritten.
+    pub fn fingerprint(&self) -> u64 {
+        let mut entries: Vec<String> = self
+            .canonical
+            .iter()
+            .map(|((k, n), c)| format!("{k:?}|{n}|{c}"))
+            .collect();
+        entries.sort();
+        xxhash_rust::xxh3::xxh3_64(entries.join("\n").as_bytes())
+    }
+
+    /// The canonical name for `name`, or `name` itself when the table does not know it.
+    pub fn canonical(&self, kind: EntityType, name: &str) -> String {
+        self.canonical
+            .get(&(kind, key(name)))
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    /// The canonical name of an organization or place written in an oblique case that the
+    /// dictionary could not undo ("Астане" → "Астана", "Шымкенте" → "Шымкент"), when the table
+    /// knows it in one of the forms its endings allow.
+    pub fn canonical_declined(&self, kind: EntityType, name: &str) -> Option<String> {
+        if let Some(c) = self.canonical.get(&(kind, key(name))) {
+            return Some(c.clone());
+        }
+        if name.contains(' ') {
+            return None;
+        }
+        const ENDINGS: [(&str, &str); 10] = [
+            ("е", ""),
+            ("е", "а"),
+            ("ы", "а"),
+            ("и", "а"),
+            ("у", "а"),
+            ("а", ""),
+            ("ом", ""),
+            ("ой", "а"),
+            ("и", "ь"),
+            ("ю", "ь"),
+        ];
+        ENDINGS.iter().find_map(|(from, to)| {
+            let base = name.strip_suffix(from)?;
+            self.canonical
+                .get(&(kind, key(&format!("{base}{to}"))))
+                .cloned()
+        })
+    }
+
+    /// Every name of the entity whose canonical name is `canonical` (itself included).
+    pub fn names_of(&self, kind: EntityType, canonical: &str) -> Vec<String> {
+        self.names
+            .get(&(kind, key(canonical)))
+            .cloned()
+            .unwrap_or_else(|| vec![canonical.to_string()])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_table_joins_names() {
+        let a = Aliases::shipped();
+        assert_eq!(a.canonical(EntityType::Org, "UNICEF"), "ЮНИСЕФ");
+        assert_eq!(a.canonical(EntityType::Org, "Детский фонд ООН"), "ЮНИСЕФ");
+        assert_eq!(
+            a.canonical(EntityType::Org, "Организация Объединенных Наций"),
+            "ООН"
+        );
+        assert_eq!(a.canonical(EntityType::Loc, "Алма-Ата"), "Алматы");
+        assert_eq!(
+            a.canonical(EntityType::Org, "Рога и копыта"),
+            "Рога и копыта"
+        );
+        assert!(
+            a.names_of(EntityType::Org, "ЮНИСЕФ")
+                .contains(&"UNICEF".to_string())
+        );
+    }
+
+    #[test]
+    fn user_lines_extend_and_errors_name_the_line() {
+        let mut a = Aliases::shipped();
+        a.add("# mine\nPER|Ерлан Карин|Erlan Karin\n").unwrap();
+        assert_eq!(a.canonical(EntityType::Per, "erlan karin"), "Ерлан Карин");
+        let err = a.add("ORG|A\nXYZ|B").unwrap_err();
+        assert_eq!(err.line, 2);
+    }
+}
