@@ -38,10 +38,39 @@ enum Command {
     Index(IndexArgs),
     /// Search the index; see the README for the query language.
     Search(SearchArgs),
+    /// List the people, organizations and places of the articles matching a query, with counts
+    /// and the forms they were written in
+    Entities(EntitiesArgs),
     /// Score the entity extractor on gold-annotated JSONL (the ../shared/data/ner format)
     EvalNer(EvalNerArgs),
     /// Train the entity model on gold-annotated JSONL (for developers; the model ships in the binary)
     TrainNer(TrainNerArgs),
+}
+
+#[derive(clap::Args)]
+struct EntitiesArgs {
+    /// Query selecting the articles (default: all of them)
+    #[arg(default_value = "*", allow_hyphen_values = true)]
+    query: String,
+    /// Only this kind of entity
+    #[arg(long = "type", value_enum)]
+    kind: Option<EntityKindArg>,
+    /// How many of each kind to list
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Index to read [default: index, built from corpus/ when missing]
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum EntityKindArg {
+    Person,
+    Org,
+    Loc,
 }
 
 #[derive(clap::Args)]
@@ -201,6 +230,7 @@ pub fn run() -> anyhow::Result<()> {
     let result = match cli.command {
         Command::Index(args) => index_command(args),
         Command::Search(args) => search_command(args),
+        Command::Entities(args) => entities_command(args),
         Command::EvalNer(args) => eval_ner_command(args),
         Command::TrainNer(args) => train_ner_command(args),
     };
@@ -403,18 +433,95 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-fn search_command(args: SearchArgs) -> anyhow::Result<()> {
-    let index_dir = match &args.index {
-        Some(dir) => dir.clone(),
+/// The index a query command reads: the one given, or the default one, built from the default
+/// corpus first when it does not exist yet.
+fn query_index(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(dir) => Ok(dir.to_path_buf()),
         None => {
             let dir = PathBuf::from(DEFAULT_INDEX);
             if !index::exists(&dir) {
                 build_default_index(&dir)?;
             }
-            dir
+            Ok(dir)
         }
-    };
-    let searcher = Searcher::open(&index_dir)?;
+    }
+}
+
+fn entities_command(args: EntitiesArgs) -> anyhow::Result<()> {
+    let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
+    let mut request = SearchRequest::new(args.query.as_str());
+    request.facet_size = args.limit;
+    let kind = args.kind.map(|k| match k {
+        EntityKindArg::Person => entities::EntityType::Per,
+        EntityKindArg::Org => entities::EntityType::Org,
+        EntityKindArg::Loc => entities::EntityType::Loc,
+    });
+    let listings = searcher.entities(&request, kind)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &listings)?;
+            writeln!(out)?;
+        }
+        Format::Jsonl => {
+            for l in &listings {
+                serde_json::to_writer(&mut out, l)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(["type", "name", "count", "surfaces"])?;
+            for l in &listings {
+                w.write_record([
+                    l.kind,
+                    &l.name,
+                    &l.count.to_string(),
+                    &l.surfaces.join("; "),
+                ])?;
+            }
+            w.flush()?;
+        }
+        Format::Text => {
+            let mut last = "";
+            let width = listings
+                .iter()
+                .map(|l| l.name.chars().count())
+                .max()
+                .unwrap_or(0);
+            for l in &listings {
+                if l.kind != last {
+                    let title = match l.kind {
+                        "PER" => "People",
+                        "ORG" => "Organizations",
+                        _ => "Places",
+                    };
+                    writeln!(out, "{}{title}", if last.is_empty() { "" } else { "\n" })?;
+                    last = l.kind;
+                }
+                let pad = width - l.name.chars().count();
+                writeln!(
+                    out,
+                    "  {}{} {:>5}  {}",
+                    l.name,
+                    " ".repeat(pad),
+                    l.count,
+                    l.surfaces.join(", ")
+                )?;
+            }
+            if listings.is_empty() {
+                writeln!(out, "no entities in the articles matching: {}", args.query)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn search_command(args: SearchArgs) -> anyhow::Result<()> {
+    let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
     let request = SearchRequest {
         query: args.query.clone(),
         sources: args.sources,

@@ -80,7 +80,12 @@ impl Aliases {
             for n in &names {
                 self.canonical.insert((kind, key(n)), canonical.clone());
             }
-            self.names.insert((kind, key(&canonical)), names);
+            let all = self.names.entry((kind, key(&canonical))).or_default();
+            for n in names {
+                if !all.iter().any(|a| key(a) == key(&n)) {
+                    all.push(n);
+                }
+            }
         }
         Ok(())
     }
@@ -112,7 +117,19 @@ impl Aliases {
             return Some(c.clone());
         }
         if name.contains(' ') {
-            return None;
+            // "ЮНИСЕФ по Европе и Центральной Азии", "ООН в Казахстане": an office of a known
+            // organization is that organization.
+            let words: Vec<&str> = name.split_whitespace().collect();
+            let cut = words.iter().position(|w| {
+                matches!(w.to_lowercase().as_str(), "по" | "в" | "во" | "при" | "для")
+            })?;
+            return (kind == EntityType::Org && cut > 0)
+                .then(|| {
+                    self.canonical
+                        .get(&(kind, key(&words[..cut].join(" "))))
+                        .cloned()
+                })
+                .flatten();
         }
         const ENDINGS: [(&str, &str); 10] = [
             ("е", ""),

@@ -114,8 +114,62 @@ pub(crate) fn link_abbreviations(mentions: &mut [Mention], text: &str) {
     }
 }
 
+/// Where the expansion of an abbreviation starts among the words before it, by the
+/// Schwartz-Hearst rule: the abbreviation's letters appear in order in those words, its first
+/// letter starting a word. Returns the index into `words` of the expansion's first word.
+pub(crate) fn expansion_start(words: &[&str], abbr: &str) -> Option<usize> {
+    let letters: Vec<char> = abbr
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    if letters.len() < 2 {
+        return None;
+    }
+    // Characters of the words, each with the index of its word and whether it starts it.
+    let mut chars: Vec<(char, usize, bool)> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        for (j, c) in w.to_lowercase().chars().enumerate() {
+            chars.push((c, i, j == 0));
+        }
+    }
+    let mut li = chars.len();
+    for (si, &c) in letters.iter().enumerate().rev() {
+        loop {
+            if li == 0 {
+                return None;
+            }
+            li -= 1;
+            let (lc, _, starts) = chars[li];
+            if lc == c && (si > 0 || starts) {
+                break;
+            }
+        }
+    }
+    let first = chars[li].1;
+    // An expansion is short: at most twice the letters, plus a few function words.
+    (words.len() - first <= letters.len() * 2 + 3).then_some(first)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn expansions_of_abbreviations() {
+        let words = [
+            "Вчера",
+            "Агентство",
+            "по",
+            "защите",
+            "и",
+            "развитию",
+            "конкуренции",
+        ];
+        assert_eq!(super::expansion_start(&words, "АЗРК"), Some(1));
+        let words = ["сообщил", "Евразийский", "банк", "развития"];
+        assert_eq!(super::expansion_start(&words, "ЕАБР"), Some(1));
+        assert_eq!(super::expansion_start(&["и", "так", "далее"], "ООН"), None);
+    }
+
     use super::*;
 
     #[test]

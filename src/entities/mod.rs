@@ -100,6 +100,10 @@ impl Extractor {
         let mut found: Vec<(Mention, (usize, usize))> = Vec::new();
         for kind in EntityType::ALL {
             for (first, last) in self.model.tag(&features, kind) {
+                // A name never runs across a line break (a headline into the text).
+                let last = (first + 1..=last)
+                    .find(|&k| tokens[k].after_break)
+                    .map_or(last, |k| k - 1);
                 let span = &tokens[first..=last];
                 let (start, end) = (span[0].start, span[span.len() - 1].end);
                 let surface = text[span[0].start_byte..span[span.len() - 1].end_byte].to_string();
@@ -116,6 +120,7 @@ impl Extractor {
                 ));
             }
         }
+        self.add_expansions(text, &tokens, &mut found);
         found.sort_by_key(|(m, _)| (m.start, std::cmp::Reverse(m.end)));
         let spans: Vec<(usize, usize)> = found.iter().map(|(_, s)| *s).collect();
         let mut mentions: Vec<Mention> = found.into_iter().map(|(m, _)| m).collect();
@@ -129,6 +134,64 @@ impl Extractor {
         });
         link::link_abbreviations(&mut mentions, text);
         mentions
+    }
+
+    /// "Агентство по защите и развитию конкуренции (АЗРК)": when an abbreviation in brackets
+    /// follows words that spell it, those words are an organization, whether or not the tagger
+    /// saw it.
+    fn add_expansions(
+        &self,
+        text: &str,
+        tokens: &[tokens::Token],
+        found: &mut Vec<(Mention, (usize, usize))>,
+    ) {
+        for k in 1..tokens.len().saturating_sub(2) {
+            let abbr = tokens[k + 1].text;
+            let is_abbr = tokens[k].text == "("
+                && tokens[k + 2].text == ")"
+                && abbr.chars().count() >= 2
+                && abbr
+                    .chars()
+                    .all(|c| c.is_uppercase() || c.is_numeric() || c == '-');
+            if !is_abbr {
+                continue;
+            }
+            // Words back to the sentence's start, at most a dozen.
+            let mut first = k;
+            while first > 0 && k - first < 12 {
+                let t = &tokens[first - 1];
+                if matches!(t.text, "." | "!" | "?" | ";" | ":" | "(" | ")")
+                    || tokens[first].after_break
+                {
+                    break;
+                }
+                first -= 1;
+            }
+            let window: Vec<&str> = tokens[first..k].iter().map(|t| t.text).collect();
+            let Some(start) = link::expansion_start(&window, abbr) else {
+                continue;
+            };
+            let (a, b) = (first + start, k - 1);
+            if found
+                .iter()
+                .any(|(m, s)| m.kind == EntityType::Org && *s == (a, b))
+            {
+                continue;
+            }
+            // The expansion replaces organizations that overlap it partially.
+            found.retain(|(m, (x, y))| m.kind != EntityType::Org || *y < a || *x > b);
+            let span = &tokens[a..=b];
+            found.push((
+                Mention {
+                    kind: EntityType::Org,
+                    start: span[0].start,
+                    end: span[span.len() - 1].end,
+                    surface: text[span[0].start_byte..span[span.len() - 1].end_byte].to_string(),
+                    norm: normalize::normalize(EntityType::Org, span, &self.morph),
+                },
+                (a, b),
+            ));
+        }
     }
 
     /// The entities of an article, each under its canonical name (after the alias table),

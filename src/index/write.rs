@@ -505,6 +505,15 @@ fn to_document(
         for kind in EntityType::ALL {
             for e in entities.of(kind) {
                 add_entity(f, &mut doc, kind, &e.name, aliases);
+                // An organization's or place's own spellings in the article (an abbreviation
+                // it introduced) also find it; a person's do not, since a surface form like
+                // "Карина" would then match the woman named Карина.
+                if kind != EntityType::Per {
+                    let (_, words) = entity_fields(f, kind);
+                    for surface in &e.surfaces {
+                        doc.add_text(words, surface);
+                    }
+                }
                 for surface in &e.surfaces {
                     doc.add_text(
                         f.mentions,
@@ -559,6 +568,18 @@ fn with_paths(
             .find(|&k| entity_fields(f, k).0 == field);
         match (kind, value.as_str()) {
             (Some(kind), Some(name)) => add_entity(f, &mut doc, kind, name, aliases),
+            (None, Some(line)) if field == f.mentions => {
+                let mut parts = line.splitn(3, '\t');
+                let kind = match parts.next() {
+                    Some("ORG") => Some(f.org_words),
+                    Some("LOC") => Some(f.loc_words),
+                    _ => None,
+                };
+                if let (Some(words), Some(surface)) = (kind, parts.nth(1)) {
+                    doc.add_text(words, surface);
+                }
+                doc.add_field_value(field, value);
+            }
             _ => doc.add_field_value(field, value),
         }
     }

@@ -66,6 +66,9 @@ pub fn write_text(
     if r.total > 0 {
         write_counts(out, "Sources", &r.facets.source, style, false)?;
         write_counts(out, "Dates", &r.facets.date, style, true)?;
+        write_counts(out, "People", &r.facets.person, style, false)?;
+        write_counts(out, "Organizations", &r.facets.org, style, false)?;
+        write_counts(out, "Places", &r.facets.loc, style, false)?;
     }
     Ok(())
 }
@@ -84,6 +87,22 @@ fn write_hit(out: &mut dyn Write, n: usize, h: &Hit, style: Style) -> io::Result
     }
     meta.push(h.url.clone().unwrap_or_else(|| h.path.clone()));
     writeln!(out, "   {}", style.dim(&meta.join(" · ")))?;
+    let named: Vec<&String> = h
+        .entities
+        .person
+        .iter()
+        .chain(&h.entities.org)
+        .chain(&h.entities.loc)
+        .take(6)
+        .collect();
+    if !named.is_empty() {
+        let names: Vec<&str> = named.iter().map(|s| s.as_str()).collect();
+        writeln!(
+            out,
+            "   {}",
+            style.dim(&format!("names: {}", names.join(", ")))
+        )?;
+    }
     writeln!(out, "   {}", highlighted(h, style))?;
     writeln!(out)
 }

@@ -111,6 +111,18 @@ pub struct HitEntities {
     pub loc: Vec<String>,
 }
 
+/// One entity of a result set, for `vestnik entities`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityListing {
+    /// "PER", "ORG" or "LOC".
+    pub kind: &'static str,
+    pub name: String,
+    /// Matching articles that name it.
+    pub count: u64,
+    /// The forms it was written in.
+    pub surfaces: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResult {
     pub query: String,
@@ -151,6 +163,62 @@ impl Searcher {
             fields,
             parser,
         })
+    }
+
+    /// The people, organizations and places of the articles matching `req`, most frequent
+    /// first, each with the ways the articles wrote it (surface forms are read from at most
+    /// `MAX_SURFACE_DOCS` matching articles).
+    pub fn entities(
+        &self,
+        req: &SearchRequest,
+        kind: Option<EntityType>,
+    ) -> Result<Vec<EntityListing>, SearchError> {
+        const MAX_SURFACE_DOCS: usize = 10_000;
+        let mut facet_req = req.clone();
+        facet_req.limit = 0;
+        let result = self.search(&facet_req)?;
+        let searcher = self.reader.searcher();
+        let user_query = self.parse(req, &searcher)?;
+        let query = self.with_filters(user_query, req);
+        let mut listings: Vec<EntityListing> = Vec::new();
+        for k in EntityType::ALL {
+            if kind.is_some_and(|want| want != k) {
+                continue;
+            }
+            let counts = match k {
+                EntityType::Per => &result.facets.person,
+                EntityType::Org => &result.facets.org,
+                EntityType::Loc => &result.facets.loc,
+            };
+            listings.extend(counts.iter().map(|c| EntityListing {
+                kind: k.label(),
+                name: c.value.clone(),
+                count: c.count,
+                surfaces: Vec::new(),
+            }));
+        }
+        let limit = result.total.min(MAX_SURFACE_DOCS);
+        if limit > 0 && !listings.is_empty() {
+            let docs = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+            for (_, address) in docs {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                for v in doc.get_all(self.fields.mentions) {
+                    let Some(line) = v.as_str() else { continue };
+                    let mut parts = line.splitn(3, '\t');
+                    let (Some(t), Some(name), Some(surface)) =
+                        (parts.next(), parts.next(), parts.next())
+                    else {
+                        continue;
+                    };
+                    if let Some(l) = listings.iter_mut().find(|l| l.kind == t && l.name == name)
+                        && !l.surfaces.iter().any(|s| s == surface)
+                    {
+                        l.surfaces.push(surface.to_string());
+                    }
+                }
+            }
+        }
+        Ok(listings)
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {

@@ -28,6 +28,15 @@ pub struct ManifestArticle {
     pub people: Vec<String>,
     pub organizations: Vec<String>,
     pub locations: Vec<String>,
+    pub mentions: Vec<ManifestMention>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+pub struct ManifestMention {
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub norm: String,
 }
 
 #[derive(Deserialize)]
