@@ -62,10 +62,23 @@ proptest! {
     }
 
     #[test]
+    fn entity_extraction_never_panics(text in prop_oneof![
+        "\\PC{0,300}",
+        "([А-ЯЁ][а-яё]{0,8}|[а-яё]{1,8}|[«»().,;:\"-]|\n| ){0,60}",
+    ]) {
+        let ex = vestnik::entities::Extractor::shipped();
+        let chars = text.chars().count();
+        for m in ex.extract(&text) {
+            prop_assert!(m.start < m.end && m.end <= chars);
+        }
+    }
+
+    #[test]
     fn queries_never_panic(query in prop_oneof![
         "\\PC{0,60}",
         "[a-zа-я\"()\\[\\]{}:+\\-*~^ ]{0,40}",
         "(title|body|source|date|foo):[\\[{]?[0-9\\-*]{0,12}( TO [0-9\\-*]{0,12})?[\\]}]?",
+        "(person|org|loc):\"?[A-Za-zА-Яа-яё \\-]{0,20}\"?",
     ]) {
         let mut req = SearchRequest::new(query);
         req.limit = 3;

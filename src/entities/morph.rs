@@ -8,8 +8,16 @@ use std::sync::{LazyLock, Mutex};
 use rsmorphy::prelude::*;
 use rsmorphy::rsmorphy_dict_ru;
 
-static ANALYZER: LazyLock<MorphAnalyzer> =
-    LazyLock::new(|| MorphAnalyzer::from_file(rsmorphy_dict_ru::DICT_PATH));
+/// The dictionary ships in the rsmorphy-dict-ru crate and is read from where cargo unpacked it.
+/// A binary moved away from it keeps working, with names found from the tagger's other features
+/// only, instead of failing.
+static ANALYZER: LazyLock<Option<MorphAnalyzer>> = LazyLock::new(|| {
+    if !std::path::Path::new(rsmorphy_dict_ru::DICT_PATH).is_dir() {
+        return None;
+    }
+    quiet_rsmorphy_panics();
+    std::panic::catch_unwind(|| MorphAnalyzer::from_file(rsmorphy_dict_ru::DICT_PATH)).ok()
+});
 
 /// The dictionary's verdict on one word form.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -98,7 +106,9 @@ fn analyse(lower: &str) -> WordInfo {
         return WordInfo::default();
     }
     quiet_rsmorphy_panics();
-    let morph = &*ANALYZER;
+    let Some(morph) = ANALYZER.as_ref() else {
+        return WordInfo::default();
+    };
     let Ok(parsed) = std::panic::catch_unwind(|| morph.parse(lower)) else {
         return WordInfo::default();
     };
