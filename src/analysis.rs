@@ -52,19 +52,16 @@ pub fn names_analyzer() -> TextAnalyzer {
 
 /// The words of a name as the names analyzer indexes them.
 pub fn name_terms(text: &str) -> Vec<String> {
-    let mut analyzer = names_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
-    out
+    collect(names_analyzer(), text)
 }
 
 /// Analyzes `text` into its index terms; handy for tests and for callers that match terms
 /// outside tantivy.
 pub fn terms(text: &str) -> Vec<String> {
-    let mut analyzer = russian_analyzer();
+    collect(russian_analyzer(), text)
+}
+
+fn collect(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {

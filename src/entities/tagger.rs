@@ -45,22 +45,8 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
             }
             f.push(h.digest());
         };
-        let w = |j: isize| -> &str {
-            let k = i as isize + j;
-            if k < 0 {
-                "<s>"
-            } else {
-                lowers.get(k as usize).map_or("</s>", String::as_str)
-            }
-        };
-        let sh = |j: isize| -> &str {
-            let k = i as isize + j;
-            if k < 0 {
-                "<s>"
-            } else {
-                shapes.get(k as usize).map_or("</s>", String::as_str)
-            }
-        };
+        let w = |j: isize| neighbour(&lowers, i, j);
+        let sh = |j: isize| neighbour(&shapes, i, j);
         let lower = lowers[i].as_str();
         let sentence_start = i == 0
             || tokens[i].after_break
@@ -141,6 +127,14 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
         out.push(f);
     }
     out
+}
+
+/// The value `j` places from `i`, or a sentinel past either end.
+fn neighbour(values: &[String], i: usize, j: isize) -> &str {
+    match i.checked_add_signed(j) {
+        None => "<s>",
+        Some(k) => values.get(k).map_or("</s>", String::as_str),
+    }
 }
 
 /// What the shipped word lists say of a word in any case form: a regional first name, or a
