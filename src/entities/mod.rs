@@ -101,8 +101,14 @@ impl Extractor {
         for kind in EntityType::ALL {
             for (first, last) in self.model.tag(&features, kind) {
                 // A name never runs across a line break (a headline into the text).
+                let latin = |t: &tokens::Token| t.text.chars().any(|c| c.is_ascii_alphabetic());
                 let last = (first + 1..=last)
-                    .find(|&k| tokens[k].after_break)
+                    .find(|&k| {
+                        // Nor, for a person, from Cyrillic into Latin ("Хвана Чжан Епа Lenta.ru").
+                        tokens[k].after_break
+                            || (kind == EntityType::Per
+                                && latin(&tokens[k]) != latin(&tokens[first]))
+                    })
                     .map_or(last, |k| k - 1);
                 let span = &tokens[first..=last];
                 let (start, end) = (span[0].start, span[span.len() - 1].end);
