@@ -3,7 +3,7 @@
 //! since names and function words repeat across an archive.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, RwLock};
 
 use rsmorphy::prelude::*;
 use rsmorphy::rsmorphy_dict_ru;
@@ -56,7 +56,7 @@ const POS: [&str; 12] = [
 
 #[derive(Default)]
 pub struct Morph {
-    cache: Mutex<HashMap<String, std::sync::Arc<WordInfo>>>,
+    cache: RwLock<HashMap<String, std::sync::Arc<WordInfo>>>,
 }
 
 impl Morph {
@@ -66,11 +66,11 @@ impl Morph {
 
     /// Analyses a lowercase Cyrillic word; anything else gets an empty analysis.
     pub fn info(&self, lower: &str) -> std::sync::Arc<WordInfo> {
-        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(lower).cloned()) {
+        if let Some(hit) = self.cache.read().ok().and_then(|c| c.get(lower).cloned()) {
             return hit;
         }
         let info = std::sync::Arc::new(analyse(lower));
-        if let Ok(mut cache) = self.cache.lock() {
+        if let Ok(mut cache) = self.cache.write() {
             cache.insert(lower.to_string(), info.clone());
         }
         info

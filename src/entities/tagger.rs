@@ -142,17 +142,17 @@ fn neighbour(values: &[String], i: usize, j: isize) -> &str {
 /// ("Шымкенте", "Ерлану").
 fn gazetteer(word: &str) -> Option<&'static str> {
     use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex};
-    static SEEN: LazyLock<Mutex<HashMap<String, Option<&'static str>>>> =
+    use std::sync::{LazyLock, RwLock};
+    static SEEN: LazyLock<RwLock<HashMap<String, Option<&'static str>>>> =
         LazyLock::new(Default::default);
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
-    if let Some(hit) = SEEN.lock().ok().and_then(|m| m.get(word).copied()) {
+    if let Some(hit) = SEEN.read().ok().and_then(|m| m.get(word).copied()) {
         return hit;
     }
     let found = lookup_gazetteer(word);
-    if let Ok(mut m) = SEEN.lock() {
+    if let Ok(mut m) = SEEN.write() {
         m.insert(word.to_string(), found);
     }
     found

@@ -18,6 +18,9 @@ use super::{Fields, open_for_writing};
 use crate::corpus::{self, Article, Found, ReadOptions, Skip, SkipReason};
 use crate::entities::{Aliases, ArticleEntities, EntityType, Extractor};
 
+/// Articles whose documents are built together, in parallel.
+const BATCH: usize = 256;
+
 /// Memory the tantivy writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 200 * 1024 * 1024;
 
@@ -133,6 +136,7 @@ pub fn build(
         written: HashMap::new(),
         roots: HashMap::new(),
         cache_dirty: false,
+        queue: Vec::new(),
         seed: entity_seed(opts),
         pending: 0,
         last_commit: Instant::now(),
@@ -237,6 +241,8 @@ struct Run {
     /// Mixed into article hashes, so that turning extraction on or off, or changing the alias
     /// table, rewrites every article.
     seed: u64,
+    /// Articles waiting to be turned into documents: (article, paths, hash).
+    queue: Vec<(Article, Vec<String>, u64)>,
     /// Changes since the last commit.
     pending: usize,
     last_commit: Instant,
@@ -334,14 +340,51 @@ impl Run {
         });
     }
 
+    /// Queues an article for writing; documents are built in batches on every core, since
+    /// entity extraction costs more than indexing itself.
     fn write(&mut self, article: &Article, paths: &[String], hash: u64) -> anyhow::Result<()> {
-        self.writer
-            .delete_term(Term::from_field_u64(self.fields.hash, hash));
-        self.writer
-            .add_document(self.document(article, paths, hash))?;
+        self.queue.push((article.clone(), paths.to_vec(), hash));
         self.written.insert(hash, paths.to_vec());
         self.summary.written += 1;
         self.pending += 1;
+        if self.queue.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Builds the queued documents in parallel and hands them to the writer.
+    fn flush(&mut self) -> anyhow::Result<()> {
+        if self.queue.is_empty() {
+            return Ok(());
+        }
+        let queue = std::mem::take(&mut self.queue);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(queue.len());
+        let chunk = queue.len().div_ceil(threads);
+        let this = &*self;
+        let docs: Vec<(u64, TantivyDocument)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = queue
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(a, paths, hash)| (*hash, this.document(a, paths, *hash)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        for (hash, doc) in docs {
+            self.writer
+                .delete_term(Term::from_field_u64(self.fields.hash, hash));
+            self.writer.add_document(doc)?;
+        }
         Ok(())
     }
 
@@ -370,6 +413,7 @@ impl Run {
 
     /// Commits what was written and saves the file cache that describes it.
     fn commit(&mut self) -> anyhow::Result<()> {
+        self.flush()?;
         self.writer
             .commit()
             .with_context(|| format!("cannot commit the index in {}", self.dir.display()))?;
