@@ -272,6 +272,10 @@ fn star_matches_every_article() {
     assert_eq!(search("*").total, manifest().len());
 }
 
+fn by_value(rows: &[vestnik::search::FacetCount]) -> BTreeMap<String, u64> {
+    rows.iter().map(|c| (c.value.clone(), c.count)).collect()
+}
+
 fn counts(values: impl Iterator<Item = String>) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     for v in values {
@@ -283,23 +287,13 @@ fn counts(values: impl Iterator<Item = String>) -> BTreeMap<String, u64> {
 #[test]
 fn facets_equal_the_manifest() {
     let r = search("*");
-    let sources: BTreeMap<String, u64> = r
-        .facets
-        .source
-        .iter()
-        .map(|c| (c.value.clone(), c.count))
-        .collect();
+    let sources: BTreeMap<String, u64> = by_value(&r.facets.source);
     assert_eq!(sources, counts(manifest().iter().map(|a| a.source.clone())));
     assert!(sources.len() >= 6);
     // Most frequent first.
     assert!(r.facets.source.windows(2).all(|w| w[0].count >= w[1].count));
 
-    let years: BTreeMap<String, u64> = r
-        .facets
-        .date
-        .iter()
-        .map(|c| (c.value.clone(), c.count))
-        .collect();
+    let years: BTreeMap<String, u64> = by_value(&r.facets.date);
     assert_eq!(
         years,
         counts(manifest().iter().map(|a| a.date[..4].to_string()))
@@ -309,12 +303,7 @@ fn facets_equal_the_manifest() {
     req.date_bucket = DateBucket::Month;
     req.limit = 1;
     let months = searcher().search(&req).unwrap();
-    let months: BTreeMap<String, u64> = months
-        .facets
-        .date
-        .iter()
-        .map(|c| (c.value.clone(), c.count))
-        .collect();
+    let months: BTreeMap<String, u64> = by_value(&months.facets.date);
     assert_eq!(
         months,
         counts(manifest().iter().map(|a| a.date[..7].to_string()))
@@ -332,12 +321,7 @@ fn facets_count_the_whole_match_not_the_page() {
         .collect();
     assert_eq!(r.hits.len(), 2);
     assert_eq!(r.total, matching.len());
-    let sources: BTreeMap<String, u64> = r
-        .facets
-        .source
-        .iter()
-        .map(|c| (c.value.clone(), c.count))
-        .collect();
+    let sources: BTreeMap<String, u64> = by_value(&r.facets.source);
     assert_eq!(sources, counts(matching.iter().map(|a| a.source.clone())));
     let total: u64 = r.facets.date.iter().map(|c| c.count).sum();
     assert_eq!(total as usize, matching.len());
