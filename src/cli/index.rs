@@ -1,0 +1,212 @@
+//! `vestnik index`: options, the run, its summary and progress bar.
+
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{DEFAULT_CORPUS, DEFAULT_INDEX, human_bytes, plural};
+use crate::corpus::{self, ReadOptions};
+use crate::entities;
+use crate::index::{self, BuildOptions, BuildSummary, Progress};
+
+#[derive(clap::Args)]
+pub(super) struct IndexArgs {
+    /// Folders or files to read [default: corpus]
+    paths: Vec<PathBuf>,
+    /// Where the index lives
+    #[arg(long, default_value = DEFAULT_INDEX)]
+    index: PathBuf,
+    /// Start from an empty index instead of updating the existing one
+    #[arg(long)]
+    rebuild: bool,
+    /// Read every file in this encoding instead of detecting it (e.g. cp1251, koi8-r, utf-16le)
+    #[arg(long, value_parser = parse_encoding)]
+    encoding: Option<&'static corpus::Encoding>,
+    /// Skip files larger than this (bytes, or with K, M or G)
+    #[arg(long, default_value = "20M", value_parser = parse_size)]
+    max_size: u64,
+    /// Exit with status 1 when any file or record is skipped
+    #[arg(long)]
+    strict: bool,
+    /// Commit after this many written articles (a crash loses at most one interval)
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    commit_every: u64,
+    /// Commit at least this often, in seconds, while articles are being written
+    #[arg(long, default_value_t = 30)]
+    commit_interval: u64,
+    /// Do not extract people, organizations and places (faster; no entity search or facets)
+    #[arg(long)]
+    no_entities: bool,
+    /// An alias file joining equivalent entity names, added to the shipped table
+    #[arg(long, value_name = "FILE")]
+    aliases: Option<PathBuf>,
+}
+
+fn parse_encoding(label: &str) -> Result<&'static corpus::Encoding, String> {
+    corpus::encoding_for_label(label)
+        .ok_or_else(|| format!("unknown encoding '{label}' (try utf-8, cp1251, koi8-r, utf-16le)"))
+}
+
+/// "20M", "512K", "1G" or plain bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 20M, 512K, 1000000)"))?;
+    let mult = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(format!("'{s}' is not a size (e.g. 20M, 512K, 1000000)")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("'{s}' is too large"))
+}
+
+pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_CORPUS)]
+    } else {
+        args.paths
+    };
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
+        anyhow::bail!(
+            "{} does not exist; give the folders or files to index, e.g. `vestnik index corpus/`",
+            missing.display()
+        );
+    }
+    let opts = BuildOptions {
+        rebuild: args.rebuild,
+        read: ReadOptions {
+            encoding: args.encoding,
+            max_size: args.max_size,
+        },
+        commit_every: args.commit_every as usize,
+        commit_interval: Duration::from_secs(args.commit_interval),
+        entities: !args.no_entities,
+        aliases: load_aliases(args.aliases.as_deref())?,
+    };
+    let summary = index::build(&paths, &args.index, &opts, &TerminalProgress::new())?;
+    report(&summary);
+    if args.strict && !summary.skipped.is_empty() {
+        anyhow::bail!(
+            "{} skipped and --strict was given",
+            plural(summary.skipped.len(), "file or record")
+        );
+    }
+    Ok(())
+}
+
+fn load_aliases(file: Option<&Path>) -> anyhow::Result<entities::Aliases> {
+    let mut aliases = entities::Aliases::shipped();
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the alias file {}", file.display()))?;
+        aliases
+            .add(&text)
+            .with_context(|| format!("alias file {}", file.display()))?;
+    }
+    Ok(aliases)
+}
+
+fn report(s: &BuildSummary) {
+    eprintln!(
+        "{} in {}: {} added, {} updated, {} deleted, {} unchanged; {} written, {} in the index ({} of text read) in {:.2} s",
+        plural(s.files, "file"),
+        s.index_dir.display(),
+        s.added,
+        s.updated,
+        s.deleted,
+        s.unchanged,
+        plural(s.written, "article"),
+        s.articles,
+        human_bytes(s.bytes),
+        s.elapsed.as_secs_f64()
+    );
+    if s.skipped.is_empty() {
+        return;
+    }
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for skip in &s.skipped {
+        *kinds.entry(skip.reason.kind()).or_default() += 1;
+    }
+    let by_kind: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    eprintln!("Skipped {} ({}):", s.skipped.len(), by_kind.join(", "));
+    for skip in &s.skipped {
+        eprintln!("  {skip}");
+    }
+}
+
+/// The quick start's first search on a fresh clone: build `index/` from `corpus/` and say so.
+pub(super) fn build_default_index(dir: &Path) -> anyhow::Result<()> {
+    let corpus = PathBuf::from(DEFAULT_CORPUS);
+    if !corpus.is_dir() {
+        anyhow::bail!(
+            "no index in {} and no {}/ folder to build one from; run `vestnik index PATH` first",
+            dir.display(),
+            DEFAULT_CORPUS
+        );
+    }
+    eprintln!(
+        "No index in {}/ yet: building it from {}/ first.",
+        dir.display(),
+        corpus.display()
+    );
+    let summary = index::build(
+        &[corpus],
+        dir,
+        &BuildOptions::default(),
+        &TerminalProgress::new(),
+    )
+    .with_context(|| format!("cannot build the index in {}", dir.display()))?;
+    report(&summary);
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal; silent otherwise.
+pub(super) struct TerminalProgress {
+    bar: ProgressBar,
+}
+
+impl TerminalProgress {
+    fn new() -> TerminalProgress {
+        let bar = if io::stderr().is_terminal() {
+            ProgressBar::new(0)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} files {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        TerminalProgress { bar }
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn start(&self, files: u64) {
+        self.bar.set_length(files);
+        self.bar.enable_steady_tick(Duration::from_millis(120));
+    }
+
+    fn file_done(&self, path: &Path) {
+        self.bar.inc(1);
+        if let Some(name) = path.file_name() {
+            self.bar.set_message(name.to_string_lossy().into_owned());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

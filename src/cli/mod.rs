@@ -1,0 +1,105 @@
+//! Command-line arguments and how each command reports to people: progress, summaries and
+//! errors, one file per group of commands. All real work happens in the library modules.
+
+mod index;
+mod ner;
+mod search;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::search::SearchError;
+
+const DEFAULT_CORPUS: &str = "corpus";
+const DEFAULT_INDEX: &str = "index";
+
+#[derive(Parser)]
+#[command(
+    name = "vestnik",
+    version,
+    about = "Full-text search for Russian press releases and news archives"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index folders or files of articles (.txt, .md, .json, .jsonl, .html), replacing what the
+    /// index held.
+    Index(index::IndexArgs),
+    /// Search the index; see the README for the query language.
+    Search(search::SearchArgs),
+    /// List the people, organizations and places of the articles matching a query, with counts
+    /// and the forms they were written in
+    Entities(search::EntitiesArgs),
+    /// Score the entity extractor on gold-annotated JSONL (the ../shared/data/ner format)
+    EvalNer(ner::EvalNerArgs),
+    /// Train the entity model on gold-annotated JSONL (for developers; the model ships in the binary)
+    TrainNer(ner::TrainNerArgs),
+}
+
+/// Exit status for an error: 2 for a query the user must fix, 1 for everything else.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<SearchError>() {
+        Some(SearchError::Query(_)) => 2,
+        _ => 1,
+    }
+}
+
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Index(args) => index::index_command(args),
+        Command::Search(args) => search::search_command(args),
+        Command::Entities(args) => search::entities_command(args),
+        Command::EvalNer(args) => ner::eval_ner_command(args),
+        Command::TrainNer(args) => ner::train_ner_command(args),
+    };
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
+
+/// `vestnik search ... | head` closes the pipe early; that is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.0} KB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}
+
+/// The index a query command reads: the one given, or the default one, built from the default
+/// corpus first when it does not exist yet.
+fn query_index(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(dir) => Ok(dir.to_path_buf()),
+        None => {
+            let dir = PathBuf::from(DEFAULT_INDEX);
+            if !crate::index::exists(&dir) {
+                index::build_default_index(&dir)?;
+            }
+            Ok(dir)
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! `vestnik search` and `vestnik entities`.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::query_index;
+use crate::entities;
+use crate::output::{self, Format, Parts, Style};
+use crate::search::{DateBucket, SearchRequest, Searcher, Sort};
+
+#[derive(clap::Args)]
+pub(super) struct SearchArgs {
+    /// Query, e.g. 'права детей', '"защита детей"~2', 'title:ЮНИСЕФ AND date:2024'; * matches all
+    #[arg(allow_hyphen_values = true)]
+    query: String,
+    /// Index to search [default: index, built from corpus/ when missing]
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Only articles from this source (repeat for several)
+    #[arg(long = "source", value_name = "SOURCE")]
+    sources: Vec<String>,
+    /// Only articles naming this person, in any case form, in part or in Latin letters (repeat for several)
+    #[arg(long = "person", value_name = "NAME")]
+    persons: Vec<String>,
+    /// Only articles naming this organization (aliases count: UNICEF = ЮНИСЕФ)
+    #[arg(long = "org", value_name = "NAME")]
+    orgs: Vec<String>,
+    /// Only articles naming this place
+    #[arg(long = "loc", value_name = "NAME")]
+    locs: Vec<String>,
+    /// How many people, organizations and places the entity facets list
+    #[arg(long, default_value_t = 10)]
+    facet_size: usize,
+    /// Only articles on or after this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_day)]
+    from: Option<NaiveDate>,
+    /// Only articles on or before this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_day)]
+    to: Option<NaiveDate>,
+    /// Order of hits
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    sort: Sort,
+    /// Hits per page
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Hits to skip (for paging)
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Date facet buckets
+    #[arg(long, value_enum, default_value_t = DateBucket::Year)]
+    by: DateBucket,
+    /// Print only the total and facets
+    #[arg(long)]
+    facets_only: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    crate::corpus::infer::parse_date(s)
+        .ok_or_else(|| format!("'{s}' is not a date (use YYYY-MM-DD)"))
+}
+
+pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
+    let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
+    let request = SearchRequest {
+        query: args.query.clone(),
+        sources: args.sources,
+        from: args.from,
+        to: args.to,
+        sort: args.sort,
+        limit: if args.facets_only { 0 } else { args.limit },
+        offset: args.offset,
+        date_bucket: args.by,
+        persons: args.persons,
+        orgs: args.orgs,
+        locs: args.locs,
+        facet_size: args.facet_size,
+    };
+    let result = searcher.search(&request)?;
+    let parts = if args.facets_only {
+        Parts::FacetsOnly
+    } else {
+        Parts::All
+    };
+    let stdout = io::stdout();
+    let style = Style {
+        color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let mut out = io::BufWriter::new(stdout.lock());
+    output::write(&mut out, &result, args.format, parts, style)?;
+    out.flush()?;
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub(super) struct EntitiesArgs {
+    /// Query selecting the articles (default: all of them)
+    #[arg(default_value = "*", allow_hyphen_values = true)]
+    query: String,
+    /// Only this kind of entity
+    #[arg(long = "type", value_enum)]
+    kind: Option<EntityKindArg>,
+    /// How many of each kind to list
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Index to read [default: index, built from corpus/ when missing]
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum EntityKindArg {
+    Person,
+    Org,
+    Loc,
+}
+
+pub(super) fn entities_command(args: EntitiesArgs) -> anyhow::Result<()> {
+    let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
+    let mut request = SearchRequest::new(args.query.as_str());
+    request.facet_size = args.limit;
+    let kind = args.kind.map(|k| match k {
+        EntityKindArg::Person => entities::EntityType::Per,
+        EntityKindArg::Org => entities::EntityType::Org,
+        EntityKindArg::Loc => entities::EntityType::Loc,
+    });
+    let listings = searcher.entities(&request, kind)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &listings)?;
+            writeln!(out)?;
+        }
+        Format::Jsonl => {
+            for l in &listings {
+                serde_json::to_writer(&mut out, l)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(["type", "name", "count", "surfaces"])?;
+            for l in &listings {
+                w.write_record([
+                    l.kind,
+                    &l.name,
+                    &l.count.to_string(),
+                    &l.surfaces.join("; "),
+                ])?;
+            }
+            w.flush()?;
+        }
+        Format::Text => {
+            let mut last = "";
+            let width = listings
+                .iter()
+                .map(|l| l.name.chars().count())
+                .max()
+                .unwrap_or(0);
+            for l in &listings {
+                if l.kind != last {
+                    let title = match l.kind {
+                        "PER" => "People",
+                        "ORG" => "Organizations",
+                        _ => "Places",
+                    };
+                    writeln!(out, "{}{title}", if last.is_empty() { "" } else { "\n" })?;
+                    last = l.kind;
+                }
+                let pad = width - l.name.chars().count();
+                writeln!(
+                    out,
+                    "  {}{} {:>5}  {}",
+                    l.name,
+                    " ".repeat(pad),
+                    l.count,
+                    l.surfaces.join(", ")
+                )?;
+            }
+            if listings.is_empty() {
+                writeln!(out, "no entities in the articles matching: {}", args.query)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
