@@ -28,8 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Index folders or files of articles (.txt, .md, .json, .jsonl, .html), replacing what the
-    /// index held.
+    /// Bring the index up to date with folders or files of articles (.txt, .md, .json, .jsonl,
+    /// .html): new and changed files are read, deleted ones removed
     Index(index::IndexArgs),
     /// Search the index; see the README for the query language.
     Search(search::SearchArgs),

@@ -26,7 +26,7 @@ use tagger::Model;
 /// The model trained on NEREL train; an empty file means a build without entities.
 static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
 /// Changes whenever extraction changes what it finds: indexes written before are rewritten.
-pub const MODEL_VERSION: &str = "ner-1";
+pub const MODEL_VERSION: &str = "ner-2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum EntityType {

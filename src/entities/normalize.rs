@@ -333,6 +333,9 @@ pub(crate) fn person_as(span: &[Token], morph: &Morph, forced: Option<(bool, boo
     };
     let (gender, case) = match forced {
         Some((true, _)) => (Some(Gender::Masc), Some(Case::Gent)),
+        _ if case.is_none() && gender != Some(Gender::Femn) && foreign_masc_genitive(&words) => {
+            (Some(Gender::Masc), Some(Case::Gent))
+        }
         _ => (gender, case),
     };
     words
@@ -351,6 +354,14 @@ pub(crate) fn person_as(span: &[Token], morph: &Morph, forced: Option<(bool, boo
                     && case.is_none_or(|c| Case::of(p) == Some(c))
             };
             let is_name_slot = name.as_ref().is_some_and(|(n, _)| *n == i) || words.len() == 1;
+            if i < last
+                && name.as_ref().is_none_or(|(_, p)| p.has("Fixd"))
+                && gender == Some(Gender::Masc)
+                && case == Some(Case::Gent)
+                && let Some(b) = ends_with_consonant_then(&lower, "а")
+            {
+                return recase(w, &b);
+            }
             if forced.is_some() && i < last {
                 // A forced man's genitive: first names undo by the same rule as surnames.
                 if let Some(p) = info
@@ -396,6 +407,42 @@ pub(crate) fn person_as(span: &[Token], morph: &Morph, forced: Option<(bool, boo
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A name the dictionary does not know whose surname ends in a consonant and "а" that is not a
+/// woman's ending ("Джо Байдена", "Джареда Кушнера"): a man's name in the genitive.
+fn foreign_masc_genitive(words: &[&str]) -> bool {
+    let [.., first, last] = words else {
+        return false;
+    };
+    let last = last.to_lowercase();
+    let womans = ["ова", "ева", "ина", "ына", "ская", "цкая", "ая"];
+    let first = first.to_lowercase();
+    ends_with_consonant_then(&last, "а").is_some()
+        && !womans.iter().any(|e| last.ends_with(e))
+        && (ends_with_consonant_then(&first, "а").is_some() || !first.ends_with(['а', 'я']))
+}
+
+/// An adjectival man's surname in an oblique case: "Навального" → "Навальный",
+/// "Поперечному" → "Поперечный" ("-ий" after г, к, х and the hushing consonants).
+fn adjectival_masc(lower: &str, c: Case) -> Option<String> {
+    let ending = match c {
+        Case::Gent | Case::Accs => "ого",
+        Case::Datv => "ому",
+        Case::Ablt => "ым",
+        Case::Loct => "ом",
+        Case::Nomn => return None,
+    };
+    let base = lower.strip_suffix(ending)?;
+    // "-ым" after -ов/-ин is the noun-like surname ("Карином" is not a word, "Кариным" is).
+    if c == Case::Ablt && ["ов", "ев", "ин", "ын"].iter().any(|s| base.ends_with(s)) {
+        return None;
+    }
+    if base.chars().count() < 3 {
+        return None;
+    }
+    let soft = base.ends_with(['г', 'к', 'х', 'ж', 'ш', 'ч', 'щ']);
+    Some(format!("{base}{}", if soft { "ий" } else { "ый" }))
 }
 
 /// The woman's form of a man's surname: Шукшин → Шукшина, Вяземский → Вяземская.
@@ -460,7 +507,8 @@ fn surname(lower: &str, gender: Option<Gender>, case: Option<Case>) -> String {
                 Ablt => rule(&[("ским", "ский"), ("цким", "цкий")]),
                 Loct => rule(&[("ском", "ский"), ("цком", "цкий")]),
                 Nomn => None,
-            };
+            }
+            .or_else(|| adjectival_masc(lower, c));
             let owin_form = owin.iter().find_map(|s| {
                 let end = match c {
                     Gent | Accs => "а",
@@ -475,6 +523,8 @@ fn surname(lower: &str, gender: Option<Gender>, case: Option<Case>) -> String {
             });
             adj.or(owin_form).or_else(|| match c {
                 Gent | Accs => ends_with_consonant_then(lower, "а")
+                    // Spanish and Georgian surnames in -ия: "Гарсии" → "Гарсия".
+                    .or_else(|| lower.strip_suffix("ии").map(|b| format!("{b}ия")))
                     .or_else(|| lower.strip_suffix("ия").map(|b| format!("{b}ий")))
                     .or_else(|| lower.strip_suffix("я").map(|b| format!("{b}й"))),
                 Datv => ends_with_consonant_then(lower, "у"),
@@ -501,6 +551,8 @@ fn surname(lower: &str, gender: Option<Gender>, case: Option<Case>) -> String {
                 ("ыной", "ына"),
                 ("ской", "ская"),
                 ("цкой", "цкая"),
+                ("ьной", "ьная"),
+                ("ной", "ная"),
             ])
             .or_else(|| match c {
                 Gent => rule(&[("ки", "ка"), ("ги", "га"), ("хи", "ха"), ("ы", "а")]),
@@ -630,6 +682,10 @@ mod tests {
         assert_eq!(norm("Нурлана Абдрахманова"), "Нурлан Абдрахманов");
         assert_eq!(norm("Айгерим Сапаровой"), "Айгерим Сапарова");
         assert_eq!(norm("Роберта Кеннеди"), "Роберт Кеннеди");
+        assert_eq!(norm("Алексея Навального"), "Алексей Навальный");
+        assert_eq!(norm("Алана Гарсии"), "Алан Гарсия");
+        assert_eq!(norm("Джо Байдена"), "Джо Байден");
+        assert_eq!(norm("Джареда Кушнера"), "Джаред Кушнер");
         assert_eq!(norm("Александра Ширвиндта"), "Александр Ширвиндт");
         assert_eq!(norm("Любовь Глебова"), "Любовь Глебова");
         assert_eq!(norm("Светланы Ким"), "Светлана Ким");
