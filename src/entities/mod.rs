@@ -26,7 +26,7 @@ use tagger::Model;
 /// The model trained on NEREL train; an empty file means a build without entities.
 static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
 /// Changes whenever extraction changes what it finds: indexes written before are rewritten.
-pub const MODEL_VERSION: &str = "ner-2";
+pub const MODEL_VERSION: &str = "ner-3";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum EntityType {
@@ -108,6 +108,8 @@ impl Extractor {
                         tokens[k].after_break
                             || (kind == EntityType::Per
                                 && latin(&tokens[k]) != latin(&tokens[first]))
+                            || (kind == EntityType::Org
+                                && runs_on_after_abbreviation(&tokens[k - 1], &tokens[k]))
                     })
                     .map_or(last, |k| k - 1);
                 let span = &tokens[first..=last];
@@ -238,6 +240,19 @@ impl Extractor {
         }
         out
     }
+}
+
+/// "ЮНИСЕФ защиту прав детей": an abbreviation followed by a lowercase word other than a
+/// preposition or conjunction ends the organization's name ("ООН по делам беженцев" goes on).
+fn runs_on_after_abbreviation(prev: &tokens::Token, next: &tokens::Token) -> bool {
+    let abbreviation =
+        prev.text.chars().count() >= 2 && prev.text.chars().all(|c| !c.is_lowercase());
+    let lowercase = next.text.chars().next().is_some_and(char::is_lowercase);
+    let linking = matches!(
+        next.text,
+        "по" | "и" | "при" | "в" | "во" | "для" | "с" | "со" | "на" | "о" | "об"
+    );
+    abbreviation && lowercase && !linking
 }
 
 /// One entity of an article: its canonical name and how the article wrote it.
