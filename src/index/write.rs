@@ -196,7 +196,7 @@ fn entity_seed(opts: &BuildOptions) -> u64 {
     }
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(crate::entities::MODEL_VERSION.as_bytes());
-    h.update(format!("{:?}", opts.aliases.fingerprint()).as_bytes());
+    h.update(&opts.aliases.fingerprint().to_le_bytes());
     h.digest() | 1
 }
 

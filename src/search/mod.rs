@@ -174,21 +174,18 @@ impl Searcher {
         kind: Option<EntityType>,
     ) -> Result<Vec<EntityListing>, SearchError> {
         const MAX_SURFACE_DOCS: usize = 10_000;
-        let mut facet_req = req.clone();
-        facet_req.limit = 0;
-        let result = self.search(&facet_req)?;
         let searcher = self.reader.searcher();
-        let user_query = self.parse(req, &searcher)?;
-        let query = self.with_filters(user_query, req);
+        let query = self.query(req, &searcher)?;
+        let (total, facets) = self.count(&searcher, &*query, req)?;
         let mut listings: Vec<EntityListing> = Vec::new();
         for k in EntityType::ALL {
             if kind.is_some_and(|want| want != k) {
                 continue;
             }
             let counts = match k {
-                EntityType::Per => &result.facets.person,
-                EntityType::Org => &result.facets.org,
-                EntityType::Loc => &result.facets.loc,
+                EntityType::Per => &facets.person,
+                EntityType::Org => &facets.org,
+                EntityType::Loc => &facets.loc,
             };
             listings.extend(counts.iter().map(|c| EntityListing {
                 kind: k.label(),
@@ -197,7 +194,7 @@ impl Searcher {
                 surfaces: Vec::new(),
             }));
         }
-        let limit = result.total.min(MAX_SURFACE_DOCS);
+        let limit = total.min(MAX_SURFACE_DOCS);
         if limit > 0 && !listings.is_empty() {
             let docs = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
             for (_, address) in docs {
@@ -223,19 +220,8 @@ impl Searcher {
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
-        let user_query = self.parse(req, &searcher)?;
-        let query = self.with_filters(user_query, req);
-
-        let (total, facets) = searcher.search(
-            &query,
-            &(
-                Count,
-                FacetCollector {
-                    bucket: req.date_bucket,
-                    entity_limit: req.facet_size,
-                },
-            ),
-        )?;
+        let query = self.query(req, &searcher)?;
+        let (total, facets) = self.count(&searcher, &*query, req)?;
 
         // Never ask tantivy for more than exists: its top-k buffers are sized by the limit.
         let limit = req.limit.min(total.saturating_sub(req.offset));
@@ -276,6 +262,32 @@ impl Searcher {
             hits,
             facets,
         })
+    }
+
+    /// The whole query a request asks: its query text and entity flags, then its filters.
+    fn query(
+        &self,
+        req: &SearchRequest,
+        searcher: &tantivy::Searcher,
+    ) -> Result<Box<dyn Query>, SearchError> {
+        Ok(self.with_filters(self.parse(req, searcher)?, req))
+    }
+
+    /// How many articles match, and their facets.
+    fn count(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        req: &SearchRequest,
+    ) -> Result<(usize, Facets), SearchError> {
+        let collector = (
+            Count,
+            FacetCollector {
+                bucket: req.date_bucket,
+                entity_limit: req.facet_size,
+            },
+        );
+        Ok(searcher.search(query, &collector)?)
     }
 
     fn parse(
