@@ -128,17 +128,29 @@ fn is_kazakh_letter(c: char) -> bool {
     matches!(c, 'қ' | 'ә' | 'ғ' | 'ү' | 'ұ' | 'і' | 'ң' | 'ө' | 'һ')
 }
 
+/// Letters and digits, with the alphabets of the archive checked first: the general Unicode
+/// lookup is slow for anything beyond ASCII, and this test runs on every character indexed
+/// or highlighted.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
+        _ if c.is_ascii() => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// "ребенок" → "ребенк", "отец" → "отц": the stem the oblique cases ("ребенка", "отца") have.
 fn drop_fleeting_vowel(stem: &str) -> Option<String> {
-    let chars: Vec<char> = stem.chars().collect();
-    let n = chars.len();
-    if n < 4 {
-        return None;
-    }
-    let (c, v, last) = (chars[n - 3], chars[n - 2], chars[n - 1]);
+    let mut rev = stem.chars().rev();
+    let (last, v, c) = (rev.next()?, rev.next()?, rev.next()?);
+    rev.next()?;
     let fleeting = matches!((v, last), ('о', 'к') | ('е', 'к') | ('е', 'ц'));
     if fleeting && is_russian_consonant(c) {
-        let mut out: String = chars[..n - 2].iter().collect();
+        // Both letters are two bytes in UTF-8.
+        let cut = stem.len() - last.len_utf8() - v.len_utf8();
+        let mut out = String::with_capacity(stem.len());
+        out.push_str(&stem[..cut]);
         out.push(last);
         return Some(out);
     }
@@ -171,6 +183,21 @@ fn normalize(word: &str, out: &mut String) -> Script {
             }
             '\u{0308}' if out.ends_with('е') => continue,
             '\u{0300}'..='\u{036F}' => continue,
+            // The common letters, without the general case mapping's table lookups.
+            'а'..='я' | 'ё' | 'Ё' | 'А'..='Я' => {
+                cyrillic = true;
+                out.push(match c {
+                    'А'..='Я' => char::from_u32(c as u32 + 32).unwrap_or(c),
+                    'ё' | 'Ё' => 'е',
+                    _ => c,
+                });
+                continue;
+            }
+            'a'..='z' | '0'..='9' => {
+                latin |= c.is_ascii_lowercase();
+                out.push(c);
+                continue;
+            }
             _ => {}
         }
         for lc in c.to_lowercase() {
@@ -198,14 +225,14 @@ impl TokenStream for RussianTokenStream<'_> {
     fn advance(&mut self) -> bool {
         let bytes = self.text;
         let rest = &bytes[self.pos..];
-        let Some((start_rel, _)) = rest.char_indices().find(|(_, c)| c.is_alphanumeric()) else {
+        let Some((start_rel, _)) = rest.char_indices().find(|(_, c)| is_word_char(*c)) else {
             self.pos = bytes.len();
             return false;
         };
         let start = self.pos + start_rel;
         let end = bytes[start..]
             .char_indices()
-            .find(|(_, c)| !(c.is_alphanumeric() || is_word_joiner(*c)))
+            .find(|(_, c)| !(is_word_char(*c) || is_word_joiner(*c)))
             .map(|(i, _)| start + i)
             .unwrap_or(bytes.len());
         self.pos = end;
@@ -242,7 +269,28 @@ impl TokenStream for RussianTokenStream<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::terms;
+    use super::*;
+
+    #[test]
+    fn fast_paths_agree_with_unicode() {
+        let mut out = String::new();
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+            if c.is_alphanumeric() && !is_word_joiner(c) {
+                normalize(c.encode_utf8(&mut [0; 4]), &mut out);
+                let want: String = c
+                    .to_lowercase()
+                    .map(|l| if l == 'ё' { 'е' } else { l })
+                    .collect();
+                assert_eq!(out, want, "{c:?}");
+            }
+        }
+        assert_eq!(drop_fleeting_vowel("ребенок").as_deref(), Some("ребенк"));
+        assert_eq!(drop_fleeting_vowel("отец").as_deref(), Some("отц"));
+        assert_eq!(drop_fleeting_vowel("поток").as_deref(), Some("потк"));
+        assert_eq!(drop_fleeting_vowel("рок"), None);
+        assert_eq!(drop_fleeting_vowel("ок"), None);
+    }
 
     #[test]
     fn case_forms_share_a_stem() {

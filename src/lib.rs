@@ -5,6 +5,7 @@
 //! requests, and [`output`] renders the answers. [`cli`] only wires them to the command line.
 
 pub mod analysis;
+pub mod bench;
 pub mod cli;
 pub mod corpus;
 pub mod entities;

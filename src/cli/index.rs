@@ -44,6 +44,29 @@ pub(super) struct IndexArgs {
     /// An alias file joining equivalent entity names, added to the shipped table
     #[arg(long, value_name = "FILE")]
     aliases: Option<PathBuf>,
+    /// Memory tantivy's writer may fill before it writes a segment (K, M or G; at least 64M)
+    #[arg(long, default_value = "256M", value_parser = parse_memory)]
+    memory: u64,
+    /// How the summary is printed: a line for people (stderr) or JSON for scripts (stdout)
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    format: SummaryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SummaryFormat {
+    Text,
+    Json,
+}
+
+fn parse_memory(s: &str) -> Result<u64, String> {
+    let n = parse_size(s)?;
+    if n < index::MIN_WRITER_MEMORY as u64 {
+        return Err(format!(
+            "'{s}' is too little memory for the writer (at least {}M)",
+            index::MIN_WRITER_MEMORY >> 20
+        ));
+    }
+    Ok(n)
 }
 
 fn parse_encoding(label: &str) -> Result<&'static corpus::Encoding, String> {
@@ -94,9 +117,13 @@ pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
         commit_interval: Duration::from_secs(args.commit_interval),
         entities: !args.no_entities,
         aliases: load_aliases(args.aliases.as_deref())?,
+        memory: usize::try_from(args.memory).unwrap_or(usize::MAX),
     };
     let summary = index::build(&paths, &args.index, &opts, &TerminalProgress::new())?;
-    report(&summary);
+    match args.format {
+        SummaryFormat::Text => report(&summary),
+        SummaryFormat::Json => println!("{}", summary_json(&summary)),
+    }
     if args.strict && !summary.skipped.is_empty() {
         anyhow::bail!(
             "{} skipped and --strict was given",
@@ -144,6 +171,37 @@ fn report(s: &BuildSummary) {
     for skip in &s.skipped {
         eprintln!("  {skip}");
     }
+}
+
+/// The summary for scripts, with the peak memory of the run (benchmarks read it).
+fn summary_json(s: &BuildSummary) -> serde_json::Value {
+    let skipped: Vec<serde_json::Value> = s
+        .skipped
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "path": k.path.display().to_string(),
+                "record": k.record,
+                "kind": k.reason.kind(),
+                "reason": k.reason.to_string(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "index": s.index_dir.display().to_string(),
+        "files": s.files,
+        "added": s.added,
+        "updated": s.updated,
+        "deleted": s.deleted,
+        "unchanged": s.unchanged,
+        "written": s.written,
+        "articles": s.articles,
+        "text_bytes": s.bytes,
+        "commits": s.commits,
+        "skipped": skipped,
+        "seconds": s.elapsed.as_secs_f64(),
+        "peak_rss_bytes": crate::bench::peak_rss_bytes(),
+    })
 }
 
 /// The quick start's first search on a fresh clone: build `index/` from `corpus/` and say so.

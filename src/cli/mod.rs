@@ -1,6 +1,7 @@
 //! Command-line arguments and how each command reports to people: progress, summaries and
 //! errors, one file per group of commands. All real work happens in the library modules.
 
+mod bench;
 mod index;
 mod ner;
 mod search;
@@ -38,6 +39,8 @@ enum Command {
     Entities(search::EntitiesArgs),
     /// Score the entity extractor on gold-annotated JSONL (the ../shared/data/ner format)
     EvalNer(ner::EvalNerArgs),
+    /// Benchmarks: build a scale corpus from real news, measure indexing and queries
+    Bench(bench::BenchArgs),
     /// Train the entity model on gold-annotated JSONL (for developers; the model ships in the binary)
     TrainNer(ner::TrainNerArgs),
 }
@@ -58,6 +61,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Entities(args) => search::entities_command(args),
         Command::EvalNer(args) => ner::eval_ner_command(args),
         Command::TrainNer(args) => ner::train_ner_command(args),
+        Command::Bench(args) => bench::bench_command(args),
     };
     match result {
         Err(e) if is_broken_pipe(&e) => Ok(()),

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::query_index;
 use crate::entities;
 use crate::output::{self, Format, Parts, Style};
-use crate::search::{DateBucket, SearchRequest, Searcher, Sort};
+use crate::search::{DateBucket, FacetKind, SearchRequest, Searcher, Sort};
 
 #[derive(clap::Args)]
 pub(super) struct SearchArgs {
@@ -52,8 +52,14 @@ pub(super) struct SearchArgs {
     #[arg(long, value_enum, default_value_t = DateBucket::Year)]
     by: DateBucket,
     /// Print only the total and facets
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_facets")]
     facets_only: bool,
+    /// Count only these facets (comma-separated or repeated) [default: all]
+    #[arg(long = "facet", value_enum, value_delimiter = ',', value_name = "KIND")]
+    facet: Vec<FacetKind>,
+    /// Count no facets (faster on large result sets)
+    #[arg(long, conflicts_with = "facet")]
+    no_facets: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -79,6 +85,11 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         orgs: args.orgs,
         locs: args.locs,
         facet_size: args.facet_size,
+        facets: match (args.no_facets, args.facet.is_empty()) {
+            (true, _) => Vec::new(),
+            (false, true) => FacetKind::ALL.to_vec(),
+            (false, false) => args.facet,
+        },
     };
     let result = searcher.search(&request)?;
     let parts = if args.facets_only {

@@ -13,7 +13,9 @@ use tantivy::directory::MmapDirectory;
 
 use crate::analysis;
 pub use schema::Fields;
-pub use write::{BuildOptions, BuildSummary, Locked, Progress, build, to_datetime};
+pub use write::{
+    BuildOptions, BuildSummary, Locked, MIN_WRITER_MEMORY, Progress, build, to_datetime,
+};
 
 /// The file beside tantivy's own that says which vestnik schema and analyzer wrote the index.
 const MARKER: &str = "vestnik.json";

@@ -21,8 +21,8 @@ use crate::entities::{Aliases, ArticleEntities, EntityType, Extractor};
 /// Articles whose documents are built together, in parallel.
 const BATCH: usize = 256;
 
-/// Memory the tantivy writer may use before it flushes a segment.
-const WRITER_MEMORY: usize = 200 * 1024 * 1024;
+/// The least memory tantivy's writer is given: below ~15 MB per indexing thread it refuses.
+pub const MIN_WRITER_MEMORY: usize = 64 << 20;
 
 /// Told about each file as the indexer reaches it, so a terminal can show progress.
 pub trait Progress {
@@ -52,6 +52,9 @@ pub struct BuildOptions {
     pub entities: bool,
     /// Joins equivalent entity names across documents.
     pub aliases: Aliases,
+    /// Bytes tantivy's writer may fill before it writes a segment; with the queues between
+    /// stages, what bounds the memory of a build of any size.
+    pub memory: usize,
 }
 
 impl Default for BuildOptions {
@@ -63,6 +66,7 @@ impl Default for BuildOptions {
             commit_interval: Duration::from_secs(30),
             entities: true,
             aliases: Aliases::shipped(),
+            memory: 256 << 20,
         }
     }
 }
@@ -107,18 +111,19 @@ pub fn build(
 ) -> anyhow::Result<BuildSummary> {
     let started = Instant::now();
     let open = open_for_writing(index_dir)?;
-    let writer: IndexWriter<TantivyDocument> = match open.index.writer(WRITER_MEMORY) {
-        Ok(w) => w,
-        Err(tantivy::TantivyError::LockFailure(..)) => {
-            return Err(Locked(index_dir.to_path_buf()).into());
-        }
-        Err(e) => {
-            return Err(e).context(format!(
-                "cannot write to the index in {}",
-                index_dir.display()
-            ));
-        }
-    };
+    let writer: IndexWriter<TantivyDocument> =
+        match open.index.writer(opts.memory.max(MIN_WRITER_MEMORY)) {
+            Ok(w) => w,
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                return Err(Locked(index_dir.to_path_buf()).into());
+            }
+            Err(e) => {
+                return Err(e).context(format!(
+                    "cannot write to the index in {}",
+                    index_dir.display()
+                ));
+            }
+        };
     let reader = open
         .index
         .reader_builder()

@@ -21,6 +21,27 @@ pub enum DateBucket {
     Day,
 }
 
+/// A facet a request can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FacetKind {
+    Source,
+    Date,
+    Person,
+    Org,
+    Loc,
+}
+
+impl FacetKind {
+    pub const ALL: [FacetKind; 5] = [
+        FacetKind::Source,
+        FacetKind::Date,
+        FacetKind::Person,
+        FacetKind::Org,
+        FacetKind::Loc,
+    ];
+}
+
 /// One facet value and how many matched articles carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetCount {
@@ -45,6 +66,9 @@ pub(crate) struct FacetCollector {
     pub bucket: DateBucket,
     /// How many values each entity facet keeps.
     pub entity_limit: usize,
+    /// Facets not asked for are not counted: entity facets over a large match cost far more
+    /// than source and date.
+    pub wanted: Vec<FacetKind>,
 }
 
 /// Counts of a multi-valued string fast field, by ordinal.
@@ -73,17 +97,31 @@ impl Counted {
     }
 
     fn harvest(&self) -> HashMap<String, u64> {
-        let mut out = HashMap::new();
-        if let Some(column) = &self.column {
-            let mut name = String::new();
-            for (ord, &count) in self.counts.iter().enumerate() {
-                if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
-                    out.insert(name.clone(), count);
-                }
-            }
+        match &self.column {
+            Some(column) => names_of(column, &self.counts),
+            None => HashMap::new(),
         }
-        out
     }
+}
+
+/// Names for the ordinals counted at least once. Ordinals are looked up in order in one walk
+/// over the dictionary: one lookup each would decode a dictionary block per name, which over
+/// tens of thousands of entity names costs more than counting itself.
+fn names_of(column: &StrColumn, counts: &[u64]) -> HashMap<String, u64> {
+    let ords: Vec<u64> = (0..counts.len() as u64)
+        .filter(|&o| counts[o as usize] > 0)
+        .collect();
+    let mut out = HashMap::with_capacity(ords.len());
+    let mut next = ords.iter();
+    // A dictionary that cannot be read loses its names, not the search.
+    let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+        if let Some(&ord) = next.next()
+            && let Ok(name) = std::str::from_utf8(bytes)
+        {
+            out.insert(name.to_string(), counts[ord as usize]);
+        }
+    });
+    out
 }
 
 fn ranked(counts: HashMap<String, u64>, limit: Option<usize>) -> Vec<FacetCount> {
@@ -133,8 +171,17 @@ pub(crate) struct SegmentFacets {
     source: Option<StrColumn>,
     source_ords: Vec<u64>,
     date: Option<Column<DateTime>>,
-    dates: HashMap<i64, u64>,
+    /// The segment's first day, and counts per day from it: dates are whole days, so a flat
+    /// array beats hashing a bucket per document.
+    first_day: i64,
+    days: Vec<u64>,
     entities: [Counted; 3],
+}
+
+const DAY_SECS: i64 = 86_400;
+
+fn day_of(d: DateTime) -> i64 {
+    d.into_timestamp_secs().div_euclid(DAY_SECS)
 }
 
 /// Per-segment counts, with source ordinals already turned into names (ordinals are local
@@ -156,19 +203,37 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentFacets> {
         let fast = segment.fast_fields();
-        let source = fast.str(names::SOURCE)?;
+        let wants = |k: FacetKind| self.wanted.contains(&k);
+        let column = |k: FacetKind, name: &str| -> tantivy::Result<Option<StrColumn>> {
+            if wants(k) { fast.str(name) } else { Ok(None) }
+        };
+        let source = column(FacetKind::Source, names::SOURCE)?;
         let source_ords = vec![0; source.as_ref().map_or(0, |s| s.num_terms())];
-        let date = fast.column_opt::<DateTime>(names::DATE)?;
+        let date = if wants(FacetKind::Date) {
+            fast.column_opt::<DateTime>(names::DATE)?
+        } else {
+            None
+        };
+        let (first_day, days) = match &date {
+            Some(c) => {
+                let (first, last) = (day_of(c.min_value()), day_of(c.max_value()));
+                // A corrupt or absurd range would ask for a huge array; such dates are skipped.
+                let span = usize::try_from(last - first + 1).unwrap_or(0).min(1 << 20);
+                (first, vec![0; span])
+            }
+            None => (0, Vec::new()),
+        };
         Ok(SegmentFacets {
             bucket: self.bucket,
             source,
             source_ords,
             date,
-            dates: HashMap::new(),
+            first_day,
+            days,
             entities: [
-                Counted::new(fast.str(names::PERSON)?),
-                Counted::new(fast.str(names::ORG)?),
-                Counted::new(fast.str(names::LOC)?),
+                Counted::new(column(FacetKind::Person, names::PERSON)?),
+                Counted::new(column(FacetKind::Org, names::ORG)?),
+                Counted::new(column(FacetKind::Loc, names::LOC)?),
             ],
         })
     }
@@ -228,25 +293,34 @@ impl SegmentCollector for SegmentFacets {
             self.source_ords[ord as usize] += 1;
         }
         if let Some(date) = &self.date
-            && let Some(key) = date.first(doc).and_then(|d| bucket_key(d, self.bucket))
+            && let Some(d) = date.first(doc)
+            && let Ok(i) = usize::try_from(day_of(d) - self.first_day)
+            && let Some(n) = self.days.get_mut(i)
         {
-            *self.dates.entry(key).or_default() += 1;
+            *n += 1;
         }
     }
 
     fn harvest(self) -> SegmentFruit {
-        let mut sources = HashMap::new();
-        if let Some(column) = &self.source {
-            let mut name = String::new();
-            for (ord, &count) in self.source_ords.iter().enumerate() {
-                if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
-                    sources.insert(name.clone(), count);
-                }
+        let sources = match &self.source {
+            Some(column) => names_of(column, &self.source_ords),
+            None => HashMap::new(),
+        };
+        let mut dates: HashMap<i64, u64> = HashMap::new();
+        for (i, &count) in self.days.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let secs = (self.first_day + i as i64).checked_mul(DAY_SECS);
+            if let Some(key) =
+                secs.and_then(|s| bucket_key(DateTime::from_timestamp_secs(s), self.bucket))
+            {
+                *dates.entry(key).or_default() += count;
             }
         }
         SegmentFruit {
             sources,
-            dates: self.dates,
+            dates,
             entities: [
                 self.entities[0].harvest(),
                 self.entities[1].harvest(),

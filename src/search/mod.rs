@@ -18,7 +18,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 
 use facets::FacetCollector;
-pub use facets::{DateBucket, FacetCount, Facets};
+pub use facets::{DateBucket, FacetCount, FacetKind, Facets};
 
 use crate::entities::EntityType;
 use crate::index::{self, Fields, OpenError, OpenIndex};
@@ -57,6 +57,9 @@ pub struct SearchRequest {
     pub locs: Vec<String>,
     /// How many values each entity facet lists.
     pub facet_size: usize,
+    /// The facets counted over the whole match (all by default); none skips the cost for
+    /// callers that only want hits.
+    pub facets: Vec<FacetKind>,
 }
 
 impl SearchRequest {
@@ -74,6 +77,7 @@ impl SearchRequest {
             orgs: Vec::new(),
             locs: Vec::new(),
             facet_size: 10,
+            facets: FacetKind::ALL.to_vec(),
         }
     }
 }
@@ -140,6 +144,9 @@ pub enum SearchError {
     #[error(transparent)]
     Index(#[from] tantivy::TantivyError),
 }
+
+/// A hit of the page before its document is read: its score (none when sorted by date).
+type PageHit = (Option<f32>, DocAddress);
 
 /// An open index ready to answer queries.
 pub struct Searcher {
@@ -221,33 +228,39 @@ impl Searcher {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
         let query = self.query(req, &searcher)?;
-        let (total, facets) = self.count(&searcher, &*query, req)?;
-
-        // Never ask tantivy for more than exists: its top-k buffers are sized by the limit.
-        let limit = req.limit.min(total.saturating_sub(req.offset));
-        let page: Vec<(Option<f32>, DocAddress)> = if limit == 0 {
-            Vec::new()
+        let facets = (!req.facets.is_empty()).then(|| FacetCollector {
+            bucket: req.date_bucket,
+            entity_limit: req.facet_size,
+            wanted: req.facets.clone(),
+        });
+        // One pass collects the count, the facets and the page. tantivy sizes its top-k buffer
+        // by the limit, so never ask for more than the index holds.
+        let limit = req.limit.min(searcher.num_docs() as usize);
+        let (total, facets, page): (usize, Option<Facets>, Vec<PageHit>) = if limit == 0 {
+            let (total, facets) = searcher.search(&query, &(Count, facets))?;
+            (total, facets, Vec::new())
         } else {
             let top = TopDocs::with_limit(limit).and_offset(req.offset);
             match req.sort {
-                Sort::Relevance => searcher
-                    .search(&query, &top.order_by_score())?
-                    .into_iter()
-                    .map(|(s, a)| (Some(s), a))
-                    .collect(),
-                Sort::Date => searcher
-                    .search(
-                        &query,
-                        &top.order_by_fast_field::<tantivy::DateTime>(
-                            index::schema::names::DATE,
-                            Order::Desc,
-                        ),
-                    )?
-                    .into_iter()
-                    .map(|(_, a)| (None, a))
-                    .collect(),
+                Sort::Relevance => {
+                    let (total, facets, page) =
+                        searcher.search(&query, &(Count, facets, top.order_by_score()))?;
+                    let page = page.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                    (total, facets, page)
+                }
+                Sort::Date => {
+                    let by_date = top.order_by_fast_field::<tantivy::DateTime>(
+                        index::schema::names::DATE,
+                        Order::Desc,
+                    );
+                    let (total, facets, page) =
+                        searcher.search(&query, &(Count, facets, by_date))?;
+                    let page = page.into_iter().map(|(_, a)| (None, a)).collect();
+                    (total, facets, page)
+                }
             }
         };
+        let facets = facets.unwrap_or_default();
 
         let mut snippets = SnippetGenerator::create(&searcher, &*query, self.fields.body)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
@@ -285,6 +298,7 @@ impl Searcher {
             FacetCollector {
                 bucket: req.date_bucket,
                 entity_limit: req.facet_size,
+                wanted: req.facets.clone(),
             },
         );
         Ok(searcher.search(query, &collector)?)

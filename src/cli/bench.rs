@@ -1,0 +1,130 @@
+//! `vestnik bench corpus` and `vestnik bench run`.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::bench::{corpus, run};
+
+#[derive(clap::Args)]
+pub(super) struct BenchArgs {
+    #[command(subcommand)]
+    command: BenchCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum BenchCommand {
+    /// Write a deterministic corpus of N articles recombined from real news paragraphs
+    Corpus(CorpusArgs),
+    /// Measure indexing (with and without entities), index size and query latency on a corpus
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct CorpusArgs {
+    /// Number of articles
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    docs: u64,
+    /// New or empty folder to write part-NNNNN.jsonl files into
+    #[arg(long)]
+    out: PathBuf,
+    /// Folder of .jsonl articles whose paragraphs are recombined
+    #[arg(long, default_value = "../shared/data/ner")]
+    from: PathBuf,
+    /// The same seed gives the same corpus
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Corpus folder (e.g. one written by `vestnik bench corpus`)
+    corpus: PathBuf,
+    /// Folder for the indexes the benchmark builds
+    #[arg(long, default_value = "bench-work")]
+    work: PathBuf,
+    /// Timed runs of each query
+    #[arg(long, default_value_t = 200)]
+    iterations: usize,
+    /// Passed to `vestnik index --memory`
+    #[arg(long)]
+    memory: Option<String>,
+    /// Only time the queries, on the index a previous run left in WORK
+    #[arg(long)]
+    queries_only: bool,
+    /// Where the figures are written as JSON [default: WORK/bench.json]
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+pub(super) fn bench_command(args: BenchArgs) -> anyhow::Result<()> {
+    match args.command {
+        BenchCommand::Corpus(a) => corpus_command(a),
+        BenchCommand::Run(a) => run_command(a),
+    }
+}
+
+fn corpus_command(args: CorpusArgs) -> anyhow::Result<()> {
+    let pool = corpus::Pool::load(&args.from).with_context(|| {
+        format!(
+            "cannot load the source articles (give their folder with --from; default {})",
+            args.from.display()
+        )
+    })?;
+    let bar = if io::stderr().is_terminal() {
+        ProgressBar::new(args.docs)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("writing [{bar:30}] {pos}/{len} articles {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let written = corpus::write(&pool, args.seed, args.docs, &args.out, &mut |n| {
+        bar.set_position(n)
+    })?;
+    bar.finish_and_clear();
+    eprintln!(
+        "{} articles in {} files in {} ({:.1} MB of text, {:.1} MB of JSONL), from {} paragraphs and {} titles",
+        written.articles,
+        written.files,
+        args.out.display(),
+        written.text_bytes as f64 / 1e6,
+        written.jsonl_bytes as f64 / 1e6,
+        pool.paragraphs.len(),
+        pool.titles.len()
+    );
+    Ok(())
+}
+
+fn run_command(args: RunArgs) -> anyhow::Result<()> {
+    if !args.corpus.is_dir() {
+        anyhow::bail!(
+            "{} is not a folder; write one with `vestnik bench corpus --docs N --out DIR`",
+            args.corpus.display()
+        );
+    }
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this is a debug build; build with --release for figures that mean anything"
+        );
+    }
+    let opts = run::RunOptions {
+        corpus: args.corpus.clone(),
+        work: args.work.clone(),
+        exe: std::env::current_exe().context("cannot find the vestnik binary")?,
+        iterations: args.iterations,
+        memory: args.memory,
+        queries_only: args.queries_only,
+    };
+    let report = run::run(&opts, &mut |step| eprintln!("bench: {step}..."))?;
+    print!("{}", run::table(&report));
+    let json = args.json.unwrap_or_else(|| args.work.join("bench.json"));
+    std::fs::write(&json, serde_json::to_string_pretty(&report)? + "\n")
+        .with_context(|| format!("cannot write {}", json.display()))?;
+    eprintln!("figures written to {}", json.display());
+    Ok(())
+}
