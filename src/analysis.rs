@@ -11,6 +11,8 @@
 //! stems ending in consonant + "ок"/"ек"/"ец" drop that vowel. Both forms of a word pass through
 //! the same rule, so a word whose vowel is not fleeting ("поток", "потока") still meets itself.
 
+use std::sync::Arc;
+
 use frostem::{Algorithm, Stemmer};
 use tantivy::Index;
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer};
@@ -78,6 +80,8 @@ pub struct RussianTokenizer {
     /// Off for names: entity fields hold dictionary forms already, and stemming would make
     /// "Карина" and "Карин" one term.
     stem: bool,
+    /// When set, only words beginning like one of these are stemmed (see [`snippet_analyzer`]).
+    prefixes: Option<Arc<[String]>>,
 }
 
 impl Default for RussianTokenizer {
@@ -87,8 +91,26 @@ impl Default for RussianTokenizer {
             russian: Stemmer::new(Algorithm::Russian),
             english: Stemmer::new(Algorithm::English),
             stem: true,
+            prefixes: None,
         }
     }
+}
+
+/// The Russian analyzer for highlighting matches of `terms` (index terms of the body): it
+/// stems only the words that could stem to one of them. Stemmers only change a word's end
+/// (the fleeting-vowel rule its second-last letter, in stems of four letters or more), so a
+/// word that does not start with a term's first two letters cannot become that term, and
+/// leaving it unstemmed changes no highlight. Stemming is most of the cost of tokenizing, and
+/// a page of hits is tokenized in full for its snippets.
+pub fn snippet_analyzer(terms: &[String]) -> TextAnalyzer {
+    let prefixes: Vec<String> = terms
+        .iter()
+        .map(|t| t.chars().take(2).collect::<String>())
+        .collect();
+    TextAnalyzer::from(RussianTokenizer {
+        prefixes: Some(prefixes.into()),
+        ..RussianTokenizer::default()
+    })
 }
 
 pub struct RussianTokenStream<'a> {
@@ -98,6 +120,7 @@ pub struct RussianTokenStream<'a> {
     russian: &'a Stemmer,
     english: &'a Stemmer,
     stem: bool,
+    prefixes: Option<&'a [String]>,
     word: String,
 }
 
@@ -113,6 +136,7 @@ impl Tokenizer for RussianTokenizer {
             russian: &self.russian,
             english: &self.english,
             stem: self.stem,
+            prefixes: self.prefixes.as_deref(),
             word: String::new(),
         }
     }
@@ -132,12 +156,29 @@ fn is_kazakh_letter(c: char) -> bool {
 /// lookup is slow for anything beyond ASCII, and this test runs on every character indexed
 /// or highlighted.
 #[inline]
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' | '0'..='9' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
         _ if c.is_ascii() => false,
         _ => c.is_alphanumeric(),
     }
+}
+
+/// `s.to_lowercase()`, without the general case tables for the Russian and ASCII letters that
+/// make up nearly all of the text.
+pub(crate) fn lowercase(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 32).unwrap_or(c)),
+            'Ё' => out.push('ё'),
+            _ if c.is_ascii() || matches!(c, 'а'..='я' | 'ё') => out.push(c),
+            // Σ lowercases by its position in the word: leave the rare cases to the library.
+            _ => return s.to_lowercase(),
+        }
+    }
+    out
 }
 
 /// "ребенок" → "ребенк", "отец" → "отц": the stem the oblique cases ("ребенка", "отца") have.
@@ -237,8 +278,11 @@ impl TokenStream for RussianTokenStream<'_> {
             .unwrap_or(bytes.len());
         self.pos = end;
         let script = normalize(&bytes[start..end], &mut self.word);
+        let unmatchable = self
+            .prefixes
+            .is_some_and(|p| !p.iter().any(|x| self.word.starts_with(x.as_str())));
         let stemmed = match script {
-            _ if !self.stem => std::borrow::Cow::Borrowed(self.word.as_str()),
+            _ if !self.stem || unmatchable => std::borrow::Cow::Borrowed(self.word.as_str()),
             Script::Cyrillic => {
                 let stem = self.russian.stem(&self.word);
                 match drop_fleeting_vowel(&stem) {
@@ -272,6 +316,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_snippet_analyzer_matches_where_the_full_one_does() {
+        let text = "Ребёнок и дети: детей защищают; отца, отец, ребенка — MICS-2024 и Zakon.kz, \
+                    правительство Правительства, ПРАВИТЕЛЬСТВЕННЫЙ Қазақстан";
+        let query = terms("ребенок дети отец правительства mics kz қазақстан");
+        let matches = |mut a: TextAnalyzer| {
+            let mut out = Vec::new();
+            let mut stream = a.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                out.push((t.offset_from, query.contains(&t.text)));
+            }
+            out
+        };
+        let full = matches(russian_analyzer());
+        assert_eq!(matches(snippet_analyzer(&query)), full);
+        assert!(full.iter().filter(|m| m.1).count() >= 10);
+    }
+
+    #[test]
     fn fast_paths_agree_with_unicode() {
         let mut out = String::new();
         for c in (0..0x3_0000).filter_map(char::from_u32) {
@@ -284,6 +347,17 @@ mod tests {
                     .collect();
                 assert_eq!(out, want, "{c:?}");
             }
+        }
+        for word in [
+            "Ерлана",
+            "ЁЛКА",
+            "Zakon.KZ",
+            "ΣΟΦΊΑ",
+            "Қазақстан",
+            "ÉCOLE",
+            "İstanbul",
+        ] {
+            assert_eq!(lowercase(word), word.to_lowercase(), "{word}");
         }
         assert_eq!(drop_fleeting_vowel("ребенок").as_deref(), Some("ребенк"));
         assert_eq!(drop_fleeting_vowel("отец").as_deref(), Some("отц"));

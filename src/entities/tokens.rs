@@ -2,6 +2,8 @@
 //! and "Самрук-Казына" stay whole) and single punctuation marks, with code-point offsets, since
 //! gold annotation and every front end count in code points.
 
+use crate::analysis::is_word_char;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token<'a> {
     pub text: &'a str,
@@ -30,14 +32,14 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             continue;
         }
         let start = i;
-        if c.is_alphanumeric() {
+        if is_word_char(c) {
             i += 1;
             while i < chars.len() {
                 let c = chars[i].1;
                 let joins = matches!(c, '-' | '\'' | '’' | '\u{AD}')
-                    && chars.get(i + 1).is_some_and(|n| n.1.is_alphanumeric())
-                    && chars[i - 1].1.is_alphanumeric();
-                if c.is_alphanumeric() || is_mark(c) || joins {
+                    && chars.get(i + 1).is_some_and(|n| is_word_char(n.1))
+                    && is_word_char(chars[i - 1].1);
+                if is_word_char(c) || is_mark(c) || joins {
                     i += 1;
                 } else {
                     break;

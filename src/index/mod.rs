@@ -1,5 +1,7 @@
 //! The on-disk index: creating, opening and checking it, and writing articles into it.
 
+mod document;
+mod pipeline;
 pub mod schema;
 mod state;
 mod write;

@@ -13,13 +13,12 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use super::document::with_paths;
+use super::pipeline::{Job, Pipeline};
 use super::state::{FileCache, FileEntry, index_view, stamp};
 use super::{Fields, open_for_writing};
 use crate::corpus::{self, Article, Found, ReadOptions, Skip, SkipReason};
-use crate::entities::{Aliases, ArticleEntities, EntityType, Extractor};
-
-/// Articles whose documents are built together, in parallel.
-const BATCH: usize = 256;
+use crate::entities::Aliases;
 
 /// The least memory tantivy's writer is given: below ~15 MB per indexing thread it refuses.
 pub const MIN_WRITER_MEMORY: usize = 64 << 20;
@@ -131,8 +130,8 @@ pub fn build(
         .try_into()?;
     let mut run = Run {
         dir: index_dir.to_path_buf(),
+        pipeline: Pipeline::start(writer, open.fields, opts.entities, opts.aliases.clone()),
         fields: open.fields,
-        writer,
         reader,
         opts: opts.clone(),
         old_view: HashMap::new(),
@@ -141,7 +140,6 @@ pub fn build(
         written: HashMap::new(),
         roots: HashMap::new(),
         cache_dirty: false,
-        queue: Vec::new(),
         seed: entity_seed(opts),
         pending: 0,
         last_commit: Instant::now(),
@@ -151,7 +149,7 @@ pub fn build(
         },
     };
     if opts.rebuild {
-        run.writer.delete_all_documents()?;
+        run.pipeline.delete_all()?;
         run.pending += 1;
     } else {
         run.old_view = index_view(&run.reader.searcher())?;
@@ -227,7 +225,8 @@ fn article_hash(a: &Article, seed: u64) -> u64 {
 struct Run {
     dir: PathBuf,
     fields: Fields,
-    writer: IndexWriter<TantivyDocument>,
+    /// Builds documents on every core and owns the writer.
+    pipeline: Pipeline,
     reader: IndexReader,
     opts: BuildOptions,
     /// What the index held when the run began: article → paths.
@@ -246,8 +245,6 @@ struct Run {
     /// Mixed into article hashes, so that turning extraction on or off, or changing the alias
     /// table, rewrites every article.
     seed: u64,
-    /// Articles waiting to be turned into documents: (article, paths, hash).
-    queue: Vec<(Article, Vec<String>, u64)>,
     /// Changes since the last commit.
     pending: usize,
     last_commit: Instant,
@@ -298,8 +295,8 @@ impl Run {
             return Ok(());
         }
         let mut hashes = Vec::with_capacity(contents.articles.len());
-        for article in &contents.articles {
-            let hash = article_hash(article, self.seed);
+        for article in contents.articles {
+            let hash = article_hash(&article, self.seed);
             hashes.push(hash);
             self.summary.bytes += (article.title.len() + article.body.len()) as u64;
             let paths = self.new_paths.entry(hash).or_default();
@@ -312,7 +309,7 @@ impl Run {
             if paths.len() > 1 || self.old_view.contains_key(&hash) {
                 continue;
             }
-            self.write(article, &[key.to_string()], hash)?;
+            self.write(article, vec![key.to_string()], hash)?;
         }
         let mut sorted = hashes.clone();
         sorted.sort_unstable();
@@ -345,66 +342,16 @@ impl Run {
         });
     }
 
-    /// Queues an article for writing; documents are built in batches on every core, since
-    /// entity extraction costs more than indexing itself.
-    fn write(&mut self, article: &Article, paths: &[String], hash: u64) -> anyhow::Result<()> {
-        self.queue.push((article.clone(), paths.to_vec(), hash));
-        self.written.insert(hash, paths.to_vec());
+    /// Hands an article to the pipeline, which builds its document on another core.
+    fn write(&mut self, article: Article, paths: Vec<String>, hash: u64) -> anyhow::Result<()> {
+        self.written.insert(hash, paths.clone());
         self.summary.written += 1;
         self.pending += 1;
-        if self.queue.len() >= BATCH {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Builds the queued documents in parallel and hands them to the writer.
-    fn flush(&mut self) -> anyhow::Result<()> {
-        if self.queue.is_empty() {
-            return Ok(());
-        }
-        let queue = std::mem::take(&mut self.queue);
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(queue.len());
-        let chunk = queue.len().div_ceil(threads);
-        let this = &*self;
-        let docs: Vec<(u64, TantivyDocument)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = queue
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(a, paths, hash)| (*hash, this.document(a, paths, *hash)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        for (hash, doc) in docs {
-            self.writer
-                .delete_term(Term::from_field_u64(self.fields.hash, hash));
-            self.writer.add_document(doc)?;
-        }
-        Ok(())
-    }
-
-    fn document(&self, article: &Article, paths: &[String], hash: u64) -> TantivyDocument {
-        let entities = self.opts.entities.then(|| {
-            Extractor::shipped().entities(&article.title, &article.body, &self.opts.aliases)
-        });
-        to_document(
-            &self.fields,
+        self.pipeline.send(Job {
             article,
             paths,
             hash,
-            entities.as_ref(),
-            &self.opts.aliases,
-        )
+        })
     }
 
     fn maybe_commit(&mut self) -> anyhow::Result<()> {
@@ -418,8 +365,7 @@ impl Run {
 
     /// Commits what was written and saves the file cache that describes it.
     fn commit(&mut self) -> anyhow::Result<()> {
-        self.flush()?;
-        self.writer
+        self.pipeline
             .commit()
             .with_context(|| format!("cannot commit the index in {}", self.dir.display()))?;
         self.cache
@@ -437,8 +383,7 @@ impl Run {
     fn finish(mut self) -> anyhow::Result<BuildSummary> {
         for hash in self.old_view.keys() {
             if !self.new_paths.contains_key(hash) {
-                self.writer
-                    .delete_term(Term::from_field_u64(self.fields.hash, *hash));
+                self.pipeline.delete(*hash);
                 self.pending += 1;
             }
         }
@@ -469,14 +414,12 @@ impl Run {
                         &self.fields,
                         searcher.doc(*address)?,
                         &paths,
-                        &self.opts.aliases,
+                        self.pipeline.aliases(),
                     )),
                     _ => self.reread(hash, &paths)?,
                 };
                 if let Some(doc) = doc {
-                    self.writer
-                        .delete_term(Term::from_field_u64(self.fields.hash, hash));
-                    self.writer.add_document(doc)?;
+                    self.pipeline.replace(hash, doc)?;
                     self.summary.written += 1;
                     self.pending += 1;
                 }
@@ -490,8 +433,9 @@ impl Run {
         }
         self.reader.reload()?;
         self.summary.articles = self.reader.searcher().num_docs() as usize;
+        let writer = self.pipeline.finish()?;
         if committed {
-            self.writer.wait_merging_threads()?;
+            writer.wait_merging_threads()?;
         }
         Ok(self.summary)
     }
@@ -510,7 +454,7 @@ impl Run {
                 .iter()
                 .find(|a| article_hash(a, self.seed) == hash)
             {
-                return Ok(Some(self.document(article, paths, hash)));
+                return Ok(Some(self.pipeline.document(article, paths, hash)));
             }
         }
         Ok(None)
@@ -519,123 +463,6 @@ impl Run {
     fn root_of(&self, path: &str) -> PathBuf {
         self.roots.get(path).cloned().unwrap_or_default()
     }
-}
-
-fn to_document(
-    f: &Fields,
-    a: &Article,
-    paths: &[String],
-    hash: u64,
-    entities: Option<&ArticleEntities>,
-    aliases: &Aliases,
-) -> TantivyDocument {
-    let mut doc = TantivyDocument::new();
-    doc.add_text(f.id, &a.id);
-    for p in paths {
-        doc.add_text(f.path, p);
-    }
-    doc.add_text(f.title, &a.title);
-    doc.add_text(f.body, &a.body);
-    if let Some(date) = a.date {
-        doc.add_date(f.date, to_datetime(date));
-    }
-    if let Some(source) = &a.source {
-        doc.add_text(f.source, source);
-    }
-    if let Some(url) = &a.url {
-        doc.add_text(f.url, url);
-    }
-    for name in a.inferred.names() {
-        doc.add_text(f.inferred, name);
-    }
-    doc.add_u64(f.hash, hash);
-    doc.add_text(f.encoding, a.encoding);
-    if let Some(entities) = entities {
-        for kind in EntityType::ALL {
-            for e in entities.of(kind) {
-                add_entity(f, &mut doc, kind, &e.name, aliases);
-                // An organization's or place's own spellings in the article (an abbreviation
-                // it introduced) also find it; a person's do not, since a surface form like
-                // "Карина" would then match the woman named Карина.
-                if kind != EntityType::Per {
-                    let (_, words) = entity_fields(f, kind);
-                    for surface in &e.surfaces {
-                        doc.add_text(words, surface);
-                    }
-                }
-                for surface in &e.surfaces {
-                    doc.add_text(
-                        f.mentions,
-                        format!("{}\t{}\t{surface}", kind.label(), e.name),
-                    );
-                }
-            }
-        }
-    }
-    doc
-}
-
-fn entity_fields(f: &Fields, kind: EntityType) -> (tantivy::schema::Field, tantivy::schema::Field) {
-    match kind {
-        EntityType::Per => (f.person, f.person_words),
-        EntityType::Org => (f.org, f.org_words),
-        EntityType::Loc => (f.loc, f.loc_words),
-    }
-}
-
-/// The canonical name for facets, and the words of every name it goes by for queries.
-fn add_entity(
-    f: &Fields,
-    doc: &mut TantivyDocument,
-    kind: EntityType,
-    name: &str,
-    aliases: &Aliases,
-) {
-    let (exact, words) = entity_fields(f, kind);
-    doc.add_text(exact, name);
-    for alias in aliases.names_of(kind, name) {
-        doc.add_text(words, alias);
-    }
-}
-
-/// A stored document again, with a new list of paths. Name words are not stored, so they are
-/// derived again from the stored entity names.
-fn with_paths(
-    f: &Fields,
-    stored: TantivyDocument,
-    paths: &[String],
-    aliases: &Aliases,
-) -> TantivyDocument {
-    use tantivy::schema::Value;
-    let mut doc = TantivyDocument::new();
-    for (field, value) in stored.field_values() {
-        if field == f.path {
-            continue;
-        }
-        let kind = EntityType::ALL
-            .into_iter()
-            .find(|&k| entity_fields(f, k).0 == field);
-        match (kind, value.as_str()) {
-            (Some(kind), Some(name)) => add_entity(f, &mut doc, kind, name, aliases),
-            (None, Some(line)) if field == f.mentions => {
-                let mut parts = line.splitn(3, '\t');
-                let kind = match parts.next() {
-                    Some("ORG") => Some(f.org_words),
-                    Some("LOC") => Some(f.loc_words),
-                    _ => None,
-                };
-                if let (Some(words), Some(surface)) = (kind, parts.nth(1)) {
-                    doc.add_text(words, surface);
-                }
-                doc.add_field_value(field, value);
-            }
-            _ => doc.add_field_value(field, value),
-        }
-    }
-    for p in paths {
-        doc.add_text(f.path, p);
-    }
-    doc
 }
 
 /// Dates are days: stored as midnight UTC so that day, month and year buckets are exact.

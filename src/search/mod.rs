@@ -12,7 +12,9 @@ use std::path::Path;
 use chrono::{DateTime as ChronoDateTime, NaiveDate};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
@@ -233,8 +235,8 @@ impl Searcher {
             entity_limit: req.facet_size,
             wanted: req.facets.clone(),
         });
-        // One pass collects the count, the facets and the page. tantivy sizes its top-k buffer
-        // by the limit, so never ask for more than the index holds.
+        // tantivy sizes its top-k buffer by the limit, so never ask for more than the index
+        // holds.
         let limit = req.limit.min(searcher.num_docs() as usize);
         let (total, facets, page): (usize, Option<Facets>, Vec<PageHit>) = if limit == 0 {
             let (total, facets) = searcher.search(&query, &(Count, facets))?;
@@ -242,12 +244,22 @@ impl Searcher {
         } else {
             let top = TopDocs::with_limit(limit).and_offset(req.offset);
             match req.sort {
+                // A disjunction of terms is what the top-k collector prunes when alone
+                // (block-max WAND), so it gets its own pass and the count another; any other
+                // query is scored in full either way, and one pass collects everything.
+                Sort::Relevance if facets.is_none() && prunable(&*query) => {
+                    let total = query.count(&searcher)?;
+                    let page = searcher.search(&query, &top.order_by_score())?;
+                    let page = page.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                    (total, None, page)
+                }
                 Sort::Relevance => {
                     let (total, facets, page) =
                         searcher.search(&query, &(Count, facets, top.order_by_score()))?;
                     let page = page.into_iter().map(|(s, a)| (Some(s), a)).collect();
                     (total, facets, page)
                 }
+                // Sorting by date visits every match anyway: one pass collects all.
                 Sort::Date => {
                     let by_date = top.order_by_fast_field::<tantivy::DateTime>(
                         index::schema::names::DATE,
@@ -262,8 +274,7 @@ impl Searcher {
         };
         let facets = facets.unwrap_or_default();
 
-        let mut snippets = SnippetGenerator::create(&searcher, &*query, self.fields.body)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let snippets = self.snippets(&searcher, &*query)?;
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -275,6 +286,39 @@ impl Searcher {
             hits,
             facets,
         })
+    }
+
+    /// Highlights the body terms of `query`, weighting rarer terms higher as tantivy's own
+    /// generator does, with an analyzer that only stems words that could match.
+    fn snippets(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+    ) -> Result<SnippetGenerator, SearchError> {
+        let mut terms: Vec<Term> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == self.fields.body && !terms.contains(term) {
+                terms.push(term.clone());
+            }
+        });
+        let mut weights = std::collections::BTreeMap::new();
+        for term in terms {
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                continue;
+            };
+            let doc_freq = searcher.doc_freq(&term)?;
+            if doc_freq > 0 {
+                weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as f32));
+            }
+        }
+        let words: Vec<String> = weights.keys().cloned().collect();
+        Ok(SnippetGenerator::new(
+            weights,
+            crate::analysis::snippet_analyzer(&words),
+            self.fields.body,
+            SNIPPET_CHARS,
+        ))
     }
 
     /// The whole query a request asks: its query text and entity flags, then its filters.
@@ -428,6 +472,22 @@ impl Searcher {
             },
         }
     }
+}
+
+/// Whether `query` is a plain disjunction of terms, such as one word over title and body
+/// (the title's term wrapped in its boost).
+fn prunable(query: &dyn Query) -> bool {
+    if query.is::<TermQuery>() {
+        return true;
+    }
+    let Some(b) = query.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    let clauses = b.clauses();
+    clauses
+        .iter()
+        .all(|(o, q)| *o == Occur::Should && (q.is::<TermQuery>() || q.is::<BoostQuery>()))
+        && clauses.iter().any(|(_, q)| q.is::<TermQuery>())
 }
 
 /// tantivy's messages name its own internals; say what the user can act on.
