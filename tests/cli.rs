@@ -420,3 +420,76 @@ fn an_index_from_another_version_asks_for_a_rebuild() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"], 1);
 }
+
+#[test]
+fn index_summary_as_json_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let out = vestnik()
+        .args(["index", "--no-entities", "--format", "json", "--index"])
+        .arg(&index)
+        .arg(common::corpus_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let summary: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(summary["articles"], manifest().len());
+    assert_eq!(summary["written"], manifest().len());
+    assert!(summary["skipped"].as_array().unwrap().is_empty());
+    assert!(summary["text_bytes"].as_u64().unwrap() > 10_000);
+    // Where /proc tells (Linux), the peak memory is reported and plausible.
+    if Path::new("/proc/self/status").exists() {
+        let rss = summary["peak_rss_bytes"].as_u64().unwrap();
+        let own = summary["peak_anon_bytes"].as_u64().unwrap();
+        assert!(own <= rss && rss > 1 << 20 && rss < 4 << 30, "{summary}");
+    }
+}
+
+#[test]
+fn searches_count_only_the_facets_asked_for() {
+    let facets = |args: &[&str]| -> Value {
+        let out = vestnik()
+            .args(["search", "*", "--format", "json", "--index"])
+            .arg(corpus_index())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let v: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+        assert_eq!(v["total"], manifest().len());
+        v["facets"].clone()
+    };
+    let all = facets(&[]);
+    for kind in ["source", "date", "person", "org", "loc"] {
+        assert!(!all[kind].as_array().unwrap().is_empty(), "{kind}");
+    }
+    let some = facets(&["--facet", "source,date"]);
+    assert_eq!(some["source"], all["source"]);
+    assert_eq!(some["date"], all["date"]);
+    assert!(some["person"].as_array().unwrap().is_empty());
+    let none = facets(&["--no-facets"]);
+    assert!(none["source"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn bench_corpus_refuses_bad_input_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vestnik()
+        .args(["bench", "corpus", "--docs", "10", "--from"])
+        .arg(dir.path().join("missing"))
+        .arg("--out")
+        .arg(dir.path().join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(err.contains("cannot load the source articles"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let out = vestnik()
+        .args(["bench", "run"])
+        .arg(dir.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("is not a folder"));
+}

@@ -27,7 +27,8 @@ def peer_value(p, key, scale):
 fmt = lambda x: "—" if x is None else (f"{x:.3f}" if x < 10 else f"{x:.1f}")
 print(f"{ix['floor']['articles']} articles, {ix['floor']['text_bytes'] / 1e6:.1f} MB of text; "
       f"floor (read + analyse, 1 core) {ix['floor']['seconds']:.1f} s; vestnik peak RSS "
-      f"{(ix['entities']['peak_rss_bytes'] or 0) / 1e6:.0f} MB with entities, "
+      f"{(ix['entities']['peak_rss_bytes'] or 0) / 1e6:.0f} MB with entities "
+      f"({(ix['entities'].get('peak_anon_bytes') or 0) / 1e6:.0f} MB its own, the rest mapped index files), "
       f"{(ix['plain']['peak_rss_bytes'] or 0) / 1e6:.0f} MB without\n")
 head = "| figure | vestnik | " + " | ".join(f"{p['engine']} | ratio" for p in peers) + " |"
 print(head)

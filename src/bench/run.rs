@@ -115,6 +115,8 @@ pub struct IndexRun {
     pub articles_per_s: f64,
     pub mb_per_s: f64,
     pub peak_rss_bytes: Option<u64>,
+    /// The peak of the indexer's own memory, without mapped index files.
+    pub peak_anon_bytes: Option<u64>,
     pub index_bytes: u64,
     /// Index size over the bytes of title and text it holds.
     pub size_to_text: f64,
@@ -166,6 +168,7 @@ pub fn index_run(
         articles_per_s: num("articles") / seconds,
         mb_per_s: text_bytes / 1e6 / seconds,
         peak_rss_bytes: summary.get("peak_rss_bytes").and_then(|v| v.as_u64()),
+        peak_anon_bytes: summary.get("peak_anon_bytes").and_then(|v| v.as_u64()),
         index_bytes,
         size_to_text: index_bytes as f64 / text_bytes.max(1.0),
     })
@@ -327,7 +330,7 @@ fn indexing_table(ix: &Indexing, cores: usize) -> String {
         ix.floor.text_bytes as f64 / 1e6,
         cores
     );
-    s += "| pass | seconds | articles/s | MB/s | peak RSS | index size | × floor |\n";
+    s += "| pass | seconds | articles/s | MB/s | peak RSS (own) | index size | × floor |\n";
     s += "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
     s += &format!(
         "| read + analyse only (floor, 1 core) | {:.2} | {:.0} | {:.1} | | | 1.00 |\n",
@@ -340,11 +343,12 @@ fn indexing_table(ix: &Indexing, cores: usize) -> String {
         ("index with entities", &ix.entities, ix.entities_to_floor),
     ] {
         s += &format!(
-            "| {name} | {:.2} | {:.0} | {:.1} | {} | {:.0} MB ({:.2}× text) | {:.2} |\n",
+            "| {name} | {:.2} | {:.0} | {:.1} | {} ({}) | {:.0} MB ({:.2}× text) | {:.2} |\n",
             run.seconds,
             run.articles_per_s,
             run.mb_per_s,
             mb(run.peak_rss_bytes),
+            mb(run.peak_anon_bytes),
             run.index_bytes as f64 / 1e6,
             run.size_to_text,
             ratio

@@ -2,8 +2,10 @@
 //! tagger's features and dictionary forms for normalization. Analyses are cached per word form,
 //! since names and function words repeat across an archive.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::sync::{LazyLock, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use rsmorphy::prelude::*;
 use rsmorphy::rsmorphy_dict_ru;
@@ -54,9 +56,22 @@ const POS: [&str; 12] = [
     "NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PREP", "CONJ", "PRCL", "NPRO", "NUMR", "ADVB",
 ];
 
+/// Analyses made so far, shared by every thread. Entries are leaked on purpose: the cache lives
+/// as long as the process and grows only with the vocabulary, and a `&'static` entry can be
+/// used by any thread without touching a shared reference count.
+static SHARED: LazyLock<RwLock<FxHashMap<String, &'static WordInfo>>> =
+    LazyLock::new(Default::default);
+
+thread_local! {
+    /// Each thread's own view of [`SHARED`]: after warm-up a lookup takes no lock at all,
+    /// where the shared map's lock word would bounce between the cores on every token.
+    static LOCAL: RefCell<FxHashMap<String, &'static WordInfo>> = RefCell::default();
+}
+
+/// The dictionary, with analyses cached per word form.
 #[derive(Default)]
 pub struct Morph {
-    cache: RwLock<HashMap<String, std::sync::Arc<WordInfo>>>,
+    _private: (),
 }
 
 impl Morph {
@@ -65,14 +80,22 @@ impl Morph {
     }
 
     /// Analyses a lowercase Cyrillic word; anything else gets an empty analysis.
-    pub fn info(&self, lower: &str) -> std::sync::Arc<WordInfo> {
-        if let Some(hit) = self.cache.read().ok().and_then(|c| c.get(lower).cloned()) {
+    pub fn info(&self, lower: &str) -> &'static WordInfo {
+        if let Some(hit) = LOCAL.with(|l| l.borrow().get(lower).copied()) {
             return hit;
         }
-        let info = std::sync::Arc::new(analyse(lower));
-        if let Ok(mut cache) = self.cache.write() {
-            cache.insert(lower.to_string(), info.clone());
-        }
+        let shared = SHARED.read().ok().and_then(|c| c.get(lower).copied());
+        let info = match shared {
+            Some(hit) => hit,
+            None => {
+                let info: &'static WordInfo = Box::leak(Box::new(analyse(lower)));
+                if let Ok(mut cache) = SHARED.write() {
+                    cache.insert(lower.to_string(), info);
+                }
+                info
+            }
+        };
+        LOCAL.with(|l| l.borrow_mut().insert(lower.to_string(), info));
         info
     }
 }
