@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod bench;
 pub mod cli;
 pub mod corpus;
+pub mod dedup;
 pub mod entities;
 pub mod index;
 pub mod output;

@@ -24,6 +24,7 @@ fn build(roots: &[PathBuf], index: &Path) -> BuildSummary {
 fn all_ids(index: &Path) -> BTreeSet<String> {
     let mut req = SearchRequest::new("*");
     req.limit = 100_000;
+    req.group = false;
     Searcher::open(index)
         .unwrap()
         .search(&req)

@@ -163,7 +163,16 @@ fn jsonl_csv_and_facets_only() {
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
         [
-            "id", "title", "date", "source", "url", "path", "score", "snippet"
+            "id",
+            "title",
+            "date",
+            "source",
+            "url",
+            "path",
+            "score",
+            "snippet",
+            "group",
+            "duplicates"
         ]
     );
     assert_eq!(reader.records().count(), 4);

@@ -135,10 +135,14 @@ pub struct GeneratedArticle {
 
 /// SplitMix64: a few lines, fast, and fixed forever, so a seed gives the same corpus with any
 /// version of any crate.
-struct SplitMix(u64);
+pub struct SplitMix(u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    pub fn new(seed: u64) -> SplitMix {
+        SplitMix(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -147,15 +151,15 @@ impl SplitMix {
     }
 
     /// Uniform in `0..n` (`n > 0`); the modulo bias is far below what a benchmark notices.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
     }
 }
 
 /// Article number `i` (from 0) of the corpus for `seed`.
 pub fn article(pool: &Pool, seed: u64, i: u64) -> GeneratedArticle {
     let mut rng = SplitMix(seed ^ i.wrapping_mul(0xD6E8_FEB8_6659_FD93));
-    rng.next();
+    rng.next_u64();
     let title = &pool.titles[rng.below(pool.titles.len() as u64) as usize];
     let count = PARAGRAPHS.0 + rng.below(PARAGRAPHS.1 - PARAGRAPHS.0 + 1);
     let paragraphs: Vec<&str> = (0..count)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::bench::{corpus, run};
+use crate::bench::{corpus, groups, run};
 
 #[derive(clap::Args)]
 pub(super) struct BenchArgs {
@@ -20,6 +20,21 @@ enum BenchCommand {
     Corpus(CorpusArgs),
     /// Measure indexing (with and without entities), index size and query latency on a corpus
     Run(RunArgs),
+    /// Score the grouping of republished versions on real articles and edited copies of them
+    Groups(GroupsArgs),
+}
+
+#[derive(clap::Args)]
+struct GroupsArgs {
+    /// Folder of .jsonl articles to copy and edit
+    #[arg(long, default_value = "../shared/data/ner")]
+    from: PathBuf,
+    /// The same seed gives the same copies
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print the scores as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -63,6 +78,54 @@ pub(super) fn bench_command(args: BenchArgs) -> anyhow::Result<()> {
     match args.command {
         BenchCommand::Corpus(a) => corpus_command(a),
         BenchCommand::Run(a) => run_command(a),
+        BenchCommand::Groups(a) => groups_command(a),
+    }
+}
+
+fn groups_command(args: GroupsArgs) -> anyhow::Result<()> {
+    let originals = groups::originals(&args.from).with_context(|| {
+        format!(
+            "cannot load the source articles (give their folder with --from; default {})",
+            args.from.display()
+        )
+    })?;
+    let work = tempfile_dir()?;
+    let scores = groups::evaluate(&originals, args.seed, work.path())?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&scores)?);
+    } else {
+        println!(
+            "{} articles ({} originals and their edited copies): {} true pairs, {} predicted, {} correct\nprecision {:.3}  recall {:.3}",
+            scores.articles,
+            originals.len(),
+            scores.true_pairs,
+            scores.predicted_pairs,
+            scores.correct_pairs,
+            scores.precision,
+            scores.recall
+        );
+    }
+    Ok(())
+}
+
+/// A scratch folder removed when dropped.
+fn tempfile_dir() -> anyhow::Result<TempDir> {
+    let path = std::env::temp_dir().join(format!("vestnik-groups-{}", std::process::id()));
+    std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(TempDir(path))
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -60,6 +60,9 @@ pub(super) struct SearchArgs {
     /// Count no facets (faster on large result sets)
     #[arg(long, conflicts_with = "facet")]
     no_facets: bool,
+    /// Show every version of a republished text instead of one hit per release
+    #[arg(long)]
+    no_group: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -90,6 +93,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
             (false, true) => FacetKind::ALL.to_vec(),
             (false, false) => args.facet,
         },
+        group: !args.no_group,
     };
     let result = searcher.search(&request)?;
     let parts = if args.facets_only {

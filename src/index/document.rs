@@ -9,17 +9,26 @@ use super::write::to_datetime;
 use crate::corpus::Article;
 use crate::entities::{Aliases, ArticleEntities, EntityType, Extractor};
 
-/// The document for `article`, found under `paths`; entities are extracted when `entities` is
-/// on. Extraction is guarded: an article the extractor fails on is indexed without entities
-/// rather than lost.
+/// An article on its way into the index.
+pub(super) struct NewArticle {
+    pub article: Article,
+    /// Every file it was found in.
+    pub paths: Vec<String>,
+    pub hash: u64,
+    /// Its release group and signature bands (see `groups`).
+    pub group: u64,
+    pub bands: Vec<u64>,
+}
+
+/// The document for an article; entities are extracted when `entities` is on. Extraction is
+/// guarded: an article the extractor fails on is indexed without entities rather than lost.
 pub(super) fn build(
     f: &Fields,
-    article: &Article,
-    paths: &[String],
-    hash: u64,
+    new: &NewArticle,
     entities: bool,
     aliases: &Aliases,
 ) -> TantivyDocument {
+    let article = &new.article;
     let found = entities
         .then(|| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -28,7 +37,12 @@ pub(super) fn build(
             .ok()
         })
         .flatten();
-    to_document(f, article, paths, hash, found.as_ref(), aliases)
+    let mut doc = to_document(f, article, &new.paths, new.hash, found.as_ref(), aliases);
+    doc.add_u64(f.group, new.group);
+    for &band in &new.bands {
+        doc.add_u64(f.dup_bands, band);
+    }
+    doc
 }
 
 fn to_document(
@@ -144,6 +158,12 @@ pub(super) fn with_paths(
     }
     for p in paths {
         doc.add_text(f.path, p);
+    }
+    // Bands are not stored; they follow from the stored body.
+    if let Some(body) = stored.get_first(f.body).and_then(|v| v.as_str()) {
+        for band in crate::dedup::bands(body) {
+            doc.add_u64(f.dup_bands, band);
+        }
     }
     doc
 }

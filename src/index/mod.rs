@@ -1,6 +1,7 @@
 //! The on-disk index: creating, opening and checking it, and writing articles into it.
 
 mod document;
+mod groups;
 mod pipeline;
 pub mod schema;
 mod state;

@@ -11,19 +11,11 @@ use std::thread::JoinHandle;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::Fields;
-use super::document;
-use crate::corpus::Article;
+use super::document::{self, NewArticle};
 use crate::entities::Aliases;
 
 /// Articles waiting per worker: enough that a slow article does not idle the others.
 const QUEUE_PER_WORKER: usize = 64;
-
-/// One article to write, replacing any stored document with the same hash.
-pub(super) struct Job {
-    pub article: Article,
-    pub paths: Vec<String>,
-    pub hash: u64,
-}
 
 struct Shared {
     /// Workers add under the read lock; commits take the write lock.
@@ -39,7 +31,7 @@ struct Shared {
 }
 
 pub(super) struct Pipeline {
-    sender: Option<SyncSender<Job>>,
+    sender: Option<SyncSender<NewArticle>>,
     workers: Vec<JoinHandle<()>>,
     shared: Arc<Shared>,
 }
@@ -52,7 +44,7 @@ impl Pipeline {
         aliases: Aliases,
     ) -> Pipeline {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let (sender, receiver) = sync_channel::<Job>(threads * QUEUE_PER_WORKER);
+        let (sender, receiver) = sync_channel::<NewArticle>(threads * QUEUE_PER_WORKER);
         let receiver = Arc::new(Mutex::new(receiver));
         let shared = Arc::new(Shared {
             writer: RwLock::new(writer),
@@ -76,8 +68,9 @@ impl Pipeline {
         }
     }
 
-    /// Queues an article; blocks while the queue is full.
-    pub fn send(&self, job: Job) -> anyhow::Result<()> {
+    /// Queues an article, replacing any stored document with the same hash; blocks while
+    /// the queue is full.
+    pub fn send(&self, job: NewArticle) -> anyhow::Result<()> {
         *lock(&self.shared.in_flight) += 1;
         let sent = match &self.sender {
             Some(s) => s.send(job).is_ok(),
@@ -108,9 +101,9 @@ impl Pipeline {
     }
 
     /// Builds a document on the calling thread (for the few articles written after reading).
-    pub fn document(&self, article: &Article, paths: &[String], hash: u64) -> TantivyDocument {
+    pub fn document(&self, new: &NewArticle) -> TantivyDocument {
         let s = &self.shared;
-        document::build(&s.fields, article, paths, hash, s.entities, &s.aliases)
+        document::build(&s.fields, new, s.entities, &s.aliases)
     }
 
     pub fn aliases(&self) -> &Aliases {
@@ -166,7 +159,7 @@ impl Pipeline {
     }
 }
 
-fn work(shared: &Shared, receiver: &Mutex<Receiver<Job>>) {
+fn work(shared: &Shared, receiver: &Mutex<Receiver<NewArticle>>) {
     loop {
         let job = match lock(receiver).recv() {
             Ok(job) => job,
@@ -175,14 +168,7 @@ fn work(shared: &Shared, receiver: &Mutex<Receiver<Job>>) {
         // Caught so that a bug on one article fails the build with a message instead of
         // leaving the reader waiting for a job that never finishes.
         let added = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let doc = document::build(
-                &shared.fields,
-                &job.article,
-                &job.paths,
-                job.hash,
-                shared.entities,
-                &shared.aliases,
-            );
+            let doc = document::build(&shared.fields, &job, shared.entities, &shared.aliases);
             let writer = shared.writer.read().unwrap_or_else(|e| e.into_inner());
             writer.delete_term(Term::from_field_u64(shared.fields.hash, job.hash));
             writer.add_document(doc).map(|_| ())

@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis;
 
 /// Bumped whenever the schema changes in a way an older index cannot serve.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -35,6 +35,11 @@ pub struct Fields {
     pub loc_words: Field,
     /// "TYPE\tname\tsurface" for each way an entity was written, for `vestnik entities`.
     pub mentions: Field,
+    /// The release group: articles that are versions of one text share it (see `dedup`).
+    pub group: Field,
+    /// The article's near-duplicate signature bands, so that a later run can group new
+    /// articles with it.
+    pub dup_bands: Field,
 }
 
 /// Field names as users write them in queries (`title:`, `source:`, `date:`).
@@ -56,6 +61,8 @@ pub mod names {
     pub const ORG_WORDS: &str = "org_words";
     pub const LOC_WORDS: &str = "loc_words";
     pub const MENTIONS: &str = "mentions";
+    pub const GROUP: &str = "group";
+    pub const DUP_BANDS: &str = "dup_bands";
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -115,6 +122,8 @@ pub fn build() -> (Schema, Fields) {
         org_words: b.add_text_field(names::ORG_WORDS, words.clone()),
         loc_words: b.add_text_field(names::LOC_WORDS, words),
         mentions: b.add_text_field(names::MENTIONS, STORED),
+        group: b.add_u64_field(names::GROUP, INDEXED | FAST | STORED),
+        dup_bands: b.add_u64_field(names::DUP_BANDS, FAST),
     };
     (b.build(), fields)
 }

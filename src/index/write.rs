@@ -13,8 +13,9 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use super::document::with_paths;
-use super::pipeline::{Job, Pipeline};
+use super::document::{NewArticle, with_paths};
+use super::groups::Grouper;
+use super::pipeline::Pipeline;
 use super::state::{FileCache, FileEntry, index_view, stamp};
 use super::{Fields, open_for_writing};
 use crate::corpus::{self, Article, Found, ReadOptions, Skip, SkipReason};
@@ -132,6 +133,7 @@ pub fn build(
         dir: index_dir.to_path_buf(),
         pipeline: Pipeline::start(writer, open.fields, opts.entities, opts.aliases.clone()),
         fields: open.fields,
+        grouper: Grouper::default(),
         reader,
         opts: opts.clone(),
         old_view: HashMap::new(),
@@ -150,6 +152,7 @@ pub fn build(
     };
     if opts.rebuild {
         run.pipeline.delete_all()?;
+        run.grouper.skip_existing();
         run.pending += 1;
     } else {
         run.old_view = index_view(&run.reader.searcher())?;
@@ -227,6 +230,8 @@ struct Run {
     fields: Fields,
     /// Builds documents on every core and owns the writer.
     pipeline: Pipeline,
+    /// Decides each new article's release group.
+    grouper: Grouper,
     reader: IndexReader,
     opts: BuildOptions,
     /// What the index held when the run began: article → paths.
@@ -342,15 +347,31 @@ impl Run {
         });
     }
 
-    /// Hands an article to the pipeline, which builds its document on another core.
+    /// Groups an article with earlier versions of its text and hands it to the pipeline,
+    /// which builds its document on another core.
     fn write(&mut self, article: Article, paths: Vec<String>, hash: u64) -> anyhow::Result<()> {
-        self.written.insert(hash, paths.clone());
+        let new = self.grouped(article, paths, hash)?;
+        self.written.insert(hash, new.paths.clone());
         self.summary.written += 1;
         self.pending += 1;
-        self.pipeline.send(Job {
+        self.pipeline.send(new)
+    }
+
+    fn grouped(
+        &mut self,
+        article: Article,
+        paths: Vec<String>,
+        hash: u64,
+    ) -> anyhow::Result<NewArticle> {
+        self.grouper.load(&self.reader.searcher())?;
+        let bands = crate::dedup::bands(&article.body);
+        let group = self.grouper.assign(&bands, hash);
+        Ok(NewArticle {
             article,
             paths,
             hash,
+            group,
+            bands,
         })
     }
 
@@ -451,10 +472,11 @@ impl Run {
             let contents = corpus::read(&found, &self.opts.read);
             if let Some(article) = contents
                 .articles
-                .iter()
+                .into_iter()
                 .find(|a| article_hash(a, self.seed) == hash)
             {
-                return Ok(Some(self.pipeline.document(article, paths, hash)));
+                let new = self.grouped(article, paths.to_vec(), hash)?;
+                return Ok(Some(self.pipeline.document(&new)));
             }
         }
         Ok(None)

@@ -95,7 +95,16 @@ fn write_csv(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Re
     match parts {
         Parts::All => {
             w.write_record([
-                "id", "title", "date", "source", "url", "path", "score", "snippet",
+                "id",
+                "title",
+                "date",
+                "source",
+                "url",
+                "path",
+                "score",
+                "snippet",
+                "group",
+                "duplicates",
             ])?;
             for h in &result.hits {
                 w.write_record([
@@ -107,6 +116,8 @@ fn write_csv(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Re
                     &h.path,
                     &h.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
                     &h.snippet,
+                    &h.group,
+                    &h.duplicates.len().to_string(),
                 ])?;
             }
         }

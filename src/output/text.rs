@@ -104,6 +104,26 @@ fn write_hit(out: &mut dyn Write, n: usize, h: &Hit, style: Style) -> io::Result
         )?;
     }
     writeln!(out, "   {}", highlighted(h, style))?;
+    if !h.duplicates.is_empty() {
+        let mut sources: Vec<&str> = h
+            .duplicates
+            .iter()
+            .filter_map(|d| d.source.as_deref())
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let versions = if h.duplicates.len() == 1 {
+            "1 other version".to_string()
+        } else {
+            format!("{} other versions", h.duplicates.len())
+        };
+        let line = if sources.is_empty() {
+            format!("also: {versions}")
+        } else {
+            format!("also in: {} ({versions})", sources.join(", "))
+        };
+        writeln!(out, "   {}", style.dim(&line))?;
+    }
     writeln!(out)
 }
 

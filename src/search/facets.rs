@@ -62,6 +62,7 @@ pub struct Facets {
     pub loc: Vec<FacetCount>,
 }
 
+#[derive(Clone)]
 pub(crate) struct FacetCollector {
     pub bucket: DateBucket,
     /// How many values each entity facet keeps.

@@ -29,6 +29,8 @@ use crate::index::{self, Fields, OpenError, OpenIndex};
 const SNIPPET_CHARS: usize = 180;
 /// Title matches count more than body matches: a headline says what the article is about.
 const TITLE_BOOST: f32 = 2.0;
+/// Duplicates listed per hit.
+const MAX_DUPLICATES: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -62,6 +64,9 @@ pub struct SearchRequest {
     /// The facets counted over the whole match (all by default); none skips the cost for
     /// callers that only want hits.
     pub facets: Vec<FacetKind>,
+    /// Show one hit per release group (republished versions of one text), the best ranked,
+    /// with the others listed as its duplicates.
+    pub group: bool,
 }
 
 impl SearchRequest {
@@ -80,6 +85,7 @@ impl SearchRequest {
             locs: Vec::new(),
             facet_size: 10,
             facets: FacetKind::ALL.to_vec(),
+            group: true,
         }
     }
 }
@@ -108,6 +114,21 @@ pub struct Hit {
     pub encoding: Option<String>,
     /// The people, organizations and places the article names, by canonical name.
     pub entities: HitEntities,
+    /// Its release group (16 hex digits): versions of one text share it.
+    pub group: String,
+    /// The other articles of its group (other sources, headlines, edits), up to
+    /// `MAX_DUPLICATES`; empty when grouping is off.
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// Another version of a hit's text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -237,40 +258,29 @@ impl Searcher {
         });
         // tantivy sizes its top-k buffer by the limit, so never ask for more than the index
         // holds.
-        let limit = req.limit.min(searcher.num_docs() as usize);
-        let (total, facets, page): (usize, Option<Facets>, Vec<PageHit>) = if limit == 0 {
-            let (total, facets) = searcher.search(&query, &(Count, facets))?;
-            (total, facets, Vec::new())
+        let num_docs = searcher.num_docs() as usize;
+        let limit = req.limit.min(num_docs);
+        // Grouped, a page of hits is collapsed from more ranked candidates: a few per hit, and
+        // four times as many again while groups fill the candidates and more matches remain.
+        let mut fetch = if req.group {
+            (req.offset + limit).saturating_mul(3).saturating_add(8)
         } else {
-            let top = TopDocs::with_limit(limit).and_offset(req.offset);
-            match req.sort {
-                // A disjunction of terms is what the top-k collector prunes when alone
-                // (block-max WAND), so it gets its own pass and the count another; any other
-                // query is scored in full either way, and one pass collects everything.
-                Sort::Relevance if facets.is_none() && prunable(&*query) => {
-                    let total = query.count(&searcher)?;
-                    let page = searcher.search(&query, &top.order_by_score())?;
-                    let page = page.into_iter().map(|(s, a)| (Some(s), a)).collect();
-                    (total, None, page)
-                }
-                Sort::Relevance => {
-                    let (total, facets, page) =
-                        searcher.search(&query, &(Count, facets, top.order_by_score()))?;
-                    let page = page.into_iter().map(|(s, a)| (Some(s), a)).collect();
-                    (total, facets, page)
-                }
-                // Sorting by date visits every match anyway: one pass collects all.
-                Sort::Date => {
-                    let by_date = top.order_by_fast_field::<tantivy::DateTime>(
-                        index::schema::names::DATE,
-                        Order::Desc,
-                    );
-                    let (total, facets, page) =
-                        searcher.search(&query, &(Count, facets, by_date))?;
-                    let page = page.into_iter().map(|(_, a)| (None, a)).collect();
-                    (total, facets, page)
-                }
+            limit
+        };
+        let (total, facets, page) = loop {
+            let n = fetch.min(num_docs);
+            let skip = if req.group { 0 } else { req.offset };
+            let (total, facets, candidates) =
+                self.collect(&searcher, &*query, facets.clone(), req.sort, n, skip)?;
+            if !req.group {
+                break (total, facets, candidates);
             }
+            let exhausted = candidates.len() < n || n == num_docs;
+            let page = collapse(&searcher, candidates, req.offset, limit)?;
+            if page.len() == limit || exhausted {
+                break (total, facets, page);
+            }
+            fetch = fetch.saturating_mul(4);
         };
         let facets = facets.unwrap_or_default();
 
@@ -278,7 +288,13 @@ impl Searcher {
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
             let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&doc, score, &snippets));
+            let mut hit = self.hit(&doc, score, &snippets);
+            if req.group
+                && let Some(group) = doc.get_first(self.fields.group).and_then(|v| v.as_u64())
+            {
+                hit.duplicates = self.duplicates(&searcher, group, address)?;
+            }
+            hits.push(hit);
         }
         Ok(SearchResult {
             query: req.query.clone(),
@@ -286,6 +302,87 @@ impl Searcher {
             hits,
             facets,
         })
+    }
+
+    /// The count, facets and `n` ranked hits after skipping `skip`, in as few passes as the
+    /// query allows.
+    fn collect(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        facets: Option<FacetCollector>,
+        sort: Sort,
+        n: usize,
+        skip: usize,
+    ) -> Result<(usize, Option<Facets>, Vec<PageHit>), SearchError> {
+        if n == 0 {
+            let (total, facets) = searcher.search(query, &(Count, facets))?;
+            return Ok((total, facets, Vec::new()));
+        }
+        let top = TopDocs::with_limit(n).and_offset(skip);
+        Ok(match sort {
+            // A disjunction of terms is what the top-k collector prunes when alone (block-max
+            // WAND), so it gets its own pass and the count another; any other query is scored
+            // in full either way, and one pass collects everything.
+            Sort::Relevance if facets.is_none() && prunable(query) => {
+                let total = query.count(searcher)?;
+                let page = searcher.search(query, &top.order_by_score())?;
+                let page = page.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                (total, None, page)
+            }
+            Sort::Relevance => {
+                let (total, facets, page) =
+                    searcher.search(query, &(Count, facets, top.order_by_score()))?;
+                let page = page.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                (total, facets, page)
+            }
+            // Sorting by date visits every match anyway: one pass collects all.
+            Sort::Date => {
+                let by_date = top.order_by_fast_field::<tantivy::DateTime>(
+                    index::schema::names::DATE,
+                    Order::Desc,
+                );
+                let (total, facets, page) = searcher.search(query, &(Count, facets, by_date))?;
+                let page = page.into_iter().map(|(_, a)| (None, a)).collect();
+                (total, facets, page)
+            }
+        })
+    }
+
+    /// The other articles of `group`, besides `except`.
+    fn duplicates(
+        &self,
+        searcher: &tantivy::Searcher,
+        group: u64,
+        except: DocAddress,
+    ) -> Result<Vec<Duplicate>, SearchError> {
+        let term = Term::from_field_u64(self.fields.group, group);
+        if searcher.doc_freq(&term)? < 2 {
+            return Ok(Vec::new());
+        }
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let members = searcher.search(
+            &query,
+            &TopDocs::with_limit(MAX_DUPLICATES + 1).order_by_score(),
+        )?;
+        let mut out = Vec::new();
+        for (_, address) in members.into_iter().filter(|(_, a)| *a != except) {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            out.push(Duplicate {
+                id: text(self.fields.id).unwrap_or_default(),
+                title: text(self.fields.title).unwrap_or_default(),
+                date: day(&doc, self.fields.date),
+                source: text(self.fields.source),
+                url: text(self.fields.url),
+            });
+        }
+        out.truncate(MAX_DUPLICATES);
+        Ok(out)
     }
 
     /// Highlights the body terms of `query`, weighting rarer terms higher as tantivy's own
@@ -451,11 +548,7 @@ impl Searcher {
         Hit {
             id: text(f.id).unwrap_or_default(),
             title: text(f.title).unwrap_or_default(),
-            date: doc
-                .get_first(f.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| ChronoDateTime::from_timestamp(d.into_timestamp_secs(), 0))
-                .map(|d| d.format("%Y-%m-%d").to_string()),
+            date: day(doc, f.date),
             source: text(f.source),
             url: text(f.url),
             path: text(f.path).unwrap_or_default(),
@@ -470,8 +563,60 @@ impl Searcher {
                 org: all(f.org),
                 loc: all(f.loc),
             },
+            group: doc
+                .get_first(f.group)
+                .and_then(|v| v.as_u64())
+                .map(|g| format!("{g:016x}"))
+                .unwrap_or_default(),
+            duplicates: Vec::new(),
         }
     }
+}
+
+/// A stored date as `YYYY-MM-DD`.
+fn day(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_datetime())
+        .and_then(|d| ChronoDateTime::from_timestamp(d.into_timestamp_secs(), 0))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The best-ranked candidate of each release group, in rank order, after skipping `offset`
+/// groups: at most `limit` of them.
+fn collapse(
+    searcher: &tantivy::Searcher,
+    candidates: Vec<PageHit>,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<PageHit>, SearchError> {
+    let mut columns: Vec<Option<Option<tantivy::columnar::Column<u64>>>> =
+        vec![None; searcher.segment_readers().len()];
+    let mut seen = std::collections::HashSet::new();
+    let mut groups = 0;
+    let mut page = Vec::with_capacity(limit);
+    for (score, address) in candidates {
+        let slot = &mut columns[address.segment_ord as usize];
+        if slot.is_none() {
+            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+            *slot = Some(fast.column_opt::<u64>(index::schema::names::GROUP)?);
+        }
+        let group = slot
+            .as_ref()
+            .and_then(|c| c.as_ref())
+            .and_then(|c| c.first(address.doc_id));
+        // An article without a group is a group of its own.
+        if !group.is_none_or(|g| seen.insert(g)) {
+            continue;
+        }
+        groups += 1;
+        if groups > offset {
+            page.push((score, address));
+            if page.len() == limit {
+                break;
+            }
+        }
+    }
+    Ok(page)
 }
 
 /// Whether `query` is a plain disjunction of terms, such as one word over title and body
