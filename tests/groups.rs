@@ -133,6 +133,15 @@ fn versions_of_one_release_are_one_hit_with_the_others_listed() {
             .all(|h| h["duplicates"].as_array().unwrap().is_empty())
     );
 
+    // Facets alone fetch no hits, grouped or not.
+    let searcher = vestnik::search::Searcher::open(&index).unwrap();
+    let mut facets_only = vestnik::search::SearchRequest::new("детей");
+    facets_only.limit = 0;
+    let counted = searcher.search(&facets_only).unwrap();
+    assert!(counted.hits.is_empty());
+    assert_eq!(counted.total, 4);
+    assert_eq!(counted.facets.source.len(), 4);
+
     // Paging counts groups: the second page of one hit each is the other group.
     let first = search(&index, &["детей", "--limit", "1"]);
     let second = search(&index, &["детей", "--limit", "1", "--offset", "1"]);

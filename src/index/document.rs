@@ -5,8 +5,10 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Field;
 
 use super::Fields;
+use super::groups::stored as signature_values;
 use super::write::to_datetime;
 use crate::corpus::Article;
+use crate::dedup::Signature;
 use crate::entities::{Aliases, ArticleEntities, EntityType, Extractor};
 
 /// An article on its way into the index.
@@ -15,9 +17,9 @@ pub(super) struct NewArticle {
     /// Every file it was found in.
     pub paths: Vec<String>,
     pub hash: u64,
-    /// Its release group and signature bands (see `groups`).
+    /// Its release group and near-duplicate signature (see `groups`).
     pub group: u64,
-    pub bands: Vec<u64>,
+    pub signature: Option<Signature>,
 }
 
 /// The document for an article; entities are extracted when `entities` is on. Extraction is
@@ -39,8 +41,8 @@ pub(super) fn build(
         .flatten();
     let mut doc = to_document(f, article, &new.paths, new.hash, found.as_ref(), aliases);
     doc.add_u64(f.group, new.group);
-    for &band in &new.bands {
-        doc.add_u64(f.dup_bands, band);
+    for v in new.signature.iter().flat_map(signature_values) {
+        doc.add_u64(f.dup_sig, v);
     }
     doc
 }
@@ -126,13 +128,13 @@ fn add_entity(
 /// derived again from the stored entity names.
 pub(super) fn with_paths(
     f: &Fields,
-    stored: TantivyDocument,
+    stored_doc: TantivyDocument,
     paths: &[String],
     aliases: &Aliases,
 ) -> TantivyDocument {
     use tantivy::schema::Value;
     let mut doc = TantivyDocument::new();
-    for (field, value) in stored.field_values() {
+    for (field, value) in stored_doc.field_values() {
         if field == f.path {
             continue;
         }
@@ -159,10 +161,11 @@ pub(super) fn with_paths(
     for p in paths {
         doc.add_text(f.path, p);
     }
-    // Bands are not stored; they follow from the stored body.
-    if let Some(body) = stored.get_first(f.body).and_then(|v| v.as_str()) {
-        for band in crate::dedup::bands(body) {
-            doc.add_u64(f.dup_bands, band);
+    // The signature is not stored; it follows from the stored body.
+    let body = stored_doc.get_first(f.body).and_then(|v| v.as_str());
+    if let Some(sig) = body.and_then(crate::dedup::signature) {
+        for v in signature_values(&sig) {
+            doc.add_u64(f.dup_sig, v);
         }
     }
     doc

@@ -1,19 +1,20 @@
-//! Release groups: each article joins the group of an earlier article it shares at least
-//! [`MIN_SHARED_BANDS`](crate::dedup::MIN_SHARED_BANDS) signature bands with, or starts its
-//! own. Groups are decided by the reader in walk order, so a build gives the same groups every
-//! time, and kept in memory as 32-bit band keys (about 130 bytes an article).
+//! Release groups: each article joins the group of the most similar earlier article (see
+//! [`crate::dedup`]), or starts its own. Groups are decided by the reader in walk order, so a
+//! build gives the same groups every time. Candidates come from 32-bit band keys; the
+//! signatures that decide are kept in memory too (about 230 bytes an article in all).
 
 use rustc_hash::FxHashMap;
 use tantivy::columnar::Column;
 
 use super::schema::names;
-use crate::dedup::MIN_SHARED_BANDS;
+use crate::dedup::{self, BINS, MIN_SIMILARITY, Signature};
 
 #[derive(Default)]
 pub(super) struct Grouper {
-    /// Band key (truncated; a false match needs two in one group) → index into `groups`.
+    /// Band key (truncated) → the first article with it, an index into `articles`.
     keys: FxHashMap<u32, u32>,
-    groups: Vec<u64>,
+    /// Each remembered article's signature and group.
+    articles: Vec<(Signature, u64)>,
     loaded: bool,
 }
 
@@ -23,8 +24,8 @@ impl Grouper {
         self.loaded = true;
     }
 
-    /// Learns the bands and groups of the articles already in the index, once, before the
-    /// first new article is assigned.
+    /// Learns the signatures and groups of the articles already in the index, once, before
+    /// the first new article is assigned.
     pub fn load(&mut self, searcher: &tantivy::Searcher) -> anyhow::Result<()> {
         if self.loaded {
             return Ok(());
@@ -33,8 +34,8 @@ impl Grouper {
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let group: Option<Column<u64>> = fast.column_opt(names::GROUP)?;
-            let bands: Option<Column<u64>> = fast.column_opt(names::DUP_BANDS)?;
-            let (Some(group), Some(bands)) = (group, bands) else {
+            let sig: Option<Column<u64>> = fast.column_opt(names::DUP_SIG)?;
+            let (Some(group), Some(sig)) = (group, sig) else {
                 continue;
             };
             let alive = segment.alive_bitset();
@@ -42,50 +43,53 @@ impl Grouper {
                 if alive.is_some_and(|a| !a.is_alive(doc)) {
                     continue;
                 }
-                if let Some(g) = group.first(doc) {
-                    let keys: Vec<u64> = bands.values_for_doc(doc).collect();
-                    self.remember(&keys, g);
+                let values: Vec<u16> = sig.values_for_doc(doc).map(|v| v as u16).collect();
+                if let (Some(g), Ok(s)) = (group.first(doc), Signature::try_from(values)) {
+                    self.remember(s, g);
                 }
             }
         }
         Ok(())
     }
 
-    /// The group of an article with these band keys; `own` (its hash) when it matches no
-    /// earlier article.
-    pub fn assign(&mut self, keys: &[u64], own: u64) -> u64 {
-        // (group, bands shared with it, its earliest article)
-        let mut votes: Vec<(u64, usize, u32)> = Vec::new();
-        for k in keys {
-            if let Some(&i) = self.keys.get(&(*k as u32)) {
-                let g = self.groups[i as usize];
-                match votes.iter_mut().find(|v| v.0 == g) {
-                    Some(v) => {
-                        v.1 += 1;
-                        v.2 = v.2.min(i);
-                    }
-                    None => votes.push((g, 1, i)),
-                }
+    /// The group of an article with this signature; `own` (its hash) when no earlier article
+    /// is similar enough, or it has no signature.
+    pub fn assign(&mut self, sig: Option<&Signature>, own: u64) -> u64 {
+        let Some(sig) = sig else {
+            return own;
+        };
+        let mut best: Option<(f64, u32)> = None;
+        let mut tried: Vec<u32> = Vec::new();
+        for key in dedup::bands(sig) {
+            let Some(&i) = self.keys.get(&(key as u32)) else {
+                continue;
+            };
+            if tried.contains(&i) {
+                continue;
+            }
+            tried.push(i);
+            let s = dedup::similarity(sig, &self.articles[i as usize].0);
+            // The most similar wins; ties go to the older article.
+            if s >= MIN_SIMILARITY && best.is_none_or(|(b, j)| s > b || (s == b && i < j)) {
+                best = Some((s, i));
             }
         }
-        // Most shared bands wins; ties go to the older group.
-        let best = votes
-            .iter()
-            .filter(|v| v.1 >= MIN_SHARED_BANDS)
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)));
-        let group = best.map_or(own, |v| v.0);
-        self.remember(keys, group);
+        let group = best.map_or(own, |(_, i)| self.articles[i as usize].1);
+        self.remember(*sig, group);
         group
     }
 
-    fn remember(&mut self, keys: &[u64], group: u64) {
-        if keys.is_empty() {
-            return;
+    fn remember(&mut self, sig: Signature, group: u64) {
+        let index = self.articles.len() as u32;
+        for key in dedup::bands(&sig) {
+            self.keys.entry(key as u32).or_insert(index);
         }
-        let index = self.groups.len() as u32;
-        self.groups.push(group);
-        for k in keys {
-            self.keys.entry(*k as u32).or_insert(index);
-        }
+        self.articles.push((sig, group));
     }
+}
+
+/// The signature as the index stores it: one small value per bin.
+pub(super) fn stored(sig: &Signature) -> impl Iterator<Item = u64> + '_ {
+    debug_assert_eq!(sig.len(), BINS);
+    sig.iter().map(|&v| v as u64)
 }

@@ -37,9 +37,9 @@ pub struct Fields {
     pub mentions: Field,
     /// The release group: articles that are versions of one text share it (see `dedup`).
     pub group: Field,
-    /// The article's near-duplicate signature bands, so that a later run can group new
-    /// articles with it.
-    pub dup_bands: Field,
+    /// The article's near-duplicate signature, so that a later run can group new articles
+    /// with it.
+    pub dup_sig: Field,
 }
 
 /// Field names as users write them in queries (`title:`, `source:`, `date:`).
@@ -62,7 +62,7 @@ pub mod names {
     pub const LOC_WORDS: &str = "loc_words";
     pub const MENTIONS: &str = "mentions";
     pub const GROUP: &str = "group";
-    pub const DUP_BANDS: &str = "dup_bands";
+    pub const DUP_SIG: &str = "dup_sig";
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -123,7 +123,7 @@ pub fn build() -> (Schema, Fields) {
         loc_words: b.add_text_field(names::LOC_WORDS, words),
         mentions: b.add_text_field(names::MENTIONS, STORED),
         group: b.add_u64_field(names::GROUP, INDEXED | FAST | STORED),
-        dup_bands: b.add_u64_field(names::DUP_BANDS, FAST),
+        dup_sig: b.add_u64_field(names::DUP_SIG, FAST),
     };
     (b.build(), fields)
 }

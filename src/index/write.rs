@@ -364,14 +364,14 @@ impl Run {
         hash: u64,
     ) -> anyhow::Result<NewArticle> {
         self.grouper.load(&self.reader.searcher())?;
-        let bands = crate::dedup::bands(&article.body);
-        let group = self.grouper.assign(&bands, hash);
+        let signature = crate::dedup::signature(&article.body);
+        let group = self.grouper.assign(signature.as_ref(), hash);
         Ok(NewArticle {
             article,
             paths,
             hash,
             group,
-            bands,
+            signature,
         })
     }
 

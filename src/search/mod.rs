@@ -262,7 +262,7 @@ impl Searcher {
         let limit = req.limit.min(num_docs);
         // Grouped, a page of hits is collapsed from more ranked candidates: a few per hit, and
         // four times as many again while groups fill the candidates and more matches remain.
-        let mut fetch = if req.group {
+        let mut fetch = if req.group && limit > 0 {
             (req.offset + limit).saturating_mul(3).saturating_add(8)
         } else {
             limit
@@ -595,6 +595,9 @@ fn collapse(
     let mut groups = 0;
     let mut page = Vec::with_capacity(limit);
     for (score, address) in candidates {
+        if page.len() >= limit {
+            break;
+        }
         let slot = &mut columns[address.segment_ord as usize];
         if slot.is_none() {
             let fast = searcher.segment_reader(address.segment_ord).fast_fields();
@@ -611,9 +614,6 @@ fn collapse(
         groups += 1;
         if groups > offset {
             page.push((score, address));
-            if page.len() == limit {
-                break;
-            }
         }
     }
     Ok(page)
