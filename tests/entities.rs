@@ -389,3 +389,151 @@ fn eval_ner_scores_a_tiny_gold_file() {
     let text = vestnik().arg("eval-ner").arg(&gold).output().unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("PER"));
 }
+
+fn related_json(args: &[&str]) -> serde_json::Value {
+    let out = common::vestnik()
+        .args(["related", "--format", "json", "--index"])
+        .arg(corpus_index())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// How many articles of the manifest name `other` together with `name`.
+fn co_mentions(
+    of: impl Fn(&common::ManifestArticle) -> &Vec<String>,
+    name: &str,
+    other_of: impl Fn(&common::ManifestArticle) -> &Vec<String>,
+) -> std::collections::BTreeMap<String, u64> {
+    let mut out = std::collections::BTreeMap::new();
+    for a in manifest()
+        .iter()
+        .filter(|a| of(a).iter().any(|n| n == name))
+    {
+        for o in other_of(a) {
+            *out.entry(o.clone()).or_default() += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn related_lists_who_is_named_with_an_entity_but_not_the_entity() {
+    let karin = related_json(&["--person", "Карину", "--limit", "20"]);
+    let expected = co_mentions(|a| &a.people, "Ерлан Карин", |a| &a.people);
+    assert_eq!(karin["total"], expected["Ерлан Карин"]);
+    let people = karin["person"].as_array().unwrap();
+    assert!(
+        people.iter().all(|p| p["value"] != "Ерлан Карин"),
+        "{karin}"
+    );
+    // The woman named Карина is another person, and is listed.
+    for (name, count) in &expected {
+        if name == "Ерлан Карин" {
+            continue;
+        }
+        let listed = people.iter().find(|p| p["value"] == name.as_str());
+        assert_eq!(
+            listed.map(|p| p["count"].clone()),
+            Some((*count).into()),
+            "{name}"
+        );
+    }
+
+    // An organization by an alias: UNICEF is ЮНИСЕФ, so ЮНИСЕФ is not related to itself.
+    let unicef = related_json(&["--org", "UNICEF", "--limit", "20"]);
+    let expected = co_mentions(|a| &a.organizations, "ЮНИСЕФ", |a| &a.people);
+    assert_eq!(
+        unicef["total"],
+        manifest()
+            .iter()
+            .filter(|a| a.organizations.iter().any(|o| o == "ЮНИСЕФ"))
+            .count()
+    );
+    assert!(
+        unicef["org"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["value"] != "ЮНИСЕФ")
+    );
+    for (name, count) in &expected {
+        let listed = unicef["person"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["value"] == name.as_str());
+        assert_eq!(
+            listed.map(|p| p["count"].clone()),
+            Some((*count).into()),
+            "{name}"
+        );
+    }
+
+    // Exactly one of --person, --org, --loc.
+    let out = common::vestnik().args(["related"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn timeline_counts_every_period_and_matches_the_date_facet() {
+    let run = |format: &str| {
+        let out = common::vestnik()
+            .args([
+                "timeline",
+                "детей",
+                "--by",
+                "year",
+                "--format",
+                format,
+                "--index",
+            ])
+            .arg(corpus_index())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let t: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let periods = t["periods"].as_array().unwrap();
+    let years: Vec<i64> = periods
+        .iter()
+        .map(|p| p["value"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(years.windows(2).all(|w| w[1] == w[0] + 1), "{years:?}");
+    // Non-empty periods are the search's date facet.
+    let mut req = vestnik::search::SearchRequest::new("детей");
+    req.limit = 0;
+    let facet = common::searcher().search(&req).unwrap().facets.date;
+    let non_empty: Vec<(String, u64)> = periods
+        .iter()
+        .filter(|p| p["count"] != 0)
+        .map(|p| {
+            (
+                p["value"].as_str().unwrap().to_string(),
+                p["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64)> = facet.iter().map(|c| (c.value.clone(), c.count)).collect();
+    assert_eq!(non_empty, want);
+    assert!(
+        periods.iter().any(|p| p["count"] == 0),
+        "the sample has a year without a match"
+    );
+    let csv = run("csv");
+    assert!(csv.starts_with("period,count\n"));
+    assert_eq!(csv.lines().count(), periods.len() + 1);
+    let text = run("text");
+    assert!(text.contains('█') && text.contains("articles match"));
+}

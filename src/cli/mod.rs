@@ -2,6 +2,7 @@
 //! errors, one file per group of commands. All real work happens in the library modules.
 
 mod bench;
+mod explore;
 mod index;
 mod ner;
 mod search;
@@ -37,6 +38,10 @@ enum Command {
     /// List the people, organizations and places of the articles matching a query, with counts
     /// and the forms they were written in
     Entities(search::EntitiesArgs),
+    /// The people, organizations and places most often named together with one
+    Related(explore::RelatedArgs),
+    /// Articles matching a query per year, month or day
+    Timeline(explore::TimelineArgs),
     /// Score the entity extractor on gold-annotated JSONL (the ../shared/data/ner format)
     EvalNer(ner::EvalNerArgs),
     /// Benchmarks: build a scale corpus from real news, measure indexing and queries
@@ -62,6 +67,8 @@ pub fn run() -> anyhow::Result<()> {
         Command::EvalNer(args) => ner::eval_ner_command(args),
         Command::TrainNer(args) => ner::train_ner_command(args),
         Command::Bench(args) => bench::bench_command(args),
+        Command::Related(args) => explore::related_command(args),
+        Command::Timeline(args) => explore::timeline_command(args),
     };
     match result {
         Err(e) if is_broken_pipe(&e) => Ok(()),

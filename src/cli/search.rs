@@ -68,7 +68,7 @@ pub(super) struct SearchArgs {
     format: Format,
 }
 
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
+pub(super) fn parse_day(s: &str) -> Result<NaiveDate, String> {
     crate::corpus::infer::parse_date(s)
         .ok_or_else(|| format!("'{s}' is not a date (use YYYY-MM-DD)"))
 }

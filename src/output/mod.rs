@@ -1,5 +1,6 @@
 //! Renderings of a [`SearchResult`]: text for people, JSON, JSON Lines and CSV for scripts.
 
+mod explore;
 mod text;
 
 use std::io::{self, Write};
@@ -7,6 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::search::{Facets, Hit, SearchResult};
+pub use explore::{write_related, write_timeline};
 pub use text::{Style, write_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

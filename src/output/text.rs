@@ -144,7 +144,7 @@ fn highlighted(h: &Hit, style: Style) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn write_counts(
+pub(super) fn write_counts(
     out: &mut dyn Write,
     title: &str,
     counts: &[FacetCount],

@@ -2,6 +2,7 @@
 //! HTTP, benchmarks) goes through, so they all answer the same question the same way.
 
 mod entity;
+mod explore;
 mod facets;
 mod query;
 mod snippet;
@@ -19,6 +20,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 
+pub use explore::{Related, Timeline, fill_gaps};
 use facets::FacetCollector;
 pub use facets::{DateBucket, FacetCount, FacetKind, Facets};
 

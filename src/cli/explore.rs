@@ -1,0 +1,121 @@
+//! `vestnik related` and `vestnik timeline`.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::query_index;
+use super::search::parse_day;
+use crate::entities::EntityType;
+use crate::output::{self, Format, Style};
+use crate::search::{DateBucket, SearchRequest, Searcher};
+
+/// Filters both commands share with `vestnik search`.
+#[derive(clap::Args)]
+struct Filters {
+    /// Index to read [default: index, built from corpus/ when missing]
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Only articles from this source (repeat for several)
+    #[arg(long = "source", value_name = "SOURCE")]
+    sources: Vec<String>,
+    /// Only articles on or after this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_day)]
+    from: Option<NaiveDate>,
+    /// Only articles on or before this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_day)]
+    to: Option<NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+impl Filters {
+    fn request(&self, query: &str) -> SearchRequest {
+        let mut req = SearchRequest::new(query);
+        req.sources = self.sources.clone();
+        req.from = self.from;
+        req.to = self.to;
+        req
+    }
+}
+
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("entity").required(true).args(["person", "org", "loc"])))]
+pub(super) struct RelatedArgs {
+    /// Only articles matching this query as well [default: all]
+    #[arg(default_value = "*", allow_hyphen_values = true)]
+    query: String,
+    /// The person, in any case form, in part or in Latin letters
+    #[arg(long)]
+    person: Option<String>,
+    /// The organization (aliases count: UNICEF = ЮНИСЕФ)
+    #[arg(long)]
+    org: Option<String>,
+    /// The place
+    #[arg(long)]
+    loc: Option<String>,
+    /// How many people, organizations and places to list
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[command(flatten)]
+    filters: Filters,
+}
+
+#[derive(clap::Args)]
+pub(super) struct TimelineArgs {
+    /// Query, as for `vestnik search`; * counts every article
+    #[arg(allow_hyphen_values = true)]
+    query: String,
+    /// Period of each count
+    #[arg(long, value_enum, default_value_t = DateBucket::Month)]
+    by: DateBucket,
+    /// Only articles naming this person (repeat for several)
+    #[arg(long = "person", value_name = "NAME")]
+    persons: Vec<String>,
+    /// Only articles naming this organization
+    #[arg(long = "org", value_name = "NAME")]
+    orgs: Vec<String>,
+    /// Only articles naming this place
+    #[arg(long = "loc", value_name = "NAME")]
+    locs: Vec<String>,
+    #[command(flatten)]
+    filters: Filters,
+}
+
+fn style() -> Style {
+    Style {
+        color: io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
+    let (kind, name) = match (&args.person, &args.org, &args.loc) {
+        (Some(p), _, _) => (EntityType::Per, p),
+        (_, Some(o), _) => (EntityType::Org, o),
+        (_, _, Some(l)) => (EntityType::Loc, l),
+        _ => anyhow::bail!("give --person, --org or --loc"),
+    };
+    let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
+    let related = searcher.related(kind, name, &args.filters.request(&args.query), args.limit)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::write_related(&mut out, &related, args.filters.format, style())?;
+    out.flush()?;
+    Ok(())
+}
+
+pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
+    let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
+    let mut req = args.filters.request(&args.query);
+    req.date_bucket = args.by;
+    req.persons = args.persons;
+    req.orgs = args.orgs;
+    req.locs = args.locs;
+    let timeline = searcher.timeline(&req)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::write_timeline(&mut out, &timeline, args.filters.format, style())?;
+    out.flush()?;
+    Ok(())
+}

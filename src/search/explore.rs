@@ -1,0 +1,180 @@
+//! Questions analysts ask around a name or a topic: who and what is mentioned together with
+//! an entity, and how often a query's articles appear over time. Both are facet counts over a
+//! filtered search, shaped for reading.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+
+use super::entity;
+use super::{DateBucket, FacetCount, FacetKind, SearchError, SearchRequest, Searcher};
+use crate::analysis;
+use crate::entities::{Aliases, EntityType};
+
+/// The entities most often named in the same articles as one entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    /// "PER", "ORG" or "LOC".
+    pub kind: &'static str,
+    /// The name as asked.
+    pub name: String,
+    /// Articles naming it (within the query, when one was given).
+    pub total: usize,
+    pub person: Vec<FacetCount>,
+    pub org: Vec<FacetCount>,
+    pub loc: Vec<FacetCount>,
+}
+
+/// Mentions of a query over time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub query: String,
+    pub total: usize,
+    pub by: DateBucket,
+    /// Every period from the first to the last with an article, empty ones included, so that
+    /// a chart's gaps are real. Articles without a date are not counted here.
+    pub periods: Vec<FacetCount>,
+}
+
+impl Searcher {
+    /// The people, organizations and places named with `name` (of `kind`), `limit` of each,
+    /// most shared articles first; the entity itself is left out, under any of its names.
+    /// `base` narrows the articles (its entity flags and facets are replaced).
+    pub fn related(
+        &self,
+        kind: EntityType,
+        name: &str,
+        base: &SearchRequest,
+        limit: usize,
+    ) -> Result<Related, SearchError> {
+        let mut req = base.clone();
+        req.limit = 0;
+        req.facets = vec![FacetKind::Person, FacetKind::Org, FacetKind::Loc];
+        // Room for the entity's own names, which are dropped below.
+        req.facet_size = limit + 5;
+        req.persons.clear();
+        req.orgs.clear();
+        req.locs.clear();
+        match kind {
+            EntityType::Per => req.persons.push(name.to_string()),
+            EntityType::Org => req.orgs.push(name.to_string()),
+            EntityType::Loc => req.locs.push(name.to_string()),
+        }
+        let result = self.search(&req)?;
+        let searcher = self.reader.searcher();
+        let phrases = entity::resolve(&searcher, &self.fields, kind, name);
+        let aliases = Aliases::shipped();
+        let is_self = |candidate: &str| {
+            aliases
+                .names_of(kind, candidate)
+                .into_iter()
+                .chain(std::iter::once(candidate.to_string()))
+                .any(|n| {
+                    let words = analysis::name_terms(&n);
+                    phrases
+                        .iter()
+                        .any(|p| !p.is_empty() && words.windows(p.len()).any(|w| w == p.as_slice()))
+                })
+        };
+        let keep = |counts: Vec<FacetCount>, k: EntityType| -> Vec<FacetCount> {
+            counts
+                .into_iter()
+                .filter(|c| k != kind || !is_self(&c.value))
+                .take(limit)
+                .collect()
+        };
+        Ok(Related {
+            kind: kind.label(),
+            name: name.to_string(),
+            total: result.total,
+            person: keep(result.facets.person, EntityType::Per),
+            org: keep(result.facets.org, EntityType::Org),
+            loc: keep(result.facets.loc, EntityType::Loc),
+        })
+    }
+
+    /// Articles matching `req` per year, month or day (`req.date_bucket`).
+    pub fn timeline(&self, req: &SearchRequest) -> Result<Timeline, SearchError> {
+        let mut req = req.clone();
+        req.limit = 0;
+        req.facets = vec![FacetKind::Date];
+        let result = self.search(&req)?;
+        Ok(Timeline {
+            query: req.query.clone(),
+            total: result.total,
+            by: req.date_bucket,
+            periods: fill_gaps(result.facets.date, req.date_bucket),
+        })
+    }
+}
+
+/// Adds the empty periods between the first and the last of `counts` (in date order).
+pub fn fill_gaps(counts: Vec<FacetCount>, by: DateBucket) -> Vec<FacetCount> {
+    let start = |label: &str| -> Option<NaiveDate> {
+        match by {
+            DateBucket::Year => NaiveDate::from_ymd_opt(label.parse().ok()?, 1, 1),
+            DateBucket::Month => NaiveDate::parse_from_str(&format!("{label}-01"), "%Y-%m-%d").ok(),
+            DateBucket::Day => NaiveDate::parse_from_str(label, "%Y-%m-%d").ok(),
+        }
+    };
+    let label = |d: NaiveDate| match by {
+        DateBucket::Year => format!("{:04}", d.year()),
+        DateBucket::Month => d.format("%Y-%m").to_string(),
+        DateBucket::Day => d.format("%Y-%m-%d").to_string(),
+    };
+    let next = |d: NaiveDate| match by {
+        DateBucket::Year => d.checked_add_months(Months::new(12)),
+        DateBucket::Month => d.checked_add_months(Months::new(1)),
+        DateBucket::Day => d.succ_opt(),
+    };
+    let (Some(first), Some(last)) = (
+        counts.first().and_then(|c| start(&c.value)),
+        counts.last().and_then(|c| start(&c.value)),
+    ) else {
+        return counts;
+    };
+    let mut out = Vec::new();
+    let mut given = counts.into_iter().peekable();
+    let mut day = Some(first);
+    while let Some(d) = day.filter(|d| *d <= last) {
+        let value = label(d);
+        let count = match given.peek() {
+            Some(c) if c.value == value => given.next().map_or(0, |c| c.count),
+            _ => 0,
+        };
+        out.push(FacetCount { value, count });
+        day = next(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fc(value: &str, count: u64) -> FacetCount {
+        FacetCount {
+            value: value.to_string(),
+            count,
+        }
+    }
+
+    #[test]
+    fn gaps_are_filled_for_every_bucket() {
+        let months = fill_gaps(vec![fc("2023-11", 2), fc("2024-02", 1)], DateBucket::Month);
+        let labels: Vec<&str> = months.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(labels, ["2023-11", "2023-12", "2024-01", "2024-02"]);
+        assert_eq!(
+            months.iter().map(|c| c.count).collect::<Vec<_>>(),
+            [2, 0, 0, 1]
+        );
+        let years = fill_gaps(vec![fc("2019", 1), fc("2021", 3)], DateBucket::Year);
+        assert_eq!(years.len(), 3);
+        assert_eq!(years[1], fc("2020", 0));
+        let days = fill_gaps(
+            vec![fc("2024-02-28", 1), fc("2024-03-01", 1)],
+            DateBucket::Day,
+        );
+        assert_eq!(days[1], fc("2024-02-29", 0));
+        assert!(fill_gaps(Vec::new(), DateBucket::Year).is_empty());
+    }
+}
