@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: [`corpus`] reads files into articles, [`analysis`] defines how Russian
 //! text becomes terms, [`index`] writes and opens the tantivy index, [`search`] answers
-//! requests, and [`output`] renders the answers. [`cli`] only wires them to the command line.
+//! requests, and [`output`] renders the answers; [`server`] answers them over HTTP. [`cli`] only
+//! wires them to the command line.
 
 pub mod analysis;
 pub mod bench;
@@ -13,3 +14,4 @@ pub mod entities;
 pub mod index;
 pub mod output;
 pub mod search;
+pub mod server;

@@ -44,10 +44,30 @@ enum Command {
     Timeline(explore::TimelineArgs),
     /// Score the entity extractor on gold-annotated JSONL (the ../shared/data/ner format)
     EvalNer(ner::EvalNerArgs),
+    /// Serve the archive to a browser and scripts: a search interface and a JSON API
+    Serve(ServeArgs),
     /// Benchmarks: build a scale corpus from real news, measure indexing and queries
     Bench(bench::BenchArgs),
     /// Train the entity model on gold-annotated JSONL (for developers; the model ships in the binary)
     TrainNer(ner::TrainNerArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Index to serve [default: index, built from corpus/ when missing]
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Address to listen on; the default answers this machine only (port 0: any free port)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+}
+
+fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
+    let index = query_index(args.index.as_deref())?;
+    crate::server::serve(crate::server::ServeOptions {
+        index,
+        addr: args.addr,
+    })
 }
 
 /// Exit status for an error: 2 for a query the user must fix, 1 for everything else.
@@ -68,6 +88,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::TrainNer(args) => ner::train_ner_command(args),
         Command::Bench(args) => bench::bench_command(args),
         Command::Related(args) => explore::related_command(args),
+        Command::Serve(args) => serve_command(args),
         Command::Timeline(args) => explore::timeline_command(args),
     };
     match result {

@@ -140,6 +140,34 @@ pub struct HitEntities {
     pub loc: Vec<String>,
 }
 
+/// One article in full, for reading: its text, the entities it names and how it wrote them,
+/// and the other versions of its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub paths: Vec<String>,
+    pub body: String,
+    pub entities: HitEntities,
+    /// Each way the article wrote each entity.
+    pub mentions: Vec<Mention>,
+    pub group: String,
+    pub duplicates: Vec<Duplicate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    /// "PER", "ORG" or "LOC".
+    pub kind: String,
+    /// The canonical name.
+    pub name: String,
+    /// The words as the article wrote them.
+    pub surface: String,
+}
+
 /// One entity of a result set, for `vestnik entities`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityListing {
@@ -248,6 +276,64 @@ impl Searcher {
             }
         }
         Ok(listings)
+    }
+
+    /// The article with this id, or `None`. Only the index is read: an id is a value looked
+    /// up in it, never a path.
+    pub fn document(&self, id: &str) -> Result<Option<Document>, SearchError> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.id, id);
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let Some(&(_, address)) = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())?
+            .first()
+        else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let f = &self.fields;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let all = |field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let mentions = all(f.mentions)
+            .into_iter()
+            .filter_map(|line| {
+                let mut parts = line.splitn(3, '\t');
+                Some(Mention {
+                    kind: parts.next()?.to_string(),
+                    name: parts.next()?.to_string(),
+                    surface: parts.next()?.to_string(),
+                })
+            })
+            .collect();
+        let group = doc.get_first(f.group).and_then(|v| v.as_u64());
+        Ok(Some(Document {
+            id: text(f.id).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            date: day(&doc, f.date),
+            source: text(f.source),
+            url: text(f.url),
+            paths: all(f.path),
+            body: text(f.body).unwrap_or_default(),
+            entities: HitEntities {
+                person: all(f.person),
+                org: all(f.org),
+                loc: all(f.loc),
+            },
+            mentions,
+            group: group.map(|g| format!("{g:016x}")).unwrap_or_default(),
+            duplicates: match group {
+                Some(g) => self.duplicates(&searcher, g, address)?,
+                None => Vec::new(),
+            },
+        }))
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {

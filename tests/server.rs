@@ -1,0 +1,210 @@
+//! `vestnik serve` over real HTTP on loopback: every API endpoint, the bad requests, the
+//! built-in page, and a document whose text contains markup.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+/// A server on a free port, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(index: &Path) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("vestnik"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+            .arg(index)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stderr.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+
+    /// Sends raw bytes and returns (status, headers, body).
+    fn raw(&self, request: &[u8]) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream.write_all(request).unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head.to_lowercase(), body.to_string())
+    }
+
+    fn get(&self, path_and_query: &str) -> (u16, String, String) {
+        let request = format!(
+            "GET {path_and_query} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        self.raw(request.as_bytes())
+    }
+
+    fn json(&self, path_and_query: &str) -> (u16, Value) {
+        let (status, head, body) = self.get(path_and_query);
+        assert!(head.contains("content-type: application/json"), "{head}");
+        (status, serde_json::from_str(&body).unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[test]
+fn every_endpoint_answers_like_the_command_line() {
+    let server = Server::start(common::corpus_index());
+
+    let (status, r) = server.json(&format!("/api/search?q={}", enc("права детей")));
+    assert_eq!(status, 200);
+    let cli = common::search("права детей");
+    assert_eq!(r["total"], cli.total);
+    assert_eq!(r["hits"][0]["id"], cli.hits[0].id.as_str());
+    assert!(r["hits"][0]["group"].is_string() && r["hits"][0]["duplicates"].is_array());
+    assert!(!r["facets"]["person"].as_array().unwrap().is_empty());
+
+    let (status, r) = server.json(&format!(
+        "/api/search?person={}&facet=source&limit=2&sort=date",
+        enc("Карину")
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(r["hits"].as_array().unwrap().len(), 2);
+    assert!(r["facets"]["person"].as_array().unwrap().is_empty());
+
+    let (status, r) = server.json("/api/entities?type=person&limit=5");
+    assert_eq!(status, 200);
+    assert!(r.as_array().unwrap().iter().all(|e| e["kind"] == "PER"));
+
+    let (status, r) = server.json(&format!("/api/related?person={}", enc("Карину")));
+    assert_eq!(status, 200);
+    assert!(
+        r["person"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["value"] != "Ерлан Карин")
+    );
+    assert!(r["total"].as_u64().unwrap() > 5);
+
+    let (status, r) = server.json(&format!("/api/timeline?q={}&by=year", enc("детей")));
+    assert_eq!(status, 200);
+    assert!(r["periods"].as_array().unwrap().len() >= 2);
+
+    let id = cli.hits[0].id.clone();
+    let (status, d) = server.json(&format!("/api/doc?id={}", enc(&id)));
+    assert_eq!(status, 200);
+    assert_eq!(d["id"], id.as_str());
+    assert!(d["body"].as_str().unwrap().len() > 100);
+    assert!(!d["mentions"].as_array().unwrap().is_empty());
+
+    let (status, head, body) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/html") && head.contains("content-security-policy"));
+    assert!(body.contains("/app.js"));
+    assert_eq!(server.get("/app.js").0, 200);
+}
+
+#[test]
+fn bad_requests_get_a_json_error_and_the_server_stays_up() {
+    let server = Server::start(common::corpus_index());
+    let cases = [
+        ("/api/search?limit=1000", 400, "limit"),
+        ("/api/search?from=yesterday", 400, "from"),
+        ("/api/search?q=%22unclosed", 400, "invalid query"),
+        ("/api/search?colour=red", 400, "unknown parameter"),
+        ("/api/related?q=x", 400, "person, org or loc"),
+        ("/api/timeline?by=week", 400, "by"),
+        ("/api/doc", 400, "id"),
+        (
+            "/api/doc?id=..%2F..%2F..%2Fetc%2Fpasswd",
+            404,
+            "no document",
+        ),
+        ("/api/nothing", 404, "no such"),
+    ];
+    for (path, want, message) in cases {
+        let (status, r) = server.json(path);
+        assert_eq!(status, want, "{path}: {r}");
+        assert!(
+            r["error"].as_str().unwrap().contains(message),
+            "{path}: {r}"
+        );
+    }
+    let long = format!("/api/search?q={}", "a".repeat(5_000));
+    assert_eq!(server.json(&long).0, 400);
+    // Garbage instead of HTTP, and a request line far too long: refused, not a crash.
+    let (status, _, _) = server.raw(b"NONSENSE\r\n\r\n");
+    assert!((400..500).contains(&status), "{status}");
+    let huge = format!(
+        "GET /api/search?q={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "b".repeat(2_000_000)
+    );
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    let _ = stream.write_all(huge.as_bytes());
+    drop(stream);
+    assert_eq!(server.json("/api/search?q=*").0, 200);
+}
+
+#[test]
+fn markup_in_an_article_is_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("x.txt"),
+        "Заголовок: <script>alert('x')</script> Новость\nИсточник: <b>Test</b>\n\nТекст <img src=x onerror=alert(1)> про школы и детей.",
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    vestnik::index::build(
+        &[src],
+        &index,
+        &vestnik::index::BuildOptions::default(),
+        &(),
+    )
+    .unwrap();
+    let server = Server::start(&index);
+    let (status, r) = server.json("/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D1%8B");
+    assert_eq!(status, 200);
+    let hit = &r["hits"][0];
+    assert_eq!(hit["title"], "<script>alert('x')</script> Новость");
+    assert!(
+        hit["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<img src=x onerror=alert(1)>")
+    );
+    // The page itself carries no archive text: the script inserts it as text.
+    let (_, _, page) = server.get("/");
+    assert!(!page.contains("alert"));
+    let (_, _, js) = server.get("/app.js");
+    assert!(!js.contains("innerHTML"));
+}
