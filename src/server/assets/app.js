@@ -121,13 +121,14 @@ function renderHistogram(dates) {
   const max = Math.max(...dates.map((d) => d.count));
   let start = null;
   const bars = dates.map((d, i) => el("div", { class: "bar", title: d.value + ": " + d.count, "data-period": d.value,
-    style: "height:" + Math.max(4, Math.round(90 * d.count / max)) + "px",
     on: {
       pointerdown: (e) => { start = i; e.preventDefault(); },
       pointerenter: () => { if (start !== null) mark(start, i); },
       pointerup: () => { if (start === null) return; const [a, b] = [Math.min(start, i), Math.max(start, i)]; start = null;
         go({ from: periodRange(dates[a].value)[0], to: periodRange(dates[b].value)[1], offset: 0 }); },
     } }));
+  // Heights through the style object: the content security policy forbids style attributes.
+  bars.forEach((bar, i) => { bar.style.height = Math.max(4, Math.round(90 * dates[i].count / max)) + "px"; });
   const mark = (a, b) => bars.forEach((bar, k) => bar.classList.toggle("sel", k >= Math.min(a, b) && k <= Math.max(a, b)));
   box.append(...bars);
   box.after($("axis") || el("div", { id: "axis" }));
@@ -198,13 +199,14 @@ async function renderDoc(id) {
     const lists = [["person", "People"], ["org", "Organizations"], ["loc", "Places"]].map(([k, title]) => d.entities[k].length ?
       el("p", {}, el("strong", {}, title + ": "), d.entities[k].map((n) => el("button", { type: "button", class: "related-link",
         on: { click: () => go({ related: k + ":" + n }) } }, n))) : null);
-    box.replaceChildren(
+    box.replaceChildren(...[
       el("button", { type: "button", on: { click: () => go({ doc: "" }) } }, "close"),
       el("h2", {}, d.title || d.id),
       el("div", { class: "meta" }, [d.date, d.source, d.url].filter(Boolean).join(" · ")),
       ...lists.filter(Boolean),
       ...d.body.split(/\n+/).filter((p) => p.trim()).map((p) => el("p", {}, markMentions(p, d.mentions))),
-      d.duplicates.length ? el("div", { class: "also" }, "Other versions: " + d.duplicates.map((x) => x.source || x.id).join(", ")) : null);
+      d.duplicates.length ? el("div", { class: "also" }, "Other versions: " + d.duplicates.map((x) => x.source || x.id).join(", ")) : null,
+    ].filter(Boolean));
   } catch (e) {
     box.replaceChildren(el("p", { class: "error" }, e.message));
   }
