@@ -133,6 +133,39 @@ fn versions_of_one_release_are_one_hit_with_the_others_listed() {
             .all(|h| h["duplicates"].as_array().unwrap().is_empty())
     );
 
+    // Facets counted by release: the three versions count once, under the first one's source.
+    let by_group = search(&index, &["детей", "--count", "groups", "--facets-only"]);
+    assert_eq!(by_group["total"], 4);
+    assert_eq!(by_group["groups"], 2);
+    let counted: u64 = by_group["facets"]["source"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 2);
+    let people = &by_group["facets"]["person"];
+    assert_eq!(
+        people
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["value"] == "Ерлан Карин")
+            .unwrap()["count"],
+        1
+    );
+    let by_article = search(&index, &["детей", "--facets-only"]);
+    assert!(by_article.get("groups").is_none());
+    assert_eq!(
+        by_article["facets"]["person"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["value"] == "Ерлан Карин")
+            .unwrap()["count"],
+        3
+    );
+
     // Facets alone fetch no hits, grouped or not.
     let searcher = vestnik::search::Searcher::open(&index).unwrap();
     let mut facets_only = vestnik::search::SearchRequest::new("детей");

@@ -63,9 +63,18 @@ pub(super) struct SearchArgs {
     /// Show every version of a republished text instead of one hit per release
     #[arg(long)]
     no_group: bool,
+    /// Count facets by articles, or by release groups (each republished text once)
+    #[arg(long, value_enum, default_value_t = CountBy::Articles)]
+    count: CountBy,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CountBy {
+    Articles,
+    Groups,
 }
 
 pub(super) fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -94,6 +103,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
             (false, false) => args.facet,
         },
         group: !args.no_group,
+        count_groups: args.count == CountBy::Groups,
     };
     let result = searcher.search(&request)?;
     let parts = if args.facets_only {

@@ -56,6 +56,8 @@ fn write_json(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::R
 struct Summary<'a> {
     query: &'a str,
     total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<usize>,
     facets: &'a Facets,
 }
 
@@ -64,6 +66,7 @@ impl<'a> Summary<'a> {
         Summary {
             query: &r.query,
             total: r.total,
+            groups: r.groups,
             facets: &r.facets,
         }
     }

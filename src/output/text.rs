@@ -62,7 +62,12 @@ pub fn write_text(
         (_, n) if n == r.total => String::new(),
         (_, n) => format!(" (showing {n})"),
     };
-    writeln!(out, "{} {noun}: {}{shown}", r.total, r.query)?;
+    let releases = match r.groups {
+        Some(1) => " (1 release)".to_string(),
+        Some(n) => format!(" ({n} releases)"),
+        None => String::new(),
+    };
+    writeln!(out, "{} {noun}{releases}: {}{shown}", r.total, r.query)?;
     if r.total > 0 {
         write_counts(out, "Sources", &r.facets.source, style, false)?;
         write_counts(out, "Dates", &r.facets.date, style, true)?;

@@ -69,6 +69,9 @@ pub struct SearchRequest {
     /// Show one hit per release group (republished versions of one text), the best ranked,
     /// with the others listed as its duplicates.
     pub group: bool,
+    /// Count facets by release group (each republished text once, as its first version)
+    /// instead of by article; the result then also gives the number of groups.
+    pub count_groups: bool,
 }
 
 impl SearchRequest {
@@ -88,6 +91,7 @@ impl SearchRequest {
             facet_size: 10,
             facets: FacetKind::ALL.to_vec(),
             group: true,
+            count_groups: false,
         }
     }
 }
@@ -187,6 +191,9 @@ pub struct SearchResult {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// Release groups among the matches, when facets were counted by group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<usize>,
 }
 
 /// Errors a caller branches on: a bad query is the user's to fix (exit 2), the rest are not.
@@ -344,6 +351,13 @@ impl Searcher {
             entity_limit: req.facet_size,
             wanted: req.facets.clone(),
         });
+        // By group, facets take a pass of their own over one article per group.
+        let facets_by_group = if req.count_groups {
+            facets.clone()
+        } else {
+            None
+        };
+        let facets = if req.count_groups { None } else { facets };
         // tantivy sizes its top-k buffer by the limit, so never ask for more than the index
         // holds.
         let num_docs = searcher.num_docs() as usize;
@@ -370,7 +384,13 @@ impl Searcher {
             }
             fetch = fetch.saturating_mul(4);
         };
-        let facets = facets.unwrap_or_default();
+        let (facets, groups) = match &facets_by_group {
+            Some(collector) => {
+                let (n, f) = count_by_group(&searcher, &*query, collector)?;
+                (f, Some(n))
+            }
+            None => (facets.unwrap_or_default(), None),
+        };
 
         let snippets = self.snippets(&searcher, &*query)?;
         let mut hits = Vec::with_capacity(page.len());
@@ -389,6 +409,7 @@ impl Searcher {
             total,
             hits,
             facets,
+            groups,
         })
     }
 
@@ -659,6 +680,55 @@ impl Searcher {
             duplicates: Vec::new(),
         }
     }
+}
+
+/// The number of release groups among the matches of `query`, and facets counted over the
+/// first article (by index order) of each: every republished text once.
+fn count_by_group(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    facets: &FacetCollector,
+) -> Result<(usize, Facets), SearchError> {
+    use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
+    let matches = searcher.search(query, &DocSetCollector)?;
+    let mut ordered: Vec<DocAddress> = matches.into_iter().collect();
+    ordered.sort();
+    let mut seen = std::collections::HashSet::new();
+    let mut groups = 0;
+    let mut fruits = Vec::new();
+    let mut current: Option<(
+        u32,
+        facets::SegmentFacets,
+        Option<tantivy::columnar::Column<u64>>,
+    )> = None;
+    for address in ordered {
+        if current.as_ref().is_none_or(|c| c.0 != address.segment_ord) {
+            if let Some((_, seg, _)) = current.take() {
+                fruits.push(seg.harvest());
+            }
+            let reader = searcher.segment_reader(address.segment_ord);
+            let column = reader
+                .fast_fields()
+                .column_opt::<u64>(index::schema::names::GROUP)?;
+            current = Some((
+                address.segment_ord,
+                facets.for_segment(address.segment_ord, reader)?,
+                column,
+            ));
+        }
+        if let Some((_, seg, column)) = current.as_mut() {
+            let group = column.as_ref().and_then(|c| c.first(address.doc_id));
+            // An article without a group is a group of its own.
+            if group.is_none_or(|g| seen.insert(g)) {
+                groups += 1;
+                seg.collect(address.doc_id, 0.0);
+            }
+        }
+    }
+    if let Some((_, seg, _)) = current {
+        fruits.push(seg.harvest());
+    }
+    Ok((groups, facets.merge_fruits(fruits)?))
 }
 
 /// A stored date as `YYYY-MM-DD`.

@@ -120,6 +120,11 @@ impl Params {
             Some("date") => Sort::Date,
             Some(v) => return Err(format!("sort must be relevance or date, not '{v}'")),
         };
+        req.count_groups = match self.one("count") {
+            None | Some("articles") => false,
+            Some("groups") => true,
+            Some(v) => return Err(format!("count must be articles or groups, not '{v}'")),
+        };
         req.group = match self.one("group") {
             None | Some("true") | Some("1") => true,
             Some("false") | Some("0") => false,
