@@ -32,6 +32,16 @@ fn every_endpoint_answers_like_the_command_line() {
     assert_eq!(r["hits"].as_array().unwrap().len(), 2);
     assert!(r["facets"]["person"].as_array().unwrap().is_empty());
 
+    let (status, f) = server.json(&format!(
+        "/api/facets?q={}&facet=source,person&count=groups",
+        enc("права детей")
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(f["total"], cli.total);
+    assert!(f.get("hits").is_none() && f["groups"].as_u64().unwrap() >= 1);
+    assert!(!f["facets"]["source"].as_array().unwrap().is_empty());
+    assert_eq!(server.json("/api/facets?limit=5").0, 400);
+
     let (status, r) = server.json("/api/entities?type=person&limit=5");
     assert_eq!(status, 200);
     assert!(r.as_array().unwrap().iter().all(|e| e["kind"] == "PER"));

@@ -1,5 +1,5 @@
-//! The JSON API: `/api/search`, `/api/entities`, `/api/related`, `/api/timeline` and
-//! `/api/doc`. Every answer is JSON, errors included (`{"error": "..."}` with a 4xx status for
+//! The JSON API: `/api/search`, `/api/facets`, `/api/entities`, `/api/related`,
+//! `/api/timeline` and `/api/doc`. Every answer is JSON, errors included (`{"error": "..."}` with a 4xx status for
 //! what the client must fix); searching runs on the blocking pool, off the network threads.
 
 use std::sync::Arc;
@@ -23,6 +23,7 @@ const FILTERS: [&str; 7] = ["q", "source", "person", "org", "loc", "from", "to"]
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/search", get(search))
+        .route("/api/facets", get(facets))
         .route("/api/entities", get(entities))
         .route("/api/related", get(related))
         .route("/api/timeline", get(timeline))
@@ -93,6 +94,27 @@ async fn search(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
     Ok(answer(s, move |s| Ok(s.search(&req)?))
         .await?
         .into_response())
+}
+
+/// The total and facets of a search, without hits: what `--facets-only` prints.
+async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let p = Params::parse(raw.as_deref());
+    let mut known = FILTERS.to_vec();
+    known.extend(["by", "facet", "facet_size", "count"]);
+    p.only(&known).map_err(ApiError::bad)?;
+    let mut req = p.search().map_err(ApiError::bad)?;
+    req.limit = 0;
+    Ok(answer(s, move |s| {
+        let r = s.search(&req)?;
+        Ok(serde_json::json!({
+            "query": r.query,
+            "total": r.total,
+            "groups": r.groups,
+            "facets": r.facets,
+        }))
+    })
+    .await?
+    .into_response())
 }
 
 async fn entities(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
