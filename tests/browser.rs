@@ -17,11 +17,16 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// A chromedriver process and one browser session in it.
 struct Browser {
+    _turn: std::sync::MutexGuard<'static, ()>,
     driver: Child,
     addr: String,
     session: String,
     _profile: tempfile::TempDir,
 }
+
+/// One browser at a time: each test's chromedriver takes a port found free a moment before,
+/// which a second browser starting alongside could take first.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Browser {
     fn start() -> Option<Browser> {
@@ -33,6 +38,7 @@ impl Browser {
             );
             return None;
         }
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -55,6 +61,7 @@ impl Browser {
         }
         let profile = tempfile::tempdir().unwrap();
         let mut b = Browser {
+            _turn: turn,
             driver,
             addr,
             session: String::new(),

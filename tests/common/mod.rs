@@ -178,7 +178,19 @@ impl Drop for Server {
 /// to the end when the server closes the connection without giving one.
 pub fn http_raw(addr: &str, request: &[u8]) -> (u16, String, String) {
     use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    // A server that has just started may refuse the first connection.
+    let mut tries = 0;
+    let mut stream = loop {
+        match std::net::TcpStream::connect(addr) {
+            Ok(s) => break s,
+            Err(e) if tries < 100 => {
+                tries += 1;
+                let _ = e;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => panic!("cannot connect to {addr}: {e}"),
+        }
+    };
     stream
         .set_read_timeout(Some(std::time::Duration::from_secs(60)))
         .unwrap();
