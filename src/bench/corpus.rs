@@ -76,27 +76,9 @@ pub struct Pool {
 impl Pool {
     /// Every `*.jsonl` file of `dir` in the `../shared/data/ner` format (`title`, `text`).
     pub fn load(dir: &Path) -> anyhow::Result<Pool> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-            .collect();
-        files.sort();
         let mut pool = Pool::default();
-        for file in &files {
-            let reader = BufReader::new(
-                File::open(file).with_context(|| format!("cannot open {}", file.display()))?,
-            );
-            for (n, line) in reader.lines().enumerate() {
-                let line = line.with_context(|| format!("cannot read {}", file.display()))?;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let value: serde_json::Value = serde_json::from_str(&line)
-                    .with_context(|| format!("{}:{}: invalid JSON", file.display(), n + 1))?;
-                let field = |k: &str| value.get(k).and_then(|v| v.as_str()).unwrap_or("");
-                pool.add(field("title"), field("text"));
-            }
+        for (title, text) in source_articles(dir)? {
+            pool.add(&title, &text);
         }
         if pool.titles.is_empty() || pool.paragraphs.is_empty() {
             anyhow::bail!(
@@ -120,6 +102,40 @@ impl Pool {
                 .map(str::to_string),
         );
     }
+}
+
+/// (title, text) of each article in the `*.jsonl` files of `dir`, in file name order: the
+/// real news the benchmarks build on (the `../shared/data/ner` format).
+pub fn source_articles(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for file in &files {
+        let reader = BufReader::new(
+            File::open(file).with_context(|| format!("cannot open {}", file.display()))?,
+        );
+        for (n, line) in reader.lines().enumerate() {
+            let line = line.with_context(|| format!("cannot read {}", file.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let value: serde_json::Value = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: invalid JSON", file.display(), n + 1))?;
+            let field = |k: &str| {
+                value
+                    .get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            out.push((field("title"), field("text")));
+        }
+    }
+    Ok(out)
 }
 
 /// One generated article, in the JSONL shape vestnik and the peer scripts read.

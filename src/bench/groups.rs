@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Context;
 use serde::Serialize;
 
 use super::corpus::SplitMix;
@@ -32,31 +31,18 @@ pub struct Original {
 
 /// Reads the articles of every `*.jsonl` file in `dir` (the `../shared/data/ner` format).
 pub fn originals(dir: &Path) -> anyhow::Result<Vec<Original>> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(line)
-                .with_context(|| format!("invalid JSON in {}", file.display()))?;
-            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-            let title = field("title");
-            let paragraphs: Vec<String> = field("text")
+    Ok(super::corpus::source_articles(dir)?
+        .into_iter()
+        .map(|(title, text)| {
+            let paragraphs = text
                 .lines()
                 .map(str::trim)
                 .filter(|p| !p.is_empty() && *p != title)
                 .map(str::to_string)
                 .collect();
-            out.push(Original { title, paragraphs });
-        }
-    }
-    Ok(out)
+            Original { title, paragraphs }
+        })
+        .collect())
 }
 
 /// An edited copy of `o`, as another outlet might publish it: 1-3 of the edits, chosen by

@@ -26,11 +26,12 @@ impl Grouper {
 
     /// Learns the signatures and groups of the articles already in the index, once, before
     /// the first new article is assigned.
-    pub fn load(&mut self, searcher: &tantivy::Searcher) -> anyhow::Result<()> {
+    pub fn load(&mut self, reader: &tantivy::IndexReader) -> anyhow::Result<()> {
         if self.loaded {
             return Ok(());
         }
         self.loaded = true;
+        let searcher = reader.searcher();
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let group: Option<Column<u64>> = fast.column_opt(names::GROUP)?;

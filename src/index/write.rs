@@ -363,7 +363,7 @@ impl Run {
         paths: Vec<String>,
         hash: u64,
     ) -> anyhow::Result<NewArticle> {
-        self.grouper.load(&self.reader.searcher())?;
+        self.grouper.load(&self.reader)?;
         let signature = crate::dedup::signature(&article.body);
         let group = self.grouper.assign(signature.as_ref(), hash);
         Ok(NewArticle {

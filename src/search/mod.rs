@@ -299,16 +299,8 @@ impl Searcher {
         };
         let doc: TantivyDocument = searcher.doc(address)?;
         let f = &self.fields;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let all = |field| -> Vec<String> {
-            doc.get_all(field)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        };
+        let text = |field| stored_text(&doc, field);
+        let all = |field| stored_all(&doc, field);
         let mentions = all(f.mentions)
             .into_iter()
             .filter_map(|line| {
@@ -335,7 +327,7 @@ impl Searcher {
                 loc: all(f.loc),
             },
             mentions,
-            group: group.map(|g| format!("{g:016x}")).unwrap_or_default(),
+            group: group_label(&doc, f.group),
             duplicates: match group {
                 Some(g) => self.duplicates(&searcher, g, address)?,
                 None => Vec::new(),
@@ -477,11 +469,7 @@ impl Searcher {
         let mut out = Vec::new();
         for (_, address) in members.into_iter().filter(|(_, a)| *a != except) {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            };
+            let text = |field| stored_text(&doc, field);
             out.push(Duplicate {
                 id: text(self.fields.id).unwrap_or_default(),
                 title: text(self.fields.title).unwrap_or_default(),
@@ -637,16 +625,8 @@ impl Searcher {
 
     fn hit(&self, doc: &TantivyDocument, score: Option<f32>, snippets: &SnippetGenerator) -> Hit {
         let f = &self.fields;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let all = |field| -> Vec<String> {
-            doc.get_all(field)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        };
+        let text = |field| stored_text(doc, field);
+        let all = |field| stored_all(doc, field);
         let body = text(f.body).unwrap_or_default();
         let found = snippets.snippet(&body);
         let shown = if found.highlighted().is_empty() {
@@ -672,11 +652,7 @@ impl Searcher {
                 org: all(f.org),
                 loc: all(f.loc),
             },
-            group: doc
-                .get_first(f.group)
-                .and_then(|v| v.as_u64())
-                .map(|g| format!("{g:016x}"))
-                .unwrap_or_default(),
+            group: group_label(doc, f.group),
             duplicates: Vec::new(),
         }
     }
@@ -729,6 +705,28 @@ fn count_by_group(
         fruits.push(seg.harvest());
     }
     Ok((groups, facets.merge_fruits(fruits)?))
+}
+
+/// The first text value of `field` in a stored document.
+fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// Every text value of `field` in a stored document.
+fn stored_all(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A stored group id as users see it: 16 hex digits.
+fn group_label(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_u64())
+        .map(|g| format!("{g:016x}"))
+        .unwrap_or_default()
 }
 
 /// A stored date as `YYYY-MM-DD`.
