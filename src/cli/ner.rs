@@ -18,7 +18,29 @@ pub(super) struct EvalNerArgs {
     /// Use this model file instead of the one built in
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Also write every disagreement with the gold annotation to this file, one JSON object
+    /// per line (missed and spurious spans, wrong normalized names)
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
+    /// Score by K-fold cross-validation instead of with one model: each fold of FILE is
+    /// tagged by a model trained on the --train files and FILE's other folds, so every article
+    /// is scored by a model that never saw it (for a file the shipped model was trained on)
+    #[arg(long, value_name = "K", requires = "train", value_parser = clap::value_parser!(u32).range(2..=100))]
+    folds: Option<u32>,
+    /// Gold files every fold's model is also trained on
+    #[arg(long, value_name = "FILE", num_args = 1.., requires = "folds")]
+    train: Vec<PathBuf>,
+    /// How many times FILE's other folds count in training, as when FILE is given that many
+    /// times to train-ner
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "folds")]
+    fold_weight: usize,
+    /// Passes over the training data for each fold's model
+    #[arg(long, default_value_t = DEFAULT_EPOCHS, requires = "folds")]
+    epochs: usize,
 }
+
+/// Passes over the training data; the shipped model was trained with this many.
+const DEFAULT_EPOCHS: usize = 10;
 
 #[derive(clap::Args)]
 pub(super) struct TrainNerArgs {
@@ -29,7 +51,7 @@ pub(super) struct TrainNerArgs {
     #[arg(long)]
     out: PathBuf,
     /// Passes over the training data
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = DEFAULT_EPOCHS)]
     epochs: usize,
 }
 
@@ -54,6 +76,15 @@ fn read_gold(path: &Path) -> anyhow::Result<Vec<entities::GoldArticle>> {
 
 pub(super) fn eval_ner_command(args: EvalNerArgs) -> anyhow::Result<()> {
     let gold = read_gold(&args.file)?;
+    if let Some(folds) = args.folds {
+        let mut train = Vec::new();
+        for f in &args.train {
+            train.extend(read_gold(f)?);
+        }
+        let (tally, predictions, seconds) =
+            cross_validate(&gold, &train, folds as usize, args.fold_weight, args.epochs);
+        return report(&args, &gold, &tally, &predictions, seconds);
+    }
     let owned;
     let extractor = match &args.model {
         Some(path) => {
@@ -69,10 +100,72 @@ pub(super) fn eval_ner_command(args: EvalNerArgs) -> anyhow::Result<()> {
     extractor.extract("Москва");
     let started = std::time::Instant::now();
     let mut tally = entities::Tally::default();
+    let mut predictions = Vec::with_capacity(gold.len());
     for article in &gold {
-        tally.add(article, &extractor.extract(&article.text));
+        let predicted = extractor.extract(&article.text);
+        tally.add(article, &predicted);
+        predictions.push(predicted);
     }
-    let scores = tally.scores(gold.len(), started.elapsed().as_secs_f64());
+    report(
+        &args,
+        &gold,
+        &tally,
+        &predictions,
+        started.elapsed().as_secs_f64(),
+    )
+}
+
+/// Tags each fold of `gold` with a model trained on `train` and the other folds (repeated
+/// `weight` times). Returns the tally, the predictions in `gold`'s order and the seconds spent
+/// tagging (training excluded).
+fn cross_validate(
+    gold: &[entities::GoldArticle],
+    train: &[entities::GoldArticle],
+    folds: usize,
+    weight: usize,
+    epochs: usize,
+) -> (entities::Tally, Vec<Vec<entities::Mention>>, f64) {
+    let mut tally = entities::Tally::default();
+    let mut predictions = vec![Vec::new(); gold.len()];
+    let mut seconds = 0.0;
+    for fold in 0..folds {
+        eprintln!("  fold {} of {folds}: training", fold + 1);
+        let mut articles = train.to_vec();
+        for _ in 0..weight {
+            articles.extend(
+                gold.iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % folds != fold)
+                    .map(|(_, a)| a.clone()),
+            );
+        }
+        let model = entities::train(&articles, epochs, |_, _| {});
+        let extractor =
+            entities::Extractor::with_model(&model).expect("a freshly trained model loads");
+        let started = std::time::Instant::now();
+        for (i, article) in gold.iter().enumerate().filter(|(i, _)| i % folds == fold) {
+            predictions[i] = extractor.extract(&article.text);
+        }
+        seconds += started.elapsed().as_secs_f64();
+    }
+    for (article, predicted) in gold.iter().zip(&predictions) {
+        tally.add(article, predicted);
+    }
+    (tally, predictions, seconds)
+}
+
+fn report(
+    args: &EvalNerArgs,
+    gold: &[entities::GoldArticle],
+    tally: &entities::Tally,
+    predictions: &[Vec<entities::Mention>],
+    seconds: f64,
+) -> anyhow::Result<()> {
+    let scores = tally.scores(gold.len(), seconds);
+    if let Some(path) = &args.errors {
+        write_disagreements(path, gold, predictions)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     let mut out = io::stdout().lock();
     match args.format {
         ReportFormat::Json => {
@@ -108,6 +201,22 @@ pub(super) fn eval_ner_command(args: EvalNerArgs) -> anyhow::Result<()> {
             )?;
         }
     }
+    Ok(())
+}
+
+fn write_disagreements(
+    path: &Path,
+    gold: &[entities::GoldArticle],
+    predictions: &[Vec<entities::Mention>],
+) -> anyhow::Result<()> {
+    let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+    for (article, predicted) in gold.iter().zip(predictions) {
+        for d in entities::disagreements(article, predicted) {
+            serde_json::to_writer(&mut out, &d)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
     Ok(())
 }
 

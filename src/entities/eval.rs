@@ -166,6 +166,103 @@ impl Tally {
     }
 }
 
+/// One disagreement with the gold annotation, for the developer reading `eval-ner --errors`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    pub article: String,
+    /// "missed" (an outermost gold span not predicted), "spurious" (a prediction equal to no
+    /// gold span of its type) or "norm" (a found PER whose normalized name misses the norm).
+    pub kind: &'static str,
+    #[serde(rename = "type")]
+    pub entity: &'static str,
+    pub text: String,
+    /// The extractor's normalized name, for spurious and norm errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicted: Option<String>,
+    /// The gold norm, for norm errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gold: Option<String>,
+    /// The sentence around the span.
+    pub context: String,
+}
+
+/// Every disagreement of `predicted` with one gold article, by the rules of [`Tally::add`].
+pub fn disagreements(gold: &GoldArticle, predicted: &[Mention]) -> Vec<Disagreement> {
+    let chars: Vec<char> = gold.text.chars().collect();
+    let slice = |s: usize, e: usize| {
+        chars[s.min(chars.len())..e.min(chars.len())]
+            .iter()
+            .collect()
+    };
+    let context = |s: usize, e: usize| -> String {
+        let from = s.saturating_sub(60);
+        let to = (e + 60).min(chars.len());
+        let text: String = chars[from..to].iter().collect();
+        text.replace('\n', " ")
+    };
+    let mut out = Vec::new();
+    for t in EntityType::ALL {
+        let gold_all: HashSet<(usize, usize)> = gold
+            .entities
+            .iter()
+            .filter(|e| e.kind == t.label())
+            .map(|e| (e.start, e.end))
+            .collect();
+        let pred: Vec<&Mention> = predicted.iter().filter(|m| m.kind == t).collect();
+        let spans: HashSet<(usize, usize)> = pred.iter().map(|m| (m.start, m.end)).collect();
+        let mut missed: Vec<_> = outermost(&gold_all).difference(&spans).copied().collect();
+        missed.sort();
+        for (s, e) in missed {
+            out.push(Disagreement {
+                article: gold.id.clone(),
+                kind: "missed",
+                entity: t.label(),
+                text: slice(s, e),
+                predicted: None,
+                gold: None,
+                context: context(s, e),
+            });
+        }
+        for m in pred
+            .iter()
+            .filter(|m| !gold_all.contains(&(m.start, m.end)))
+        {
+            out.push(Disagreement {
+                article: gold.id.clone(),
+                kind: "spurious",
+                entity: t.label(),
+                text: slice(m.start, m.end),
+                predicted: Some(m.norm.clone()),
+                gold: None,
+                context: context(m.start, m.end),
+            });
+        }
+    }
+    for g in gold.entities.iter().filter(|e| e.kind == "PER") {
+        let Some(norm) = g.norm.as_deref().filter(|n| has_norm(n)) else {
+            continue;
+        };
+        let Some(m) = predicted
+            .iter()
+            .find(|m| m.kind == EntityType::Per && m.start == g.start && m.end == g.end)
+        else {
+            continue;
+        };
+        if !name_words(&m.norm).is_subset(&name_words(norm)) {
+            out.push(Disagreement {
+                article: gold.id.clone(),
+                kind: "norm",
+                entity: "PER",
+                text: g.text.clone(),
+                predicted: Some(m.norm.clone()),
+                gold: Some(norm.to_string()),
+                context: context(g.start, g.end),
+            });
+        }
+    }
+    out
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }

@@ -28,8 +28,14 @@ fn last_word(s: &str) -> &str {
 /// Gives every one-word person mention the full name of the person it refers to, when the
 /// document names them in full. `renormalize_masc` recomputes a full mention's name as a man's
 /// name in the genitive, for when a bare nominative surname shows the full mention was one.
+///
+/// `verb_gender` holds, per mention, the gender a past-tense verb right after it shows (true
+/// for a man: "Малашенко женился"), and `name_gender` the gender of a first name: a man's
+/// mention is not linked to a woman of the same surname named nearer.
 pub(crate) fn link_people(
     mentions: &mut [Mention],
+    verb_gender: &[Option<bool>],
+    name_gender: impl Fn(&str) -> Option<bool>,
     mut renormalize_masc: impl FnMut(usize) -> Option<String>,
 ) {
     let full: Vec<usize> = (0..mentions.len())
@@ -44,9 +50,13 @@ pub(crate) fn link_people(
         let key = stem(&mentions[i].norm);
         let surface_key = stem(&mentions[i].surface);
         // The nearest full mention before it, else the first after it.
+        let cue = verb_gender.get(i).copied().flatten();
         let candidates = |j: &&usize| {
-            let k = stem(last_word(&mentions[**j].norm));
-            k == key || k == surface_key
+            let norm = &mentions[**j].norm;
+            let k = stem(last_word(norm));
+            let first = norm.split_whitespace().next().unwrap_or_default();
+            (k == key || k == surface_key)
+                && cue.is_none_or(|c| name_gender(first).is_none_or(|g| g == c))
         };
         let target = full
             .iter()
@@ -75,6 +85,85 @@ pub(crate) fn link_people(
     for m in mentions.iter_mut().filter(|m| m.kind == EntityType::Per) {
         if let Some((_, norm)) = fixed.iter().find(|(s, n)| *s == m.surface && *n != m.norm) {
             m.norm = norm.clone();
+        }
+    }
+}
+
+/// Endings a man's surname ending in a hard consonant takes in the oblique cases.
+const HARD_ENDINGS: [&str; 5] = ["а", "у", "ом", "е", "ым"];
+/// The same for one ending in "ь" or "й", which the ending replaces ("Цзюнь", "Цзюня").
+const SOFT_ENDINGS: [&str; 4] = ["я", "ю", "ем", "е"];
+
+/// Whether `form` is `bare` with a man's case ending: "ына" of "ын", "цзюня" of "цзюнь".
+fn declines_from(form: &str, bare: &str) -> Option<&'static str> {
+    if let Some(stem) = bare.strip_suffix(['ь', 'й']) {
+        let rest = form.strip_prefix(stem)?;
+        return SOFT_ENDINGS.iter().find(|e| **e == rest).copied();
+    }
+    let rest = form.strip_prefix(bare)?;
+    let consonant = bare
+        .chars()
+        .last()
+        .is_some_and(|c| !"аеёиоуыэюяь".contains(c));
+    consonant
+        .then(|| HARD_ENDINGS.iter().find(|e| **e == rest).copied())
+        .flatten()
+}
+
+/// A surname the document also writes bare is that bare form: "Ким Чен Ына" beside "Ким Чен
+/// Ын", "Чарли Чаплином" beside "Чаплин". Names the dictionary cannot decline keep their case
+/// ending until the text itself shows the nominative. `womans_name` keeps a woman's "Анна
+/// Иванова" from becoming "Иванов" beside her husband.
+///
+/// `nominative` holds surnames seen as a sentence's subject (right before a verb: "Диарра
+/// подал"): one of those is the nominative even where it looks like a man's genitive, so
+/// "Шейк Модибо Диарра" keeps its "-а".
+pub(crate) fn settle_surnames(
+    mentions: &mut [Mention],
+    nominative: &[String],
+    womans_name: impl Fn(&str) -> bool,
+) {
+    let bare: Vec<String> = mentions
+        .iter()
+        .filter(|m| m.kind == EntityType::Per)
+        .map(|m| last_word(&m.surface).to_lowercase())
+        .collect();
+    // Nominatives the normalizer found from a first name's case ("Чарли Чаплина" → "Чаплин").
+    let normalized: Vec<String> = mentions
+        .iter()
+        .filter(|m| m.kind == EntityType::Per && m.norm != m.surface)
+        .map(|m| last_word(&m.norm).to_lowercase())
+        .collect();
+    let mut changes: Vec<(String, String)> = Vec::new();
+    for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
+        let words: Vec<&str> = m.norm.split_whitespace().collect();
+        let Some((last, first)) = words.split_last() else {
+            continue;
+        };
+        let form = last.to_lowercase();
+        // Only where the text never writes the shorter form itself.
+        let subject = nominative
+            .iter()
+            .find(|n| {
+                n.strip_prefix(form.as_str())
+                    .is_some_and(|e| e == "а" || e == "я")
+            })
+            .filter(|_| !bare.contains(&form));
+        let Some(settled) = subject.or_else(|| {
+            bare.iter().chain(&normalized).find(|b| {
+                declines_from(&form, b)
+                    .is_some_and(|e| e != "а" || !first.iter().any(|w| womans_name(w)))
+            })
+        }) else {
+            continue;
+        };
+        let mut name: Vec<String> = first.iter().map(|w| w.to_string()).collect();
+        name.push(super::normalize::recase(last, settled));
+        changes.push((m.norm.clone(), name.join(" ")));
+    }
+    for m in mentions.iter_mut().filter(|m| m.kind == EntityType::Per) {
+        if let Some((_, to)) = changes.iter().find(|(from, _)| *from == m.norm) {
+            m.norm = to.clone();
         }
     }
 }
@@ -171,6 +260,16 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn case_endings_of_bare_surnames() {
+        assert_eq!(declines_from("ына", "ын"), Some("а"));
+        assert_eq!(declines_from("чаплином", "чаплин"), Some("ом"));
+        assert_eq!(declines_from("цзюня", "цзюнь"), Some("я"));
+        assert_eq!(declines_from("карина", "карин"), Some("а"));
+        assert_eq!(declines_from("обамы", "обама"), None);
+        assert_eq!(declines_from("чаплин", "чаплин"), None);
+    }
 
     #[test]
     fn stems_meet() {

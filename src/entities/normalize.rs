@@ -5,11 +5,77 @@ use super::EntityType;
 use super::morph::{Morph, Parse};
 use super::tokens::Token;
 
-pub(crate) fn normalize(kind: EntityType, span: &[Token], morph: &Morph) -> String {
+/// `before` is the token before the span, whose case can show the name's ("одобрения Дэн
+/// Сяопина" is a genitive).
+pub(crate) fn normalize(
+    kind: EntityType,
+    span: &[Token],
+    before: Option<&Token>,
+    morph: &Morph,
+) -> String {
     match kind {
-        EntityType::Per => person(span, morph),
+        EntityType::Per => person_as(
+            span,
+            morph,
+            None,
+            before.and_then(|b| context_case(b, morph)),
+        ),
         _ => phrase(span, morph),
     }
+}
+
+/// Prepositions that take only the genitive.
+const GENITIVE_PREPOSITIONS: [&str; 16] = [
+    "у",
+    "для",
+    "от",
+    "без",
+    "из",
+    "до",
+    "около",
+    "после",
+    "против",
+    "вместо",
+    "кроме",
+    "среди",
+    "возле",
+    "ради",
+    "из-за",
+    "из-под",
+];
+
+/// The case the word before a name gives it, when it gives one: a preposition that takes the
+/// genitive; a thing's noun ("произведение Комитаса", "имени Тореза": the name is its
+/// genitive); a person's noun in one case, which the name stands beside in the same case
+/// ("исполнителю Шону Комбсу").
+fn context_case(before: &Token, morph: &Morph) -> Option<Case> {
+    if !before.text.chars().next().is_some_and(char::is_lowercase) {
+        return None;
+    }
+    let whole = crate::analysis::lowercase(before.text);
+    // "хип-хоп-исполнителю": the last part declines.
+    let lower = whole.rsplit('-').next().unwrap_or(&whole).to_string();
+    if GENITIVE_PREPOSITIONS.contains(&whole.as_str()) {
+        return Some(Case::Gent);
+    }
+    let info = morph.info(&lower);
+    let parses = &info.parses;
+    if !info.known || parses.is_empty() || !parses.iter().all(|p| p.tag.starts_with("NOUN")) {
+        return None;
+    }
+    if parses.iter().all(|p| p.has("inan")) {
+        return Some(Case::Gent);
+    }
+    if !parses.iter().all(|p| p.has("anim") && p.has("sing")) {
+        return None;
+    }
+    let mut cases = parses.iter().map(|p| match Case::of(p) {
+        Some(Case::Accs) => Some(Case::Gent),
+        c => c,
+    });
+    let first = cases.next().flatten()?;
+    (cases.all(|c| c == Some(first)) && matches!(first, Case::Gent | Case::Datv | Case::Ablt))
+        .then_some(first)
 }
 
 /// The span's text with whitespace as in the text, collapsed to single spaces.
@@ -141,7 +207,7 @@ enum Gender {
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
-enum Case {
+pub(crate) enum Case {
     Nomn,
     Gent,
     Datv,
@@ -178,6 +244,27 @@ fn gender_of(p: &Parse) -> Option<Gender> {
 
 fn is_cyrillic(word: &str) -> bool {
     word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+/// Whether the dictionary knows `word` only as a woman's first name.
+pub(crate) fn is_womans_name(word: &str, morph: &Morph) -> bool {
+    name_gender(word, morph) == Some(false)
+}
+
+/// The gender of a first name, when every reading of it the dictionary (or the shipped list of
+/// regional names) knows agrees: true for a man's.
+pub(crate) fn name_gender(word: &str, morph: &Morph) -> Option<bool> {
+    if let Some(p) = regional_name(word) {
+        return gender_of(&p).map(|g| g == Gender::Masc);
+    }
+    let info = morph.info(&word.to_lowercase());
+    let mut genders = info
+        .parses
+        .iter()
+        .filter(|p| p.known && p.has("Name"))
+        .map(|p| p.has("masc"));
+    let first = genders.next()?;
+    genders.all(|g| g == first).then_some(first)
 }
 
 /// An initial: one letter, or one letter and a dot.
@@ -276,14 +363,21 @@ fn regional_name(word: &str) -> Option<Parse> {
 /// A person's name in the nominative. The first name fixes gender and case; first names,
 /// patronymics and surnames the dictionary knows take its dictionary form, other surnames are
 /// undeclined by the Russian rules. Initials are left out: "В. Лукашенко" → "Лукашенко".
+#[cfg(test)]
 fn person(span: &[Token], morph: &Morph) -> String {
-    person_as(span, morph, None)
+    person_as(span, morph, None, None)
 }
 
 /// As [`person`], but with the gender and case given rather than read off the first name (for
 /// a man's name that a later mention shows was in the genitive: "Ерлана Карина" → "Ерлан
-/// Карин" once "Карин отметил" follows).
-pub(crate) fn person_as(span: &[Token], morph: &Morph, forced: Option<(bool, bool)>) -> String {
+/// Карин" once "Карин отметил" follows). `cue` is the case the context gives, used when the
+/// name itself shows none.
+pub(crate) fn person_as(
+    span: &[Token],
+    morph: &Morph,
+    forced: Option<(bool, bool)>,
+    cue: Option<Case>,
+) -> String {
     let words: Vec<&str> = span
         .iter()
         .map(|t| t.text)
@@ -335,6 +429,11 @@ pub(crate) fn person_as(span: &[Token], morph: &Morph, forced: Option<(bool, boo
         Some((true, _)) => (Some(Gender::Masc), Some(Case::Gent)),
         _ if case.is_none() && gender != Some(Gender::Femn) && foreign_masc_genitive(&words) => {
             (Some(Gender::Masc), Some(Case::Gent))
+        }
+        // A name the dictionary cannot place, in a case the context gives: a man's, since a
+        // woman's name in "-а" shows those cases by its own ending ("Комитаса", "Сяопина").
+        _ if case.is_none() && gender != Some(Gender::Femn) && cue.is_some() => {
+            (Some(Gender::Masc), cue)
         }
         _ => (gender, case),
     };
@@ -602,7 +701,7 @@ fn surname(lower: &str, gender: Option<Gender>, case: Option<Case>) -> String {
 }
 
 /// `lemma` spelled with the capitalization of `word`.
-fn recase(word: &str, lemma: &str) -> String {
+pub(crate) fn recase(word: &str, lemma: &str) -> String {
     let upper = word.chars().all(|c| !c.is_lowercase());
     if upper && word.chars().count() > 1 {
         return lemma.to_uppercase();

@@ -9,6 +9,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::EntityType;
 use super::morph::Morph;
+use super::places::Place;
 use super::tokens::Token;
 
 /// Rows of the weight table (a power of two); each row holds a weight per label.
@@ -17,6 +18,8 @@ const LABELS: usize = 3;
 const O: usize = 0;
 const B: usize = 1;
 const I: usize = 2;
+/// A gold label for a token the annotation says nothing reliable about: no update is made.
+pub(crate) const UNKNOWN: usize = 3;
 const MAGIC: &[u8; 6] = b"VNER01";
 
 /// The trained weights, quantized.
@@ -27,6 +30,22 @@ pub struct Model {
 
 /// Static features of a token, as hashes, computed once and shared by the three type chains.
 pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
+    features(tokens, morph, false)
+}
+
+/// Features of the words that spell a known place, without those words' own identity: a
+/// training copy that makes the tagger learn what the gazetteer and the context say, since
+/// otherwise the place names the training news knows well leave it nothing to learn there.
+pub(crate) fn place_masked_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
+    features(tokens, morph, true)
+}
+
+/// Features that name the word itself rather than its kind or surroundings.
+const IDENTITY: [&str; 9] = [
+    "w", "w-1w", "ww+1", "suf2", "suf3", "suf4", "pre3", "lemma", "known",
+];
+
+fn features(tokens: &[Token], morph: &Morph, mask_places: bool) -> Vec<Vec<u64>> {
     let lowers: Vec<String> = tokens
         .iter()
         .map(|t| crate::analysis::lowercase(t.text))
@@ -34,6 +53,7 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
     let shapes: Vec<String> = tokens.iter().map(|t| shape(t.text)).collect();
     let infos: Vec<_> = lowers.iter().map(|l| morph.info(l)).collect();
     let gaz: Vec<Option<&'static str>> = tokens.iter().map(|t| gazetteer(t.text)).collect();
+    let places = super::places::mark(tokens);
     let mut in_quotes = false;
     let mut out = Vec::with_capacity(tokens.len());
     let mut buf: Vec<u8> = Vec::with_capacity(64);
@@ -42,7 +62,11 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
         // Hashes a feature from its kind and value parts: the bytes are gathered in one buffer
         // and hashed at once, which gives the same XXH3 value as streaming them at a fraction
         // of the cost for such short inputs.
+        let masked = mask_places && places[i] != Place::Outside;
         let mut add = |kind: &str, parts: &[&str]| {
+            if masked && IDENTITY.contains(&kind) {
+                return;
+            }
             buf.clear();
             buf.extend_from_slice(kind.as_bytes());
             for p in parts {
@@ -99,6 +123,14 @@ pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
         if let Some(g) = gaz[i] {
             add("gaz", &[g]);
             add("gaz+shape", &[g, sh(0)]);
+        }
+        match places[i] {
+            Place::Outside => {}
+            Place::First => {
+                add("place", &["B"]);
+                add("place+start", &["B", start]);
+            }
+            Place::Later => add("place", &["I"]),
         }
         if i > 0
             && let Some(g) = gaz[i - 1]
@@ -404,6 +436,14 @@ pub(crate) fn train(
                     }
                     let guess = best.1;
                     let truth = gold[i];
+                    if truth == UNKNOWN {
+                        clock += 1;
+                        prev2 = prev;
+                        prev = guess;
+                        gprev2 = gprev;
+                        gprev = guess;
+                        continue;
+                    }
                     if guess != truth {
                         errors += 1;
                         let ghist = history(gprev, gprev2, first);

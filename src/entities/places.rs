@@ -1,0 +1,142 @@
+//! The shipped gazetteer of places (`places.txt`): countries, regions, cities, seas, planets.
+//! The training news cannot name every place an archive will, and the dictionary knows many
+//! places but not declined multi-word ones ("Свердловской области"), so a match here is one
+//! more feature for the tagger, which still weighs it against the context ("Единая Россия").
+
+use std::sync::LazyLock;
+
+use frostem::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+
+use super::tokens::Token;
+
+/// Where a token stands in a known place name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Outside,
+    First,
+    Later,
+}
+
+/// Place names keyed by the stem of their first word; each entry holds the stems of the
+/// words after it, longest entries first so the longest match wins.
+struct Gazetteer {
+    by_first: FxHashMap<String, Vec<Vec<String>>>,
+}
+
+static PLACES: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer::parse(include_str!("places.txt")));
+
+thread_local! {
+    static STEMMER: Stemmer = Stemmer::new(Algorithm::Russian);
+}
+
+/// The form both sides are compared in: lowercase, ё as е, Snowball-stemmed, so every case
+/// form of a word meets its nominative ("Флориде" and "Флорида", "области" and "область").
+fn key(word: &str) -> String {
+    let lower = crate::analysis::lowercase(word).replace('ё', "е");
+    STEMMER.with(|s| s.stem(&lower).into_owned())
+}
+
+impl Gazetteer {
+    fn parse(text: &str) -> Gazetteer {
+        let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let words: Vec<String> = super::tokens::tokenize(line)
+                .iter()
+                .map(|t| key(t.text))
+                .collect();
+            let Some((first, rest)) = words.split_first() else {
+                continue;
+            };
+            let entries = by_first.entry(first.clone()).or_default();
+            if !entries.contains(&rest.to_vec()) {
+                entries.push(rest.to_vec());
+            }
+        }
+        for entries in by_first.values_mut() {
+            entries.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        }
+        Gazetteer { by_first }
+    }
+}
+
+/// Marks the tokens that spell a known place. A place starts with a capital letter; later
+/// words may not ("Свердловской области").
+pub(crate) fn mark(tokens: &[Token]) -> Vec<Place> {
+    let places = &*PLACES;
+    let mut out = vec![Place::Outside; tokens.len()];
+    let mut i = 0;
+    while i < tokens.len() {
+        let capital = tokens[i]
+            .text
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        let entries = if capital {
+            places.by_first.get(&key(tokens[i].text))
+        } else {
+            None
+        };
+        let matched = entries.and_then(|entries| {
+            entries.iter().find(|rest| {
+                rest.len() < tokens.len() - i
+                    && rest
+                        .iter()
+                        .zip(&tokens[i + 1..])
+                        .all(|(want, t)| key(t.text) == *want)
+            })
+        });
+        match matched {
+            Some(rest) => {
+                out[i] = Place::First;
+                for o in &mut out[i + 1..=i + rest.len()] {
+                    *o = Place::Later;
+                }
+                i += rest.len() + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::tokens::tokenize;
+
+    fn marked(text: &str) -> Vec<(String, Place)> {
+        let tokens = tokenize(text);
+        mark(&tokens)
+            .into_iter()
+            .zip(&tokens)
+            .filter(|(p, _)| *p != Place::Outside)
+            .map(|(p, t)| (t.text.to_string(), p))
+            .collect()
+    }
+
+    #[test]
+    fn case_forms_and_multiword_places_are_found() {
+        assert_eq!(
+            marked("глава Свердловской области прилетел во Флориду"),
+            vec![
+                ("Свердловской".to_string(), Place::First),
+                ("области".to_string(), Place::Later),
+                ("Флориду".to_string(), Place::First),
+            ]
+        );
+        assert_eq!(
+            marked("в Нью-Йорке и Объединённых Арабских Эмиратах").len(),
+            4
+        );
+    }
+
+    #[test]
+    fn lowercase_words_do_not_start_a_place() {
+        assert!(marked("луна и марс, земля").is_empty());
+        assert_eq!(marked("на Луне").len(), 1);
+    }
+}
