@@ -40,7 +40,7 @@ pub(super) struct EvalNerArgs {
 }
 
 /// Passes over the training data; the shipped model was trained with this many.
-const DEFAULT_EPOCHS: usize = 10;
+const DEFAULT_EPOCHS: usize = 15;
 
 #[derive(clap::Args)]
 pub(super) struct TrainNerArgs {

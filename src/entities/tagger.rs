@@ -1,299 +1,135 @@
-//! A greedy averaged-perceptron tagger, one BIO chain per entity type so that nested entities
-//! of different types ("мэрия Москвы" and "Москвы") can both be found. Features are hashed
-//! into a fixed table, so the model is a fixed-size array of small integers that ships inside
-//! the binary.
+//! A greedy averaged-perceptron tagger with one BIO chain per entity type, so that nested
+//! entities of different types ("мэрия Москвы" and "Москвы") can both be found. Features are
+//! hashed into a fixed table whose row holds the weights of all three types and labels
+//! together: a token's features are looked up once for the three chains, and one cache line
+//! serves all nine weights. The model is that table, quantized to bytes, shipped inside the
+//! binary.
+//!
+//! Exact (Viterbi) decoding with a structured perceptron was tried: it found more people but
+//! marked quoted titles and "власти" as organizations far more often, and was no better overall
+//! (see the commit that added this note).
 
 use std::io::{Read, Write};
 
-use xxhash_rust::xxh3::xxh3_64_with_seed;
-
 use super::EntityType;
-use super::morph::Morph;
-use super::places::Place;
-use super::tokens::Token;
 
-/// Rows of the weight table (a power of two); each row holds a weight per label.
+/// Rows of the weight table (a power of two).
 const BUCKETS: usize = 1 << 20;
+const BUCKET_BITS: u32 = 20;
 const LABELS: usize = 3;
+const TYPES: usize = 3;
+/// Weights per row: a type's three labels, for each type.
+const WIDTH: usize = TYPES * LABELS;
 const O: usize = 0;
 const B: usize = 1;
 const I: usize = 2;
-/// A gold label for a token the annotation says nothing reliable about: no update is made.
+/// The label of a token inside an entity after its first.
+pub(crate) const INSIDE: usize = I;
+/// A gold label for a token the annotation says nothing reliable about: no update is made
+/// there, and the tagger's own label stands in as the history after it.
 pub(crate) const UNKNOWN: usize = 3;
-const MAGIC: &[u8; 6] = b"VNER01";
+const MAGIC: &[u8; 6] = b"VNER02";
+
+/// Keys mixed with a token's word to make the word-specific transition features, one per
+/// previous label.
+const AFTER: [u64; LABELS] = [
+    0x51_7CC1_B727_220A,
+    0x2545_F491_4F6C_DD1D,
+    0x9E37_79B9_7F4A_7C15,
+];
 
 /// The trained weights, quantized.
 pub struct Model {
+    /// `BUCKETS` rows of `WIDTH` weights.
     weights: Vec<i8>,
-    scale: f32,
+    /// Label-to-label weights per type: `[type][prev][label]`, on the same scale.
+    transitions: [i32; TYPES * LABELS * LABELS],
 }
 
-/// Static features of a token, as hashes, computed once and shared by the three type chains.
-pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
-    features(tokens, morph, false)
+fn row(feature: u64) -> usize {
+    (feature.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BUCKET_BITS)) as usize
 }
 
-/// Features of the words that spell a known place, without those words' own identity: a
-/// training copy that makes the tagger learn what the gazetteer and the context say, since
-/// otherwise the place names the training news knows well leave it nothing to learn there.
-pub(crate) fn place_masked_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
-    features(tokens, morph, true)
-}
-
-/// Features that name the word itself rather than its kind or surroundings.
-const IDENTITY: [&str; 9] = [
-    "w", "w-1w", "ww+1", "suf2", "suf3", "suf4", "pre3", "lemma", "known",
-];
-
-fn features(tokens: &[Token], morph: &Morph, mask_places: bool) -> Vec<Vec<u64>> {
-    let lowers: Vec<String> = tokens
-        .iter()
-        .map(|t| crate::analysis::lowercase(t.text))
-        .collect();
-    let shapes: Vec<String> = tokens.iter().map(|t| shape(t.text)).collect();
-    let infos: Vec<_> = lowers.iter().map(|l| morph.info(l)).collect();
-    let gaz: Vec<Option<&'static str>> = tokens.iter().map(|t| gazetteer(t.text)).collect();
-    let places = super::places::mark(tokens);
-    let mut in_quotes = false;
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut buf: Vec<u8> = Vec::with_capacity(64);
-    for i in 0..tokens.len() {
-        let mut f: Vec<u64> = Vec::with_capacity(48);
-        // Hashes a feature from its kind and value parts: the bytes are gathered in one buffer
-        // and hashed at once, which gives the same XXH3 value as streaming them at a fraction
-        // of the cost for such short inputs.
-        let masked = mask_places && places[i] != Place::Outside;
-        let mut add = |kind: &str, parts: &[&str]| {
-            if masked && IDENTITY.contains(&kind) {
-                return;
-            }
-            buf.clear();
-            buf.extend_from_slice(kind.as_bytes());
-            for p in parts {
-                buf.push(0x1f);
-                buf.extend_from_slice(p.as_bytes());
-            }
-            f.push(xxh3_64_with_seed(&buf, 7));
-        };
-        let w = |j: isize| neighbour(&lowers, i, j);
-        let sh = |j: isize| neighbour(&shapes, i, j);
-        let lower = lowers[i].as_str();
-        let sentence_start = i == 0
-            || tokens[i].after_break
-            || matches!(tokens[i - 1].text, "." | "!" | "?" | "…" | ":" | "—" | "-");
-        let start = if sentence_start { "y" } else { "n" };
-        add("bias", &[]);
-        add("w", &[lower]);
-        add("w-1", &[w(-1)]);
-        add("w+1", &[w(1)]);
-        add("w-2", &[w(-2)]);
-        add("w+2", &[w(2)]);
-        add("w-1w", &[w(-1), lower]);
-        add("ww+1", &[lower, w(1)]);
-        let bounds: Vec<usize> = lower.char_indices().map(|(b, _)| b).collect();
-        let n_chars = bounds.len();
-        for (n, kind) in [(2, "suf2"), (3, "suf3"), (4, "suf4")] {
-            if n_chars > n {
-                add(kind, &[&lower[bounds[n_chars - n]..]]);
-            }
-        }
-        if n_chars > 3 {
-            add("pre3", &[&lower[..bounds[3]]]);
-        }
-        add("shape", &[sh(0)]);
-        add("shape-1", &[sh(-1)]);
-        add("shape+1", &[sh(1)]);
-        add("shape-1,0,+1", &[sh(-1), sh(0), sh(1)]);
-        add("start", &[start]);
-        add("start+shape", &[start, sh(0)]);
-        add("quoted", &[if in_quotes { "y" } else { "n" }]);
-        const LENS: [&str; 13] = [
-            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
-        ];
-        add("len", &[LENS[n_chars.min(12)]]);
-        let info = &infos[i];
-        if !info.lemma.is_empty() {
-            add("lemma", &[&info.lemma]);
-            add("known", &[if info.known { "y" } else { "n" }]);
-        }
-        for t in &info.tags {
-            add("tag", &[t]);
-            add("tag+shape", &[t, sh(0)]);
-        }
-        if let Some(g) = gaz[i] {
-            add("gaz", &[g]);
-            add("gaz+shape", &[g, sh(0)]);
-        }
-        match places[i] {
-            Place::Outside => {}
-            Place::First => {
-                add("place", &["B"]);
-                add("place+start", &["B", start]);
-            }
-            Place::Later => add("place", &["I"]),
-        }
-        if i > 0
-            && let Some(g) = gaz[i - 1]
-        {
-            add("gaz-1", &[g]);
-        }
-        for (j, name) in [
-            (-1isize, "tag-1"),
-            (1, "tag+1"),
-            (-2, "tag-2"),
-            (2, "tag+2"),
-        ] {
-            let k = i as isize + j;
-            if k >= 0 && (k as usize) < infos.len() {
-                for t in &infos[k as usize].tags {
-                    add(name, &[t]);
-                }
-                if j == -1 || j == 1 {
-                    let l = &infos[k as usize].lemma;
-                    if !l.is_empty() {
-                        add(if j == -1 { "tag-1lemma" } else { "tag+1lemma" }, &[l]);
-                    }
-                }
-            }
-        }
-        match tokens[i].text {
-            "«" | "„" | "“" => in_quotes = true,
-            "»" | "”" => in_quotes = false,
-            "\"" => in_quotes = !in_quotes,
-            _ => {}
-        }
-        out.push(f);
-    }
-    out
-}
-
-/// The value `j` places from `i`, or a sentinel past either end.
-fn neighbour(values: &[String], i: usize, j: isize) -> &str {
-    match i.checked_add_signed(j) {
-        None => "<s>",
-        Some(k) => values.get(k).map_or("</s>", String::as_str),
-    }
-}
-
-/// What the shipped word lists say of a word in any case form: a regional first name, or a
-/// one-word place or organization from the alias table. They reach names the dictionary lacks
-/// ("Шымкенте", "Ерлану").
-fn gazetteer(word: &str) -> Option<&'static str> {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, RwLock};
-    static SEEN: LazyLock<RwLock<HashMap<String, Option<&'static str>>>> =
-        LazyLock::new(Default::default);
-    if !word.chars().next().is_some_and(char::is_uppercase) {
-        return None;
-    }
-    if let Some(hit) = SEEN.read().ok().and_then(|m| m.get(word).copied()) {
-        return hit;
-    }
-    let found = lookup_gazetteer(word);
-    if let Ok(mut m) = SEEN.write() {
-        m.insert(word.to_string(), found);
-    }
-    found
-}
-
-fn lookup_gazetteer(word: &str) -> Option<&'static str> {
-    use std::sync::LazyLock;
-    static ALIASES: LazyLock<super::Aliases> = LazyLock::new(super::Aliases::shipped);
-    if super::normalize::is_regional_name(word) {
-        return Some("NAME");
-    }
-    if ALIASES.canonical_declined(EntityType::Loc, word).is_some() {
-        return Some("LOC");
-    }
-    if ALIASES.canonical_declined(EntityType::Org, word).is_some() {
-        return Some("ORG");
-    }
-    None
-}
-
-/// "Xx", "XX", "x", "d", "X-Xx", punctuation as itself: case and character classes, runs
-/// collapsed, so "Усть-Каменогорск" and "Нью-Йорк" share a shape.
-fn shape(word: &str) -> String {
-    let mut out = String::new();
-    let mut last = '\0';
-    for c in word.chars() {
-        let k = if matches!(c, 'А'..='Я' | 'Ё' | 'A'..='Z') {
-            'X'
-        } else if matches!(c, 'а'..='я' | 'ё' | 'a'..='z') {
-            'x'
-        } else if c.is_ascii_digit() {
-            'd'
-        } else if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_numeric() {
-            'd'
-        } else {
-            c
-        };
-        if k != last {
-            out.push(k);
-            last = k;
-        }
-    }
-    let latin = word.chars().any(|c| c.is_ascii_alphabetic());
-    if latin {
-        out.push('L');
-    }
-    out
-}
-
-fn type_seed(t: EntityType) -> u64 {
+fn type_index(t: EntityType) -> usize {
     match t {
-        EntityType::Per => 0x9E37_79B9,
-        EntityType::Org => 0x85EB_CA6B,
-        EntityType::Loc => 0xC2B2_AE35,
+        EntityType::Per => 0,
+        EntityType::Org => 1,
+        EntityType::Loc => 2,
     }
-}
-
-fn row(feature: u64, t: EntityType) -> usize {
-    ((feature ^ type_seed(t)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 44) as usize % BUCKETS
-}
-
-/// Features that depend on the labels already chosen in this type's chain.
-fn history(prev: usize, prev2: usize, static_first: u64) -> [u64; 3] {
-    [
-        xxh3_64_with_seed(&[prev as u8], 11),
-        xxh3_64_with_seed(&[prev as u8, prev2 as u8], 13),
-        static_first ^ xxh3_64_with_seed(&[prev as u8], 17),
-    ]
 }
 
 fn allowed(prev: usize, label: usize) -> bool {
     label != I || prev != O
 }
 
-/// Decodes one type's chain greedily with the given scorer; returns a label per token.
-fn decode(features: &[Vec<u64>], t: EntityType, weights: &[i8]) -> Vec<usize> {
-    let mut labels = Vec::with_capacity(features.len());
-    let (mut prev, mut prev2) = (O, O);
+/// The key of a token's word-specific transition features: its word feature (the second; the
+/// first is the bias).
+fn word_key(features: &[u64]) -> u64 {
+    features.get(1).copied().unwrap_or(0)
+}
+
+/// Scores of one article, from any weight source: per token, the static score of each type
+/// and label, and the word-specific transition score for each previous label.
+struct Scores {
+    emit: Vec<[f32; WIDTH]>,
+    after: Vec<[[f32; WIDTH]; LABELS]>,
+}
+
+fn score(features: &[Vec<u64>], weight: impl Fn(usize) -> f32) -> Scores {
+    let mut emit = Vec::with_capacity(features.len());
+    let mut after = Vec::with_capacity(features.len());
     for f in features {
-        let hist = history(prev, prev2, f.get(1).copied().unwrap_or(0));
-        // Each feature's row is looked up once and adds to all three labels.
-        let mut scores = [0i32; LABELS];
-        for &x in f.iter().chain(hist.iter()) {
-            let r = row(x, t) * LABELS;
-            for (label, s) in scores.iter_mut().enumerate() {
-                *s += weights[r + label] as i32;
+        let mut s = [0f32; WIDTH];
+        for &x in f {
+            let r = row(x) * WIDTH;
+            for (k, v) in s.iter_mut().enumerate() {
+                *v += weight(r + k);
             }
         }
-        let mut best = (i32::MIN, O);
-        for (label, &s) in scores.iter().enumerate() {
-            if allowed(prev, label) && s > best.0 {
+        emit.push(s);
+        let key = word_key(f);
+        let mut a = [[0f32; WIDTH]; LABELS];
+        for (prev, slot) in a.iter_mut().enumerate() {
+            let r = row(key ^ AFTER[prev]) * WIDTH;
+            for (k, v) in slot.iter_mut().enumerate() {
+                *v = weight(r + k);
+            }
+        }
+        after.push(a);
+    }
+    Scores { emit, after }
+}
+
+/// The greedy label path of type `t`: each token's best label given the one before, or with
+/// `forced`, given the gold label before (as training sees it).
+fn greedy(
+    scores: &Scores,
+    t: usize,
+    transition: impl Fn(usize, usize) -> f32,
+    forced: Option<&[usize]>,
+) -> Vec<usize> {
+    let mut path = Vec::with_capacity(scores.emit.len());
+    let mut prev = O;
+    for i in 0..scores.emit.len() {
+        let mut best = (f32::NEG_INFINITY, O);
+        for label in 0..LABELS {
+            if !allowed(prev, label) {
+                continue;
+            }
+            let s = scores.emit[i][t * LABELS + label]
+                + transition(prev, label)
+                + scores.after[i][prev][t * LABELS + label];
+            if s > best.0 {
                 best = (s, label);
             }
         }
-        labels.push(best.1);
-        prev2 = prev;
-        prev = best.1;
+        path.push(best.1);
+        prev = match forced {
+            Some(g) if g[i] != UNKNOWN => g[i],
+            _ => best.1,
+        };
     }
-    labels
+    path
 }
 
 /// Token index ranges `[first, last]` of the entities a label chain marks.
@@ -327,7 +163,7 @@ impl Model {
     pub fn empty() -> Model {
         Model {
             weights: Vec::new(),
-            scale: 1.0,
+            transitions: [0; TYPES * LABELS * LABELS],
         }
     }
 
@@ -335,12 +171,22 @@ impl Model {
         self.weights.is_empty()
     }
 
-    pub fn tag(&self, features: &[Vec<u64>], t: EntityType) -> Vec<(usize, usize)> {
+    /// The entity spans of every type, indexed as [`EntityType::ALL`].
+    pub fn tag(&self, features: &[Vec<u64>]) -> [Vec<(usize, usize)>; TYPES] {
         if self.is_empty() {
-            return Vec::new();
+            return Default::default();
         }
-        let labels = decode(features, t, &self.weights);
-        spans(&labels)
+        let scores = score(features, |k| f32::from(self.weights[k]));
+        EntityType::ALL.map(|kind| {
+            let t = type_index(kind);
+            let path = greedy(
+                &scores,
+                t,
+                |prev, label| self.transitions[(t * LABELS + prev) * LABELS + label] as f32,
+                None,
+            );
+            spans(&path)
+        })
     }
 
     pub fn load(bytes: &[u8]) -> std::io::Result<Model> {
@@ -348,18 +194,27 @@ impl Model {
         flate2::read::DeflateDecoder::new(bytes).read_to_end(&mut raw)?;
         let bad =
             || std::io::Error::new(std::io::ErrorKind::InvalidData, "not a vestnik NER model");
-        if raw.len() != MAGIC.len() + 4 + BUCKETS * LABELS || &raw[..MAGIC.len()] != MAGIC {
+        let head = MAGIC.len() + 4 * TYPES * LABELS * LABELS;
+        if raw.len() != head + BUCKETS * WIDTH || &raw[..MAGIC.len()] != MAGIC {
             return Err(bad());
         }
-        let scale = f32::from_le_bytes(raw[6..10].try_into().map_err(|_| bad())?);
-        let weights = raw[10..].iter().map(|&b| b as i8).collect();
-        Ok(Model { weights, scale })
+        let mut transitions = [0i32; TYPES * LABELS * LABELS];
+        for (k, chunk) in raw[MAGIC.len()..head].chunks_exact(4).enumerate() {
+            transitions[k] = i32::from_le_bytes(chunk.try_into().map_err(|_| bad())?);
+        }
+        let weights = raw[head..].iter().map(|&b| b as i8).collect();
+        Ok(Model {
+            weights,
+            transitions,
+        })
     }
 
     pub fn save(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let mut enc = flate2::write::DeflateEncoder::new(out, flate2::Compression::best());
         enc.write_all(MAGIC)?;
-        enc.write_all(&self.scale.to_le_bytes())?;
+        for t in self.transitions {
+            enc.write_all(&t.to_le_bytes())?;
+        }
         let bytes: Vec<u8> = self.weights.iter().map(|&w| w as u8).collect();
         enc.write_all(&bytes)?;
         enc.finish()?;
@@ -373,8 +228,21 @@ pub(crate) struct Example {
     pub gold: [Vec<usize>; 3],
 }
 
+impl Example {
+    /// The example cut at the given token ranges.
+    pub(crate) fn split(self, ranges: &[(usize, usize)]) -> Vec<Example> {
+        ranges
+            .iter()
+            .map(|&(from, to)| Example {
+                features: self.features[from..to].to_vec(),
+                gold: self.gold.each_ref().map(|g| g[from..to].to_vec()),
+            })
+            .collect()
+    }
+}
+
 /// Gold BIO labels for one type from its outermost spans, given in code points.
-pub(crate) fn gold_labels(tokens: &[Token], spans: &[(usize, usize)]) -> Vec<usize> {
+pub(crate) fn gold_labels(tokens: &[super::tokens::Token], spans: &[(usize, usize)]) -> Vec<usize> {
     let mut labels = vec![O; tokens.len()];
     for &(s, e) in spans {
         let mut first = true;
@@ -388,21 +256,50 @@ pub(crate) fn gold_labels(tokens: &[Token], spans: &[(usize, usize)]) -> Vec<usi
     labels
 }
 
-/// Trains an averaged perceptron over `examples` for `epochs` passes, shuffling
-/// deterministically, and quantizes it.
+/// Weights being learned, with the running sums that averaging needs (the lazy-update trick:
+/// each weight remembers when it last changed).
+struct Averaged {
+    w: Vec<f32>,
+    total: Vec<f32>,
+    stamp: Vec<u32>,
+}
+
+impl Averaged {
+    fn new(n: usize) -> Averaged {
+        Averaged {
+            w: vec![0.0; n],
+            total: vec![0.0; n],
+            stamp: vec![0; n],
+        }
+    }
+
+    fn add(&mut self, k: usize, delta: f32, clock: u32) {
+        self.total[k] += (clock - self.stamp[k]) as f32 * self.w[k];
+        self.stamp[k] = clock;
+        self.w[k] += delta;
+    }
+
+    fn averaged(mut self, clock: u32) -> Vec<f32> {
+        for k in 0..self.w.len() {
+            self.total[k] += (clock - self.stamp[k]) as f32 * self.w[k];
+            self.total[k] /= clock as f32;
+        }
+        self.total
+    }
+}
+
+/// Trains an averaged perceptron over `examples` (sentences: it corrects itself after each)
+/// for `epochs` passes, shuffling deterministically, and quantizes it.
 pub(crate) fn train(
     examples: &[Example],
     epochs: usize,
     mut on_epoch: impl FnMut(usize, usize),
 ) -> Model {
-    let n = BUCKETS * LABELS;
-    let mut w = vec![0f32; n];
-    let mut total = vec![0f32; n];
-    let mut stamp = vec![0u32; n];
+    let mut table = Averaged::new(BUCKETS * WIDTH);
+    let mut trans = Averaged::new(TYPES * LABELS * LABELS);
     let mut clock: u32 = 1;
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-    let types = [EntityType::Per, EntityType::Org, EntityType::Loc];
     for epoch in 0..epochs {
         for i in (1..order.len()).rev() {
             seed ^= seed << 13;
@@ -413,83 +310,74 @@ pub(crate) fn train(
         let mut errors = 0;
         for &ex in &order {
             let ex = &examples[ex];
-            for (ti, &t) in types.iter().enumerate() {
-                let gold = &ex.gold[ti];
-                let (mut prev, mut prev2) = (O, O);
-                let (mut gprev, mut gprev2) = (O, O);
-                for (i, f) in ex.features.iter().enumerate() {
-                    let first = f.get(1).copied().unwrap_or(0);
-                    let hist = history(prev, prev2, first);
-                    let mut best = (f32::MIN, O);
-                    for label in 0..LABELS {
-                        if !allowed(prev, label) {
-                            continue;
-                        }
-                        let s: f32 = f
-                            .iter()
-                            .chain(hist.iter())
-                            .map(|&x| w[row(x, t) * LABELS + label])
-                            .sum();
-                        if s > best.0 {
-                            best = (s, label);
-                        }
-                    }
-                    let guess = best.1;
-                    let truth = gold[i];
-                    if truth == UNKNOWN {
-                        clock += 1;
-                        prev2 = prev;
-                        prev = guess;
-                        gprev2 = gprev;
-                        gprev = guess;
+            let scores = score(&ex.features, |k| table.w[k]);
+            for t in 0..TYPES {
+                let gold = &ex.gold[t];
+                // Teacher-forced: each token is judged given the gold label before it.
+                let guess = greedy(
+                    &scores,
+                    t,
+                    |prev, label| trans.w[(t * LABELS + prev) * LABELS + label],
+                    Some(gold),
+                );
+                for i in 0..guess.len() {
+                    let (truth, label) = (gold[i], guess[i]);
+                    if truth == UNKNOWN || truth == label {
                         continue;
                     }
-                    if guess != truth {
-                        errors += 1;
-                        let ghist = history(gprev, gprev2, first);
-                        let mut update =
-                            |feats: &mut dyn Iterator<Item = &u64>, label: usize, delta: f32| {
-                                for &x in feats {
-                                    let k = row(x, t) * LABELS + label;
-                                    total[k] += (clock - stamp[k]) as f32 * w[k];
-                                    stamp[k] = clock;
-                                    w[k] += delta;
-                                }
-                            };
-                        update(&mut f.iter().chain(ghist.iter()), truth, 1.0);
-                        update(&mut f.iter().chain(hist.iter()), guess, -1.0);
+                    errors += 1;
+                    let prev = match i {
+                        0 => O,
+                        _ if gold[i - 1] == UNKNOWN => guess[i - 1],
+                        _ => gold[i - 1],
+                    };
+                    let f = &ex.features[i];
+                    for (label, delta) in [(truth, 1.0), (label, -1.0)] {
+                        for &x in f {
+                            table.add(row(x) * WIDTH + t * LABELS + label, delta, clock);
+                        }
+                        let after = row(word_key(f) ^ AFTER[prev]) * WIDTH + t * LABELS + label;
+                        table.add(after, delta, clock);
+                        trans.add((t * LABELS + prev) * LABELS + label, delta, clock);
                     }
-                    clock += 1;
-                    // Teacher forcing on history keeps training stable for a greedy decoder.
-                    prev2 = prev;
-                    prev = truth;
-                    gprev2 = gprev;
-                    gprev = truth;
                 }
             }
+            clock += 1;
         }
         on_epoch(epoch, errors);
     }
-    for k in 0..n {
-        total[k] += (clock - stamp[k]) as f32 * w[k];
-        total[k] /= clock as f32;
+    let table = table.averaged(clock);
+    let trans = trans.averaged(clock);
+    // Each type is decoded on its own, so each gets its own scale: one where nearly all of its
+    // weights keep their resolution and only the rare largest saturate.
+    let mut weights = vec![0i8; BUCKETS * WIDTH];
+    let mut transitions = [0i32; TYPES * LABELS * LABELS];
+    for t in 0..TYPES {
+        let column = |r: usize| &table[r * WIDTH + t * LABELS..r * WIDTH + (t + 1) * LABELS];
+        let mut mags: Vec<f32> = (0..BUCKETS)
+            .flat_map(|r| column(r).iter().map(|x| x.abs()))
+            .filter(|&x| x > 0.0)
+            .collect();
+        mags.sort_by(|a, b| a.total_cmp(b));
+        let high = mags
+            .get(mags.len().saturating_sub(1) * 998 / 1000)
+            .copied()
+            .unwrap_or(1.0)
+            .max(1e-9);
+        let scale = 100.0 / high;
+        for r in 0..BUCKETS {
+            for l in 0..LABELS {
+                let k = r * WIDTH + t * LABELS + l;
+                weights[k] = (table[k] * scale).round().clamp(-127.0, 127.0) as i8;
+            }
+        }
+        for k in t * LABELS * LABELS..(t + 1) * LABELS * LABELS {
+            transitions[k] = (trans[k] * scale).round() as i32;
+        }
     }
-    // Scale so that nearly all weights keep their resolution; the rare largest ones saturate.
-    let mut mags: Vec<f32> = total.iter().map(|x| x.abs()).filter(|&x| x > 0.0).collect();
-    mags.sort_by(|a, b| a.total_cmp(b));
-    let high = mags
-        .get(mags.len().saturating_sub(1) * 998 / 1000)
-        .copied()
-        .unwrap_or(1.0)
-        .max(1e-9);
-    let scale = 100.0 / high;
-    let weights = total
-        .iter()
-        .map(|&x| (x * scale).round().clamp(-127.0, 127.0) as i8)
-        .collect();
     Model {
         weights,
-        scale: 1.0 / scale,
+        transitions,
     }
 }
 
@@ -503,9 +391,18 @@ mod tests {
     }
 
     #[test]
-    fn shapes() {
-        assert_eq!(shape("Усть-Каменогорск"), "Xx-Xx");
-        assert_eq!(shape("ЮНИСЕФ"), "X");
-        assert_eq!(shape("MICS-2024"), "X-dL");
+    fn greedy_decoding_follows_the_allowed_labels() {
+        // I scores best at the first token, but nothing can be inside an entity that has not
+        // begun; teacher-forced, the gold label before decides what is allowed.
+        let mut emit = vec![[0f32; WIDTH]; 2];
+        emit[0][I] = 10.0;
+        emit[0][B] = 1.0;
+        emit[1][I] = 5.0;
+        let scores = Scores {
+            emit,
+            after: vec![[[0f32; WIDTH]; LABELS]; 2],
+        };
+        assert_eq!(greedy(&scores, 0, |_, _| 0.0, None), vec![B, I]);
+        assert_eq!(greedy(&scores, 0, |_, _| 0.0, Some(&[O, O])), vec![B, O]);
     }
 }
