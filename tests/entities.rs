@@ -388,6 +388,103 @@ fn eval_ner_scores_a_tiny_gold_file() {
     assert!(v["articles_per_s"].as_f64().unwrap() > 0.0);
     let text = vestnik().arg("eval-ner").arg(&gold).output().unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("PER"));
+
+    // The disagreements file agrees with the scores: no person line, and one "missed" line per
+    // outermost gold span of each type that recall says was not found.
+    let errors = dir.path().join("errors.jsonl");
+    let out = vestnik()
+        .arg("eval-ner")
+        .arg(&gold)
+        .arg("--errors")
+        .arg(&errors)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> = fs::read_to_string(&errors)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.iter().all(|l| l["type"] != "PER"), "{lines:?}");
+    for kind in ["ORG", "LOC"] {
+        let support = v[kind]["support"].as_f64().unwrap();
+        let missed = lines
+            .iter()
+            .filter(|l| l["type"] == kind && l["kind"] == "missed")
+            .count();
+        let found = (v[kind]["recall"].as_f64().unwrap() * support).round();
+        assert_eq!(missed as f64, support - found, "{kind}: {lines:?}");
+    }
+}
+
+#[test]
+fn eval_ner_cross_validates_with_models_it_trains() {
+    // Four articles, two folds: each fold is tagged by a model trained on the other fold and
+    // the --train file, so the scores cover all four articles' gold spans.
+    let dir = tempfile::tempdir().unwrap();
+    let sentences = [
+        ("Ерлан Карин прилетел в Алматы.", "Ерлан Карин", "Алматы"),
+        (
+            "Айгерим Сапарова выступила в Астане.",
+            "Айгерим Сапарова",
+            "Астане",
+        ),
+        ("Барак Обама посетил Москву.", "Барак Обама", "Москву"),
+        (
+            "Дмитрий Ерохин вернулся в Шымкент.",
+            "Дмитрий Ерохин",
+            "Шымкент",
+        ),
+    ];
+    let line = |i: usize, (text, per, loc): (&str, &str, &str)| {
+        let at = |part: &str| {
+            let s = text[..text.find(part).unwrap()].chars().count();
+            (s, s + part.chars().count())
+        };
+        let (ps, pe) = at(per);
+        let (ls, le) = at(loc);
+        serde_json::json!({"id": format!("a{i}"), "text": text, "entities": [
+            {"type": "PER", "start": ps, "end": pe, "text": per, "norm": per},
+            {"type": "LOC", "start": ls, "end": le, "text": loc}]})
+        .to_string()
+    };
+    let gold = dir.path().join("gold.jsonl");
+    let lines: Vec<String> = sentences
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| line(i, s))
+        .collect();
+    fs::write(&gold, lines.join("\n")).unwrap();
+    let train = dir.path().join("train.jsonl");
+    fs::write(&train, &lines[0]).unwrap();
+    let out = vestnik()
+        .arg("eval-ner")
+        .arg(&gold)
+        .args([
+            "--folds", "2", "--epochs", "2", "--format", "json", "--train",
+        ])
+        .arg(&train)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["PER"]["support"], 4);
+    assert_eq!(v["LOC"]["support"], 4);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fold 2 of 2"));
+
+    // Folds need training data to build their models from.
+    let out = vestnik()
+        .arg("eval-ner")
+        .arg(&gold)
+        .args(["--folds", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 fn related_json(args: &[&str]) -> serde_json::Value {

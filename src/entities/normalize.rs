@@ -14,11 +14,14 @@ pub(crate) fn normalize(
     morph: &Morph,
 ) -> String {
     match kind {
+        // Across a line break (a headline above) the word before says nothing.
         EntityType::Per => person_as(
             span,
             morph,
             None,
-            before.and_then(|b| context_case(b, morph)),
+            before
+                .filter(|_| span.first().is_some_and(|t| !t.after_break))
+                .and_then(|b| context_case(b, morph)),
         ),
         _ => phrase(span, morph),
     }
@@ -246,6 +249,20 @@ fn is_cyrillic(word: &str) -> bool {
     word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }
 
+/// "младший", "старшего": a descriptor that tells a son from his father, not part of the name.
+fn is_seniority(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.starts_with("младш") || lower.starts_with("старш")
+}
+
+/// "Буша-младшего" → "Буша": the name without a hyphenated seniority descriptor.
+fn without_seniority(word: &str) -> &str {
+    match word.rsplit_once('-') {
+        Some((name, tail)) if is_seniority(tail) && !name.is_empty() => name,
+        _ => word,
+    }
+}
+
 /// Whether the dictionary knows `word` only as a woman's first name.
 pub(crate) fn is_womans_name(word: &str, morph: &Morph) -> bool {
     name_gender(word, morph) == Some(false)
@@ -380,8 +397,8 @@ pub(crate) fn person_as(
 ) -> String {
     let words: Vec<&str> = span
         .iter()
-        .map(|t| t.text)
-        .filter(|w| w.chars().any(char::is_alphanumeric) && !is_initial(w))
+        .map(|t| without_seniority(t.text))
+        .filter(|w| w.chars().any(char::is_alphanumeric) && !is_initial(w) && !is_seniority(w))
         .collect();
     if words.is_empty() {
         return join(span);
@@ -392,9 +409,15 @@ pub(crate) fn person_as(
     // makes it the woman's name in the nominative.
     let surname_oblique =
         words.len() > 1 && words[last].ends_with(['а', 'я', 'и', 'е', 'о', 'у', 'ю', 'э', 'ы']);
-    let name = words[..last.max(1)].iter().enumerate().find_map(|(i, w)| {
-        first_name(w, morph, words.len() == 1 || surname_oblique).map(|p| (i, p))
-    });
+    // After initials a lone word is the surname ("М. Тореза"), whatever names it resembles.
+    let initialled = words.len() == 1 && span.iter().any(|t| is_initial(t.text));
+    let name = words[..last.max(1)]
+        .iter()
+        .enumerate()
+        .filter(|_| !initialled)
+        .find_map(|(i, w)| {
+            first_name(w, morph, words.len() == 1 || surname_oblique).map(|p| (i, p))
+        });
     // The case only counts when the first name shows it unambiguously: "Айгерим" or "Ерлана"
     // could be several cases.
     let (gender, case) = match &name {
@@ -434,6 +457,21 @@ pub(crate) fn person_as(
         // woman's name in "-а" shows those cases by its own ending ("Комитаса", "Сяопина").
         _ if case.is_none() && gender != Some(Gender::Femn) && cue.is_some() => {
             (Some(Gender::Masc), cue)
+        }
+        // A man's first name that looks nominative where the context wants a genitive is one
+        // that does not decline ("одобрения Дэн Сяопина"); its surname shows the genitive.
+        _ if case == Some(Case::Nomn)
+            && gender == Some(Gender::Masc)
+            && cue == Some(Case::Gent)
+            && words.len() > 1
+            && !morph
+                .info(&words[last].to_lowercase())
+                .parses
+                .iter()
+                .any(|p| p.known && (p.has("Surn") || p.has("Name")))
+            && ends_with_consonant_then(&words[last].to_lowercase(), "а").is_some() =>
+        {
+            (Some(Gender::Masc), Some(Case::Gent))
         }
         _ => (gender, case),
     };
@@ -762,6 +800,8 @@ mod tests {
     fn people_in_the_nominative() {
         assert_eq!(norm("Реджиной Де Доминичис"), "Реджина Де Доминичис");
         assert_eq!(norm("Барака Обамы"), "Барак Обама");
+        assert_eq!(norm("Джорджа Буша-младшего"), "Джордж Буш");
+        assert_eq!(norm("Джордж Буш младший"), "Джордж Буш");
         assert_eq!(norm("Обамы"), "Обама");
         assert_eq!(norm("Кариным"), "Карин");
         assert_eq!(norm("Айгерим Сапаровой"), "Айгерим Сапарова");
