@@ -407,8 +407,11 @@ pub(crate) fn person_as(
     // A man's name in the genitive ("Дмитрия Ерохина") has its surname in the genitive too, or
     // an undeclinable one ("Роберта Кеннеди"); a surname ending in a consonant ("Юлия Ауг")
     // makes it the woman's name in the nominative.
-    let surname_oblique =
-        words.len() > 1 && words[last].ends_with(['а', 'я', 'и', 'е', 'о', 'у', 'ю', 'э', 'ы']);
+    // ("-ая" and "-яя" are a woman's adjectival surname in the nominative: "Юлия Липницкая".)
+    let surname_oblique = words.len() > 1
+        && words[last].ends_with(['а', 'я', 'и', 'е', 'о', 'у', 'ю', 'э', 'ы'])
+        && !words[last].ends_with("ая")
+        && !words[last].ends_with("яя");
     // After initials a lone word is the surname ("М. Тореза"), whatever names it resembles.
     let initialled = words.len() == 1 && span.iter().any(|t| is_initial(t.text));
     let name = words[..last.max(1)]
@@ -624,6 +627,16 @@ fn ends_with_consonant_then(lower: &str, ending: &str) -> Option<String> {
         .map(|_| base.to_string())
 }
 
+/// A soft stem's nominative: "-й" after a vowel ("Чая" → "Чай"), "-ь" after a consonant
+/// ("Нобеля" → "Нобель", "Скрипалем" → "Скрипаль").
+fn soft_stem(base: &str) -> String {
+    match base.chars().last() {
+        Some(c) if "аеёиоуыэюя".contains(c) => format!("{base}й"),
+        Some(_) => format!("{base}ь"),
+        None => base.to_string(),
+    }
+}
+
 /// Russian surname declension undone, given the gender and case the first name shows. Without
 /// them only unambiguous endings are undone.
 fn surname(lower: &str, gender: Option<Gender>, case: Option<Case>) -> String {
@@ -660,13 +673,16 @@ fn surname(lower: &str, gender: Option<Gender>, case: Option<Case>) -> String {
             });
             adj.or(owin_form).or_else(|| match c {
                 Gent | Accs => ends_with_consonant_then(lower, "а")
+                    // A man's surname in "-а" declines like a woman's: "Манделы" → "Мандела".
+                    .or_else(|| ends_with_consonant_then(lower, "ы").map(|b| format!("{b}а")))
                     // Spanish and Georgian surnames in -ия: "Гарсии" → "Гарсия".
                     .or_else(|| lower.strip_suffix("ии").map(|b| format!("{b}ия")))
                     .or_else(|| lower.strip_suffix("ия").map(|b| format!("{b}ий")))
-                    .or_else(|| lower.strip_suffix("я").map(|b| format!("{b}й"))),
-                Datv => ends_with_consonant_then(lower, "у"),
+                    .or_else(|| lower.strip_suffix("я").map(soft_stem)),
+                Datv => ends_with_consonant_then(lower, "у")
+                    .or_else(|| lower.strip_suffix("ю").map(soft_stem)),
                 Ablt => ends_with_consonant_then(lower, "ом")
-                    .or_else(|| lower.strip_suffix("ем").map(|b| format!("{b}й"))),
+                    .or_else(|| lower.strip_suffix("ем").map(soft_stem)),
                 Loct => ends_with_consonant_then(lower, "е"),
                 Nomn => None,
             })
@@ -801,6 +817,9 @@ mod tests {
         assert_eq!(norm("Реджиной Де Доминичис"), "Реджина Де Доминичис");
         assert_eq!(norm("Барака Обамы"), "Барак Обама");
         assert_eq!(norm("Джорджа Буша-младшего"), "Джордж Буш");
+        assert_eq!(norm("Альфреда Нобеля"), "Альфред Нобель");
+        assert_eq!(norm("Нельсона Манделы"), "Нельсон Мандела");
+        assert_eq!(norm("Юлия Липницкая"), "Юлия Липницкая");
         assert_eq!(norm("Джордж Буш младший"), "Джордж Буш");
         assert_eq!(norm("Обамы"), "Обама");
         assert_eq!(norm("Кариным"), "Карин");
