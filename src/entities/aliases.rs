@@ -10,20 +10,22 @@ static SHIPPED: &str = include_str!("aliases.txt");
 /// The comparison key of a name: lowercase, ё as е, quotes and punctuation dropped, spaces
 /// collapsed.
 pub fn key(name: &str) -> String {
-    name.to_lowercase()
-        .replace('ё', "е")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
-                c
-            } else {
-                ' '
+    // One pass: every extracted mention is keyed at least once, so this is on the indexing path.
+    let mut out = String::with_capacity(name.len());
+    let mut gap = false;
+    for c in crate::analysis::lowercase(name).chars() {
+        let c = if c == 'ё' { 'е' } else { c };
+        if c.is_alphanumeric() || c == '-' {
+            if gap && !out.is_empty() {
+                out.push(' ');
             }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+            gap = false;
+            out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    out
 }
 
 /// Canonical names by type and key, and every name of each canonical entity.
@@ -143,11 +145,15 @@ impl Aliases {
             ("и", "ь"),
             ("ю", "ь"),
         ];
+        // One word: its key is the word lowercased, so the endings can be swapped on the key.
+        let whole = key(name);
+        let mut probe = (kind, String::with_capacity(whole.len() + 2));
         ENDINGS.iter().find_map(|(from, to)| {
-            let base = name.strip_suffix(from)?;
-            self.canonical
-                .get(&(kind, key(&format!("{base}{to}"))))
-                .cloned()
+            let base = whole.strip_suffix(from)?;
+            probe.1.clear();
+            probe.1.push_str(base);
+            probe.1.push_str(to);
+            self.canonical.get(&probe).cloned()
         })
     }
 

@@ -176,7 +176,7 @@ fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -
             .is_some_and(char::is_uppercase)
     };
     let has = |k: usize, tag: &str| infos[k].tags.contains(&tag);
-    let mut keys: Vec<Option<String>> = vec![None; tokens.len()];
+    let mut keys: Vec<Option<&str>> = vec![None; tokens.len()];
     let mut own = vec![0u8; tokens.len()];
     for k in 0..tokens.len() {
         if !capital(k) || tokens[k].text.chars().count() < 2 {
@@ -202,12 +202,12 @@ fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -
             .iter()
             .enumerate()
             .fold(0, |acc, (bit, &on)| acc | (u8::from(on) << bit));
-        keys[k] = Some(super::link::stem(&lowers[k]));
+        keys[k] = Some(super::link::stem_lower(&lowers[k]));
     }
     let mut counts: rustc_hash::FxHashMap<&str, [u16; EVIDENCE.len()]> = Default::default();
     for (k, key) in keys.iter().enumerate() {
         if let Some(key) = key {
-            let c = counts.entry(key.as_str()).or_default();
+            let c = counts.entry(key).or_default();
             for (bit, n) in c.iter_mut().enumerate() {
                 *n += u16::from(own[k] >> bit & 1);
             }
@@ -217,7 +217,7 @@ fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -
     keys.iter()
         .enumerate()
         .map(|(k, key)| {
-            let Some(c) = key.as_deref().and_then(|key| counts.get(key)) else {
+            let Some(c) = key.and_then(|key| counts.get(key)) else {
                 return 0;
             };
             (0..EVIDENCE.len())

@@ -7,6 +7,11 @@ use super::{EntityType, Mention};
 /// A surname without its case ending, for matching mentions of one person.
 pub fn stem(word: &str) -> String {
     let w = word.to_lowercase().replace('ё', "е");
+    stem_lower(&w).to_string()
+}
+
+/// [`stem`] of a word already lowercase (and ё-folded where that matters), without copying.
+pub(crate) fn stem_lower(w: &str) -> &str {
     const ENDINGS: [&str; 24] = [
         "ыми", "ами", "ого", "его", "ему", "ому", "ой", "ей", "ом", "ем", "ым", "им", "ую", "ая",
         "ия", "ию", "а", "я", "у", "ю", "е", "ы", "и", "о",
@@ -15,7 +20,7 @@ pub fn stem(word: &str) -> String {
         if let Some(b) = w.strip_suffix(e)
             && b.chars().count() >= 3
         {
-            return b.to_string();
+            return b;
         }
     }
     w

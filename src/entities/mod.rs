@@ -260,6 +260,8 @@ impl Extractor {
     pub fn entities(&self, title: &str, body: &str, aliases: &Aliases) -> ArticleEntities {
         let text = format!("{title}\n\n{body}");
         let mut out = ArticleEntities::default();
+        // Where each entity's key already stands in its list, per type.
+        let mut seen: [rustc_hash::FxHashMap<String, usize>; 3] = Default::default();
         for m in self.extract(&text) {
             let name = match m.kind {
                 EntityType::Per => aliases.canonical(m.kind, &m.norm),
@@ -271,24 +273,25 @@ impl Extractor {
             if name.trim().is_empty() {
                 continue;
             }
-            let list = match m.kind {
-                EntityType::Per => &mut out.person,
-                EntityType::Org => &mut out.org,
-                EntityType::Loc => &mut out.loc,
+            let (list, seen) = match m.kind {
+                EntityType::Per => (&mut out.person, &mut seen[0]),
+                EntityType::Org => (&mut out.org, &mut seen[1]),
+                EntityType::Loc => (&mut out.loc, &mut seen[2]),
             };
-            match list
-                .iter_mut()
-                .find(|e| aliases::key(&e.name) == aliases::key(&name))
-            {
-                Some(e) => {
+            match seen.entry(aliases::key(&name)) {
+                std::collections::hash_map::Entry::Occupied(at) => {
+                    let e = &mut list[*at.get()];
                     if !e.surfaces.contains(&m.surface) {
                         e.surfaces.push(m.surface);
                     }
                 }
-                None => list.push(EntityName {
-                    name,
-                    surfaces: vec![m.surface],
-                }),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(list.len());
+                    list.push(EntityName {
+                        name,
+                        surfaces: vec![m.surface],
+                    });
+                }
             }
         }
         out

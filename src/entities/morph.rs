@@ -43,11 +43,66 @@ pub struct Parse {
     pub tag: String,
     /// From the dictionary itself rather than guessed from the ending.
     pub known: bool,
+    /// The tag's grammemes among [`GRAMMEMES`].
+    bits: u32,
+}
+
+/// The grammemes normalization and the tagger ask about, each a bit of [`Parse::bits`]:
+/// asking is a length check and a short compare instead of splitting the tag every time.
+const GRAMMEMES: [&str; 32] = [
+    "NOUN", "ADJF", "VERB", "Name", "Surn", "Patr", "Geox", "Orgn", "Abbr", "Init", "Fixd", "masc",
+    "femn", "neut", "ms-f", "sing", "plur", "nomn", "gent", "datv", "accs", "ablt", "loct", "voct",
+    "gen2", "loc2", "anim", "inan", "past", "pres", "3per", "Sgtm",
+];
+
+/// A four-letter grammeme as one number, so finding it among [`GRAMMEMES`] compares numbers.
+const fn code(g: &[u8]) -> u32 {
+    if g.len() != 4 {
+        return 0;
+    }
+    u32::from_le_bytes([g[0], g[1], g[2], g[3]])
+}
+
+const CODES: [u32; 32] = {
+    let mut out = [0u32; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = code(GRAMMEMES[i].as_bytes());
+        i += 1;
+    }
+    out
+};
+
+fn grammeme_index(g: &str) -> Option<usize> {
+    let c = code(g.as_bytes());
+    if c == 0 {
+        return None;
+    }
+    CODES.iter().position(|&x| x == c)
+}
+
+fn grammeme_bits(tag: &str) -> u32 {
+    tag.split([',', ' '])
+        .filter_map(grammeme_index)
+        .fold(0, |acc, i| acc | (1 << i))
 }
 
 impl Parse {
+    pub fn new(lemma: String, tag: String, known: bool) -> Parse {
+        let bits = grammeme_bits(&tag);
+        Parse {
+            lemma,
+            tag,
+            known,
+            bits,
+        }
+    }
+
     pub fn has(&self, grammeme: &str) -> bool {
-        self.tag.split([',', ' ']).any(|g| g == grammeme)
+        match grammeme_index(grammeme) {
+            Some(i) => self.bits & (1 << i) != 0,
+            None => self.tag.split([',', ' ']).any(|g| g == grammeme),
+        }
     }
 }
 
@@ -153,11 +208,11 @@ fn analyse(lower: &str) -> WordInfo {
                 info.tags.push(t);
             }
         }
-        info.parses.push(Parse {
+        info.parses.push(Parse::new(
             lemma,
             tag,
-            known: matches!(p.score, rsmorphy::Score::Real(_)),
-        });
+            matches!(p.score, rsmorphy::Score::Real(_)),
+        ));
     }
     info
 }

@@ -345,14 +345,16 @@ fn regional_name(word: &str) -> Option<Parse> {
         ("у", "а", "accs"),
         ("ой", "а", "ablt"),
     ];
-    let parse = |lemma: &str, masc: bool, case: &str, fixd: bool| Parse {
-        lemma: lemma.to_string(),
-        tag: format!(
-            "NOUN,anim,{},Name{} sing,{case}",
-            if masc { "masc" } else { "femn" },
-            if fixd { ",Fixd" } else { "" }
-        ),
-        known: true,
+    let parse = |lemma: &str, masc: bool, case: &str, fixd: bool| {
+        Parse::new(
+            lemma.to_string(),
+            format!(
+                "NOUN,anim,{},Name{} sing,{case}",
+                if masc { "masc" } else { "femn" },
+                if fixd { ",Fixd" } else { "" }
+            ),
+            true,
+        )
     };
     if let Some(&masc) = NAMES.get(&lower) {
         // Women's names ending in a consonant do not decline.

@@ -22,6 +22,19 @@ pub(crate) enum Place {
 /// words after it, longest entries first so the longest match wins.
 struct Gazetteer {
     by_first: FxHashMap<String, Vec<Vec<String>>>,
+    /// The first two letters of every first word: stemming only cuts a word's end, so a word
+    /// starting otherwise cannot match, and most capitalized words are rejected before the
+    /// stemmer runs.
+    openings: rustc_hash::FxHashSet<(char, char)>,
+}
+
+/// A word's first two letters, lowercase with ё as е.
+fn opening(word: &str) -> Option<(char, char)> {
+    let mut letters = word
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ё' { 'е' } else { c });
+    Some((letters.next()?, letters.next().unwrap_or(' ')))
 }
 
 static PLACES: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer::parse(include_str!("places.txt")));
@@ -59,7 +72,8 @@ impl Gazetteer {
         for entries in by_first.values_mut() {
             entries.sort_by_key(|e| std::cmp::Reverse(e.len()));
         }
-        Gazetteer { by_first }
+        let openings = by_first.keys().filter_map(|k| opening(k)).collect();
+        Gazetteer { by_first, openings }
     }
 }
 
@@ -75,11 +89,12 @@ pub(crate) fn mark(tokens: &[Token]) -> Vec<Place> {
             .chars()
             .next()
             .is_some_and(char::is_uppercase);
-        let entries = if capital {
-            places.by_first.get(&key(tokens[i].text))
-        } else {
-            None
-        };
+        let entries =
+            if capital && opening(tokens[i].text).is_some_and(|o| places.openings.contains(&o)) {
+                places.by_first.get(&key(tokens[i].text))
+            } else {
+                None
+            };
         let matched = entries.and_then(|entries| {
             entries.iter().find(|rest| {
                 rest.len() < tokens.len() - i
