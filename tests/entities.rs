@@ -477,6 +477,37 @@ fn eval_ner_cross_validates_with_models_it_trains() {
     assert_eq!(v["LOC"]["support"], 4);
     assert!(String::from_utf8_lossy(&out.stderr).contains("fold 2 of 2"));
 
+    // A model trained on a file says so when that file is scored with it, and not otherwise.
+    let model = dir.path().join("model.bin");
+    let out = vestnik()
+        .arg("train-ner")
+        .arg(&train)
+        .args(["--epochs", "2", "--out"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let scored = |file: &std::path::Path| {
+        let out = vestnik()
+            .arg("eval-ner")
+            .arg(file)
+            .arg("--model")
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(
+        scored(&train).contains("trained on 1 of these 1 articles"),
+        "{}",
+        scored(&train)
+    );
+    assert!(scored(&gold).contains("trained on 1 of these 4 articles"));
+    let unseen = dir.path().join("unseen.jsonl");
+    fs::write(&unseen, &lines[3]).unwrap();
+    assert!(!scored(&unseen).contains("trained on"));
+
     // Folds need training data to build their models from.
     let out = vestnik()
         .arg("eval-ner")

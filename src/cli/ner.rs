@@ -96,6 +96,17 @@ pub(super) fn eval_ner_command(args: EvalNerArgs) -> anyhow::Result<()> {
         }
         None => entities::Extractor::shipped(),
     };
+    let seen = gold
+        .iter()
+        .filter(|a| extractor.trained_on(&a.text))
+        .count();
+    if seen > 0 {
+        eprintln!(
+            "vestnik: note: the model was trained on {seen} of these {} articles, so the scores \
+             below are not a test on unseen news (--folds K --train FILE... gives one)",
+            gold.len()
+        );
+    }
     // Load the dictionary before the clock starts: it is a one-time cost per process.
     extractor.extract("Москва");
     let started = std::time::Instant::now();

@@ -176,6 +176,12 @@ fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -
             .is_some_and(char::is_uppercase)
     };
     let has = |k: usize, tag: &str| infos[k].tags.contains(&tag);
+    // Words with ё are keyed with е, as everywhere names are compared; they are rare enough
+    // that only they pay for a copy.
+    let folded: Vec<Option<String>> = lowers
+        .iter()
+        .map(|l| l.contains('ё').then(|| l.replace('ё', "е")))
+        .collect();
     let mut keys: Vec<Option<&str>> = vec![None; tokens.len()];
     let mut own = vec![0u8; tokens.len()];
     for k in 0..tokens.len() {
@@ -202,7 +208,9 @@ fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -
             .iter()
             .enumerate()
             .fold(0, |acc, (bit, &on)| acc | (u8::from(on) << bit));
-        keys[k] = Some(super::link::stem_lower(&lowers[k]));
+        keys[k] = Some(super::link::stem_lower(
+            folded[k].as_deref().unwrap_or(&lowers[k]),
+        ));
     }
     let mut counts: rustc_hash::FxHashMap<&str, [u16; EVIDENCE.len()]> = Default::default();
     for (k, key) in keys.iter().enumerate() {

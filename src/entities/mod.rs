@@ -28,7 +28,7 @@ use tagger::Model;
 /// The model trained on NEREL train; an empty file means a build without entities.
 static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
 /// Changes whenever extraction changes what it finds: indexes written before are rewritten.
-pub const MODEL_VERSION: &str = "ner-3";
+pub const MODEL_VERSION: &str = "ner-4";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum EntityType {
@@ -90,6 +90,11 @@ impl Extractor {
 
     pub fn has_model(&self) -> bool {
         !self.model.is_empty()
+    }
+
+    /// Whether the model was trained on this very text (scores on it are no test).
+    pub fn trained_on(&self, text: &str) -> bool {
+        self.model.trained_on(fingerprint(text))
     }
 
     /// Every mention in `text`, in text order.
@@ -387,6 +392,11 @@ fn unlearn_unannotated_places(
     }
 }
 
+/// A text's fingerprint for [`Extractor::trained_on`].
+fn fingerprint(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
 /// Token ranges of the sentences of an article, for training a sentence at a time: the
 /// perceptron then corrects itself after each sentence rather than after each article.
 /// A boundary never falls inside a gold entity ("А. Колчак").
@@ -455,7 +465,8 @@ pub fn train(
         })
         .collect();
     let sentences: Vec<tagger::Example> = examples.into_iter().flatten().collect();
-    let model = tagger::train(&sentences, epochs, on_epoch);
+    let mut model = tagger::train(&sentences, epochs, on_epoch);
+    model.set_trained_on(articles.iter().map(|a| fingerprint(&a.text)).collect());
     let mut bytes = Vec::new();
     model
         .save(&mut bytes)

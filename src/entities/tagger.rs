@@ -44,6 +44,9 @@ pub struct Model {
     weights: Vec<i8>,
     /// Label-to-label weights per type: `[type][prev][label]`, on the same scale.
     transitions: [i32; TYPES * LABELS * LABELS],
+    /// Fingerprints (XXH3) of the texts the model was trained on, sorted: scores on those
+    /// texts are no test, and `eval-ner` says so.
+    trained_on: Vec<u64>,
 }
 
 fn row(feature: u64) -> usize {
@@ -96,6 +99,31 @@ fn score(features: &[Vec<u64>], weight: impl Fn(usize) -> f32) -> Scores {
             }
         }
         after.push(a);
+    }
+    Scores { emit, after }
+}
+
+/// [`score`] for the quantized weights: sums in integers over whole rows, which is exact (the
+/// sums of bytes stay far below where `f32` rounds) and a good part cheaper.
+fn score_quantized(features: &[Vec<u64>], weights: &[i8]) -> Scores {
+    let mut emit = Vec::with_capacity(features.len());
+    let mut after = Vec::with_capacity(features.len());
+    let row_of = |r: usize| -> &[i8; WIDTH] {
+        weights[r * WIDTH..(r + 1) * WIDTH]
+            .try_into()
+            .expect("rows are WIDTH long")
+    };
+    for f in features {
+        let mut s = [0i32; WIDTH];
+        for &x in f {
+            let w = row_of(row(x));
+            for k in 0..WIDTH {
+                s[k] += i32::from(w[k]);
+            }
+        }
+        emit.push(s.map(|v| v as f32));
+        let key = word_key(f);
+        after.push(AFTER.map(|salt| row_of(row(key ^ salt)).map(f32::from)));
     }
     Scores { emit, after }
 }
@@ -164,6 +192,7 @@ impl Model {
         Model {
             weights: Vec::new(),
             transitions: [0; TYPES * LABELS * LABELS],
+            trained_on: Vec::new(),
         }
     }
 
@@ -171,12 +200,24 @@ impl Model {
         self.weights.is_empty()
     }
 
+    /// Whether a text with this fingerprint was among the training data.
+    pub fn trained_on(&self, fingerprint: u64) -> bool {
+        self.trained_on.binary_search(&fingerprint).is_ok()
+    }
+
+    /// Records the fingerprints of the training texts.
+    pub(crate) fn set_trained_on(&mut self, mut fingerprints: Vec<u64>) {
+        fingerprints.sort_unstable();
+        fingerprints.dedup();
+        self.trained_on = fingerprints;
+    }
+
     /// The entity spans of every type, indexed as [`EntityType::ALL`].
     pub fn tag(&self, features: &[Vec<u64>]) -> [Vec<(usize, usize)>; TYPES] {
         if self.is_empty() {
             return Default::default();
         }
-        let scores = score(features, |k| f32::from(self.weights[k]));
+        let scores = score_quantized(features, &self.weights);
         EntityType::ALL.map(|kind| {
             let t = type_index(kind);
             let path = greedy(
@@ -195,17 +236,29 @@ impl Model {
         let bad =
             || std::io::Error::new(std::io::ErrorKind::InvalidData, "not a vestnik NER model");
         let head = MAGIC.len() + 4 * TYPES * LABELS * LABELS;
-        if raw.len() != head + BUCKETS * WIDTH || &raw[..MAGIC.len()] != MAGIC {
+        let body = head + BUCKETS * WIDTH;
+        // After the weights: the count of training fingerprints and the fingerprints.
+        if raw.len() < body + 4 || &raw[..MAGIC.len()] != MAGIC {
             return Err(bad());
         }
         let mut transitions = [0i32; TYPES * LABELS * LABELS];
         for (k, chunk) in raw[MAGIC.len()..head].chunks_exact(4).enumerate() {
             transitions[k] = i32::from_le_bytes(chunk.try_into().map_err(|_| bad())?);
         }
-        let weights = raw[head..].iter().map(|&b| b as i8).collect();
+        let weights = raw[head..body].iter().map(|&b| b as i8).collect();
+        let count = u32::from_le_bytes(raw[body..body + 4].try_into().map_err(|_| bad())?);
+        let tail = &raw[body + 4..];
+        if tail.len() != count as usize * 8 {
+            return Err(bad());
+        }
+        let trained_on = tail
+            .chunks_exact(8)
+            .map(|c| c.try_into().map(u64::from_le_bytes).map_err(|_| bad()))
+            .collect::<std::io::Result<Vec<u64>>>()?;
         Ok(Model {
             weights,
             transitions,
+            trained_on,
         })
     }
 
@@ -217,6 +270,11 @@ impl Model {
         }
         let bytes: Vec<u8> = self.weights.iter().map(|&w| w as u8).collect();
         enc.write_all(&bytes)?;
+        let count = u32::try_from(self.trained_on.len()).unwrap_or(u32::MAX);
+        enc.write_all(&count.to_le_bytes())?;
+        for f in self.trained_on.iter().take(count as usize) {
+            enc.write_all(&f.to_le_bytes())?;
+        }
         enc.finish()?;
         Ok(())
     }
@@ -378,6 +436,7 @@ pub(crate) fn train(
     Model {
         weights,
         transitions,
+        trained_on: Vec::new(),
     }
 }
 
