@@ -537,5 +537,10 @@ mod tests {
     fn the_word_before_a_name_gives_its_case() {
         let found = people("Пианист исполнил произведение Комитаса «Журавль».");
         assert_eq!(found, vec![("Комитаса".to_string(), "Комитас".to_string())]);
+        let found = people("Итоги визита Джо Байдена обсудили в Брюсселе.");
+        assert_eq!(
+            found,
+            vec![("Джо Байдена".to_string(), "Джо Байден".to_string())]
+        );
     }
 }
