@@ -145,6 +145,7 @@ impl Extractor {
         }
         self.add_expansions(text, &tokens, &mut found);
         found.sort_by_key(|(m, _)| (m.start, std::cmp::Reverse(m.end)));
+        self.follow_lists(&tokens, &mut found);
         let spans: Vec<(usize, usize)> = found.iter().map(|(_, s)| *s).collect();
         let mut mentions: Vec<Mention> = found.into_iter().map(|(m, _)| m).collect();
         let verb_gender: Vec<Option<bool>> = spans
@@ -200,6 +201,29 @@ impl Extractor {
         });
         link::link_abbreviations(&mut mentions, text);
         mentions
+    }
+
+    /// "Луиса Суареса, Неймара и Жерара Пике": a name in a list that shows no case of its own
+    /// takes the case of the name listed right before it, read off how that one changed.
+    fn follow_lists(&self, tokens: &[tokens::Token], found: &mut [(Mention, (usize, usize))]) {
+        let people: Vec<usize> = (0..found.len())
+            .filter(|&i| found[i].0.kind == EntityType::Per)
+            .collect();
+        for pair in people.windows(2) {
+            let (j, i) = (pair[0], pair[1]);
+            let (first, last) = found[i].1;
+            let joined = first >= 2
+                && found[j].1.1 == first - 2
+                && matches!(tokens[first - 1].text, "," | "и" | "или");
+            if !joined || found[i].0.norm != found[i].0.surface {
+                continue;
+            }
+            let Some(case) = normalize::case_shown(&found[j].0.surface, &found[j].0.norm) else {
+                continue;
+            };
+            found[i].0.norm =
+                normalize::person_as(&tokens[first..=last], &self.morph, None, Some(case));
+        }
     }
 
     /// "Агентство по защите и развитию конкуренции (АЗРК)": when an abbreviation in brackets
@@ -521,6 +545,15 @@ mod tests {
         let last = found.last().expect("people found");
         assert_eq!(last.0, "Малашенко");
         assert_eq!(last.1, "Игорь Малашенко");
+    }
+
+    #[test]
+    fn a_name_in_a_list_takes_the_case_of_the_one_before() {
+        let found = people("На матче можно было увидеть Луиса Суареса, Неймара и Жерара Пике.");
+        assert!(
+            found.iter().any(|(s, n)| s == "Неймара" && n == "Неймар"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -27,6 +27,25 @@ pub(crate) fn normalize(
     }
 }
 
+/// The oblique case a man's name was in, read off how normalization changed its last word:
+/// "Суареса" → "Суарес" was a genitive, "Суаресу" a dative, "Суаресом" an instrumental.
+pub(crate) fn case_shown(surface: &str, norm: &str) -> Option<Case> {
+    let (Some(was), Some(is)) = (
+        surface.split_whitespace().last(),
+        norm.split_whitespace().last(),
+    ) else {
+        return None;
+    };
+    let (was, is) = (was.to_lowercase(), is.to_lowercase());
+    let ending = was.strip_prefix(is.trim_end_matches(['ь', 'й']))?;
+    match ending {
+        "а" | "я" => Some(Case::Gent),
+        "у" | "ю" => Some(Case::Datv),
+        "ом" | "ем" | "ым" => Some(Case::Ablt),
+        _ => None,
+    }
+}
+
 /// Prepositions that take only the genitive.
 const GENITIVE_PREPOSITIONS: [&str; 16] = [
     "у",
