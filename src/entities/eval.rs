@@ -92,41 +92,63 @@ fn name_words(s: &str) -> HashSet<String> {
         .collect()
 }
 
+/// The spans of one type an article is scored on: every gold span, the outermost gold spans
+/// and the predicted spans.
+struct TypeSpans {
+    gold_all: HashSet<(usize, usize)>,
+    gold_outer: HashSet<(usize, usize)>,
+    pred: HashSet<(usize, usize)>,
+}
+
+fn type_spans(gold: &GoldArticle, predicted: &[Mention], t: EntityType) -> TypeSpans {
+    let gold_all: HashSet<(usize, usize)> = gold
+        .entities
+        .iter()
+        .filter(|e| e.kind == t.label())
+        .map(|e| (e.start, e.end))
+        .collect();
+    TypeSpans {
+        gold_outer: outermost(&gold_all),
+        gold_all,
+        pred: predicted
+            .iter()
+            .filter(|m| m.kind == t)
+            .map(|m| (m.start, m.end))
+            .collect(),
+    }
+}
+
+/// The gold people with a norm that were found, each with its norm, the prediction that found
+/// it and whether that prediction's name fits the norm.
+fn checked_names<'a>(
+    gold: &'a GoldArticle,
+    predicted: &'a [Mention],
+) -> impl Iterator<Item = (&'a GoldEntity, &'a str, &'a Mention, bool)> {
+    gold.entities
+        .iter()
+        .filter(|e| e.kind == "PER")
+        .filter_map(move |g| {
+            let norm = g.norm.as_deref().filter(|n| has_norm(n))?;
+            let m = predicted
+                .iter()
+                .find(|m| m.kind == EntityType::Per && m.start == g.start && m.end == g.end)?;
+            Some((g, norm, m, name_words(&m.norm).is_subset(&name_words(norm))))
+        })
+}
+
 impl Tally {
     pub fn add(&mut self, gold: &GoldArticle, predicted: &[Mention]) {
         for t in EntityType::ALL {
-            let gold_all: HashSet<(usize, usize)> = gold
-                .entities
-                .iter()
-                .filter(|e| e.kind == t.label())
-                .map(|e| (e.start, e.end))
-                .collect();
-            let gold_outer = outermost(&gold_all);
-            let pred: HashSet<(usize, usize)> = predicted
-                .iter()
-                .filter(|m| m.kind == t)
-                .map(|m| (m.start, m.end))
-                .collect();
+            let s = type_spans(gold, predicted, t);
             let c = self.counts.entry(t.label()).or_default();
-            c[0] += pred.intersection(&gold_all).count();
-            c[1] += pred.len();
-            c[2] += pred.intersection(&gold_outer).count();
-            c[3] += gold_outer.len();
+            c[0] += s.pred.intersection(&s.gold_all).count();
+            c[1] += s.pred.len();
+            c[2] += s.pred.intersection(&s.gold_outer).count();
+            c[3] += s.gold_outer.len();
         }
-        for g in gold.entities.iter().filter(|e| e.kind == "PER") {
-            let Some(norm) = g.norm.as_deref().filter(|n| has_norm(n)) else {
-                continue;
-            };
-            let Some(m) = predicted
-                .iter()
-                .find(|m| m.kind == EntityType::Per && m.start == g.start && m.end == g.end)
-            else {
-                continue;
-            };
+        for (_, _, _, right) in checked_names(gold, predicted) {
             self.norm_checked += 1;
-            if name_words(&m.norm).is_subset(&name_words(norm)) {
-                self.norm_right += 1;
-            }
+            self.norm_right += usize::from(right);
         }
     }
 
@@ -202,15 +224,8 @@ pub fn disagreements(gold: &GoldArticle, predicted: &[Mention]) -> Vec<Disagreem
     };
     let mut out = Vec::new();
     for t in EntityType::ALL {
-        let gold_all: HashSet<(usize, usize)> = gold
-            .entities
-            .iter()
-            .filter(|e| e.kind == t.label())
-            .map(|e| (e.start, e.end))
-            .collect();
-        let pred: Vec<&Mention> = predicted.iter().filter(|m| m.kind == t).collect();
-        let spans: HashSet<(usize, usize)> = pred.iter().map(|m| (m.start, m.end)).collect();
-        let mut missed: Vec<_> = outermost(&gold_all).difference(&spans).copied().collect();
+        let spans = type_spans(gold, predicted, t);
+        let mut missed: Vec<_> = spans.gold_outer.difference(&spans.pred).copied().collect();
         missed.sort();
         for (s, e) in missed {
             out.push(Disagreement {
@@ -223,10 +238,10 @@ pub fn disagreements(gold: &GoldArticle, predicted: &[Mention]) -> Vec<Disagreem
                 context: context(s, e),
             });
         }
-        for m in pred
+        let spurious = predicted
             .iter()
-            .filter(|m| !gold_all.contains(&(m.start, m.end)))
-        {
+            .filter(|m| m.kind == t && !spans.gold_all.contains(&(m.start, m.end)));
+        for m in spurious {
             out.push(Disagreement {
                 article: gold.id.clone(),
                 kind: "spurious",
@@ -238,17 +253,8 @@ pub fn disagreements(gold: &GoldArticle, predicted: &[Mention]) -> Vec<Disagreem
             });
         }
     }
-    for g in gold.entities.iter().filter(|e| e.kind == "PER") {
-        let Some(norm) = g.norm.as_deref().filter(|n| has_norm(n)) else {
-            continue;
-        };
-        let Some(m) = predicted
-            .iter()
-            .find(|m| m.kind == EntityType::Per && m.start == g.start && m.end == g.end)
-        else {
-            continue;
-        };
-        if !name_words(&m.norm).is_subset(&name_words(norm)) {
+    for (g, norm, m, right) in checked_names(gold, predicted) {
+        if !right {
             out.push(Disagreement {
                 article: gold.id.clone(),
                 kind: "norm",
