@@ -330,6 +330,20 @@ fn abbreviations_and_user_aliases() {
     );
 }
 
+/// `vestnik eval-ner FILE --format json ARGS`, which must succeed: its scores and its stderr.
+fn eval_ner_json(file: &std::path::Path, args: &[&str]) -> (Value, String) {
+    let out = vestnik()
+        .arg("eval-ner")
+        .arg(file)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stderr}");
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+}
+
 #[test]
 fn eval_ner_scores_a_tiny_gold_file() {
     // Worked out by hand: the extractor must find "Ерлан Карин" (PER) and "Алматы" (LOC) in the
@@ -363,18 +377,7 @@ fn eval_ner_scores_a_tiny_gold_file() {
             .join("\n"),
     )
     .unwrap();
-    let out = vestnik()
-        .arg("eval-ner")
-        .arg(&gold)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, _) = eval_ner_json(&gold, &[]);
     // Supports are the outermost gold spans: PER 2, LOC 2, ORG 1.
     assert_eq!(v["PER"]["support"], 2);
     assert_eq!(v["LOC"]["support"], 2);
@@ -458,24 +461,14 @@ fn eval_ner_cross_validates_with_models_it_trains() {
     fs::write(&gold, lines.join("\n")).unwrap();
     let train = dir.path().join("train.jsonl");
     fs::write(&train, &lines[0]).unwrap();
-    let out = vestnik()
-        .arg("eval-ner")
-        .arg(&gold)
-        .args([
-            "--folds", "2", "--epochs", "2", "--format", "json", "--train",
-        ])
-        .arg(&train)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let train_arg = train.to_string_lossy().to_string();
+    let (v, stderr) = eval_ner_json(
+        &gold,
+        &["--folds", "2", "--epochs", "2", "--train", &train_arg],
     );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["PER"]["support"], 4);
     assert_eq!(v["LOC"]["support"], 4);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("fold 2 of 2"));
+    assert!(stderr.contains("fold 2 of 2"));
 
     // A model trained on a file says so when that file is scored with it, and not otherwise.
     let model = dir.path().join("model.bin");
