@@ -27,7 +27,8 @@ pub use morph::Morph;
 use tagger::Model;
 pub use training::train;
 
-/// The model trained on NEREL train; an empty file means a build without entities.
+/// The model trained on NEREL train and factRuEval dev (see the README for the command); an
+/// empty file means a build without entities.
 static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
 /// Changes whenever extraction changes what it finds: indexes written before are rewritten.
 pub const MODEL_VERSION: &str = "ner-4";

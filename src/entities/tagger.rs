@@ -5,9 +5,9 @@
 //! serves all nine weights. The model is that table, quantized to bytes, shipped inside the
 //! binary.
 //!
-//! Exact (Viterbi) decoding with a structured perceptron was tried: it found more people but
-//! marked quoted titles and "власти" as organizations far more often, and was no better overall
-//! (see the commit that added this note).
+//! Exact (Viterbi) decoding with a structured perceptron was tried: on whole articles it found
+//! more people (NEREL PER F1 0.928) but organizations' precision fell to 0.48-0.65 (quoted
+//! titles, "власти"), and a sentence at a time it lost people; greedy decoding stayed.
 
 use std::io::{Read, Write};
 
