@@ -267,7 +267,7 @@ fn gazetteer(word: &str) -> Option<&'static str> {
 fn lookup_gazetteer(word: &str) -> Option<&'static str> {
     use std::sync::LazyLock;
     static ALIASES: LazyLock<super::Aliases> = LazyLock::new(super::Aliases::shipped);
-    if super::normalize::is_regional_name(word) {
+    if super::person::is_regional_name(word) {
         return Some("NAME");
     }
     if ALIASES.canonical_declined(EntityType::Loc, word).is_some() {

@@ -11,6 +11,7 @@ mod features;
 mod link;
 mod morph;
 mod normalize;
+mod person;
 mod places;
 mod tagger;
 mod tokens;
@@ -169,10 +170,10 @@ impl Extractor {
         link::link_people(
             &mut mentions,
             &verb_gender,
-            |w| normalize::name_gender(w, morph),
+            |w| person::name_gender(w, morph),
             |j| {
                 let (first, last) = spans[j];
-                Some(normalize::person_as(
+                Some(person::person_as(
                     &tokens[first..=last],
                     &self.morph,
                     Some((true, true)),
@@ -200,7 +201,7 @@ impl Extractor {
             .map(|(&(_, last), _)| crate::analysis::lowercase(tokens[last].text))
             .collect();
         link::settle_surnames(&mut mentions, &nominative, |w| {
-            normalize::is_womans_name(w, &self.morph)
+            person::is_womans_name(w, &self.morph)
         });
         link::link_abbreviations(&mut mentions, text);
         mentions
@@ -221,11 +222,11 @@ impl Extractor {
             if !joined || found[i].0.norm != found[i].0.surface {
                 continue;
             }
-            let Some(case) = normalize::case_shown(&found[j].0.surface, &found[j].0.norm) else {
+            let Some(case) = person::case_shown(&found[j].0.surface, &found[j].0.norm) else {
                 continue;
             };
             found[i].0.norm =
-                normalize::person_as(&tokens[first..=last], &self.morph, None, Some(case));
+                person::person_as(&tokens[first..=last], &self.morph, None, Some(case));
         }
     }
 
