@@ -1,14 +1,14 @@
 //! `vestnik related` and `vestnik timeline`.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::query_index;
 use super::search::parse_day;
+use super::{EntityFilters, query_index, terminal_style};
 use crate::entities::EntityType;
-use crate::output::{self, Format, Style};
+use crate::output::{self, Format};
 use crate::search::{DateBucket, SearchRequest, Searcher};
 
 /// Filters both commands share with `vestnik search`.
@@ -71,24 +71,10 @@ pub(super) struct TimelineArgs {
     /// Period of each count
     #[arg(long, value_enum, default_value_t = DateBucket::Month)]
     by: DateBucket,
-    /// Only articles naming this person (repeat for several)
-    #[arg(long = "person", value_name = "NAME")]
-    persons: Vec<String>,
-    /// Only articles naming this organization
-    #[arg(long = "org", value_name = "NAME")]
-    orgs: Vec<String>,
-    /// Only articles naming this place
-    #[arg(long = "loc", value_name = "NAME")]
-    locs: Vec<String>,
+    #[command(flatten)]
+    entities: EntityFilters,
     #[command(flatten)]
     filters: Filters,
-}
-
-fn style() -> Style {
-    Style {
-        color: io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    }
 }
 
 pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
@@ -101,7 +87,7 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
     let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
     let related = searcher.related(kind, name, &args.filters.request(&args.query), args.limit)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_related(&mut out, &related, args.filters.format, style())?;
+    output::write_related(&mut out, &related, args.filters.format, terminal_style())?;
     out.flush()?;
     Ok(())
 }
@@ -110,12 +96,12 @@ pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
     let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
     let mut req = args.filters.request(&args.query);
     req.date_bucket = args.by;
-    req.persons = args.persons;
-    req.orgs = args.orgs;
-    req.locs = args.locs;
+    req.persons = args.entities.persons;
+    req.orgs = args.entities.orgs;
+    req.locs = args.entities.locs;
     let timeline = searcher.timeline(&req)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_timeline(&mut out, &timeline, args.filters.format, style())?;
+    output::write_timeline(&mut out, &timeline, args.filters.format, terminal_style())?;
     out.flush()?;
     Ok(())
 }

@@ -105,6 +105,30 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Colour on a terminal unless `NO_COLOR` is set (to anything but the empty string).
+fn terminal_style() -> crate::output::Style {
+    use std::io::IsTerminal;
+    crate::output::Style {
+        color: io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// The entity filters of the query commands: each a name in any case form, in part or in Latin
+/// letters, repeatable.
+#[derive(clap::Args)]
+struct EntityFilters {
+    /// Only articles naming this person, in any case form, in part or in Latin letters (repeat for several)
+    #[arg(long = "person", value_name = "NAME")]
+    persons: Vec<String>,
+    /// Only articles naming this organization (aliases count: UNICEF = ЮНИСЕФ)
+    #[arg(long = "org", value_name = "NAME")]
+    orgs: Vec<String>,
+    /// Only articles naming this place
+    #[arg(long = "loc", value_name = "NAME")]
+    locs: Vec<String>,
+}
+
 fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")

@@ -1,13 +1,13 @@
 //! `vestnik search` and `vestnik entities`.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::query_index;
+use super::{EntityFilters, query_index, terminal_style};
 use crate::entities;
-use crate::output::{self, Format, Parts, Style};
+use crate::output::{self, Format, Parts};
 use crate::search::{DateBucket, FacetKind, SearchRequest, Searcher, Sort};
 
 #[derive(clap::Args)]
@@ -21,15 +21,8 @@ pub(super) struct SearchArgs {
     /// Only articles from this source (repeat for several)
     #[arg(long = "source", value_name = "SOURCE")]
     sources: Vec<String>,
-    /// Only articles naming this person, in any case form, in part or in Latin letters (repeat for several)
-    #[arg(long = "person", value_name = "NAME")]
-    persons: Vec<String>,
-    /// Only articles naming this organization (aliases count: UNICEF = ЮНИСЕФ)
-    #[arg(long = "org", value_name = "NAME")]
-    orgs: Vec<String>,
-    /// Only articles naming this place
-    #[arg(long = "loc", value_name = "NAME")]
-    locs: Vec<String>,
+    #[command(flatten)]
+    entities: EntityFilters,
     /// How many people, organizations and places the entity facets list
     #[arg(long, default_value_t = 10)]
     facet_size: usize,
@@ -93,9 +86,9 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         limit: if args.facets_only { 0 } else { args.limit },
         offset: args.offset,
         date_bucket: args.by,
-        persons: args.persons,
-        orgs: args.orgs,
-        locs: args.locs,
+        persons: args.entities.persons,
+        orgs: args.entities.orgs,
+        locs: args.entities.locs,
         facet_size: args.facet_size,
         facets: match (args.no_facets, args.facet.is_empty()) {
             (true, _) => Vec::new(),
@@ -111,12 +104,8 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     } else {
         Parts::All
     };
-    let stdout = io::stdout();
-    let style = Style {
-        color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let mut out = io::BufWriter::new(stdout.lock());
-    output::write(&mut out, &result, args.format, parts, style)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::write(&mut out, &result, args.format, parts, terminal_style())?;
     out.flush()?;
     Ok(())
 }

@@ -25,6 +25,7 @@ pub use aliases::{AliasError, Aliases, key as name_key};
 pub use eval::{Disagreement, GoldArticle, Scores, Tally, disagreements};
 pub use link::stem as surname_stem;
 pub use morph::Morph;
+use morph::Parse;
 use tagger::Model;
 pub use training::train;
 
@@ -152,16 +153,25 @@ impl Extractor {
         self.follow_lists(&tokens, &mut found);
         let spans: Vec<(usize, usize)> = found.iter().map(|(_, s)| *s).collect();
         let mut mentions: Vec<Mention> = found.into_iter().map(|(m, _)| m).collect();
-        let verb_gender: Vec<Option<bool>> = spans
+        // The verb right after each mention, if one follows: its agreement tells a subject's
+        // gender and case.
+        let verbs: Vec<Option<&Parse>> = spans
             .iter()
             .map(|&(_, last)| {
                 let next = tokens.get(last + 1)?;
                 let info = self.morph.info(&crate::analysis::lowercase(next.text));
-                let p = info.parses.first()?;
-                let past = p.known && p.tag.starts_with("VERB") && p.has("past") && p.has("sing");
-                match (past, p.has("masc"), p.has("femn")) {
-                    (true, true, false) => Some(true),
-                    (true, false, true) => Some(false),
+                info.parses
+                    .first()
+                    .filter(|p| p.known && p.tag.starts_with("VERB") && p.has("sing"))
+            })
+            .collect();
+        let verb_gender: Vec<Option<bool>> = verbs
+            .iter()
+            .map(|v| {
+                let p = v.filter(|p| p.has("past"))?;
+                match (p.has("masc"), p.has("femn")) {
+                    (true, false) => Some(true),
+                    (false, true) => Some(false),
                     _ => None,
                 }
             })
@@ -181,24 +191,17 @@ impl Extractor {
                 ))
             },
         );
+        // A man's past or a present third person singular agrees with a subject only
+        // ("Диарра подал", "Диарра считает").
         let nominative: Vec<String> = spans
             .iter()
             .zip(&mentions)
-            .filter(|((_, last), m)| {
+            .zip(&verbs)
+            .filter(|((_, m), v)| {
                 m.kind == EntityType::Per
-                    && tokens.get(*last + 1).is_some_and(|t| {
-                        // A man's past or a present third person singular agrees with
-                        // a subject only ("Диарра подал", "Диарра считает").
-                        let info = self.morph.info(&crate::analysis::lowercase(t.text));
-                        info.parses.first().is_some_and(|p| {
-                            p.known
-                                && p.tag.starts_with("VERB")
-                                && p.has("sing")
-                                && ((p.has("past") && p.has("masc")) || p.has("3per"))
-                        })
-                    })
+                    && v.is_some_and(|p| (p.has("past") && p.has("masc")) || p.has("3per"))
             })
-            .map(|(&(_, last), _)| crate::analysis::lowercase(tokens[last].text))
+            .map(|((&(_, last), _), _)| crate::analysis::lowercase(tokens[last].text))
             .collect();
         link::settle_surnames(&mut mentions, &nominative, |w| {
             person::is_womans_name(w, &self.morph)
@@ -340,29 +343,26 @@ fn split_people(
     morph: &Morph,
 ) -> Vec<(usize, usize)> {
     let (first, last) = span;
-    let given = |k: usize| {
-        let info = morph.info(&crate::analysis::lowercase(tokens[k].text));
-        info.parses
-            .iter()
-            .any(|p| p.known && (p.has("Name") || p.has("Patr")))
-    };
-    let only_given = |k: usize| {
-        let info = morph.info(&crate::analysis::lowercase(tokens[k].text));
-        let known: Vec<_> = info.parses.iter().filter(|p| p.known).collect();
-        !known.is_empty() && known.iter().all(|p| p.has("Name"))
-    };
-    let surname = |k: usize| {
-        let info = morph.info(&crate::analysis::lowercase(tokens[k].text));
-        info.parses.iter().any(|p| p.known && p.has("Surn"))
-    };
+    let known: Vec<Vec<&Parse>> = (first..=last)
+        .map(|k| {
+            let info = morph.info(&crate::analysis::lowercase(tokens[k].text));
+            info.parses.iter().filter(|p| p.known).collect()
+        })
+        .collect();
+    let at = |k: usize| &known[k - first];
+    let mut out = Vec::new();
+    let mut start = first;
     for k in first + 2..=last {
-        if only_given(k) && !given(k - 1) && surname(k - 1) {
-            let mut out = vec![(first, k - 1)];
-            out.extend(split_people(tokens, (k, last), morph));
-            return out;
+        let only_given = !at(k).is_empty() && at(k).iter().all(|p| p.has("Name"));
+        let given_before = at(k - 1).iter().any(|p| p.has("Name") || p.has("Patr"));
+        let surname_before = at(k - 1).iter().any(|p| p.has("Surn"));
+        if k >= start + 2 && only_given && !given_before && surname_before {
+            out.push((start, k - 1));
+            start = k;
         }
     }
-    vec![span]
+    out.push((start, last));
+    out
 }
 
 /// "ЮНИСЕФ защиту прав детей": an abbreviation followed by a lowercase word other than a
