@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::vestnik;
+use common::{json_of, vestnik};
 use serde_json::Value;
 use vestnik::index::{BuildOptions, BuildSummary};
 use vestnik::search::{SearchRequest, Searcher};
@@ -36,19 +36,13 @@ fn all_ids(index: &Path) -> BTreeSet<String> {
 }
 
 fn search_json(index: &Path, query: &str) -> Value {
-    let out = vestnik()
-        .args([
-            "search", query, "--format", "json", "--limit", "100", "--index",
-        ])
-        .arg(index)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json_of(
+        vestnik()
+            .args([
+                "search", query, "--format", "json", "--limit", "100", "--index",
+            ])
+            .arg(index),
+    )
 }
 
 #[test]

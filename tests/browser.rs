@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Server, http_raw};
+use common::{Server, http_raw, index_of};
 use serde_json::{Value, json};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -319,22 +319,10 @@ fn markup_in_articles_shows_as_text() {
     let Some(browser) = Browser::start() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        src.join("x.txt"),
+    let (_dir, index) = index_of(&[(
+        "x.txt",
         "Заголовок: <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>\n\nТекст <b onmouseover=\"window.__xss=3\">жирный</b> про школы.",
-    )
-    .unwrap();
-    let index = dir.path().join("index");
-    vestnik::index::build(
-        &[src],
-        &index,
-        &vestnik::index::BuildOptions::default(),
-        &(),
-    )
-    .unwrap();
+    )]);
     let server = Server::start(&index);
     browser.open(&format!(
         "http://{}/?q=%D1%88%D0%BA%D0%BE%D0%BB%D1%8B",

@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::fs;
 
-use common::{ManifestArticle, corpus_index, manifest, searcher, vestnik};
+use common::{ManifestArticle, corpus_index, json_of, manifest, searcher, succeed, vestnik};
 use serde_json::Value;
 use vestnik::search::SearchRequest;
 
@@ -271,18 +271,13 @@ fn abbreviations_and_user_aliases() {
     let aliases = dir.path().join("aliases.txt");
     fs::write(&aliases, "# local names\nPER|Ерлан Карин|Госсоветник\n").unwrap();
     let idx = dir.path().join("idx");
-    let out = vestnik()
-        .args(["index", "--aliases"])
-        .arg(&aliases)
-        .arg("--index")
-        .arg(&idx)
-        .arg(&src)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeed(
+        vestnik()
+            .args(["index", "--aliases"])
+            .arg(&aliases)
+            .arg("--index")
+            .arg(&idx)
+            .arg(&src),
     );
     let json = |q: &str| -> Value {
         let out = vestnik()
@@ -332,15 +327,14 @@ fn abbreviations_and_user_aliases() {
 
 /// `vestnik eval-ner FILE --format json ARGS`, which must succeed: its scores and its stderr.
 fn eval_ner_json(file: &std::path::Path, args: &[&str]) -> (Value, String) {
-    let out = vestnik()
-        .arg("eval-ner")
-        .arg(file)
-        .args(["--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
+    let out = succeed(
+        vestnik()
+            .arg("eval-ner")
+            .arg(file)
+            .args(["--format", "json"])
+            .args(args),
+    );
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(out.status.success(), "{stderr}");
     (serde_json::from_slice(&out.stdout).unwrap(), stderr)
 }
 
@@ -395,15 +389,7 @@ fn eval_ner_scores_a_tiny_gold_file() {
     // The disagreements file agrees with the scores: no person line, and one "missed" line per
     // outermost gold span of each type that recall says was not found.
     let errors = dir.path().join("errors.jsonl");
-    let out = vestnik()
-        .arg("eval-ner")
-        .arg(&gold)
-        .arg("--errors")
-        .arg(&errors)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    eval_ner_json(&gold, &["--errors", &errors.to_string_lossy()]);
     let lines: Vec<Value> = fs::read_to_string(&errors)
         .unwrap()
         .lines()
@@ -472,23 +458,21 @@ fn eval_ner_cross_validates_with_models_it_trains() {
 
     // A model trained on a file says so when that file is scored with it, and not otherwise.
     let model = dir.path().join("model.bin");
-    let out = vestnik()
-        .arg("train-ner")
-        .arg(&train)
-        .args(["--epochs", "2", "--out"])
-        .arg(&model)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    succeed(
+        vestnik()
+            .arg("train-ner")
+            .arg(&train)
+            .args(["--epochs", "2", "--out"])
+            .arg(&model),
+    );
     let scored = |file: &std::path::Path| {
-        let out = vestnik()
-            .arg("eval-ner")
-            .arg(file)
-            .arg("--model")
-            .arg(&model)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
+        let out = succeed(
+            vestnik()
+                .arg("eval-ner")
+                .arg(file)
+                .arg("--model")
+                .arg(&model),
+        );
         String::from_utf8_lossy(&out.stderr).to_string()
     };
     assert!(
@@ -512,18 +496,12 @@ fn eval_ner_cross_validates_with_models_it_trains() {
 }
 
 fn related_json(args: &[&str]) -> serde_json::Value {
-    let out = common::vestnik()
-        .args(["related", "--format", "json", "--index"])
-        .arg(corpus_index())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json_of(
+        vestnik()
+            .args(["related", "--format", "json", "--index"])
+            .arg(corpus_index())
+            .args(args),
+    )
 }
 
 /// How many articles of the manifest name `other` together with `name`.
@@ -605,23 +583,18 @@ fn related_lists_who_is_named_with_an_entity_but_not_the_entity() {
 #[test]
 fn timeline_counts_every_period_and_matches_the_date_facet() {
     let run = |format: &str| {
-        let out = common::vestnik()
-            .args([
-                "timeline",
-                "детей",
-                "--by",
-                "year",
-                "--format",
-                format,
-                "--index",
-            ])
-            .arg(corpus_index())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = succeed(
+            vestnik()
+                .args([
+                    "timeline",
+                    "детей",
+                    "--by",
+                    "year",
+                    "--format",
+                    format,
+                    "--index",
+                ])
+                .arg(corpus_index()),
         );
         String::from_utf8(out.stdout).unwrap()
     };

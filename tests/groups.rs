@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::vestnik;
+use common::{json_of, vestnik};
 use serde_json::Value;
 use vestnik::index::{BuildOptions, build};
 
@@ -39,18 +39,12 @@ fn other(dir: &Path, name: &str, text: &str) {
 }
 
 fn search(index: &Path, args: &[&str]) -> Value {
-    let out = vestnik()
-        .args(["search", "--format", "json", "--index"])
-        .arg(index)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json_of(
+        vestnik()
+            .args(["search", "--format", "json", "--index"])
+            .arg(index)
+            .args(args),
+    )
 }
 
 #[test]
@@ -219,17 +213,11 @@ fn grouping_scores_on_edited_copies_of_real_news() {
     else {
         return;
     };
-    let out = vestnik()
-        .args(["bench", "groups", "--json", "--from"])
-        .arg(shared.join("data/ner"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let scores = json_of(
+        vestnik()
+            .args(["bench", "groups", "--json", "--from"])
+            .arg(shared.join("data/ner")),
     );
-    let scores: Value = serde_json::from_slice(&out.stdout).unwrap();
     eprintln!("grouping on edited real news: {scores}");
     assert!(scores["true_pairs"].as_u64().unwrap() > 1000);
     assert!(scores["precision"].as_f64().unwrap() >= 0.95, "{scores}");

@@ -6,7 +6,7 @@ mod common;
 use std::io::Write;
 use std::net::TcpStream;
 
-use common::Server;
+use common::{Server, index_of};
 
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -118,22 +118,10 @@ fn bad_requests_get_a_json_error_and_the_server_stays_up() {
 
 #[test]
 fn markup_in_an_article_is_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        src.join("x.txt"),
+    let (_dir, index) = index_of(&[(
+        "x.txt",
         "Заголовок: <script>alert('x')</script> Новость\nИсточник: <b>Test</b>\n\nТекст <img src=x onerror=alert(1)> про школы и детей.",
-    )
-    .unwrap();
-    let index = dir.path().join("index");
-    vestnik::index::build(
-        &[src],
-        &index,
-        &vestnik::index::BuildOptions::default(),
-        &(),
-    )
-    .unwrap();
+    )]);
     let server = Server::start(&index);
     let (status, r) = server.json("/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D1%8B");
     assert_eq!(status, 200);

@@ -104,6 +104,42 @@ pub fn vestnik() -> assert_cmd::Command {
     cmd
 }
 
+/// Runs a vestnik command that must succeed (its stderr is the failure message).
+pub fn succeed(cmd: &mut assert_cmd::Command) -> std::process::Output {
+    let out = cmd.output().expect("vestnik runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs a vestnik command that must succeed and reads its stdout as JSON.
+pub fn json_of(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+    serde_json::from_slice(&succeed(cmd).stdout).expect("stdout is JSON")
+}
+
+/// An index of the given files (name, text), written to a temporary folder that lives as long
+/// as the returned guard.
+pub fn index_of(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for (name, text) in files {
+        std::fs::write(src.join(name), text).unwrap();
+    }
+    let index = dir.path().join("index");
+    vestnik::index::build(
+        &[src],
+        &index,
+        &vestnik::index::BuildOptions::default(),
+        &(),
+    )
+    .unwrap();
+    (dir, index)
+}
+
 /// Where `../shared` sits beside the repo, when it does; otherwise says that `test` is skipped.
 /// The notice goes straight to stderr, past the test harness's capture, so it shows in CI logs.
 pub fn shared_dir_or_skip(test: &str) -> Option<PathBuf> {
