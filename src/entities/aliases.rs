@@ -15,7 +15,7 @@ pub fn key(name: &str) -> String {
     let mut gap = false;
     for c in crate::analysis::lowercase(name).chars() {
         let c = if c == 'ё' { 'е' } else { c };
-        if c.is_alphanumeric() || c == '-' {
+        if crate::analysis::is_word_char(c) || c == '-' {
             if gap && !out.is_empty() {
                 out.push(' ');
             }

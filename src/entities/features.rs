@@ -1,6 +1,11 @@
 //! The tagger's features: what a token, its neighbours, the dictionary, the shipped word lists
-//! and the rest of the document say about it, each hashed to a 64-bit key. Computed once per
-//! article and shared by the three entity types.
+//! and the rest of the document say about it, each hashed to a 64-bit key.
+//!
+//! They come in groups by what they depend on: the word itself ([`own`]), a neighbouring word
+//! and where it stands ([`neighbour`]), the word with its neighbours ([`pairs`]), and the token's
+//! place in the sentence and document ([`context`], [`start`]). Training hashes every feature
+//! of every token ([`token_features`]); tagging an archive adds up each word form's groups once
+//! and reuses the sums (`scoring.rs`), which gives the same scores at a fraction of the cost.
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -9,15 +14,22 @@ use super::morph::{Morph, WordInfo};
 use super::places::Place;
 use super::tokens::Token;
 
-/// Static features of a token, as hashes, computed once and shared by the three type chains.
-pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
+/// A token's features, and the key of its word-specific transition weights.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TokenFeatures {
+    pub hashes: Vec<u64>,
+    pub word: u64,
+}
+
+/// Static features of every token, as hashes.
+pub(crate) fn token_features(tokens: &[Token], morph: &Morph) -> Vec<TokenFeatures> {
     features(tokens, morph, false)
 }
 
 /// Features of the words that spell a known place, without those words' own identity: a
 /// training copy that makes the tagger learn what the gazetteer and the context say, since
 /// otherwise the place names the training news knows well leave it nothing to learn there.
-pub(crate) fn place_masked_features(tokens: &[Token], morph: &Morph) -> Vec<Vec<u64>> {
+pub(crate) fn place_masked_features(tokens: &[Token], morph: &Morph) -> Vec<TokenFeatures> {
     features(tokens, morph, true)
 }
 
@@ -26,130 +38,278 @@ const IDENTITY: [&str; 9] = [
     "w", "w-1w", "ww+1", "suf2", "suf3", "suf4", "pre3", "lemma", "known",
 ];
 
-fn features(tokens: &[Token], morph: &Morph, mask_places: bool) -> Vec<Vec<u64>> {
-    let lowers: Vec<String> = tokens
-        .iter()
-        .map(|t| crate::analysis::lowercase(t.text))
-        .collect();
-    let shapes: Vec<String> = tokens.iter().map(|t| shape(t.text)).collect();
-    let infos: Vec<_> = lowers.iter().map(|l| morph.info(l)).collect();
-    let gaz: Vec<Option<&'static str>> = tokens.iter().map(|t| gazetteer(t.text)).collect();
-    let places = super::places::mark(tokens);
-    let elsewhere = document_evidence(tokens, &lowers, infos.as_slice());
-    let mut in_quotes = false;
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut buf: Vec<u8> = Vec::with_capacity(64);
-    for i in 0..tokens.len() {
-        let mut f: Vec<u64> = Vec::with_capacity(48);
-        // Hashes a feature from its kind and value parts: the bytes are gathered in one buffer
-        // and hashed at once, which gives the same XXH3 value as streaming them at a fraction
-        // of the cost for such short inputs.
-        let masked = mask_places && places[i] != Place::Outside;
-        let mut add = |kind: &str, parts: &[&str]| {
-            if masked && IDENTITY.contains(&kind) {
-                return;
-            }
-            buf.clear();
-            buf.extend_from_slice(kind.as_bytes());
-            for p in parts {
-                buf.push(0x1f);
-                buf.extend_from_slice(p.as_bytes());
-            }
-            f.push(xxh3_64_with_seed(&buf, 7));
-        };
-        let w = |j: isize| neighbour(&lowers, i, j);
-        let sh = |j: isize| neighbour(&shapes, i, j);
-        let lower = lowers[i].as_str();
-        let sentence_start = i == 0
-            || tokens[i].after_break
-            || matches!(tokens[i - 1].text, "." | "!" | "?" | "…" | ":" | "—" | "-");
-        let start = if sentence_start { "y" } else { "n" };
-        add("bias", &[]);
-        add("w", &[lower]);
-        add("w-1", &[w(-1)]);
-        add("w+1", &[w(1)]);
-        add("w-2", &[w(-2)]);
-        add("w+2", &[w(2)]);
-        add("w-1w", &[w(-1), lower]);
-        add("ww+1", &[lower, w(1)]);
-        let bounds: Vec<usize> = lower.char_indices().map(|(b, _)| b).collect();
-        let n_chars = bounds.len();
-        for (n, kind) in [(2, "suf2"), (3, "suf3"), (4, "suf4")] {
-            if n_chars > n {
-                add(kind, &[&lower[bounds[n_chars - n]..]]);
-            }
+/// One word as the features read it; past either end of the text, a sentinel.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Word<'a> {
+    pub lower: &'a str,
+    pub shape: &'a str,
+    pub info: Option<&'a WordInfo>,
+    /// What the shipped word lists say of it ([`gazetteer`]).
+    pub gaz: Option<&'static str>,
+}
+
+impl Word<'_> {
+    pub const START: Word<'static> = Word {
+        lower: "<s>",
+        shape: "<s>",
+        info: None,
+        gaz: None,
+    };
+    pub const END: Word<'static> = Word {
+        lower: "</s>",
+        shape: "</s>",
+        info: None,
+        gaz: None,
+    };
+}
+
+/// Where a neighbouring word stands relative to the token scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Offset {
+    Prev2,
+    Prev1,
+    Next1,
+    Next2,
+}
+
+impl Offset {
+    pub const ALL: [Offset; 4] = [Offset::Prev2, Offset::Prev1, Offset::Next1, Offset::Next2];
+
+    pub fn delta(self) -> isize {
+        match self {
+            Offset::Prev2 => -2,
+            Offset::Prev1 => -1,
+            Offset::Next1 => 1,
+            Offset::Next2 => 2,
         }
-        if n_chars > 3 {
-            add("pre3", &[&lower[..bounds[3]]]);
+    }
+}
+
+/// Hashes features from their kind and value parts: the bytes are gathered in one buffer and
+/// hashed at once, which gives the same XXH3 value as streaming them at a fraction of the cost
+/// for such short inputs.
+#[derive(Default)]
+pub(crate) struct Hasher {
+    buf: Vec<u8>,
+}
+
+impl Hasher {
+    pub fn hash(&mut self, kind: &str, parts: &[&str]) -> u64 {
+        self.buf.clear();
+        self.buf.extend_from_slice(kind.as_bytes());
+        for p in parts {
+            self.buf.push(0x1f);
+            self.buf.extend_from_slice(p.as_bytes());
         }
-        add("shape", &[sh(0)]);
-        add("shape-1", &[sh(-1)]);
-        add("shape+1", &[sh(1)]);
-        add("shape-1,0,+1", &[sh(-1), sh(0), sh(1)]);
-        add("start", &[start]);
-        add("start+shape", &[start, sh(0)]);
-        add("quoted", &[if in_quotes { "y" } else { "n" }]);
-        const LENS: [&str; 13] = [
-            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
-        ];
-        add("len", &[LENS[n_chars.min(12)]]);
-        let info = &infos[i];
+        xxh3_64_with_seed(&self.buf, 7)
+    }
+}
+
+/// The key of a word's transition weights: its "w" feature.
+pub(crate) fn word_key(hasher: &mut Hasher, lower: &str) -> u64 {
+    hasher.hash("w", &[lower])
+}
+
+/// A feature sink: kind and value parts.
+pub(crate) type Add<'a> = dyn FnMut(&'static str, &[&str]) + 'a;
+
+/// What the word itself says: its letters, shape, dictionary analysis and word lists.
+pub(crate) fn own(w: Word, add: &mut Add) {
+    let lower = w.lower;
+    add("w", &[lower]);
+    let bounds: Vec<usize> = lower.char_indices().map(|(b, _)| b).collect();
+    let n_chars = bounds.len();
+    for (n, kind) in [(2, "suf2"), (3, "suf3"), (4, "suf4")] {
+        if n_chars > n {
+            add(kind, &[&lower[bounds[n_chars - n]..]]);
+        }
+    }
+    if n_chars > 3 {
+        add("pre3", &[&lower[..bounds[3]]]);
+    }
+    add("shape", &[w.shape]);
+    const LENS: [&str; 13] = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+    ];
+    add("len", &[LENS[n_chars.min(12)]]);
+    if let Some(info) = w.info {
         if !info.lemma.is_empty() {
             add("lemma", &[&info.lemma]);
             add("known", &[if info.known { "y" } else { "n" }]);
         }
         for t in &info.tags {
             add("tag", &[t]);
-            add("tag+shape", &[t, sh(0)]);
+            add("tag+shape", &[t, w.shape]);
         }
-        if let Some(g) = gaz[i] {
-            add("gaz", &[g]);
-            add("gaz+shape", &[g, sh(0)]);
+    }
+    if let Some(g) = w.gaz {
+        add("gaz", &[g]);
+        add("gaz+shape", &[g, w.shape]);
+    }
+}
+
+/// What a word says of the token `at` places away from it.
+pub(crate) fn neighbour(at: Offset, w: Word, add: &mut Add) {
+    let (word, shape, tag, lemma) = match at {
+        Offset::Prev2 => ("w-2", None, "tag-2", None),
+        Offset::Prev1 => ("w-1", Some("shape-1"), "tag-1", Some("tag-1lemma")),
+        Offset::Next1 => ("w+1", Some("shape+1"), "tag+1", Some("tag+1lemma")),
+        Offset::Next2 => ("w+2", None, "tag+2", None),
+    };
+    add(word, &[w.lower]);
+    if let Some(kind) = shape {
+        add(kind, &[w.shape]);
+    }
+    if at == Offset::Prev1
+        && let Some(g) = w.gaz
+    {
+        add("gaz-1", &[g]);
+    }
+    if let Some(info) = w.info {
+        for t in &info.tags {
+            add(tag, &[t]);
         }
-        match places[i] {
-            Place::Outside => {}
-            Place::First => {
-                add("place", &["B"]);
-                add("place+start", &["B", start]);
-            }
-            Place::Later => add("place", &["I"]),
-        }
-        for (bit, name) in EVIDENCE.iter().enumerate() {
-            if elsewhere[i] & (1 << bit) != 0 {
-                add("doc", &[name]);
-            }
-        }
-        if i > 0
-            && let Some(g) = gaz[i - 1]
+        if let Some(kind) = lemma
+            && !info.lemma.is_empty()
         {
-            add("gaz-1", &[g]);
+            add(kind, &[&info.lemma]);
         }
-        for (j, name) in [
-            (-1isize, "tag-1"),
-            (1, "tag+1"),
-            (-2, "tag-2"),
-            (2, "tag+2"),
-        ] {
-            let k = i as isize + j;
-            if k >= 0 && (k as usize) < infos.len() {
-                for t in &infos[k as usize].tags {
-                    add(name, &[t]);
+    }
+}
+
+/// Whether the token starts a sentence, alone and with its shape.
+pub(crate) fn start(starts: bool, shape: &str, add: &mut Add) {
+    let start = if starts { "y" } else { "n" };
+    add("start", &[start]);
+    add("start+shape", &[start, shape]);
+}
+
+/// The word together with the one before and the one after.
+pub(crate) fn pairs(prev: Word, w: Word, next: Word, add: &mut Add) {
+    add("w-1w", &[prev.lower, w.lower]);
+    add("ww+1", &[w.lower, next.lower]);
+    add("shape-1,0,+1", &[prev.shape, w.shape, next.shape]);
+}
+
+/// Where the token stands: inside quotes, in a known place name, at a sentence start, and what
+/// the word's other occurrences in the document show (bits of [`EVIDENCE`]).
+pub(crate) fn context(quoted: bool, place: Place, starts: bool, evidence: u8, add: &mut Add) {
+    add("bias", &[]);
+    add("quoted", &[if quoted { "y" } else { "n" }]);
+    match place {
+        Place::Outside => {}
+        Place::First => {
+            add("place", &["B"]);
+            add("place+start", &["B", if starts { "y" } else { "n" }]);
+        }
+        Place::Later => add("place", &["I"]),
+    }
+    for (bit, name) in EVIDENCE.iter().enumerate() {
+        if evidence & (1 << bit) != 0 {
+            add("doc", &[name]);
+        }
+    }
+}
+
+/// What the tokens of an article share: each token's sentence start, quotes, place and
+/// document evidence. The word-level groups come from elsewhere.
+pub(crate) struct Layout {
+    pub starts: Vec<bool>,
+    pub quoted: Vec<bool>,
+    pub places: Vec<Place>,
+    pub evidence: Vec<u8>,
+}
+
+impl Layout {
+    pub fn new(tokens: &[Token], lowers: &[&str], infos: &[&WordInfo]) -> Layout {
+        let starts = (0..tokens.len())
+            .map(|i| {
+                i == 0
+                    || tokens[i].after_break
+                    || matches!(tokens[i - 1].text, "." | "!" | "?" | "…" | ":" | "—" | "-")
+            })
+            .collect();
+        let mut in_quotes = false;
+        let quoted = tokens
+            .iter()
+            .map(|t| {
+                let before = in_quotes;
+                match t.text {
+                    "«" | "„" | "“" => in_quotes = true,
+                    "»" | "”" => in_quotes = false,
+                    "\"" => in_quotes = !in_quotes,
+                    _ => {}
                 }
-                if j == -1 || j == 1 {
-                    let l = &infos[k as usize].lemma;
-                    if !l.is_empty() {
-                        add(if j == -1 { "tag-1lemma" } else { "tag+1lemma" }, &[l]);
-                    }
-                }
+                before
+            })
+            .collect();
+        Layout {
+            starts,
+            quoted,
+            places: super::places::mark(tokens),
+            evidence: document_evidence(tokens, lowers, infos),
+        }
+    }
+}
+
+/// The word at `i + delta`, or the sentinel past either end.
+pub(crate) fn word_at<'a>(words: &[Word<'a>], i: usize, delta: isize) -> Word<'a> {
+    match i.checked_add_signed(delta) {
+        None => Word::START,
+        Some(k) => words.get(k).copied().unwrap_or(Word::END),
+    }
+}
+
+fn features(tokens: &[Token], morph: &Morph, mask_places: bool) -> Vec<TokenFeatures> {
+    let lowers: Vec<String> = tokens
+        .iter()
+        .map(|t| crate::analysis::lowercase(t.text))
+        .collect();
+    let shapes: Vec<String> = tokens.iter().map(|t| shape(t.text)).collect();
+    let infos: Vec<&WordInfo> = lowers.iter().map(|l| morph.info(l)).collect();
+    let words: Vec<Word> = (0..tokens.len())
+        .map(|i| Word {
+            lower: &lowers[i],
+            shape: &shapes[i],
+            info: Some(infos[i]),
+            gaz: gazetteer(tokens[i].text),
+        })
+        .collect();
+    let lower_refs: Vec<&str> = lowers.iter().map(String::as_str).collect();
+    let layout = Layout::new(tokens, &lower_refs, &infos);
+    let mut hasher = Hasher::default();
+    let mut out = Vec::with_capacity(tokens.len());
+    for i in 0..tokens.len() {
+        let masked = mask_places && layout.places[i] != Place::Outside;
+        let mut hashes: Vec<u64> = Vec::with_capacity(48);
+        let mut add = |kind: &'static str, parts: &[&str]| {
+            if !(masked && IDENTITY.contains(&kind)) {
+                hashes.push(hasher.hash(kind, parts));
             }
+        };
+        let w = words[i];
+        let starts = layout.starts[i];
+        context(
+            layout.quoted[i],
+            layout.places[i],
+            starts,
+            layout.evidence[i],
+            &mut add,
+        );
+        own(w, &mut add);
+        for at in Offset::ALL {
+            neighbour(at, word_at(&words, i, at.delta()), &mut add);
         }
-        match tokens[i].text {
-            "«" | "„" | "“" => in_quotes = true,
-            "»" | "”" => in_quotes = false,
-            "\"" => in_quotes = !in_quotes,
-            _ => {}
-        }
-        out.push(f);
+        start(starts, w.shape, &mut add);
+        pairs(word_at(&words, i, -1), w, word_at(&words, i, 1), &mut add);
+        // A word hidden in a place-masked copy keys its transitions by the word before it, as
+        // the shipped model was trained.
+        let word = if masked {
+            hasher.hash("w-1", &[word_at(&words, i, -1).lower])
+        } else {
+            word_key(&mut hasher, w.lower)
+        };
+        out.push(TokenFeatures { hashes, word });
     }
     out
 }
@@ -167,7 +327,7 @@ const EVIDENCE: [&str; 6] = [
 /// For each token, what the other occurrences of its word in the document show (bits of
 /// [`EVIDENCE`]): "Бхутто" read as a surname once ("Беназир Бхутто") helps read it alone
 /// elsewhere ("Бхутто заявила"). Words meet across case forms by their surname stem.
-fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -> Vec<u8> {
+fn document_evidence(tokens: &[Token], lowers: &[&str], infos: &[&WordInfo]) -> Vec<u8> {
     let capital = |k: usize| {
         tokens[k]
             .text
@@ -193,7 +353,7 @@ fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -
         let shown = [
             before.is_some_and(|b| capital(b) && has(b, "Name")),
             after.is_some_and(|a| has(a, "VERB")),
-            before.is_some_and(|b| matches!(lowers[b].as_str(), "в" | "во" | "из")),
+            before.is_some_and(|b| matches!(lowers[b], "в" | "во" | "из")),
             before.is_some_and(|b| matches!(tokens[b].text, "«" | "\"" | "“")),
             after.is_some_and(|a| capital(a) && has(a, "Surn")),
             before.is_some_and(|b| {
@@ -209,7 +369,7 @@ fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -
             .enumerate()
             .fold(0, |acc, (bit, &on)| acc | (u8::from(on) << bit));
         keys[k] = Some(super::link::stem_lower(
-            folded[k].as_deref().unwrap_or(&lowers[k]),
+            folded[k].as_deref().unwrap_or(lowers[k]),
         ));
     }
     let mut counts: rustc_hash::FxHashMap<&str, [u16; EVIDENCE.len()]> = Default::default();
@@ -235,18 +395,10 @@ fn document_evidence(tokens: &[Token], lowers: &[String], infos: &[&WordInfo]) -
         .collect()
 }
 
-/// The value `j` places from `i`, or a sentinel past either end.
-fn neighbour(values: &[String], i: usize, j: isize) -> &str {
-    match i.checked_add_signed(j) {
-        None => "<s>",
-        Some(k) => values.get(k).map_or("</s>", String::as_str),
-    }
-}
-
 /// What the shipped word lists say of a word in any case form: a regional first name, or a
 /// one-word place or organization from the alias table. They reach names the dictionary lacks
 /// ("Шымкенте", "Ерлану").
-fn gazetteer(word: &str) -> Option<&'static str> {
+pub(crate) fn gazetteer(word: &str) -> Option<&'static str> {
     use std::collections::HashMap;
     use std::sync::{LazyLock, RwLock};
     static SEEN: LazyLock<RwLock<HashMap<String, Option<&'static str>>>> =
@@ -281,7 +433,7 @@ fn lookup_gazetteer(word: &str) -> Option<&'static str> {
 
 /// "Xx", "XX", "x", "d", "X-Xx", punctuation as itself: case and character classes, runs
 /// collapsed, so "Усть-Каменогорск" and "Нью-Йорк" share a shape.
-fn shape(word: &str) -> String {
+pub(crate) fn shape(word: &str) -> String {
     let mut out = String::new();
     let mut last = '\0';
     for c in word.chars() {

@@ -13,6 +13,7 @@ mod morph;
 mod normalize;
 mod person;
 mod places;
+mod scoring;
 mod tagger;
 mod tokens;
 mod training;
@@ -93,6 +94,12 @@ impl Extractor {
         })
     }
 
+    /// The model, unless this is a build without one.
+    #[cfg(test)]
+    fn model(&self) -> Option<&Model> {
+        (!self.model.is_empty()).then_some(&self.model)
+    }
+
     pub fn has_model(&self) -> bool {
         !self.model.is_empty()
     }
@@ -108,9 +115,8 @@ impl Extractor {
         if tokens.is_empty() {
             return Vec::new();
         }
-        let features = features::token_features(&tokens, &self.morph);
         let mut found: Vec<(Mention, (usize, usize))> = Vec::new();
-        let tagged = self.model.tag(&features);
+        let tagged = scoring::tag(&self.model, &tokens, &self.morph);
         for (kind, mut spans) in EntityType::ALL.into_iter().zip(tagged) {
             if kind == EntityType::Per {
                 spans = spans

@@ -12,6 +12,7 @@
 use std::io::{Read, Write};
 
 use super::EntityType;
+use super::features::TokenFeatures;
 
 /// Rows of the weight table (a power of two).
 const BUCKETS: usize = 1 << 20;
@@ -19,7 +20,7 @@ const BUCKET_BITS: u32 = 20;
 const LABELS: usize = 3;
 const TYPES: usize = 3;
 /// Weights per row: a type's three labels, for each type.
-const WIDTH: usize = TYPES * LABELS;
+pub(crate) const WIDTH: usize = TYPES * LABELS;
 const O: usize = 0;
 const B: usize = 1;
 const I: usize = 2;
@@ -47,6 +48,14 @@ pub struct Model {
     /// Fingerprints (XXH3) of the texts the model was trained on, sorted: scores on those
     /// texts are no test, and `eval-ner` says so.
     trained_on: Vec<u64>,
+    /// Tells models apart, so sums cached from one are never used with another.
+    id: u64,
+}
+
+/// A fresh [`Model::id`].
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn row(feature: u64) -> usize {
@@ -65,12 +74,6 @@ fn allowed(prev: usize, label: usize) -> bool {
     label != I || prev != O
 }
 
-/// The key of a token's word-specific transition features: its word feature (the second; the
-/// first is the bias).
-fn word_key(features: &[u64]) -> u64 {
-    features.get(1).copied().unwrap_or(0)
-}
-
 /// Scores of one article, from any weight source: per token, the static score of each type
 /// and label, and the word-specific transition score for each previous label.
 struct Scores {
@@ -78,22 +81,21 @@ struct Scores {
     after: Vec<[[f32; WIDTH]; LABELS]>,
 }
 
-fn score(features: &[Vec<u64>], weight: impl Fn(usize) -> f32) -> Scores {
+fn score(features: &[TokenFeatures], weight: impl Fn(usize) -> f32) -> Scores {
     let mut emit = Vec::with_capacity(features.len());
     let mut after = Vec::with_capacity(features.len());
     for f in features {
         let mut s = [0f32; WIDTH];
-        for &x in f {
+        for &x in &f.hashes {
             let r = row(x) * WIDTH;
             for (k, v) in s.iter_mut().enumerate() {
                 *v += weight(r + k);
             }
         }
         emit.push(s);
-        let key = word_key(f);
         let mut a = [[0f32; WIDTH]; LABELS];
         for (prev, slot) in a.iter_mut().enumerate() {
-            let r = row(key ^ AFTER[prev]) * WIDTH;
+            let r = row(f.word ^ AFTER[prev]) * WIDTH;
             for (k, v) in slot.iter_mut().enumerate() {
                 *v = weight(r + k);
             }
@@ -103,29 +105,16 @@ fn score(features: &[Vec<u64>], weight: impl Fn(usize) -> f32) -> Scores {
     Scores { emit, after }
 }
 
-/// [`score`] for the quantized weights: sums in integers over whole rows, which is exact (the
-/// sums of bytes stay far below where `f32` rounds) and a good part cheaper.
-fn score_quantized(features: &[Vec<u64>], weights: &[i8]) -> Scores {
-    let mut emit = Vec::with_capacity(features.len());
-    let mut after = Vec::with_capacity(features.len());
-    let row_of = |r: usize| -> &[i8; WIDTH] {
-        weights[r * WIDTH..(r + 1) * WIDTH]
-            .try_into()
-            .expect("rows are WIDTH long")
-    };
-    for f in features {
-        let mut s = [0i32; WIDTH];
-        for &x in f {
-            let w = row_of(row(x));
-            for k in 0..WIDTH {
-                s[k] += i32::from(w[k]);
-            }
-        }
-        emit.push(s.map(|v| v as f32));
-        let key = word_key(f);
-        after.push(AFTER.map(|salt| row_of(row(key ^ salt)).map(f32::from)));
+/// A token's static scores and its word-specific transition weights, in the quantized
+/// model's integers.
+pub(crate) type Emit = [i32; WIDTH];
+pub(crate) type After = [[i8; WIDTH]; LABELS];
+
+/// Adds a weight row to a token's scores.
+pub(crate) fn add_row(sum: &mut Emit, row: &[i8; WIDTH]) {
+    for k in 0..WIDTH {
+        sum[k] += i32::from(row[k]);
     }
-    Scores { emit, after }
 }
 
 /// The greedy label path of type `t`: each token's best label given the one before, or with
@@ -193,6 +182,7 @@ impl Model {
             weights: Vec::new(),
             transitions: [0; TYPES * LABELS * LABELS],
             trained_on: Vec::new(),
+            id: next_id(),
         }
     }
 
@@ -212,12 +202,45 @@ impl Model {
         self.trained_on = fingerprints;
     }
 
-    /// The entity spans of every type, indexed as [`EntityType::ALL`].
-    pub fn tag(&self, features: &[Vec<u64>]) -> [Vec<(usize, usize)>; TYPES] {
-        if self.is_empty() {
-            return Default::default();
-        }
-        let scores = score_quantized(features, &self.weights);
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The weights of one feature, a row of all types and labels.
+    pub(crate) fn weights(&self, feature: u64) -> &[i8; WIDTH] {
+        let r = row(feature) * WIDTH;
+        self.weights[r..r + WIDTH]
+            .try_into()
+            .expect("rows are WIDTH long")
+    }
+
+    /// The word-specific transition weights of the word with this key, after each label.
+    pub(crate) fn after(&self, word: u64) -> After {
+        AFTER.map(|salt| *self.weights(word ^ salt))
+    }
+
+    /// Every token's scores from its full feature list, summed in integers: exact, since sums
+    /// of bytes stay far below where `f32` rounds.
+    #[cfg(test)]
+    pub(crate) fn scores(&self, features: &[TokenFeatures]) -> (Vec<Emit>, Vec<After>) {
+        features
+            .iter()
+            .map(|f| {
+                let mut s = [0i32; WIDTH];
+                for &x in &f.hashes {
+                    add_row(&mut s, self.weights(x));
+                }
+                (s, self.after(f.word))
+            })
+            .unzip()
+    }
+
+    /// The entity spans of every type, indexed as [`EntityType::ALL`], from token scores.
+    pub(crate) fn decode(&self, emit: &[Emit], after: &[After]) -> [Vec<(usize, usize)>; TYPES] {
+        let scores = Scores {
+            emit: emit.iter().map(|s| s.map(|v| v as f32)).collect(),
+            after: after.iter().map(|a| a.map(|r| r.map(f32::from))).collect(),
+        };
         EntityType::ALL.map(|kind| {
             let t = type_index(kind);
             let path = greedy(
@@ -259,6 +282,7 @@ impl Model {
             weights,
             transitions,
             trained_on,
+            id: next_id(),
         })
     }
 
@@ -282,7 +306,7 @@ impl Model {
 
 /// One training example: token features and, per type, the gold label of each token.
 pub(crate) struct Example {
-    pub features: Vec<Vec<u64>>,
+    pub features: Vec<TokenFeatures>,
     pub gold: [Vec<usize>; 3],
 }
 
@@ -391,10 +415,10 @@ pub(crate) fn train(
                     };
                     let f = &ex.features[i];
                     for (label, delta) in [(truth, 1.0), (label, -1.0)] {
-                        for &x in f {
+                        for &x in &f.hashes {
                             table.add(row(x) * WIDTH + t * LABELS + label, delta, clock);
                         }
-                        let after = row(word_key(f) ^ AFTER[prev]) * WIDTH + t * LABELS + label;
+                        let after = row(f.word ^ AFTER[prev]) * WIDTH + t * LABELS + label;
                         table.add(after, delta, clock);
                         trans.add((t * LABELS + prev) * LABELS + label, delta, clock);
                     }
@@ -437,6 +461,7 @@ pub(crate) fn train(
         weights,
         transitions,
         trained_on: Vec::new(),
+        id: next_id(),
     }
 }
 

@@ -1,0 +1,323 @@
+//! Tagging an archive without hashing every feature of every token. A token's score is a sum of
+//! weight rows, one per feature, and most of its features depend on one word alone: the word's
+//! letters and analysis, or a neighbour's word and where it stands. So each word form's rows are
+//! added up the first time a thread meets it, and every later token of that form reuses the
+//! sums; only the features of a word with its neighbours are hashed per token. The sums are the
+//! integers the full feature list gives (tested below), so the tags are the same, and
+//! extraction costs a fraction of what it did.
+
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
+use super::features::{self, Add, Hasher, Layout, Offset, Word};
+use super::morph::{Morph, WordInfo};
+use super::places::Place;
+use super::tagger::{After, Emit, Model, WIDTH, add_row};
+use super::tokens::Token;
+
+/// Word forms a thread keeps sums for before it starts afresh: enough for the working
+/// vocabulary of an archive, at about 250 bytes a form.
+const MAX_WORDS: usize = 1 << 18;
+
+/// Sums of one feature group. A group has a few dozen features at most, so its sum of bytes
+/// fits 16 bits, which halves the memory a form takes.
+type Part = [i16; WIDTH];
+
+/// What one word form adds to the scores, wherever it stands.
+struct WordScores {
+    lower: Box<str>,
+    shape: Box<str>,
+    info: &'static WordInfo,
+    gaz: Option<&'static str>,
+    /// Its own features and the sentence-start ones, by whether it starts a sentence.
+    own: [Part; 2],
+    /// What it adds to the token it stands beside, by [`Offset::ALL`].
+    beside: [Part; 4],
+    after: After,
+}
+
+impl WordScores {
+    fn word(&self) -> Word<'_> {
+        Word {
+            lower: &self.lower,
+            shape: &self.shape,
+            info: Some(self.info),
+            gaz: self.gaz,
+        }
+    }
+}
+
+/// One thread's sums for one model.
+struct Cache {
+    model: u64,
+    /// Word forms by the XXH3 hash of their text: two forms of one archive sharing a 64-bit
+    /// hash is too unlikely to plan for, and keys of one number are found without a second
+    /// trip to memory to compare the text.
+    ids: FxHashMap<u64, u32>,
+    words: Vec<WordScores>,
+    /// What the text's ends add, by [`Offset::ALL`]: the start before it, the end after it.
+    edges: [Emit; 4],
+    /// The sums of [`features::context`], by [`context_index`].
+    contexts: Vec<Emit>,
+    /// The sums of [`features::start`] by shape, not starting and starting a sentence: few
+    /// shapes are common, so most words find theirs here.
+    starts: FxHashMap<Box<str>, [Emit; 2]>,
+    hasher: Hasher,
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
+}
+
+/// The entity spans of every type in `tokens`, indexed as [`super::EntityType::ALL`]: those the
+/// full features give, since the scores are the same.
+pub(crate) fn tag(model: &Model, tokens: &[Token], morph: &Morph) -> [Vec<(usize, usize)>; 3] {
+    if model.is_empty() || tokens.is_empty() {
+        return Default::default();
+    }
+    let (emit, after) = scores(model, tokens, morph);
+    model.decode(&emit, &after)
+}
+
+fn scores(model: &Model, tokens: &[Token], morph: &Morph) -> (Vec<Emit>, Vec<After>) {
+    CACHE.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let cache = match slot.take() {
+            Some(c) if c.model == model.id() => slot.insert(c),
+            _ => slot.insert(Cache::new(model)),
+        };
+        cache.scores(model, tokens, morph)
+    })
+}
+
+fn sum_part(model: &Model, hasher: &mut Hasher, group: impl FnOnce(&mut Add)) -> Part {
+    to_part(sum_emit(model, hasher, group))
+}
+
+fn to_part(sum: Emit) -> Part {
+    sum.map(|v| v.clamp(i16::MIN.into(), i16::MAX.into()) as i16)
+}
+
+fn sum_emit(model: &Model, hasher: &mut Hasher, group: impl FnOnce(&mut Add)) -> Emit {
+    let mut sum = [0i32; WIDTH];
+    group(&mut |kind, parts| add_row(&mut sum, model.weights(hasher.hash(kind, parts))));
+    sum
+}
+
+fn add_part(sum: &mut Emit, part: &Part) {
+    for k in 0..WIDTH {
+        sum[k] += i32::from(part[k]);
+    }
+}
+
+fn add_emit(sum: &mut Emit, other: &Emit) {
+    for k in 0..WIDTH {
+        sum[k] += other[k];
+    }
+}
+
+const PLACES: [Place; 3] = [Place::Outside, Place::First, Place::Later];
+
+fn context_index(quoted: bool, place: Place, starts: bool, evidence: u8) -> usize {
+    let place = PLACES.iter().position(|&p| p == place).unwrap_or(0);
+    (((usize::from(evidence) * 3 + place) * 2 + usize::from(starts)) * 2) + usize::from(quoted)
+}
+
+impl Cache {
+    fn new(model: &Model) -> Cache {
+        let mut hasher = Hasher::default();
+        let edges = Offset::ALL.map(|at| {
+            let end = if at.delta() < 0 {
+                Word::START
+            } else {
+                Word::END
+            };
+            sum_emit(model, &mut hasher, |add| features::neighbour(at, end, add))
+        });
+        let mut contexts = vec![[0; WIDTH]; 64 * 3 * 2 * 2];
+        for evidence in 0..64u8 {
+            for place in PLACES {
+                for starts in [false, true] {
+                    for quoted in [false, true] {
+                        contexts[context_index(quoted, place, starts, evidence)] =
+                            sum_emit(model, &mut hasher, |add| {
+                                features::context(quoted, place, starts, evidence, add)
+                            });
+                    }
+                }
+            }
+        }
+        Cache {
+            model: model.id(),
+            ids: FxHashMap::default(),
+            words: Vec::new(),
+            edges,
+            contexts,
+            starts: FxHashMap::default(),
+            hasher,
+        }
+    }
+
+    /// The id of a token's word form, its sums made on first sight.
+    fn id(&mut self, text: &str, model: &Model, morph: &Morph) -> usize {
+        let key = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        if let Some(&id) = self.ids.get(&key) {
+            return id as usize;
+        }
+        let lower = crate::analysis::lowercase(text);
+        let shape = features::shape(text);
+        let info = morph.info(&lower);
+        let w = Word {
+            lower: &lower,
+            shape: &shape,
+            info: Some(info),
+            gaz: features::gazetteer(text),
+        };
+        let hasher = &mut self.hasher;
+        let starting = match self.starts.get(shape.as_str()) {
+            Some(s) => *s,
+            None => {
+                let s = [false, true].map(|starts| {
+                    sum_emit(model, hasher, |add| features::start(starts, &shape, add))
+                });
+                self.starts.insert(shape.as_str().into(), s);
+                s
+            }
+        };
+        let alone = sum_emit(model, hasher, |add| features::own(w, add));
+        let own = starting.map(|mut s| {
+            add_emit(&mut s, &alone);
+            to_part(s)
+        });
+        let beside =
+            Offset::ALL.map(|at| sum_part(model, hasher, |add| features::neighbour(at, w, add)));
+        let after = model.after(features::word_key(hasher, &lower));
+        let scores = WordScores {
+            info,
+            gaz: w.gaz,
+            lower: lower.into_boxed_str(),
+            shape: shape.into_boxed_str(),
+            own,
+            beside,
+            after,
+        };
+        let id = self.words.len();
+        self.words.push(scores);
+        self.ids.insert(key, id as u32);
+        id
+    }
+
+    fn scores(
+        &mut self,
+        model: &Model,
+        tokens: &[Token],
+        morph: &Morph,
+    ) -> (Vec<Emit>, Vec<After>) {
+        if self.words.len() + tokens.len() > MAX_WORDS {
+            self.ids.clear();
+            self.words.clear();
+        }
+        let ids: Vec<usize> = tokens
+            .iter()
+            .map(|t| self.id(t.text, model, morph))
+            .collect();
+        let words: Vec<Word> = ids.iter().map(|&id| self.words[id].word()).collect();
+        let lowers: Vec<&str> = words.iter().map(|w| w.lower).collect();
+        let infos: Vec<&WordInfo> = ids.iter().map(|&id| self.words[id].info).collect();
+        let layout = Layout::new(tokens, &lowers, &infos);
+        let n = tokens.len();
+        // The word-with-neighbours features are hashed for the whole article first: their
+        // weight rows lie anywhere in the table, and with every address known up front the
+        // processor fetches them side by side instead of one after another.
+        let mut pairs: Vec<u64> = Vec::with_capacity(3 * n);
+        for i in 0..n {
+            let prev = features::word_at(&words, i, -1);
+            let next = features::word_at(&words, i, 1);
+            let hasher = &mut self.hasher;
+            features::pairs(prev, words[i], next, &mut |kind, parts| {
+                pairs.push(hasher.hash(kind, parts));
+            });
+        }
+        let per_token = pairs.len() / n;
+        let mut emit = Vec::with_capacity(n);
+        let mut after = Vec::with_capacity(n);
+        for i in 0..n {
+            let me = &self.words[ids[i]];
+            let starts = layout.starts[i];
+            let mut s = [0i32; WIDTH];
+            for &x in &pairs[i * per_token..(i + 1) * per_token] {
+                add_row(&mut s, model.weights(x));
+            }
+            add_part(&mut s, &me.own[usize::from(starts)]);
+            for (k, at) in Offset::ALL.iter().enumerate() {
+                match i.checked_add_signed(at.delta()).filter(|&j| j < n) {
+                    Some(j) => add_part(&mut s, &self.words[ids[j]].beside[k]),
+                    None => add_emit(&mut s, &self.edges[k]),
+                }
+            }
+            let context = context_index(
+                layout.quoted[i],
+                layout.places[i],
+                starts,
+                layout.evidence[i],
+            );
+            add_emit(&mut s, &self.contexts[context]);
+            emit.push(s);
+            after.push(me.after);
+        }
+        (emit, after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cached sums equal the full features' sums on every token of every bundled article
+    /// (and of the NER data when it is present), so tagging is unchanged by the cache.
+    #[test]
+    fn cached_sums_equal_the_full_features() {
+        let Some(model) = super::super::Extractor::shipped().model() else {
+            eprintln!("skipped: a build without a model");
+            return;
+        };
+        let morph = Morph::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut folders = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus"
+        ))];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).expect("corpus is readable") {
+                let path = entry.expect("corpus is readable").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "txt" || e == "md") {
+                    texts.push(std::fs::read_to_string(path).expect("corpus is UTF-8"));
+                }
+            }
+        }
+        assert!(texts.len() > 20, "the bundled corpus is there");
+        let ner = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/ner/nerel-dev.jsonl"
+        );
+        match std::fs::read_to_string(ner) {
+            Ok(lines) => {
+                for line in lines.lines().take(200) {
+                    let v: serde_json::Value = serde_json::from_str(line).expect("gold JSONL");
+                    texts.push(v["text"].as_str().unwrap_or_default().to_string());
+                }
+            }
+            Err(_) => eprintln!("skipped the NER data: {ner} is not there"),
+        }
+        // Twice, so the second pass reads sums cached in the first.
+        for text in texts.iter().chain(&texts) {
+            let tokens = super::super::tokens::tokenize(text);
+            let full = model.scores(&features::token_features(&tokens, &morph));
+            let opening: String = text.chars().take(60).collect();
+            assert_eq!(scores(model, &tokens, &morph), full, "{opening}");
+        }
+    }
+}
