@@ -46,6 +46,57 @@ pub(crate) struct Word<'a> {
     pub info: Option<&'a WordInfo>,
     /// What the shipped word lists say of it ([`gazetteer`]).
     pub gaz: Option<&'static str>,
+    /// It starts with a capital letter.
+    pub capital: bool,
+    /// Its key as the first word of a place ([`super::places::first_key`]).
+    pub place: Option<&'a str>,
+    /// For a capitalized word of two letters or more, the key its other case forms in the
+    /// document share: the stem a surname keeps, lowercase, ё as е.
+    pub name: Option<&'a str>,
+}
+
+/// What a [`Word`] borrows, made from one token's text.
+pub(crate) struct WordForm {
+    pub lower: String,
+    pub shape: String,
+    pub info: &'static WordInfo,
+    pub gaz: Option<&'static str>,
+    pub capital: bool,
+    pub place: Option<String>,
+    pub name: Option<String>,
+}
+
+impl WordForm {
+    pub fn new(text: &str, morph: &Morph) -> WordForm {
+        let lower = crate::analysis::lowercase(text);
+        let capital = text.chars().next().is_some_and(char::is_uppercase);
+        let name = (capital && text.chars().nth(1).is_some()).then(|| {
+            // Words with ё are keyed with е, as everywhere names are compared.
+            let folded = lower.replace('ё', "е");
+            super::link::stem_lower(&folded).to_string()
+        });
+        WordForm {
+            info: morph.info(&lower),
+            shape: shape(text),
+            gaz: gazetteer(text),
+            capital,
+            place: super::places::first_key(text),
+            name,
+            lower,
+        }
+    }
+
+    pub fn word(&self) -> Word<'_> {
+        Word {
+            lower: &self.lower,
+            shape: &self.shape,
+            info: Some(self.info),
+            gaz: self.gaz,
+            capital: self.capital,
+            place: self.place.as_deref(),
+            name: self.name.as_deref(),
+        }
+    }
 }
 
 impl Word<'_> {
@@ -54,12 +105,18 @@ impl Word<'_> {
         shape: "<s>",
         info: None,
         gaz: None,
+        capital: false,
+        place: None,
+        name: None,
     };
     pub const END: Word<'static> = Word {
         lower: "</s>",
         shape: "</s>",
         info: None,
         gaz: None,
+        capital: false,
+        place: None,
+        name: None,
     };
 }
 
@@ -186,8 +243,23 @@ pub(crate) fn start(starts: bool, shape: &str, add: &mut Add) {
 
 /// The word together with the one before and the one after.
 pub(crate) fn pairs(prev: Word, w: Word, next: Word, add: &mut Add) {
-    add("w-1w", &[prev.lower, w.lower]);
-    add("ww+1", &[w.lower, next.lower]);
+    bigram_second(prev, w, add);
+    bigram_first(w, next, add);
+    shapes(prev, w, next, add);
+}
+
+/// What two adjacent words together say of the second.
+pub(crate) fn bigram_second(first: Word, second: Word, add: &mut Add) {
+    add("w-1w", &[first.lower, second.lower]);
+}
+
+/// What two adjacent words together say of the first.
+pub(crate) fn bigram_first(first: Word, second: Word, add: &mut Add) {
+    add("ww+1", &[first.lower, second.lower]);
+}
+
+/// The shapes of the word and its neighbours together.
+pub(crate) fn shapes(prev: Word, w: Word, next: Word, add: &mut Add) {
     add("shape-1,0,+1", &[prev.shape, w.shape, next.shape]);
 }
 
@@ -221,7 +293,7 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
-    pub fn new(tokens: &[Token], lowers: &[&str], infos: &[&WordInfo]) -> Layout {
+    pub fn new(tokens: &[Token], words: &[Word]) -> Layout {
         let starts = (0..tokens.len())
             .map(|i| {
                 i == 0
@@ -246,8 +318,8 @@ impl Layout {
         Layout {
             starts,
             quoted,
-            places: super::places::mark(tokens),
-            evidence: document_evidence(tokens, lowers, infos),
+            places: super::places::mark_keyed(tokens, |i| words[i].place),
+            evidence: document_evidence(tokens, words),
         }
     }
 }
@@ -261,22 +333,12 @@ pub(crate) fn word_at<'a>(words: &[Word<'a>], i: usize, delta: isize) -> Word<'a
 }
 
 fn features(tokens: &[Token], morph: &Morph, mask_places: bool) -> Vec<TokenFeatures> {
-    let lowers: Vec<String> = tokens
+    let forms: Vec<WordForm> = tokens
         .iter()
-        .map(|t| crate::analysis::lowercase(t.text))
+        .map(|t| WordForm::new(t.text, morph))
         .collect();
-    let shapes: Vec<String> = tokens.iter().map(|t| shape(t.text)).collect();
-    let infos: Vec<&WordInfo> = lowers.iter().map(|l| morph.info(l)).collect();
-    let words: Vec<Word> = (0..tokens.len())
-        .map(|i| Word {
-            lower: &lowers[i],
-            shape: &shapes[i],
-            info: Some(infos[i]),
-            gaz: gazetteer(tokens[i].text),
-        })
-        .collect();
-    let lower_refs: Vec<&str> = lowers.iter().map(String::as_str).collect();
-    let layout = Layout::new(tokens, &lower_refs, &infos);
+    let words: Vec<Word> = forms.iter().map(WordForm::word).collect();
+    let layout = Layout::new(tokens, &words);
     let mut hasher = Hasher::default();
     let mut out = Vec::with_capacity(tokens.len());
     for i in 0..tokens.len() {
@@ -327,25 +389,13 @@ const EVIDENCE: [&str; 6] = [
 /// For each token, what the other occurrences of its word in the document show (bits of
 /// [`EVIDENCE`]): "Бхутто" read as a surname once ("Беназир Бхутто") helps read it alone
 /// elsewhere ("Бхутто заявила"). Words meet across case forms by their surname stem.
-fn document_evidence(tokens: &[Token], lowers: &[&str], infos: &[&WordInfo]) -> Vec<u8> {
-    let capital = |k: usize| {
-        tokens[k]
-            .text
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-    };
-    let has = |k: usize, tag: &str| infos[k].tags.contains(&tag);
-    // Words with ё are keyed with е, as everywhere names are compared; they are rare enough
-    // that only they pay for a copy.
-    let folded: Vec<Option<String>> = lowers
-        .iter()
-        .map(|l| l.contains('ё').then(|| l.replace('ё', "е")))
-        .collect();
-    let mut keys: Vec<Option<&str>> = vec![None; tokens.len()];
+fn document_evidence(tokens: &[Token], words: &[Word]) -> Vec<u8> {
+    let capital = |k: usize| words[k].capital;
+    let has = |k: usize, tag: &str| words[k].info.is_some_and(|i| i.tags.contains(&tag));
+    let keys: Vec<Option<&str>> = words.iter().map(|w| w.name).collect();
     let mut own = vec![0u8; tokens.len()];
     for k in 0..tokens.len() {
-        if !capital(k) || tokens[k].text.chars().count() < 2 {
+        if keys[k].is_none() {
             continue;
         }
         let before = k.checked_sub(1);
@@ -353,14 +403,14 @@ fn document_evidence(tokens: &[Token], lowers: &[&str], infos: &[&WordInfo]) -> 
         let shown = [
             before.is_some_and(|b| capital(b) && has(b, "Name")),
             after.is_some_and(|a| has(a, "VERB")),
-            before.is_some_and(|b| matches!(lowers[b], "в" | "во" | "из")),
+            before.is_some_and(|b| matches!(words[b].lower, "в" | "во" | "из")),
             before.is_some_and(|b| matches!(tokens[b].text, "«" | "\"" | "“")),
             after.is_some_and(|a| capital(a) && has(a, "Surn")),
             before.is_some_and(|b| {
                 !capital(b)
-                    && infos[b]
-                        .parses
-                        .first()
+                    && words[b]
+                        .info
+                        .and_then(|i| i.parses.first())
                         .is_some_and(|p| p.tag.starts_with("NOUN") && p.has("anim"))
             }),
         ];
@@ -368,9 +418,6 @@ fn document_evidence(tokens: &[Token], lowers: &[&str], infos: &[&WordInfo]) -> 
             .iter()
             .enumerate()
             .fold(0, |acc, (bit, &on)| acc | (u8::from(on) << bit));
-        keys[k] = Some(super::link::stem_lower(
-            folded[k].as_deref().unwrap_or(lowers[k]),
-        ));
     }
     let mut counts: rustc_hash::FxHashMap<&str, [u16; EVIDENCE.len()]> = Default::default();
     for (k, key) in keys.iter().enumerate() {

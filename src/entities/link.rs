@@ -6,7 +6,7 @@ use super::{EntityType, Mention};
 
 /// A surname without its case ending, for matching mentions of one person.
 pub fn stem(word: &str) -> String {
-    let w = word.to_lowercase().replace('ё', "е");
+    let w = crate::analysis::lowercase(word).replace('ё', "е");
     stem_lower(&w).to_string()
 }
 
@@ -72,8 +72,8 @@ pub(crate) fn link_people(
             .copied();
         let Some(j) = target else { continue };
         // "Ерлана Карина" read as a woman's name, but here is "Карин": a man, in the genitive.
-        let short = mentions[i].norm.to_lowercase();
-        let full_last = last_word(&mentions[j].norm).to_lowercase();
+        let short = crate::analysis::lowercase(&mentions[i].norm);
+        let full_last = crate::analysis::lowercase(last_word(&mentions[j].norm));
         if full_last == format!("{short}а")
             && ["ов", "ев", "ин", "ын"].iter().any(|s| short.ends_with(s))
             && let Some(fixed) = renormalize_masc(j)
@@ -131,13 +131,13 @@ pub(crate) fn settle_surnames(
     let bare: Vec<String> = mentions
         .iter()
         .filter(|m| m.kind == EntityType::Per)
-        .map(|m| last_word(&m.surface).to_lowercase())
+        .map(|m| crate::analysis::lowercase(last_word(&m.surface)))
         .collect();
     // Nominatives the normalizer found from a first name's case ("Чарли Чаплина" → "Чаплин").
     let normalized: Vec<String> = mentions
         .iter()
         .filter(|m| m.kind == EntityType::Per && m.norm != m.surface)
-        .map(|m| last_word(&m.norm).to_lowercase())
+        .map(|m| crate::analysis::lowercase(last_word(&m.norm)))
         .collect();
     let mut changes: Vec<(String, String)> = Vec::new();
     for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
@@ -145,7 +145,7 @@ pub(crate) fn settle_surnames(
         let Some((last, first)) = words.split_last() else {
             continue;
         };
-        let form = last.to_lowercase();
+        let form = crate::analysis::lowercase(last);
         // Only where the text never writes the shorter form itself.
         let subject = nominative
             .iter()
@@ -223,7 +223,7 @@ pub(crate) fn expansion_start(words: &[&str], abbr: &str) -> Option<usize> {
     // Characters of the words, each with the index of its word and whether it starts it.
     let mut chars: Vec<(char, usize, bool)> = Vec::new();
     for (i, w) in words.iter().enumerate() {
-        for (j, c) in w.to_lowercase().chars().enumerate() {
+        for (j, c) in crate::analysis::lowercase(w).chars().enumerate() {
             chars.push((c, i, j == 0));
         }
     }

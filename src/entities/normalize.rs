@@ -53,7 +53,7 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
         if !is_cyrillic(t.text) || t.text.chars().all(|c| !c.is_lowercase()) {
             break;
         }
-        let info = morph.info(&t.text.to_lowercase());
+        let info = morph.info(&crate::analysis::lowercase(t.text));
         let Some(first) = info.parses.first() else {
             break;
         };
@@ -64,12 +64,12 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
         break;
     }
     let Some(h) = head else { return join(span) };
-    let info = morph.info(&span[h].text.to_lowercase());
+    let info = morph.info(&crate::analysis::lowercase(span[h].text));
     // Adjectives before the head narrow the phrase's case ("Всемирного банка": genitive, not
     // the nominative "банка" that means a jar).
     let adjective_cases: Vec<Option<Case>> = if h > 0 {
         morph
-            .info(&span[0].text.to_lowercase())
+            .info(&crate::analysis::lowercase(span[0].text))
             .parses
             .iter()
             .filter(|p| p.tag.starts_with("ADJF") || p.tag.starts_with("PRTF"))
@@ -110,7 +110,7 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
         if i == h {
             recase(t.text, &noun.lemma)
         } else if i < h {
-            let adj = morph.info(&t.text.to_lowercase());
+            let adj = morph.info(&crate::analysis::lowercase(t.text));
             match adj.parses.first() {
                 Some(a) => recase(t.text, &adjective(&a.lemma, gender, neut)),
                 None => t.text.to_string(),

@@ -18,7 +18,10 @@ pub(crate) fn case_shown(surface: &str, norm: &str) -> Option<Case> {
     ) else {
         return None;
     };
-    let (was, is) = (was.to_lowercase(), is.to_lowercase());
+    let (was, is) = (
+        crate::analysis::lowercase(was),
+        crate::analysis::lowercase(is),
+    );
     let ending = was.strip_prefix(is.trim_end_matches(['ь', 'й']))?;
     match ending {
         "а" | "я" => Some(Case::Gent),
@@ -84,7 +87,7 @@ pub(crate) fn context_case(before: &Token, morph: &Morph) -> Option<Case> {
 
 /// "младший", "старшего": a descriptor that tells a son from his father, not part of the name.
 fn is_seniority(word: &str) -> bool {
-    let lower = word.to_lowercase();
+    let lower = crate::analysis::lowercase(word);
     lower.starts_with("младш") || lower.starts_with("старш")
 }
 
@@ -107,7 +110,7 @@ pub(crate) fn name_gender(word: &str, morph: &Morph) -> Option<bool> {
     if let Some(p) = regional_name(word) {
         return gender_of(&p).map(|g| g == Gender::Masc);
     }
-    let info = morph.info(&word.to_lowercase());
+    let info = morph.info(&crate::analysis::lowercase(word));
     let mut genders = info
         .parses
         .iter()
@@ -128,7 +131,7 @@ fn first_name(word: &str, morph: &Morph, prefer_masc: bool) -> Option<Parse> {
     if let Some(p) = regional_name(word) {
         return Some(p);
     }
-    let info = morph.info(&word.to_lowercase());
+    let info = morph.info(&crate::analysis::lowercase(word));
     let names = || {
         info.parses
             .iter()
@@ -157,11 +160,11 @@ fn regional_name(word: &str) -> Option<Parse> {
             .lines()
             .filter_map(|l| {
                 let (g, n) = l.trim().split_once(' ')?;
-                matches!(g, "M" | "F").then(|| (n.trim().to_lowercase(), g == "M"))
+                matches!(g, "M" | "F").then(|| (crate::analysis::lowercase(n.trim()), g == "M"))
             })
             .collect()
     });
-    let lower = word.to_lowercase().replace('ё', "е");
+    let lower = crate::analysis::lowercase(word).replace('ё', "е");
     let masc_endings: [(&str, &str); 6] = [
         ("", "nomn"),
         ("а", "gent"),
@@ -260,7 +263,7 @@ pub(crate) fn person_as(
     // could be several cases.
     let (gender, case) = match &name {
         Some((i, p)) => {
-            let info = morph.info(&words[*i].to_lowercase());
+            let info = morph.info(&crate::analysis::lowercase(words[*i]));
             let cases: Vec<Option<Case>> = info
                 .parses
                 .iter()
@@ -303,11 +306,12 @@ pub(crate) fn person_as(
             && cue == Some(Case::Gent)
             && words.len() > 1
             && !morph
-                .info(&words[last].to_lowercase())
+                .info(&crate::analysis::lowercase(words[last]))
                 .parses
                 .iter()
                 .any(|p| p.known && (p.has("Surn") || p.has("Name")))
-            && ends_with_consonant_then(&words[last].to_lowercase(), "а").is_some() =>
+            && ends_with_consonant_then(&crate::analysis::lowercase(words[last]), "а")
+                .is_some() =>
         {
             (Some(Gender::Masc), Some(Case::Gent))
         }
@@ -320,7 +324,7 @@ pub(crate) fn person_as(
             if !is_cyrillic(w) {
                 return w.to_string();
             }
-            let lower = w.to_lowercase();
+            let lower = crate::analysis::lowercase(w);
             let info = morph.info(&lower);
             let fits = |p: &&Parse| {
                 p.known
@@ -391,9 +395,9 @@ fn foreign_masc_genitive(words: &[&str]) -> bool {
     let [.., first, last] = words else {
         return false;
     };
-    let last = last.to_lowercase();
+    let last = crate::analysis::lowercase(last);
     let womans = ["ова", "ева", "ина", "ына", "ская", "цкая", "ая"];
-    let first = first.to_lowercase();
+    let first = crate::analysis::lowercase(first);
     // The first name must show the genitive too: before a nominative first name ("Эмир
     // Кустурица", "Хосеп Гвардиола") or one that does not decline ("Пабло Неруда", "Мисао
     // Окава") a surname in "-а" is itself in the nominative.

@@ -77,24 +77,30 @@ impl Gazetteer {
     }
 }
 
+/// The key a word is looked up by as the first word of a place: capitalized words whose first
+/// two letters begin some place have one.
+pub(crate) fn first_key(word: &str) -> Option<String> {
+    let capital = word.chars().next().is_some_and(char::is_uppercase);
+    (capital && opening(word).is_some_and(|o| PLACES.openings.contains(&o))).then(|| key(word))
+}
+
 /// Marks the tokens that spell a known place. A place starts with a capital letter; later
 /// words may not ("Свердловской области").
 pub(crate) fn mark(tokens: &[Token]) -> Vec<Place> {
+    let keys: Vec<Option<String>> = tokens.iter().map(|t| first_key(t.text)).collect();
+    mark_keyed(tokens, |i| keys[i].as_deref())
+}
+
+/// [`mark`], given each token's [`first_key`].
+pub(crate) fn mark_keyed<'k>(
+    tokens: &[Token],
+    first_key: impl Fn(usize) -> Option<&'k str>,
+) -> Vec<Place> {
     let places = &*PLACES;
     let mut out = vec![Place::Outside; tokens.len()];
     let mut i = 0;
     while i < tokens.len() {
-        let capital = tokens[i]
-            .text
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase);
-        let entries =
-            if capital && opening(tokens[i].text).is_some_and(|o| places.openings.contains(&o)) {
-                places.by_first.get(&key(tokens[i].text))
-            } else {
-                None
-            };
+        let entries = first_key(i).and_then(|k| places.by_first.get(k));
         let matched = entries.and_then(|entries| {
             entries.iter().find(|rest| {
                 rest.len() < tokens.len() - i

@@ -10,8 +10,8 @@ use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 
-use super::features::{self, Add, Hasher, Layout, Offset, Word};
-use super::morph::{Morph, WordInfo};
+use super::features::{self, Add, Hasher, Layout, Offset, Word, WordForm};
+use super::morph::Morph;
 use super::places::Place;
 use super::tagger::{After, Emit, Model, WIDTH, add_row};
 use super::tokens::Token;
@@ -19,6 +19,8 @@ use super::tokens::Token;
 /// Word forms a thread keeps sums for before it starts afresh: enough for the working
 /// vocabulary of an archive, at about 250 bytes a form.
 const MAX_WORDS: usize = 1 << 18;
+/// Pairs of adjacent word forms a thread keeps sums for, at about 50 bytes a pair.
+const MAX_BIGRAMS: usize = 1 << 19;
 
 /// Sums of one feature group. A group has a few dozen features at most, so its sum of bytes
 /// fits 16 bits, which halves the memory a form takes.
@@ -26,26 +28,14 @@ type Part = [i16; WIDTH];
 
 /// What one word form adds to the scores, wherever it stands.
 struct WordScores {
-    lower: Box<str>,
-    shape: Box<str>,
-    info: &'static WordInfo,
-    gaz: Option<&'static str>,
+    form: WordForm,
     /// Its own features and the sentence-start ones, by whether it starts a sentence.
     own: [Part; 2],
     /// What it adds to the token it stands beside, by [`Offset::ALL`].
     beside: [Part; 4],
     after: After,
-}
-
-impl WordScores {
-    fn word(&self) -> Word<'_> {
-        Word {
-            lower: &self.lower,
-            shape: &self.shape,
-            info: Some(self.info),
-            gaz: self.gaz,
-        }
-    }
+    /// Its shape's number in [`Cache::shapes`].
+    shape: u32,
 }
 
 /// One thread's sums for one model.
@@ -63,6 +53,13 @@ struct Cache {
     /// The sums of [`features::start`] by shape, not starting and starting a sentence: few
     /// shapes are common, so most words find theirs here.
     starts: FxHashMap<Box<str>, [Emit; 2]>,
+    /// What two adjacent words together add to the second and to the first, by their ids
+    /// plus one (zero stands for either end of the text).
+    bigrams: FxHashMap<(u32, u32), [Part; 2]>,
+    /// Shapes by number (the text's ends are 0 and 1), and the sums of [`features::shapes`]
+    /// by the numbers of three shapes in a row.
+    shapes: FxHashMap<Box<str>, u32>,
+    shape_triples: FxHashMap<(u32, u32, u32), Part>,
     hasher: Hasher,
 }
 
@@ -124,7 +121,22 @@ fn context_index(quoted: bool, place: Place, starts: bool, evidence: u8) -> usiz
     (((usize::from(evidence) * 3 + place) * 2 + usize::from(starts)) * 2) + usize::from(quoted)
 }
 
+fn end_shapes() -> FxHashMap<Box<str>, u32> {
+    [(Word::START.shape.into(), 0), (Word::END.shape.into(), 1)]
+        .into_iter()
+        .collect()
+}
+
 impl Cache {
+    /// Starts afresh, keeping only what does not depend on words.
+    fn forget_words(&mut self) {
+        self.ids.clear();
+        self.words.clear();
+        self.bigrams.clear();
+        self.shapes = end_shapes();
+        self.shape_triples.clear();
+    }
+
     fn new(model: &Model) -> Cache {
         let mut hasher = Hasher::default();
         let edges = Offset::ALL.map(|at| {
@@ -155,6 +167,9 @@ impl Cache {
             edges,
             contexts,
             starts: FxHashMap::default(),
+            bigrams: FxHashMap::default(),
+            shapes: end_shapes(),
+            shape_triples: FxHashMap::default(),
             hasher,
         }
     }
@@ -165,23 +180,16 @@ impl Cache {
         if let Some(&id) = self.ids.get(&key) {
             return id as usize;
         }
-        let lower = crate::analysis::lowercase(text);
-        let shape = features::shape(text);
-        let info = morph.info(&lower);
-        let w = Word {
-            lower: &lower,
-            shape: &shape,
-            info: Some(info),
-            gaz: features::gazetteer(text),
-        };
+        let form = WordForm::new(text, morph);
+        let w = form.word();
         let hasher = &mut self.hasher;
-        let starting = match self.starts.get(shape.as_str()) {
+        let starting = match self.starts.get(w.shape) {
             Some(s) => *s,
             None => {
                 let s = [false, true].map(|starts| {
-                    sum_emit(model, hasher, |add| features::start(starts, &shape, add))
+                    sum_emit(model, hasher, |add| features::start(starts, w.shape, add))
                 });
-                self.starts.insert(shape.as_str().into(), s);
+                self.starts.insert(w.shape.into(), s);
                 s
             }
         };
@@ -192,15 +200,15 @@ impl Cache {
         });
         let beside =
             Offset::ALL.map(|at| sum_part(model, hasher, |add| features::neighbour(at, w, add)));
-        let after = model.after(features::word_key(hasher, &lower));
+        let after = model.after(features::word_key(hasher, w.lower));
+        let next_shape = self.shapes.len() as u32;
+        let shape = *self.shapes.entry(w.shape.into()).or_insert(next_shape);
         let scores = WordScores {
-            info,
-            gaz: w.gaz,
-            lower: lower.into_boxed_str(),
-            shape: shape.into_boxed_str(),
+            form,
             own,
             beside,
             after,
+            shape,
         };
         let id = self.words.len();
         self.words.push(scores);
@@ -214,41 +222,25 @@ impl Cache {
         tokens: &[Token],
         morph: &Morph,
     ) -> (Vec<Emit>, Vec<After>) {
-        if self.words.len() + tokens.len() > MAX_WORDS {
-            self.ids.clear();
-            self.words.clear();
+        if self.words.len() + tokens.len() > MAX_WORDS
+            || self.bigrams.len() + tokens.len() > MAX_BIGRAMS
+            || self.shape_triples.len() + tokens.len() > MAX_BIGRAMS
+        {
+            self.forget_words();
         }
         let ids: Vec<usize> = tokens
             .iter()
             .map(|t| self.id(t.text, model, morph))
             .collect();
-        let words: Vec<Word> = ids.iter().map(|&id| self.words[id].word()).collect();
-        let lowers: Vec<&str> = words.iter().map(|w| w.lower).collect();
-        let infos: Vec<&WordInfo> = ids.iter().map(|&id| self.words[id].info).collect();
-        let layout = Layout::new(tokens, &lowers, &infos);
+        let words: Vec<Word> = ids.iter().map(|&id| self.words[id].form.word()).collect();
+        let layout = Layout::new(tokens, &words);
         let n = tokens.len();
-        // The word-with-neighbours features are hashed for the whole article first: their
-        // weight rows lie anywhere in the table, and with every address known up front the
-        // processor fetches them side by side instead of one after another.
-        let mut pairs: Vec<u64> = Vec::with_capacity(3 * n);
-        for i in 0..n {
-            let prev = features::word_at(&words, i, -1);
-            let next = features::word_at(&words, i, 1);
-            let hasher = &mut self.hasher;
-            features::pairs(prev, words[i], next, &mut |kind, parts| {
-                pairs.push(hasher.hash(kind, parts));
-            });
-        }
-        let per_token = pairs.len() / n;
         let mut emit = Vec::with_capacity(n);
         let mut after = Vec::with_capacity(n);
         for i in 0..n {
             let me = &self.words[ids[i]];
             let starts = layout.starts[i];
             let mut s = [0i32; WIDTH];
-            for &x in &pairs[i * per_token..(i + 1) * per_token] {
-                add_row(&mut s, model.weights(x));
-            }
             add_part(&mut s, &me.own[usize::from(starts)]);
             for (k, at) in Offset::ALL.iter().enumerate() {
                 match i.checked_add_signed(at.delta()).filter(|&j| j < n) {
@@ -265,6 +257,72 @@ impl Cache {
             add_emit(&mut s, &self.contexts[context]);
             emit.push(s);
             after.push(me.after);
+        }
+        // Each pair of adjacent words, the text's ends included, adds to both its words.
+        let number = |i: usize| {
+            if i > 0 && i <= n {
+                ids[i - 1] as u32 + 1
+            } else {
+                0
+            }
+        };
+        for i in 0..=n {
+            let key = (number(i), number(i + 1));
+            let parts = match self.bigrams.get(&key) {
+                Some(p) => *p,
+                None => {
+                    let (first, second) = (
+                        features::word_at(&words, i, -1),
+                        features::word_at(&words, i, 0),
+                    );
+                    let hasher = &mut self.hasher;
+                    let p = [
+                        sum_part(model, hasher, |add| {
+                            features::bigram_second(first, second, add)
+                        }),
+                        sum_part(model, hasher, |add| {
+                            features::bigram_first(first, second, add)
+                        }),
+                    ];
+                    self.bigrams.insert(key, p);
+                    p
+                }
+            };
+            if i < n {
+                add_part(&mut emit[i], &parts[0]);
+            }
+            if i > 0 {
+                add_part(&mut emit[i - 1], &parts[1]);
+            }
+        }
+        let shape = |i: isize| match i {
+            i if i < 0 => 0,
+            i if i as usize >= n => 1,
+            i => self.words[ids[i as usize]].shape,
+        };
+        for (i, s) in emit.iter_mut().enumerate() {
+            let key = (
+                shape(i as isize - 1),
+                shape(i as isize),
+                shape(i as isize + 1),
+            );
+            let part = match self.shape_triples.get(&key) {
+                Some(p) => *p,
+                None => {
+                    let hasher = &mut self.hasher;
+                    let p = sum_part(model, hasher, |add| {
+                        features::shapes(
+                            features::word_at(&words, i, -1),
+                            words[i],
+                            features::word_at(&words, i, 1),
+                            add,
+                        )
+                    });
+                    self.shape_triples.insert(key, p);
+                    p
+                }
+            };
+            add_part(s, &part);
         }
         (emit, after)
     }
