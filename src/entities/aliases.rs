@@ -1,7 +1,7 @@
 //! The alias table: well-known equivalent names joined across documents (ЮНИСЕФ = UNICEF =
 //! Детский фонд ООН). Shipped in the binary; users extend it with files of the same format.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::EntityType;
 
@@ -123,7 +123,10 @@ impl Aliases {
             // organization is that organization.
             let words: Vec<&str> = name.split_whitespace().collect();
             let cut = words.iter().position(|w| {
-                matches!(w.to_lowercase().as_str(), "по" | "в" | "во" | "при" | "для")
+                matches!(
+                    crate::analysis::lowercase(w).as_str(),
+                    "по" | "в" | "во" | "при" | "для"
+                )
             })?;
             return (kind == EntityType::Org && cut > 0)
                 .then(|| {

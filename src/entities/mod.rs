@@ -141,7 +141,8 @@ impl Extractor {
                 let (start, end) = (span[0].start, span[span.len() - 1].end);
                 let surface = text[span[0].start_byte..span[span.len() - 1].end_byte].to_string();
                 let before = first.checked_sub(1).map(|b| &tokens[b]);
-                let norm = normalize::normalize(kind, span, before, &self.morph);
+                let norm =
+                    normalize::normalize_remembered(kind, &surface, span, before, &self.morph);
                 found.push((
                     Mention {
                         kind,
