@@ -33,6 +33,9 @@ pub fn key(name: &str) -> String {
 pub struct Aliases {
     canonical: HashMap<(EntityType, String), String>,
     names: HashMap<(EntityType, String), Vec<String>>,
+    /// Changes with every addition, so answers remembered from one table are never taken for
+    /// another's.
+    version: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +55,8 @@ impl Aliases {
 
     /// Adds the lines of an alias file; a later line wins for a name given twice.
     pub fn add(&mut self, text: &str) -> Result<(), AliasError> {
+        static VERSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.version = VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -161,6 +166,10 @@ impl Aliases {
     }
 
     /// Every name of the entity whose canonical name is `canonical` (itself included).
+    pub(crate) fn version(&self) -> u64 {
+        self.version
+    }
+
     pub fn names_of(&self, kind: EntityType, canonical: &str) -> Vec<String> {
         self.names
             .get(&(kind, key(canonical)))

@@ -306,13 +306,7 @@ impl Extractor {
         // Where each entity's key already stands in its list, per type.
         let mut seen: [rustc_hash::FxHashMap<String, usize>; 3] = Default::default();
         for m in self.extract(&text) {
-            let name = match m.kind {
-                EntityType::Per => aliases.canonical(m.kind, &m.norm),
-                _ => aliases
-                    .canonical_declined(m.kind, &m.norm)
-                    .or_else(|| aliases.canonical_declined(m.kind, &m.surface))
-                    .unwrap_or_else(|| m.norm.clone()),
-            };
+            let (name, key) = canonical_remembered(aliases, &m);
             if name.trim().is_empty() {
                 continue;
             }
@@ -321,7 +315,7 @@ impl Extractor {
                 EntityType::Org => (&mut out.org, &mut seen[1]),
                 EntityType::Loc => (&mut out.loc, &mut seen[2]),
             };
-            match seen.entry(aliases::key(&name)) {
+            match seen.entry(key) {
                 std::collections::hash_map::Entry::Occupied(at) => {
                     let e = &mut list[*at.get()];
                     if !e.surfaces.contains(&m.surface) {
@@ -339,6 +333,44 @@ impl Extractor {
         }
         out
     }
+}
+
+/// The name a mention is listed under, by the alias table, and that name's key.
+fn canonical(aliases: &Aliases, m: &Mention) -> (String, String) {
+    let name = match m.kind {
+        EntityType::Per => aliases.canonical(m.kind, &m.norm),
+        _ => aliases
+            .canonical_declined(m.kind, &m.norm)
+            .or_else(|| aliases.canonical_declined(m.kind, &m.surface))
+            .unwrap_or_else(|| m.norm.clone()),
+    };
+    let key = aliases::key(&name);
+    (name, key)
+}
+
+/// [`canonical`], remembered per thread and alias table: the same mentions come back across
+/// an archive, and each costs several keys and lookups.
+fn canonical_remembered(aliases: &Aliases, m: &Mention) -> (String, String) {
+    use std::cell::RefCell;
+    type Remembered = (u64, rustc_hash::FxHashMap<u64, (String, String)>);
+    thread_local! {
+        static REMEMBERED: RefCell<Remembered> = RefCell::default();
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&[m.kind as u8]);
+    h.update(m.norm.as_bytes());
+    h.update(&[0x1f]);
+    h.update(m.surface.as_bytes());
+    let key = h.digest();
+    REMEMBERED.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.0 != aliases.version() || r.1.len() >= 1 << 17 {
+            *r = (aliases.version(), Default::default());
+        }
+        r.1.entry(key)
+            .or_insert_with(|| canonical(aliases, m))
+            .clone()
+    })
 }
 
 /// "Майкла Джексона Кэтрин": two people side by side read as one. A first name the dictionary

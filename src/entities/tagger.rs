@@ -125,17 +125,31 @@ fn greedy(
     transition: impl Fn(usize, usize) -> f32,
     forced: Option<&[usize]>,
 ) -> Vec<usize> {
-    let mut path = Vec::with_capacity(scores.emit.len());
+    let score = |i: usize, prev: usize, label: usize| {
+        scores.emit[i][t * LABELS + label]
+            + transition(prev, label)
+            + scores.after[i][prev][t * LABELS + label]
+    };
+    greedy_path(scores.emit.len(), f32::NEG_INFINITY, score, forced)
+}
+
+/// [`greedy`] over any scores that compare: `score(i, prev, label)` is token `i`'s score for
+/// `label` after `prev`; ties go to the first label.
+fn greedy_path<S: PartialOrd + Copy>(
+    len: usize,
+    lowest: S,
+    score: impl Fn(usize, usize, usize) -> S,
+    forced: Option<&[usize]>,
+) -> Vec<usize> {
+    let mut path = Vec::with_capacity(len);
     let mut prev = O;
-    for i in 0..scores.emit.len() {
-        let mut best = (f32::NEG_INFINITY, O);
+    for i in 0..len {
+        let mut best = (lowest, O);
         for label in 0..LABELS {
             if !allowed(prev, label) {
                 continue;
             }
-            let s = scores.emit[i][t * LABELS + label]
-                + transition(prev, label)
-                + scores.after[i][prev][t * LABELS + label];
+            let s = score(i, prev, label);
             if s > best.0 {
                 best = (s, label);
             }
@@ -236,20 +250,17 @@ impl Model {
     }
 
     /// The entity spans of every type, indexed as [`EntityType::ALL`], from token scores.
+    /// Decoding stays in integers: they are the sums the `f32` scores of training would hold
+    /// exactly, so the paths are the same.
     pub(crate) fn decode(&self, emit: &[Emit], after: &[After]) -> [Vec<(usize, usize)>; TYPES] {
-        let scores = Scores {
-            emit: emit.iter().map(|s| s.map(|v| v as f32)).collect(),
-            after: after.iter().map(|a| a.map(|r| r.map(f32::from))).collect(),
-        };
         EntityType::ALL.map(|kind| {
             let t = type_index(kind);
-            let path = greedy(
-                &scores,
-                t,
-                |prev, label| self.transitions[(t * LABELS + prev) * LABELS + label] as f32,
-                None,
-            );
-            spans(&path)
+            let score = |i: usize, prev: usize, label: usize| {
+                emit[i][t * LABELS + label]
+                    + self.transitions[(t * LABELS + prev) * LABELS + label]
+                    + i32::from(after[i][prev][t * LABELS + label])
+            };
+            spans(&greedy_path(emit.len(), i32::MIN, score, None))
         })
     }
 

@@ -24,7 +24,9 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut saw_break = true;
     while i < chars.len() {
         let (b, c) = chars[i];
-        if c.is_whitespace() {
+        // Word characters first: they are most of the text, and never whitespace.
+        let word = is_word_char(c);
+        if !word && c.is_whitespace() {
             if c == '\n' {
                 saw_break = true;
             }
@@ -32,7 +34,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             continue;
         }
         let start = i;
-        if is_word_char(c) {
+        if word {
             i += 1;
             while i < chars.len() {
                 let c = chars[i].1;
