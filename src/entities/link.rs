@@ -176,6 +176,9 @@ pub(crate) fn settle_surnames(
 /// "Агентство по защите конкуренции (АЗК)": the abbreviation in brackets right after an
 /// organization, and every later mention of it, take the organization's name.
 pub(crate) fn link_abbreviations(mentions: &mut [Mention], text: &str) {
+    if !text.contains('(') || !mentions.iter().any(|m| m.kind == EntityType::Org) {
+        return;
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut expansions: Vec<(String, String)> = Vec::new();
     let orgs: Vec<usize> = (0..mentions.len())

@@ -382,6 +382,10 @@ fn split_people(
     morph: &Morph,
 ) -> Vec<(usize, usize)> {
     let (first, last) = span;
+    // Only a third word or later can start another person.
+    if last < first + 2 {
+        return vec![span];
+    }
     let known: Vec<Vec<&Parse>> = (first..=last)
         .map(|k| {
             let info = morph.info(&crate::analysis::lowercase(tokens[k].text));

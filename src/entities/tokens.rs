@@ -18,45 +18,46 @@ pub struct Token<'a> {
 }
 
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
+    let mut out = Vec::with_capacity(text.len() / 8);
+    let mut chars = text.char_indices().peekable();
+    // The code-point offset of the next character `chars` yields.
+    let mut at = 0;
     let mut saw_break = true;
-    while i < chars.len() {
-        let (b, c) = chars[i];
+    while let Some((b, c)) = chars.next() {
+        let start = at;
+        at += 1;
         // Word characters first: they are most of the text, and never whitespace.
         let word = is_word_char(c);
         if !word && c.is_whitespace() {
             if c == '\n' {
                 saw_break = true;
             }
-            i += 1;
             continue;
         }
-        let start = i;
         if word {
-            i += 1;
-            while i < chars.len() {
-                let c = chars[i].1;
-                let joins = matches!(c, '-' | '\'' | '’' | '\u{AD}')
-                    && chars.get(i + 1).is_some_and(|n| is_word_char(n.1))
-                    && is_word_char(chars[i - 1].1);
-                if is_word_char(c) || is_mark(c) || joins {
-                    i += 1;
-                } else {
+            let mut last = c;
+            while let Some(&(nb, nc)) = chars.peek() {
+                let joins = matches!(nc, '-' | '\'' | '’' | '\u{AD}')
+                    && is_word_char(last)
+                    && text[nb + nc.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(is_word_char);
+                if !(is_word_char(nc) || is_mark(nc) || joins) {
                     break;
                 }
+                chars.next();
+                at += 1;
+                last = nc;
             }
-        } else {
-            i += 1;
         }
-        let end_byte = chars.get(i).map_or(text.len(), |x| x.0);
+        let end_byte = chars.peek().map_or(text.len(), |x| x.0);
         out.push(Token {
             text: &text[b..end_byte],
             start_byte: b,
             end_byte,
             start,
-            end: i,
+            end: at,
             after_break: saw_break,
         });
         saw_break = false;
