@@ -19,12 +19,16 @@ use super::tokens::Token;
 /// Word forms a thread keeps sums for before it starts afresh: enough for the working
 /// vocabulary of an archive, at about 250 bytes a form.
 const MAX_WORDS: usize = 1 << 18;
-/// Pairs of adjacent word forms a thread keeps sums for, at about 50 bytes a pair.
-const MAX_BIGRAMS: usize = 1 << 19;
+/// Slots for pairs of adjacent word forms, 32 bytes each (a power of two).
+const PAIR_SLOT_BITS: u32 = 18;
+/// Shape triples a thread keeps before it starts afresh.
+const MAX_SHAPE_TRIPLES: usize = 1 << 16;
 
 /// Sums of one feature group. A group has a few dozen features at most, so its sum of bytes
 /// fits 16 bits, which halves the memory a form takes.
 type Part = [i16; WIDTH];
+/// One feature's weights.
+type Row = [i8; WIDTH];
 
 /// What one word form adds to the scores, wherever it stands.
 struct WordScores {
@@ -36,6 +40,28 @@ struct WordScores {
     after: After,
     /// Its shape's number in [`Cache::shapes`].
     shape: u32,
+}
+
+#[derive(Clone, Copy)]
+struct PairSlot {
+    /// The pair's [`pair_key`], or 0 for an empty slot.
+    key: u64,
+    rows: [Row; 2],
+}
+
+const EMPTY_PAIR: PairSlot = PairSlot {
+    key: 0,
+    rows: [[0; WIDTH]; 2],
+};
+
+/// Two word ids plus one (zero stands for either end of the text) as one number; never 0,
+/// since a text has at least one word.
+fn pair_key(first: u32, second: u32) -> u64 {
+    u64::from(first) << 32 | u64::from(second)
+}
+
+fn pair_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_SLOT_BITS)) as usize
 }
 
 /// One thread's sums for one model.
@@ -53,13 +79,15 @@ struct Cache {
     /// The sums of [`features::start`] by shape, not starting and starting a sentence: few
     /// shapes are common, so most words find theirs here.
     starts: FxHashMap<Box<str>, [Emit; 2]>,
-    /// What two adjacent words together add to the second and to the first, by their ids
-    /// plus one (zero stands for either end of the text).
-    bigrams: FxHashMap<(u32, u32), [Part; 2]>,
+    /// What two adjacent words together add to the second and to the first, in slots chosen
+    /// by the pair's [`pair_key`]; a pair overwrites whatever shared its slot. A table of
+    /// fixed size needs no bound, and finding a slot is arithmetic, so the lookups of a whole
+    /// article go to memory side by side.
+    pairs: Vec<PairSlot>,
     /// Shapes by number (the text's ends are 0 and 1), and the sums of [`features::shapes`]
     /// by the numbers of three shapes in a row.
     shapes: FxHashMap<Box<str>, u32>,
-    shape_triples: FxHashMap<(u32, u32, u32), Part>,
+    shape_triples: FxHashMap<(u32, u32, u32), Row>,
     hasher: Hasher,
 }
 
@@ -90,6 +118,17 @@ fn scores(model: &Model, tokens: &[Token], morph: &Morph) -> (Vec<Emit>, Vec<Aft
 
 fn sum_part(model: &Model, hasher: &mut Hasher, group: impl FnOnce(&mut Add)) -> Part {
     to_part(sum_emit(model, hasher, group))
+}
+
+/// The weights of a group of one feature. Kept as the row itself, half the size of a sum:
+/// these maps are large, and the smaller their entries the more of them stay in cache.
+fn one_row(model: &Model, hasher: &mut Hasher, group: impl FnOnce(&mut Add)) -> Row {
+    let mut feature = None;
+    group(&mut |kind, parts| {
+        debug_assert!(feature.is_none(), "a group of one feature");
+        feature = Some(hasher.hash(kind, parts));
+    });
+    feature.map_or([0; WIDTH], |f| *model.weights(f))
 }
 
 fn to_part(sum: Emit) -> Part {
@@ -132,7 +171,7 @@ impl Cache {
     fn forget_words(&mut self) {
         self.ids.clear();
         self.words.clear();
-        self.bigrams.clear();
+        self.pairs.fill(EMPTY_PAIR);
         self.shapes = end_shapes();
         self.shape_triples.clear();
     }
@@ -167,7 +206,7 @@ impl Cache {
             edges,
             contexts,
             starts: FxHashMap::default(),
-            bigrams: FxHashMap::default(),
+            pairs: vec![EMPTY_PAIR; 1 << PAIR_SLOT_BITS],
             shapes: end_shapes(),
             shape_triples: FxHashMap::default(),
             hasher,
@@ -223,8 +262,7 @@ impl Cache {
         morph: &Morph,
     ) -> (Vec<Emit>, Vec<After>) {
         if self.words.len() + tokens.len() > MAX_WORDS
-            || self.bigrams.len() + tokens.len() > MAX_BIGRAMS
-            || self.shape_triples.len() + tokens.len() > MAX_BIGRAMS
+            || self.shape_triples.len() + tokens.len() > MAX_SHAPE_TRIPLES
         {
             self.forget_words();
         }
@@ -266,33 +304,35 @@ impl Cache {
                 0
             }
         };
-        for i in 0..=n {
-            let key = (number(i), number(i + 1));
-            let parts = match self.bigrams.get(&key) {
-                Some(p) => *p,
-                None => {
-                    let (first, second) = (
-                        features::word_at(&words, i, -1),
-                        features::word_at(&words, i, 0),
-                    );
-                    let hasher = &mut self.hasher;
-                    let p = [
-                        sum_part(model, hasher, |add| {
-                            features::bigram_second(first, second, add)
-                        }),
-                        sum_part(model, hasher, |add| {
-                            features::bigram_first(first, second, add)
-                        }),
-                    ];
-                    self.bigrams.insert(key, p);
-                    p
-                }
+        let keys: Vec<u64> = (0..=n)
+            .map(|i| pair_key(number(i), number(i + 1)))
+            .collect();
+        for (i, &key) in keys.iter().enumerate() {
+            let slot = pair_slot(key);
+            let rows = if self.pairs[slot].key == key {
+                self.pairs[slot].rows
+            } else {
+                let (first, second) = (
+                    features::word_at(&words, i, -1),
+                    features::word_at(&words, i, 0),
+                );
+                let hasher = &mut self.hasher;
+                let rows = [
+                    one_row(model, hasher, |add| {
+                        features::bigram_second(first, second, add)
+                    }),
+                    one_row(model, hasher, |add| {
+                        features::bigram_first(first, second, add)
+                    }),
+                ];
+                self.pairs[slot] = PairSlot { key, rows };
+                rows
             };
             if i < n {
-                add_part(&mut emit[i], &parts[0]);
+                add_row(&mut emit[i], &rows[0]);
             }
             if i > 0 {
-                add_part(&mut emit[i - 1], &parts[1]);
+                add_row(&mut emit[i - 1], &rows[1]);
             }
         }
         let shape = |i: isize| match i {
@@ -310,7 +350,7 @@ impl Cache {
                 Some(p) => *p,
                 None => {
                     let hasher = &mut self.hasher;
-                    let p = sum_part(model, hasher, |add| {
+                    let p = one_row(model, hasher, |add| {
                         features::shapes(
                             features::word_at(&words, i, -1),
                             words[i],
@@ -322,7 +362,7 @@ impl Cache {
                     p
                 }
             };
-            add_part(s, &part);
+            add_row(s, &part);
         }
         (emit, after)
     }
