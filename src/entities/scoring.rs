@@ -19,8 +19,9 @@ use super::tokens::Token;
 /// Word forms a thread keeps sums for before it starts afresh: enough for the working
 /// vocabulary of an archive, at about 250 bytes a form.
 const MAX_WORDS: usize = 1 << 18;
-/// Slots for pairs of adjacent word forms, 32 bytes each (a power of two).
-const PAIR_SLOT_BITS: u32 = 18;
+/// Sets of two slots for pairs of adjacent word forms, 32 bytes a slot, so a set is one cache
+/// line: 16 MB a thread.
+const PAIR_SET_BITS: u32 = 18;
 /// Shape triples a thread keeps before it starts afresh.
 const MAX_SHAPE_TRIPLES: usize = 1 << 16;
 
@@ -42,6 +43,11 @@ struct WordScores {
     shape: u32,
 }
 
+/// Two slots in one cache line.
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct PairSet([PairSlot; 2]);
+
 #[derive(Clone, Copy)]
 struct PairSlot {
     /// The pair's [`pair_key`], or 0 for an empty slot.
@@ -60,8 +66,8 @@ fn pair_key(first: u32, second: u32) -> u64 {
     u64::from(first) << 32 | u64::from(second)
 }
 
-fn pair_slot(key: u64) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_SLOT_BITS)) as usize
+fn pair_set(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_SET_BITS)) as usize
 }
 
 /// One thread's sums for one model.
@@ -79,11 +85,11 @@ struct Cache {
     /// The sums of [`features::start`] by shape, not starting and starting a sentence: few
     /// shapes are common, so most words find theirs here.
     starts: FxHashMap<Box<str>, [Emit; 2]>,
-    /// What two adjacent words together add to the second and to the first, in slots chosen
-    /// by the pair's [`pair_key`]; a pair overwrites whatever shared its slot. A table of
-    /// fixed size needs no bound, and finding a slot is arithmetic, so the lookups of a whole
-    /// article go to memory side by side.
-    pairs: Vec<PairSlot>,
+    /// What two adjacent words together add to the second and to the first, in the set of
+    /// two slots chosen by the pair's [`pair_key`]; a new pair takes the first slot and moves
+    /// its old occupant to the second. A table of fixed size needs no bound, and finding a
+    /// slot is arithmetic, so the lookups of a whole article go to memory side by side.
+    pairs: Vec<PairSet>,
     /// Shapes by number (the text's ends are 0 and 1), and the sums of [`features::shapes`]
     /// by the numbers of three shapes in a row.
     shapes: FxHashMap<Box<str>, u32>,
@@ -171,7 +177,7 @@ impl Cache {
     fn forget_words(&mut self) {
         self.ids.clear();
         self.words.clear();
-        self.pairs.fill(EMPTY_PAIR);
+        self.pairs.fill(PairSet([EMPTY_PAIR; 2]));
         self.shapes = end_shapes();
         self.shape_triples.clear();
     }
@@ -206,7 +212,7 @@ impl Cache {
             edges,
             contexts,
             starts: FxHashMap::default(),
-            pairs: vec![EMPTY_PAIR; 1 << PAIR_SLOT_BITS],
+            pairs: vec![PairSet([EMPTY_PAIR; 2]); 1 << PAIR_SET_BITS],
             shapes: end_shapes(),
             shape_triples: FxHashMap::default(),
             hasher,
@@ -308,9 +314,11 @@ impl Cache {
             .map(|i| pair_key(number(i), number(i + 1)))
             .collect();
         for (i, &key) in keys.iter().enumerate() {
-            let slot = pair_slot(key);
-            let rows = if self.pairs[slot].key == key {
-                self.pairs[slot].rows
+            let set = &mut self.pairs[pair_set(key)].0;
+            let rows = if set[0].key == key {
+                set[0].rows
+            } else if set[1].key == key {
+                set[1].rows
             } else {
                 let (first, second) = (
                     features::word_at(&words, i, -1),
@@ -325,7 +333,8 @@ impl Cache {
                         features::bigram_first(first, second, add)
                     }),
                 ];
-                self.pairs[slot] = PairSlot { key, rows };
+                set[1] = set[0];
+                set[0] = PairSlot { key, rows };
                 rows
             };
             if i < n {
