@@ -226,13 +226,37 @@ impl Extractor {
         for pair in people.windows(2) {
             let (j, i) = (pair[0], pair[1]);
             let (first, last) = found[i].1;
-            let joined = first >= 2
-                && found[j].1.1 == first - 2
-                && matches!(tokens[first - 1].text, "," | "и" | "или");
-            if !joined || found[i].0.norm != found[i].0.surface {
+            let Some(between) = tokens.get(found[j].1.1 + 1..first) else {
+                continue;
+            };
+            let joins = |t: &tokens::Token| matches!(t.text, "," | "и" | "или");
+            // Adjacent, or with a short aside in brackets after the first ("Алан Гарсия
+            // (1985—1990 годы), Ольянта Умала").
+            let joined = match between {
+                [sep] => joins(sep),
+                [open, inner @ .., close, sep] => {
+                    open.text == "("
+                        && close.text == ")"
+                        && inner.len() <= 12
+                        && inner.iter().all(|t| !matches!(t.text, "(" | ")"))
+                        && joins(sep)
+                }
+                _ => false,
+            };
+            if !joined {
                 continue;
             }
-            let Some(case) = person::case_shown(&found[j].0.surface, &found[j].0.norm) else {
+            let (before, after) = (&found[j].0.surface, &found[j].0.norm);
+            let unchanged = found[i].0.norm == found[i].0.surface;
+            let case = if unchanged {
+                // A name left as written takes the case the name before it showed.
+                person::case_shown(before, after)
+            } else {
+                // One read as oblique after a full name left as written, a nominative, is one
+                // too ("Алан Гарсия (…), Ольянта Умала").
+                (before == after && before.contains(' ')).then_some(normalize::Case::Nomn)
+            };
+            let Some(case) = case else {
                 continue;
             };
             found[i].0.norm =
@@ -505,6 +529,19 @@ mod tests {
         let found = people("На матче можно было увидеть Луиса Суареса, Неймара и Жерара Пике.");
         assert!(
             found.iter().any(|(s, n)| s == "Неймара" && n == "Неймар"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_in_a_list_after_a_nominative_is_nominative() {
+        let text =
+            "Страной руководили Алан Гарсия (2006—2011 годы), Ольянта Умала (2011—2016 годы).";
+        let found = people(text);
+        assert!(
+            found
+                .iter()
+                .any(|(s, n)| s == "Ольянта Умала" && n == "Ольянта Умала"),
             "{found:?}"
         );
     }

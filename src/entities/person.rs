@@ -291,7 +291,11 @@ pub(crate) fn person_as(
     };
     let (gender, case) = match forced {
         Some((true, _)) => (Some(Gender::Masc), Some(Case::Gent)),
-        _ if case.is_none() && gender != Some(Gender::Femn) && foreign_masc_genitive(&words) => {
+        _ if case.is_none()
+            && gender != Some(Gender::Femn)
+            && cue != Some(Case::Nomn)
+            && foreign_masc_genitive(&words) =>
+        {
             (Some(Gender::Masc), Some(Case::Gent))
         }
         // A name the dictionary cannot place, in a case the context gives: a man's, since a
