@@ -252,9 +252,10 @@ impl Extractor {
                 // A name left as written takes the case the name before it showed.
                 person::case_shown(before, after)
             } else {
-                // One read as oblique after a full name left as written, a nominative, is one
+                // One read as oblique after a full name that is plainly a nominative is one
                 // too ("Алан Гарсия (…), Ольянта Умала").
-                (before == after && before.contains(' ')).then_some(normalize::Case::Nomn)
+                (before == after && person::shows_nominative(before, &self.morph))
+                    .then_some(normalize::Case::Nomn)
             };
             let Some(case) = case else {
                 continue;
@@ -542,6 +543,29 @@ mod tests {
             found
                 .iter()
                 .any(|(s, n)| s == "Ольянта Умала" && n == "Ольянта Умала"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_list_after_a_name_left_as_written_keeps_its_own_case() {
+        // "Ван Гога" is left as written, but it is no nominative.
+        let found = people("На выставке картины Пикассо, Ван Гога, Пита Мондриана и других.");
+        assert!(
+            found
+                .iter()
+                .any(|(s, n)| s == "Пита Мондриана" && n == "Пит Мондриан"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_associate_names_a_person_in_the_genitive() {
+        let found = people("В Пекине умер Ли Пэн, соратник Цзян Цзэминя.");
+        assert!(
+            found
+                .iter()
+                .any(|(s, n)| s == "Цзян Цзэминя" && n == "Цзян Цзэминь"),
             "{found:?}"
         );
     }

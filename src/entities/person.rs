@@ -31,6 +31,43 @@ pub(crate) fn case_shown(surface: &str, norm: &str) -> Option<Case> {
     }
 }
 
+/// Nouns for a person's associates, which take the person they relate to in the genitive.
+const ASSOCIATES: [&str; 11] = [
+    "соратник",
+    "сторонник",
+    "преемник",
+    "предшественник",
+    "противник",
+    "соперник",
+    "союзник",
+    "сподвижник",
+    "последователь",
+    "наследник",
+    "поклонник",
+];
+
+/// Whether a man's full name is plainly in the nominative: its first name is one the
+/// dictionary knows as a man's name only in the nominative ("Алан"), and its last word lacks the "-а" or
+/// "-я" after a consonant that a man's genitive would end in ("Алан Гарсия", not "Ван Гога").
+pub(crate) fn shows_nominative(name: &str, morph: &Morph) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let [first, .., last] = words.as_slice() else {
+        return false;
+    };
+    let info = morph.info(&crate::analysis::lowercase(first));
+    let mens: Vec<_> = info
+        .parses
+        .iter()
+        .filter(|p| p.known && p.has("Name") && p.has("masc"))
+        .collect();
+    let lower = crate::analysis::lowercase(last);
+    !mens.is_empty()
+        && mens.iter().all(|p| p.has("nomn"))
+        && ["а", "я"]
+            .iter()
+            .all(|e| ends_with_consonant_then(&lower, e).is_none())
+}
+
 /// Prepositions that take only the genitive.
 const GENITIVE_PREPOSITIONS: [&str; 16] = [
     "у",
@@ -71,6 +108,14 @@ pub(crate) fn context_case(before: &Token, morph: &Morph) -> Option<Case> {
         return None;
     }
     if parses.iter().all(|p| p.has("inan")) {
+        return Some(Case::Gent);
+    }
+    // "соратник Цзян Цзэминя", "преемника Ельцина": a person's ally, rival or successor is
+    // named in the genitive, never in apposition.
+    if parses
+        .iter()
+        .any(|p| ASSOCIATES.contains(&p.lemma.as_str()))
+    {
         return Some(Case::Gent);
     }
     if !parses.iter().all(|p| p.has("anim") && p.has("sing")) {
@@ -309,13 +354,20 @@ pub(crate) fn person_as(
             && gender == Some(Gender::Masc)
             && cue == Some(Case::Gent)
             && words.len() > 1
-            && !morph
-                .info(&crate::analysis::lowercase(words[last]))
-                .parses
-                .iter()
-                .any(|p| p.known && (p.has("Surn") || p.has("Name")))
-            && ends_with_consonant_then(&crate::analysis::lowercase(words[last]), "а")
-                .is_some() =>
+            && {
+                // Unknown as a name, or known as one in the genitive ("соратник Цзян
+                // Цзэминя": a Chinese surname comes first and does not decline).
+                let info = morph.info(&crate::analysis::lowercase(words[last]));
+                let mut named = info
+                    .parses
+                    .iter()
+                    .filter(|p| p.known && (p.has("Surn") || p.has("Name")))
+                    .peekable();
+                named.peek().is_none() || named.any(|p| p.has("gent"))
+            }
+            && ["а", "я"].iter().any(|e| {
+                ends_with_consonant_then(&crate::analysis::lowercase(words[last]), e).is_some()
+            }) =>
         {
             (Some(Gender::Masc), Some(Case::Gent))
         }
