@@ -142,8 +142,24 @@ fn to_part(sum: Emit) -> Part {
 }
 
 fn sum_emit(model: &Model, hasher: &mut Hasher, group: impl FnOnce(&mut Add)) -> Emit {
+    // The group is hashed first and its rows fetched after: with every address known, the
+    // fetches from the large table overlap instead of waiting on each other.
+    let mut features = [0u64; 64];
+    let mut n = 0;
     let mut sum = [0i32; WIDTH];
-    group(&mut |kind, parts| add_row(&mut sum, model.weights(hasher.hash(kind, parts))));
+    group(&mut |kind, parts| {
+        let h = hasher.hash(kind, parts);
+        match features.get_mut(n) {
+            Some(slot) => {
+                *slot = h;
+                n += 1;
+            }
+            None => add_row(&mut sum, model.weights(h)),
+        }
+    });
+    for &f in &features[..n] {
+        add_row(&mut sum, model.weights(f));
+    }
     sum
 }
 
@@ -207,8 +223,8 @@ impl Cache {
         }
         Cache {
             model: model.id(),
-            ids: FxHashMap::default(),
-            words: Vec::new(),
+            ids: FxHashMap::with_capacity_and_hasher(1 << 15, Default::default()),
+            words: Vec::with_capacity(1 << 15),
             edges,
             contexts,
             starts: FxHashMap::default(),
