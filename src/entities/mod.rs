@@ -571,6 +571,28 @@ mod tests {
     }
 
     #[test]
+    fn remembered_names_follow_the_alias_table() {
+        let text = "Представители ЮНИСЕФ посетили школы Шымкента.";
+        let orgs = |aliases: &Aliases| -> Vec<String> {
+            Extractor::shipped()
+                .entities("", text, aliases)
+                .org
+                .into_iter()
+                .map(|e| e.name)
+                .collect()
+        };
+        let shipped = Aliases::shipped();
+        assert_eq!(orgs(&shipped), vec!["ЮНИСЕФ".to_string()]);
+        // The same mention under another table gets that table's name, not the remembered one.
+        let mut extended = shipped.clone();
+        extended
+            .add("ORG|Детский фонд|ЮНИСЕФ")
+            .expect("the line parses");
+        assert_eq!(orgs(&extended), vec!["Детский фонд".to_string()]);
+        assert_eq!(orgs(&shipped), vec!["ЮНИСЕФ".to_string()]);
+    }
+
+    #[test]
     fn two_people_side_by_side_are_two() {
         let found = people("Мать певца Майкла Джексона Кэтрин подала заявление в суд.");
         assert!(
