@@ -69,8 +69,9 @@ pub struct Mention {
     pub norm: String,
 }
 
-/// Finds and normalizes entity mentions. Cheap to share: the dictionary analyses it caches are
-/// behind a lock.
+/// Finds and normalizes entity mentions. Cheap to share between threads: dictionary analyses
+/// are cached behind a lock, and what a thread works out per word form, pair of words and
+/// mention (feature sums, dictionary forms, canonical names) is kept by that thread, bounded.
 pub struct Extractor {
     model: Model,
     morph: Morph,
