@@ -9,6 +9,7 @@ mod aliases;
 pub mod eval;
 mod features;
 mod link;
+mod memo;
 mod morph;
 mod normalize;
 mod person;
@@ -377,25 +378,14 @@ fn canonical(aliases: &Aliases, m: &Mention) -> (String, String) {
 /// [`canonical`], remembered per thread and alias table: the same mentions come back across
 /// an archive, and each costs several keys and lookups.
 fn canonical_remembered(aliases: &Aliases, m: &Mention) -> (String, String) {
-    use std::cell::RefCell;
-    type Remembered = (u64, rustc_hash::FxHashMap<u64, (String, String)>);
     thread_local! {
-        static REMEMBERED: RefCell<Remembered> = RefCell::default();
+        static REMEMBERED: std::cell::RefCell<memo::Memo<(String, String)>> =
+            std::cell::RefCell::default();
     }
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(&[m.kind as u8]);
-    h.update(m.norm.as_bytes());
-    h.update(&[0x1f]);
-    h.update(m.surface.as_bytes());
-    let key = h.digest();
+    let key = memo::key(&[&[m.kind as u8], m.norm.as_bytes(), m.surface.as_bytes()]);
     REMEMBERED.with(|r| {
-        let mut r = r.borrow_mut();
-        if r.0 != aliases.version() || r.1.len() >= 1 << 17 {
-            *r = (aliases.version(), Default::default());
-        }
-        r.1.entry(key)
-            .or_insert_with(|| canonical(aliases, m))
-            .clone()
+        r.borrow_mut()
+            .get_or(aliases.version(), key, || canonical(aliases, m))
     })
 }
 
@@ -528,46 +518,47 @@ mod tests {
 
     #[test]
     fn a_name_in_a_list_takes_the_case_of_the_one_before() {
-        let found = people("На матче можно было увидеть Луиса Суареса, Неймара и Жерара Пике.");
+        finds_person(
+            "На матче можно было увидеть Луиса Суареса, Неймара и Жерара Пике.",
+            "Неймара",
+            "Неймар",
+        );
+    }
+
+    /// Asserts that `text` names a person written `surface` whose name is `norm`.
+    fn finds_person(text: &str, surface: &str, norm: &str) {
+        let found = people(text);
         assert!(
-            found.iter().any(|(s, n)| s == "Неймара" && n == "Неймар"),
+            found.iter().any(|(s, n)| s == surface && n == norm),
             "{found:?}"
         );
     }
 
     #[test]
     fn a_name_in_a_list_after_a_nominative_is_nominative() {
-        let text =
-            "Страной руководили Алан Гарсия (2006—2011 годы), Ольянта Умала (2011—2016 годы).";
-        let found = people(text);
-        assert!(
-            found
-                .iter()
-                .any(|(s, n)| s == "Ольянта Умала" && n == "Ольянта Умала"),
-            "{found:?}"
+        finds_person(
+            "Страной руководили Алан Гарсия (2006—2011 годы), Ольянта Умала (2011—2016 годы).",
+            "Ольянта Умала",
+            "Ольянта Умала",
         );
     }
 
     #[test]
     fn a_list_after_a_name_left_as_written_keeps_its_own_case() {
         // "Ван Гога" is left as written, but it is no nominative.
-        let found = people("На выставке картины Пикассо, Ван Гога, Пита Мондриана и других.");
-        assert!(
-            found
-                .iter()
-                .any(|(s, n)| s == "Пита Мондриана" && n == "Пит Мондриан"),
-            "{found:?}"
+        finds_person(
+            "На выставке картины Пикассо, Ван Гога, Пита Мондриана и других.",
+            "Пита Мондриана",
+            "Пит Мондриан",
         );
     }
 
     #[test]
     fn an_associate_names_a_person_in_the_genitive() {
-        let found = people("В Пекине умер Ли Пэн, соратник Цзян Цзэминя.");
-        assert!(
-            found
-                .iter()
-                .any(|(s, n)| s == "Цзян Цзэминя" && n == "Цзян Цзэминь"),
-            "{found:?}"
+        finds_person(
+            "В Пекине умер Ли Пэн, соратник Цзян Цзэминя.",
+            "Цзян Цзэминя",
+            "Цзян Цзэминь",
         );
     }
 

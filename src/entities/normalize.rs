@@ -2,35 +2,18 @@
 //! "Реджиной Де Доминичис" → "Реджина Де Доминичис", "в Алматы" → "Алматы".
 
 use super::EntityType;
+use super::memo::{self, Memo};
 use super::morph::{Morph, Parse};
 use super::person;
 use super::tokens::Token;
 
-/// Mentions a thread keeps the dictionary forms of before it starts afresh.
-const MAX_REMEMBERED: usize = 1 << 17;
-
 thread_local! {
-    /// Dictionary forms by [`memo_key`]: an archive names the same people and organizations in
-    /// the same words over and over, and normalizing one takes several dictionary lookups.
-    static REMEMBERED: std::cell::RefCell<rustc_hash::FxHashMap<u64, String>> =
-        std::cell::RefCell::default();
+    static REMEMBERED: std::cell::RefCell<Memo<String>> = std::cell::RefCell::default();
 }
 
-/// What [`normalize`]'s answer depends on: the type, the words as written with the spaces
-/// between them, whether a line break comes before the span, and the word before it.
-fn memo_key(kind: EntityType, surface: &str, span: &[Token], before: Option<&Token>) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(&[
-        kind as u8,
-        u8::from(span.first().is_some_and(|t| t.after_break)),
-    ]);
-    h.update(before.map_or("", |b| b.text).as_bytes());
-    h.update(&[0x1f]);
-    h.update(surface.as_bytes());
-    h.digest()
-}
-
-/// [`normalize`] remembered per thread; `surface` is the span's text as written.
+/// [`normalize`] remembered per thread; `surface` is the span's text as written. The answer
+/// depends on the type, the words as written with the spaces between them, whether a line
+/// break comes before the span, and the word before it.
 pub(crate) fn normalize_remembered(
     kind: EntityType,
     surface: &str,
@@ -38,19 +21,18 @@ pub(crate) fn normalize_remembered(
     before: Option<&Token>,
     morph: &Morph,
 ) -> String {
-    let key = memo_key(kind, surface, span, before);
-    if let Some(norm) = REMEMBERED.with(|m| m.borrow().get(&key).cloned()) {
-        return norm;
-    }
-    let norm = normalize(kind, span, before, morph);
+    let key = memo::key(&[
+        &[
+            kind as u8,
+            u8::from(span.first().is_some_and(|t| t.after_break)),
+        ],
+        before.map_or("", |b| b.text).as_bytes(),
+        surface.as_bytes(),
+    ]);
     REMEMBERED.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= MAX_REMEMBERED {
-            m.clear();
-        }
-        m.insert(key, norm.clone());
-    });
-    norm
+        m.borrow_mut()
+            .get_or(0, key, || normalize(kind, span, before, morph))
+    })
 }
 
 /// `before` is the token before the span, whose case can show the name's ("одобрения Дэн
