@@ -631,3 +631,78 @@ fn timeline_counts_every_period_and_matches_the_date_facet() {
     let text = run("text");
     assert!(text.contains('█') && text.contains("articles match"));
 }
+
+/// What a search shows of one index: each query's hits with their entities, the entity
+/// listing with surface forms, and the article as a document.
+fn entity_view(index: &std::path::Path) -> Vec<String> {
+    let s = vestnik::search::Searcher::open(index).expect("index opens");
+    let mut out = Vec::new();
+    for q in [
+        "person:Карин",
+        "person:\"Ерлана Карина\"",
+        "org:UNICEF",
+        "org:ЮНИСЕФ",
+        "loc:Астана",
+    ] {
+        let result = s.search(&SearchRequest::new(q)).expect("query runs");
+        for hit in &result.hits {
+            out.push(format!(
+                "{q}: {} {:?} {:?} {:?}",
+                hit.id, hit.entities.person, hit.entities.org, hit.entities.loc
+            ));
+        }
+        out.push(format!(
+            "{q}: facets {:?} {:?}",
+            result.facets.person, result.facets.org
+        ));
+    }
+    for e in s
+        .entities(&SearchRequest::new("*"), None)
+        .expect("entities list")
+    {
+        out.push(format!(
+            "{} {} {} {:?}",
+            e.kind, e.name, e.count, e.surfaces
+        ));
+    }
+    out
+}
+
+/// A text found again under a second file name is rewritten from its stored document, not
+/// extracted again: its names must still be found, listed and counted as before.
+#[test]
+fn a_text_found_under_a_second_path_keeps_its_entities() {
+    let text = "Карин встретился с ЮНИСЕФ\n\n\
+        Государственный советник Ерлан Карин провёл в Астане встречу с представителями \
+        Детского фонда ООН (ЮНИСЕФ). Карин отметил, что ЮНИСЕФ помогает школам Астаны.\n";
+    let (dir, index) = common::index_of(&[("a.txt", text)]);
+    let before = entity_view(&index);
+    assert!(
+        before
+            .iter()
+            .any(|l| l.starts_with("person:Карин: ") && l.contains("Ерлан Карин")),
+        "{before:#?}"
+    );
+    assert!(
+        before.iter().any(|l| l.starts_with("org:UNICEF: ")
+            && !l.contains("facets")
+            && l.contains("ЮНИСЕФ")),
+        "{before:#?}"
+    );
+    fs::write(dir.path().join("src").join("b.txt"), text).unwrap();
+    let summary = vestnik::index::build(
+        &[dir.path().join("src")],
+        &index,
+        &vestnik::index::BuildOptions::default(),
+        &(),
+    )
+    .unwrap();
+    assert_eq!(
+        summary.written, 1,
+        "the stored document got its second path"
+    );
+    let s = vestnik::search::Searcher::open(&index).unwrap();
+    let hit = &s.search(&SearchRequest::new("person:Карин")).unwrap().hits[0];
+    assert_eq!(hit.paths.len(), 2, "{:?}", hit.paths);
+    assert_eq!(entity_view(&index), before);
+}

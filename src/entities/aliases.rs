@@ -32,7 +32,9 @@ pub fn key(name: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Aliases {
     canonical: HashMap<(EntityType, String), String>,
-    names: HashMap<(EntityType, String), Vec<String>>,
+    /// Per type (in `EntityType` order), by key: split so a `&str` key is looked up without
+    /// building an owned one, once per entity of every article indexed.
+    names: [HashMap<String, Vec<String>>; 3],
     /// Changes with every addition, so answers remembered from one table are never taken for
     /// another's.
     version: u64,
@@ -87,7 +89,9 @@ impl Aliases {
             for n in &names {
                 self.canonical.insert((kind, key(n)), canonical.clone());
             }
-            let all = self.names.entry((kind, key(&canonical))).or_default();
+            let all = self.names[kind as usize]
+                .entry(key(&canonical))
+                .or_default();
             for n in names {
                 if !all.iter().any(|a| key(a) == key(&n)) {
                     all.push(n);
@@ -171,10 +175,16 @@ impl Aliases {
     }
 
     pub fn names_of(&self, kind: EntityType, canonical: &str) -> Vec<String> {
-        self.names
-            .get(&(kind, key(canonical)))
-            .cloned()
-            .unwrap_or_else(|| vec![canonical.to_string()])
+        match self.names_by_key(kind, &key(canonical)) {
+            Some(names) => names.to_vec(),
+            None => vec![canonical.to_string()],
+        }
+    }
+
+    /// The names of the entity whose canonical name has this [`key`], when the table knows
+    /// more than the one name.
+    pub fn names_by_key(&self, kind: EntityType, key: &str) -> Option<&[String]> {
+        self.names[kind as usize].get(key).map(Vec::as_slice)
     }
 }
 

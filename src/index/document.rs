@@ -2,10 +2,10 @@
 //! names for facets and under every name they go by for queries.
 
 use tantivy::TantivyDocument;
-use tantivy::schema::Field;
 
 use super::Fields;
 use super::groups::stored as signature_values;
+use super::schema::MentionLine;
 use super::write::to_datetime;
 use crate::corpus::Article;
 use crate::dedup::Signature;
@@ -79,53 +79,49 @@ fn to_document(
     if let Some(entities) = entities {
         for kind in EntityType::ALL {
             for e in entities.of(kind) {
-                add_entity(f, &mut doc, kind, &e.name, aliases);
-                // An organization's or place's own spellings in the article (an abbreviation
-                // it introduced) also find it; a person's do not, since a surface form like
-                // "Карина" would then match the woman named Карина.
-                if kind != EntityType::Per {
-                    let (_, words) = entity_fields(f, kind);
-                    for surface in &e.surfaces {
-                        doc.add_text(words, surface);
-                    }
-                }
-                for surface in &e.surfaces {
-                    doc.add_text(
-                        f.mentions,
-                        format!("{}\t{}\t{surface}", kind.label(), e.name),
-                    );
-                }
+                let names = aliases.names_by_key(kind, &e.key);
+                add_entity(f, &mut doc, kind, &e.name, names, &e.surfaces);
+                doc.add_text(
+                    f.mentions,
+                    MentionLine::write(kind.label(), &e.name, &e.surfaces),
+                );
             }
         }
     }
     doc
 }
 
-fn entity_fields(f: &Fields, kind: EntityType) -> (Field, Field) {
-    match kind {
-        EntityType::Per => (f.person, f.person_words),
-        EntityType::Org => (f.org, f.org_words),
-        EntityType::Loc => (f.loc, f.loc_words),
-    }
-}
-
-/// The canonical name for facets, and the words of every name it goes by for queries.
-fn add_entity(
+/// The canonical name for facets, and for queries the words of every name it goes by
+/// (`names`, from the alias table, or the name alone). An organization's or place's own
+/// spellings in the article (an abbreviation it introduced) also find it; a person's do not,
+/// since a surface form like "Карина" would then match the woman named Карина.
+fn add_entity<S: AsRef<str>>(
     f: &Fields,
     doc: &mut TantivyDocument,
     kind: EntityType,
     name: &str,
-    aliases: &Aliases,
+    names: Option<&[String]>,
+    surfaces: &[S],
 ) {
-    let (exact, words) = entity_fields(f, kind);
+    let (exact, words) = match kind {
+        EntityType::Per => (f.person, f.person_words),
+        EntityType::Org => (f.org, f.org_words),
+        EntityType::Loc => (f.loc, f.loc_words),
+    };
     doc.add_text(exact, name);
-    for alias in aliases.names_of(kind, name) {
-        doc.add_text(words, alias);
+    match names {
+        Some(names) => names.iter().for_each(|n| doc.add_text(words, n)),
+        None => doc.add_text(words, name),
+    }
+    if kind != EntityType::Per {
+        for surface in surfaces {
+            doc.add_text(words, surface.as_ref());
+        }
     }
 }
 
-/// A stored document again, with a new list of paths. Name words are not stored, so they are
-/// derived again from the stored entity names.
+/// A stored document again, with a new list of paths. Entity names and their words are not
+/// stored, so they are derived again from the stored mention lines.
 pub(super) fn with_paths(
     f: &Fields,
     stored_doc: TantivyDocument,
@@ -138,25 +134,14 @@ pub(super) fn with_paths(
         if field == f.path {
             continue;
         }
-        let kind = EntityType::ALL
-            .into_iter()
-            .find(|&k| entity_fields(f, k).0 == field);
-        match (kind, value.as_str()) {
-            (Some(kind), Some(name)) => add_entity(f, &mut doc, kind, name, aliases),
-            (None, Some(line)) if field == f.mentions => {
-                let mut parts = line.splitn(3, '\t');
-                let kind = match parts.next() {
-                    Some("ORG") => Some(f.org_words),
-                    Some("LOC") => Some(f.loc_words),
-                    _ => None,
-                };
-                if let (Some(words), Some(surface)) = (kind, parts.nth(1)) {
-                    doc.add_text(words, surface);
-                }
-                doc.add_field_value(field, value);
-            }
-            _ => doc.add_field_value(field, value),
+        if field == f.mentions
+            && let Some(line) = value.as_str().and_then(MentionLine::read)
+            && let Some(kind) = EntityType::ALL.into_iter().find(|k| k.label() == line.kind)
+        {
+            let names = aliases.names_by_key(kind, &crate::entities::name_key(line.name));
+            add_entity(f, &mut doc, kind, line.name, names, &line.surfaces);
         }
+        doc.add_field_value(field, value);
     }
     for p in paths {
         doc.add_text(f.path, p);

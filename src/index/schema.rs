@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis;
 
 /// Bumped whenever the schema changes in a way an older index cannot serve.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -25,7 +25,9 @@ pub struct Fields {
     /// found under several paths once.
     pub hash: Field,
     pub encoding: Field,
-    /// Canonical entity names: exact values for facets and display.
+    /// Canonical entity names, as fast-field values for facets only: queries go through the
+    /// name words, and hits read names from `mentions`, so the values are neither indexed nor
+    /// stored (that halved what entities cost tantivy at index time).
     pub person: Field,
     pub org: Field,
     pub loc: Field,
@@ -33,7 +35,8 @@ pub struct Fields {
     pub person_words: Field,
     pub org_words: Field,
     pub loc_words: Field,
-    /// "TYPE\tname\tsurface" for each way an entity was written, for `vestnik entities`.
+    /// One line per entity, "TYPE\tname\tsurface\tsurface...": its canonical name and every
+    /// way the article wrote it (see [`MentionLine`]).
     pub mentions: Field,
     /// The release group: articles that are versions of one text share it (see `dedup`).
     pub group: Field,
@@ -82,14 +85,7 @@ pub fn build() -> (Schema, Fields) {
                 .set_tokenizer(analysis::KEYWORD)
                 .set_index_option(IndexRecordOption::Basic),
         );
-    let entity = TextOptions::default()
-        .set_stored()
-        .set_fast("raw")
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::Basic),
-        );
+    let entity = TextOptions::default().set_fast("raw");
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analysis::NAMES)
@@ -126,4 +122,58 @@ pub fn build() -> (Schema, Fields) {
         dup_sig: b.add_u64_field(names::DUP_SIG, FAST),
     };
     (b.build(), fields)
+}
+
+/// A stored entity line of the `mentions` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionLine<'a> {
+    /// "PER", "ORG" or "LOC".
+    pub kind: &'a str,
+    pub name: &'a str,
+    /// The ways the article wrote the name, in order of first appearance.
+    pub surfaces: Vec<&'a str>,
+}
+
+impl<'a> MentionLine<'a> {
+    /// The stored form. Names and surfaces never hold tabs: the extractor's spans are words.
+    pub fn write(kind: &str, name: &str, surfaces: &[String]) -> String {
+        let len = kind.len() + name.len() + surfaces.iter().map(|s| s.len() + 1).sum::<usize>();
+        let mut line = String::with_capacity(len + 1);
+        line.push_str(kind);
+        line.push('\t');
+        line.push_str(name);
+        for s in surfaces {
+            line.push('\t');
+            line.push_str(s);
+        }
+        line
+    }
+
+    /// A stored line, or `None` when it lacks a type or a name.
+    pub fn read(line: &'a str) -> Option<MentionLine<'a>> {
+        let mut parts = line.split('\t');
+        let kind = parts.next()?;
+        let name = parts.next()?;
+        Some(MentionLine {
+            kind,
+            name,
+            surfaces: parts.collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MentionLine;
+
+    #[test]
+    fn a_mention_line_reads_back_what_was_written() {
+        let surfaces = vec!["Ерлана Карина".to_string(), "Карин".to_string()];
+        let line = MentionLine::write("PER", "Ерлан Карин", &surfaces);
+        let read = MentionLine::read(&line).expect("a written line reads");
+        assert_eq!(read.kind, "PER");
+        assert_eq!(read.name, "Ерлан Карин");
+        assert_eq!(read.surfaces, ["Ерлана Карина", "Карин"]);
+        assert_eq!(MentionLine::read("PER"), None);
+    }
 }

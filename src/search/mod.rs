@@ -25,6 +25,7 @@ use facets::FacetCollector;
 pub use facets::{DateBucket, FacetCount, FacetKind, Facets};
 
 use crate::entities::EntityType;
+use crate::index::schema::MentionLine;
 use crate::index::{self, Fields, OpenError, OpenIndex};
 
 /// Longest fragment tantivy picks, in characters; widening adds up to a sentence's start.
@@ -142,6 +143,27 @@ pub struct HitEntities {
     pub person: Vec<String>,
     pub org: Vec<String>,
     pub loc: Vec<String>,
+}
+
+impl HitEntities {
+    /// The names of a stored document's entities, from its mention lines, in the order the
+    /// extractor listed them.
+    fn stored(doc: &TantivyDocument, mentions: tantivy::schema::Field) -> HitEntities {
+        let mut out = HitEntities::default();
+        for line in doc
+            .get_all(mentions)
+            .filter_map(|v| v.as_str().and_then(MentionLine::read))
+        {
+            let list = match line.kind {
+                "PER" => &mut out.person,
+                "ORG" => &mut out.org,
+                "LOC" => &mut out.loc,
+                _ => continue,
+            };
+            list.push(line.name.to_string());
+        }
+        out
+    }
 }
 
 /// One article in full, for reading: its text, the entities it names and how it wrote them,
@@ -266,18 +288,20 @@ impl Searcher {
             let docs = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
             for (_, address) in docs {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                for v in doc.get_all(self.fields.mentions) {
-                    let Some(line) = v.as_str() else { continue };
-                    let mut parts = line.splitn(3, '\t');
-                    let (Some(t), Some(name), Some(surface)) =
-                        (parts.next(), parts.next(), parts.next())
+                for line in doc
+                    .get_all(self.fields.mentions)
+                    .filter_map(|v| v.as_str().and_then(MentionLine::read))
+                {
+                    let Some(l) = listings
+                        .iter_mut()
+                        .find(|l| l.kind == line.kind && l.name == line.name)
                     else {
                         continue;
                     };
-                    if let Some(l) = listings.iter_mut().find(|l| l.kind == t && l.name == name)
-                        && !l.surfaces.iter().any(|s| s == surface)
-                    {
-                        l.surfaces.push(surface.to_string());
+                    for surface in line.surfaces {
+                        if !l.surfaces.iter().any(|s| s == surface) {
+                            l.surfaces.push(surface.to_string());
+                        }
                     }
                 }
             }
@@ -301,14 +325,15 @@ impl Searcher {
         let f = &self.fields;
         let text = |field| stored_text(&doc, field);
         let all = |field| stored_all(&doc, field);
-        let mentions = all(f.mentions)
-            .into_iter()
-            .filter_map(|line| {
-                let mut parts = line.splitn(3, '\t');
-                Some(Mention {
-                    kind: parts.next()?.to_string(),
-                    name: parts.next()?.to_string(),
-                    surface: parts.next()?.to_string(),
+        let lines = all(f.mentions);
+        let mentions = lines
+            .iter()
+            .filter_map(|line| MentionLine::read(line))
+            .flat_map(|line| {
+                line.surfaces.into_iter().map(move |surface| Mention {
+                    kind: line.kind.to_string(),
+                    name: line.name.to_string(),
+                    surface: surface.to_string(),
                 })
             })
             .collect();
@@ -321,11 +346,7 @@ impl Searcher {
             url: text(f.url),
             paths: all(f.path),
             body: text(f.body).unwrap_or_default(),
-            entities: HitEntities {
-                person: all(f.person),
-                org: all(f.org),
-                loc: all(f.loc),
-            },
+            entities: HitEntities::stored(&doc, f.mentions),
             mentions,
             group: group_label(&doc, f.group),
             duplicates: match group {
@@ -647,11 +668,7 @@ impl Searcher {
             highlights: shown.highlights,
             inferred: all(f.inferred),
             encoding: text(f.encoding),
-            entities: HitEntities {
-                person: all(f.person),
-                org: all(f.org),
-                loc: all(f.loc),
-            },
+            entities: HitEntities::stored(doc, f.mentions),
             group: group_label(doc, f.group),
             duplicates: Vec::new(),
         }
