@@ -51,8 +51,46 @@ pub(crate) struct Word<'a> {
     /// Its key as the first word of a place ([`super::places::first_key`]).
     pub place: Option<&'a str>,
     /// For a capitalized word of two letters or more, the key its other case forms in the
-    /// document share: the stem a surname keeps, lowercase, ё as е.
-    pub name: Option<&'a str>,
+    /// document share (the stem a surname keeps, lowercase, ё as е), as its XXH3 hash.
+    pub name: Option<u64>,
+    /// What [`document_evidence`] asks of a word, as bits of [`Marks`].
+    pub marks: u8,
+}
+
+/// Bits of [`Word::marks`]: read once per word form, since every token asks them of its
+/// neighbours.
+struct Marks;
+
+impl Marks {
+    const NAME: u8 = 1;
+    const VERB: u8 = 2;
+    const SURNAME: u8 = 4;
+    /// Its most likely reading is an animate noun.
+    const PERSON_NOUN: u8 = 8;
+    /// "в", "во" or "из".
+    const IN_FROM: u8 = 16;
+
+    fn of(lower: &str, info: &WordInfo) -> u8 {
+        let has = |tag: &str| info.tags.contains(&tag);
+        let mut marks = 0;
+        for (on, bit) in [
+            (has("Name"), Marks::NAME),
+            (has("VERB"), Marks::VERB),
+            (has("Surn"), Marks::SURNAME),
+            (
+                info.parses
+                    .first()
+                    .is_some_and(|p| p.tag.starts_with("NOUN") && p.has("anim")),
+                Marks::PERSON_NOUN,
+            ),
+            (matches!(lower, "в" | "во" | "из"), Marks::IN_FROM),
+        ] {
+            if on {
+                marks |= bit;
+            }
+        }
+        marks
+    }
 }
 
 /// What a [`Word`] borrows, made from one token's text.
@@ -63,7 +101,8 @@ pub(crate) struct WordForm {
     pub gaz: Option<&'static str>,
     pub capital: bool,
     pub place: Option<String>,
-    pub name: Option<String>,
+    pub name: Option<u64>,
+    pub marks: u8,
 }
 
 impl WordForm {
@@ -73,10 +112,12 @@ impl WordForm {
         let name = (capital && text.chars().nth(1).is_some()).then(|| {
             // Words with ё are keyed with е, as everywhere names are compared.
             let folded = lower.replace('ё', "е");
-            super::link::stem_lower(&folded).to_string()
+            xxhash_rust::xxh3::xxh3_64(super::link::stem_lower(&folded).as_bytes())
         });
+        let info = morph.info(&lower);
         WordForm {
-            info: morph.info(&lower),
+            info,
+            marks: Marks::of(&lower, info),
             shape: shape(text),
             gaz: gazetteer(text),
             capital,
@@ -94,7 +135,8 @@ impl WordForm {
             gaz: self.gaz,
             capital: self.capital,
             place: self.place.as_deref(),
-            name: self.name.as_deref(),
+            name: self.name,
+            marks: self.marks,
         }
     }
 }
@@ -108,6 +150,7 @@ impl Word<'_> {
         capital: false,
         place: None,
         name: None,
+        marks: 0,
     };
     pub const END: Word<'static> = Word {
         lower: "</s>",
@@ -117,6 +160,7 @@ impl Word<'_> {
         capital: false,
         place: None,
         name: None,
+        marks: 0,
     };
 }
 
@@ -391,8 +435,8 @@ const EVIDENCE: [&str; 6] = [
 /// elsewhere ("Бхутто заявила"). Words meet across case forms by their surname stem.
 fn document_evidence(tokens: &[Token], words: &[Word]) -> Vec<u8> {
     let capital = |k: usize| words[k].capital;
-    let has = |k: usize, tag: &str| words[k].info.is_some_and(|i| i.tags.contains(&tag));
-    let keys: Vec<Option<&str>> = words.iter().map(|w| w.name).collect();
+    let has = |k: usize, mark: u8| words[k].marks & mark != 0;
+    let keys: Vec<Option<u64>> = words.iter().map(|w| w.name).collect();
     let mut own = vec![0u8; tokens.len()];
     for k in 0..tokens.len() {
         if keys[k].is_none() {
@@ -401,28 +445,22 @@ fn document_evidence(tokens: &[Token], words: &[Word]) -> Vec<u8> {
         let before = k.checked_sub(1);
         let after = Some(k + 1).filter(|&a| a < tokens.len());
         let shown = [
-            before.is_some_and(|b| capital(b) && has(b, "Name")),
-            after.is_some_and(|a| has(a, "VERB")),
-            before.is_some_and(|b| matches!(words[b].lower, "в" | "во" | "из")),
+            before.is_some_and(|b| capital(b) && has(b, Marks::NAME)),
+            after.is_some_and(|a| has(a, Marks::VERB)),
+            before.is_some_and(|b| has(b, Marks::IN_FROM)),
             before.is_some_and(|b| matches!(tokens[b].text, "«" | "\"" | "“")),
-            after.is_some_and(|a| capital(a) && has(a, "Surn")),
-            before.is_some_and(|b| {
-                !capital(b)
-                    && words[b]
-                        .info
-                        .and_then(|i| i.parses.first())
-                        .is_some_and(|p| p.tag.starts_with("NOUN") && p.has("anim"))
-            }),
+            after.is_some_and(|a| capital(a) && has(a, Marks::SURNAME)),
+            before.is_some_and(|b| !capital(b) && has(b, Marks::PERSON_NOUN)),
         ];
         own[k] = shown
             .iter()
             .enumerate()
             .fold(0, |acc, (bit, &on)| acc | (u8::from(on) << bit));
     }
-    let mut counts: rustc_hash::FxHashMap<&str, [u16; EVIDENCE.len()]> = Default::default();
+    let mut counts: rustc_hash::FxHashMap<u64, [u16; EVIDENCE.len()]> = Default::default();
     for (k, key) in keys.iter().enumerate() {
         if let Some(key) = key {
-            let c = counts.entry(key).or_default();
+            let c = counts.entry(*key).or_default();
             for (bit, n) in c.iter_mut().enumerate() {
                 *n += u16::from(own[k] >> bit & 1);
             }
@@ -432,7 +470,7 @@ fn document_evidence(tokens: &[Token], words: &[Word]) -> Vec<u8> {
     keys.iter()
         .enumerate()
         .map(|(k, key)| {
-            let Some(c) = key.and_then(|key| counts.get(key)) else {
+            let Some(c) = key.and_then(|key| counts.get(&key)) else {
                 return 0;
             };
             (0..EVIDENCE.len())

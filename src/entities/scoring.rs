@@ -31,16 +31,101 @@ type Part = [i16; WIDTH];
 /// One feature's weights.
 type Row = [i8; WIDTH];
 
-/// What one word form adds to the scores, wherever it stands.
+/// What one word form adds to the scores, wherever it stands: the part read for every token,
+/// two cache lines, kept apart from the [`WordForm`] so that the lines a text's tokens read
+/// are only these.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
 struct WordScores {
-    form: WordForm,
-    /// Its own features and the sentence-start ones, by whether it starts a sentence.
-    own: [Part; 2],
+    /// Its own features (the sentence-start ones are its shape's, in [`Cache::starts`]).
+    own: Part,
     /// What it adds to the token it stands beside, by [`Offset::ALL`].
     beside: [Part; 4],
     after: After,
     /// Its shape's number in [`Cache::shapes`].
     shape: u32,
+}
+
+/// How many tokens ahead a loop asks for the memory it will read: far enough that the
+/// fetches overlap, near enough that the lines are still cached when their turn comes.
+const AHEAD: usize = 8;
+
+/// Asks for the cache lines holding `value`, without waiting for them: the fetches of a loop
+/// that asks ahead go to memory together instead of one after another. A load would not do:
+/// the processor retires in order, so a load waiting on memory holds up everything behind it.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let start = (value as *const T).cast::<i8>();
+        for offset in (0..std::mem::size_of::<T>().max(1)).step_by(64) {
+            // SAFETY: a prefetch is a hint that reads nothing into the program and never
+            // faults, and every address asked lies within `value`.
+            unsafe {
+                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+                _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset));
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+const _: () = assert!(std::mem::size_of::<WordScores>() == 128, "two cache lines");
+
+/// Word ids by the XXH3 hash of the form's text, in a table of fixed size probed linearly:
+/// unlike a general map, where a key's slot lies can be asked of memory before it is read.
+struct Ids {
+    /// (hash, id + 1); an id of 0 marks an empty slot.
+    slots: Vec<(u64, u32)>,
+}
+
+/// Slots of [`Ids`]: twice [`MAX_WORDS`], so probes stay short.
+const ID_SLOT_BITS: u32 = 19;
+const _: () = assert!(1 << ID_SLOT_BITS >= 2 * MAX_WORDS);
+
+impl Ids {
+    fn new() -> Ids {
+        Ids {
+            slots: vec![(0, 0); 1 << ID_SLOT_BITS],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.slots.fill((0, 0));
+    }
+
+    fn home(hash: u64) -> usize {
+        // XXH3's bits are mixed already; the top ones choose the slot.
+        (hash >> (64 - ID_SLOT_BITS)) as usize
+    }
+
+    fn prefetch(&self, hash: u64) {
+        prefetch(&self.slots[Ids::home(hash)]);
+    }
+
+    fn get(&self, hash: u64) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut at = Ids::home(hash);
+        loop {
+            match self.slots[at] {
+                (_, 0) => return None,
+                (h, id) if h == hash => return Some(id as usize - 1),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    /// Adds a hash [`Ids::get`] did not find; the table never fills, since the cache forgets
+    /// its words at [`MAX_WORDS`].
+    fn insert(&mut self, hash: u64, id: usize) {
+        let mask = self.slots.len() - 1;
+        let mut at = Ids::home(hash);
+        while self.slots[at].1 != 0 {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = (hash, id as u32 + 1);
+    }
 }
 
 /// Two slots in one cache line.
@@ -76,15 +161,17 @@ struct Cache {
     /// Word forms by the XXH3 hash of their text: two forms of one archive sharing a 64-bit
     /// hash is too unlikely to plan for, and keys of one number are found without a second
     /// trip to memory to compare the text.
-    ids: FxHashMap<u64, u32>,
+    ids: Ids,
+    /// By id: each form, and what it adds.
+    forms: Vec<WordForm>,
     words: Vec<WordScores>,
     /// What the text's ends add, by [`Offset::ALL`]: the start before it, the end after it.
     edges: [Emit; 4],
     /// The sums of [`features::context`], by [`context_index`].
     contexts: Vec<Emit>,
-    /// The sums of [`features::start`] by shape, not starting and starting a sentence: few
-    /// shapes are common, so most words find theirs here.
-    starts: FxHashMap<Box<str>, [Emit; 2]>,
+    /// The sums of [`features::start`] by shape number, not starting and starting a
+    /// sentence: few shapes are common, so this stays in cache.
+    starts: Vec<[Emit; 2]>,
     /// What two adjacent words together add to the second and to the first, in the set of
     /// two slots chosen by the pair's [`pair_key`]; a new pair takes the first slot and moves
     /// its old occupant to the second. A table of fixed size needs no bound, and finding a
@@ -182,6 +269,11 @@ fn context_index(quoted: bool, place: Place, starts: bool, evidence: u8) -> usiz
     (((usize::from(evidence) * 3 + place) * 2 + usize::from(starts)) * 2) + usize::from(quoted)
 }
 
+/// The text's ends never start a sentence: their start sums are never read.
+fn end_starts() -> Vec<[Emit; 2]> {
+    vec![[[0; WIDTH]; 2]; 2]
+}
+
 fn end_shapes() -> FxHashMap<Box<str>, u32> {
     [(Word::START.shape.into(), 0), (Word::END.shape.into(), 1)]
         .into_iter()
@@ -192,9 +284,11 @@ impl Cache {
     /// Starts afresh, keeping only what does not depend on words.
     fn forget_words(&mut self) {
         self.ids.clear();
+        self.forms.clear();
         self.words.clear();
         self.pairs.fill(PairSet([EMPTY_PAIR; 2]));
         self.shapes = end_shapes();
+        self.starts = end_starts();
         self.shape_triples.clear();
     }
 
@@ -223,11 +317,12 @@ impl Cache {
         }
         Cache {
             model: model.id(),
-            ids: FxHashMap::with_capacity_and_hasher(1 << 15, Default::default()),
+            ids: Ids::new(),
+            forms: Vec::with_capacity(1 << 15),
             words: Vec::with_capacity(1 << 15),
             edges,
             contexts,
-            starts: FxHashMap::default(),
+            starts: end_starts(),
             pairs: vec![PairSet([EMPTY_PAIR; 2]); 1 << PAIR_SET_BITS],
             shapes: end_shapes(),
             shape_triples: FxHashMap::default(),
@@ -236,44 +331,38 @@ impl Cache {
     }
 
     /// The id of a token's word form, its sums made on first sight.
-    fn id(&mut self, text: &str, model: &Model, morph: &Morph) -> usize {
-        let key = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        if let Some(&id) = self.ids.get(&key) {
-            return id as usize;
+    fn id(&mut self, key: u64, text: &str, model: &Model, morph: &Morph) -> usize {
+        if let Some(id) = self.ids.get(key) {
+            return id;
         }
         let form = WordForm::new(text, morph);
         let w = form.word();
         let hasher = &mut self.hasher;
-        let starting = match self.starts.get(w.shape) {
-            Some(s) => *s,
+        let shape = match self.shapes.get(w.shape) {
+            Some(&shape) => shape,
             None => {
-                let s = [false, true].map(|starts| {
+                let shape = self.shapes.len() as u32;
+                self.shapes.insert(w.shape.into(), shape);
+                self.starts.push([false, true].map(|starts| {
                     sum_emit(model, hasher, |add| features::start(starts, w.shape, add))
-                });
-                self.starts.insert(w.shape.into(), s);
-                s
+                }));
+                shape
             }
         };
-        let alone = sum_emit(model, hasher, |add| features::own(w, add));
-        let own = starting.map(|mut s| {
-            add_emit(&mut s, &alone);
-            to_part(s)
-        });
+        let own = to_part(sum_emit(model, hasher, |add| features::own(w, add)));
         let beside =
             Offset::ALL.map(|at| sum_part(model, hasher, |add| features::neighbour(at, w, add)));
         let after = model.after(features::word_key(hasher, w.lower));
-        let next_shape = self.shapes.len() as u32;
-        let shape = *self.shapes.entry(w.shape.into()).or_insert(next_shape);
         let scores = WordScores {
-            form,
             own,
             beside,
             after,
             shape,
         };
         let id = self.words.len();
+        self.forms.push(form);
         self.words.push(scores);
-        self.ids.insert(key, id as u32);
+        self.ids.insert(key, id);
         id
     }
 
@@ -288,20 +377,36 @@ impl Cache {
         {
             self.forget_words();
         }
-        let ids: Vec<usize> = tokens
+        let keys: Vec<u64> = tokens
             .iter()
-            .map(|t| self.id(t.text, model, morph))
+            .map(|t| xxhash_rust::xxh3::xxh3_64(t.text.as_bytes()))
             .collect();
-        let words: Vec<Word> = ids.iter().map(|&id| self.words[id].form.word()).collect();
+        for &key in keys.iter().take(AHEAD) {
+            self.ids.prefetch(key);
+        }
+        let mut ids: Vec<usize> = Vec::with_capacity(tokens.len());
+        for (i, t) in tokens.iter().enumerate() {
+            if let Some(&ahead) = keys.get(i + AHEAD) {
+                self.ids.prefetch(ahead);
+            }
+            ids.push(self.id(keys[i], t.text, model, morph));
+        }
+        let words: Vec<Word> = ids.iter().map(|&id| self.forms[id].word()).collect();
         let layout = Layout::new(tokens, &words);
         let n = tokens.len();
         let mut emit = Vec::with_capacity(n);
         let mut after = Vec::with_capacity(n);
+        for &id in ids.iter().take(AHEAD) {
+            prefetch(&self.words[id]);
+        }
         for i in 0..n {
+            if let Some(&ahead) = ids.get(i + AHEAD) {
+                prefetch(&self.words[ahead]);
+            }
             let me = &self.words[ids[i]];
             let starts = layout.starts[i];
-            let mut s = [0i32; WIDTH];
-            add_part(&mut s, &me.own[usize::from(starts)]);
+            let mut s = self.starts[me.shape as usize][usize::from(starts)];
+            add_part(&mut s, &me.own);
             for (k, at) in Offset::ALL.iter().enumerate() {
                 match i.checked_add_signed(at.delta()).filter(|&j| j < n) {
                     Some(j) => add_part(&mut s, &self.words[ids[j]].beside[k]),
@@ -329,7 +434,13 @@ impl Cache {
         let keys: Vec<u64> = (0..=n)
             .map(|i| pair_key(number(i), number(i + 1)))
             .collect();
+        for &key in keys.iter().take(AHEAD) {
+            prefetch(&self.pairs[pair_set(key)].0);
+        }
         for (i, &key) in keys.iter().enumerate() {
+            if let Some(&ahead) = keys.get(i + AHEAD) {
+                prefetch(&self.pairs[pair_set(ahead)].0);
+            }
             let set = &mut self.pairs[pair_set(key)].0;
             let rows = if set[0].key == key {
                 set[0].rows
