@@ -87,7 +87,7 @@ const _: () = assert!(1 << ID_SLOT_BITS >= 2 * MAX_WORDS);
 impl Ids {
     fn new() -> Ids {
         Ids {
-            slots: vec![(0, 0); 1 << ID_SLOT_BITS],
+            slots: huge_table(1 << ID_SLOT_BITS, (0, 0)),
         }
     }
 
@@ -126,6 +126,35 @@ impl Ids {
         }
         self.slots[at] = (hash, id as u32 + 1);
     }
+}
+
+/// An empty vector with room for `capacity` items, in memory the kernel is asked to back with
+/// huge pages: the tables here are read at random, and with 4 KB pages nearly every read of a
+/// large one also misses the address translation cache. Untouched room costs no memory.
+fn huge_pages<T>(capacity: usize) -> Vec<T> {
+    let table = Vec::with_capacity(capacity);
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = table.as_ptr() as usize;
+        let end = start + capacity * std::mem::size_of::<T>();
+        let (from, to) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
+        if to > from {
+            // SAFETY: the range lies within the vector's own allocation, not yet written, and
+            // the advice only changes how the kernel backs it; failure is harmless.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    table
+}
+
+/// `len` copies of `value`, on huge pages.
+fn huge_table<T: Clone>(len: usize, value: T) -> Vec<T> {
+    let mut table = huge_pages(len);
+    table.resize(len, value);
+    table
 }
 
 /// Two slots in one cache line.
@@ -323,7 +352,7 @@ impl Cache {
             edges,
             contexts,
             starts: end_starts(),
-            pairs: vec![PairSet([EMPTY_PAIR; 2]); 1 << PAIR_SET_BITS],
+            pairs: huge_table(1 << PAIR_SET_BITS, PairSet([EMPTY_PAIR; 2])),
             shapes: end_shapes(),
             shape_triples: FxHashMap::default(),
             hasher,
