@@ -73,8 +73,9 @@ fn prefetch<T>(value: &T) {
 
 const _: () = assert!(std::mem::size_of::<WordScores>() == 128, "two cache lines");
 
-/// Word ids by the XXH3 hash of the form's text, in a table of fixed size probed linearly:
-/// unlike a general map, where a key's slot lies can be asked of memory before it is read.
+/// Word ids by the XXH3 hash of the form's text, in a table of fixed size probed linearly: unlike
+/// a general map's, the slot a key starts from is known before the lookup, so it can be
+/// prefetched.
 struct Ids {
     /// (hash, id + 1); an id of 0 marks an empty slot.
     slots: Vec<(u64, u32)>,
@@ -128,16 +129,16 @@ impl Ids {
     }
 }
 
-/// An empty vector with room for `capacity` items, in memory the kernel is asked to back with
-/// huge pages: the tables here are read at random, and with 4 KB pages nearly every read of a
-/// large one also misses the address translation cache. Untouched room costs no memory.
-fn huge_pages<T>(capacity: usize) -> Vec<T> {
-    let table = Vec::with_capacity(capacity);
+/// `len` copies of `value`, in memory the kernel is asked to back with huge pages: the tables
+/// here are read at random, and with 4 KB pages nearly every read of a large one also misses
+/// the address translation cache.
+fn huge_table<T: Clone>(len: usize, value: T) -> Vec<T> {
+    let mut table = Vec::with_capacity(len);
     #[cfg(target_os = "linux")]
     {
         const HUGE: usize = 2 << 20;
         let start = table.as_ptr() as usize;
-        let end = start + capacity * std::mem::size_of::<T>();
+        let end = start + len * std::mem::size_of::<T>();
         let (from, to) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
         if to > from {
             // SAFETY: the range lies within the vector's own allocation, not yet written, and
@@ -147,12 +148,6 @@ fn huge_pages<T>(capacity: usize) -> Vec<T> {
             }
         }
     }
-    table
-}
-
-/// `len` copies of `value`, on huge pages.
-fn huge_table<T: Clone>(len: usize, value: T) -> Vec<T> {
-    let mut table = huge_pages(len);
     table.resize(len, value);
     table
 }
