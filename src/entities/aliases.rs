@@ -65,16 +65,15 @@ impl Aliases {
                 continue;
             }
             let mut parts = line.split('|').map(str::trim).filter(|p| !p.is_empty());
-            let kind = match parts.next() {
-                Some("PER") => EntityType::Per,
-                Some("ORG") => EntityType::Org,
-                Some("LOC") => EntityType::Loc,
-                other => {
+            let first = parts.next();
+            let kind = match first.and_then(EntityType::from_label) {
+                Some(kind) => kind,
+                None => {
                     return Err(AliasError {
                         line: i + 1,
                         problem: format!(
                             "expected PER, ORG or LOC first, found '{}'",
-                            other.unwrap_or("")
+                            first.unwrap_or("")
                         ),
                     });
                 }
@@ -169,11 +168,11 @@ impl Aliases {
         })
     }
 
-    /// Every name of the entity whose canonical name is `canonical` (itself included).
     pub(crate) fn version(&self) -> u64 {
         self.version
     }
 
+    /// Every name of the entity whose canonical name is `canonical` (itself included).
     pub fn names_of(&self, kind: EntityType, canonical: &str) -> Vec<String> {
         match self.names_by_key(kind, &key(canonical)) {
             Some(names) => names.to_vec(),

@@ -55,6 +55,11 @@ impl EntityType {
             EntityType::Loc => "LOC",
         }
     }
+
+    /// The type a [`label`](EntityType::label) names.
+    pub fn from_label(label: &str) -> Option<EntityType> {
+        EntityType::ALL.into_iter().find(|k| k.label() == label)
+    }
 }
 
 /// One mention of an entity in a text.

@@ -47,8 +47,8 @@ const ASSOCIATES: [&str; 11] = [
 ];
 
 /// Whether a man's full name is plainly in the nominative: its first name is one the
-/// dictionary knows as a man's name only in the nominative ("Алан"), and its last word lacks the "-а" or
-/// "-я" after a consonant that a man's genitive would end in ("Алан Гарсия", not "Ван Гога").
+/// dictionary knows as a man's name only in the nominative ("Алан"), and its last word does
+/// not end as a man's genitive would ("Алан Гарсия", not "Ван Гога").
 pub(crate) fn shows_nominative(name: &str, morph: &Morph) -> bool {
     let words: Vec<&str> = name.split_whitespace().collect();
     let [first, .., last] = words.as_slice() else {
@@ -60,12 +60,16 @@ pub(crate) fn shows_nominative(name: &str, morph: &Morph) -> bool {
         .iter()
         .filter(|p| p.known && p.has("Name") && p.has("masc"))
         .collect();
-    let lower = crate::analysis::lowercase(last);
     !mens.is_empty()
         && mens.iter().all(|p| p.has("nomn"))
-        && ["а", "я"]
-            .iter()
-            .all(|e| ends_with_consonant_then(&lower, e).is_none())
+        && !ends_like_mans_genitive(&crate::analysis::lowercase(last))
+}
+
+/// A consonant then "-а" or "-я", as a man's name in the genitive ends ("Гога", "Цзэминя").
+fn ends_like_mans_genitive(lower: &str) -> bool {
+    ["а", "я"]
+        .iter()
+        .any(|e| ends_with_consonant_then(lower, e).is_some())
 }
 
 /// Prepositions that take only the genitive.
@@ -365,9 +369,7 @@ pub(crate) fn person_as(
                     .peekable();
                 named.peek().is_none() || named.any(|p| p.has("gent"))
             }
-            && ["а", "я"].iter().any(|e| {
-                ends_with_consonant_then(&crate::analysis::lowercase(words[last]), e).is_some()
-            }) =>
+            && ends_like_mans_genitive(&crate::analysis::lowercase(words[last])) =>
         {
             (Some(Gender::Masc), Some(Case::Gent))
         }

@@ -17,7 +17,7 @@ use super::tagger::{After, Emit, Model, WIDTH, add_row};
 use super::tokens::Token;
 
 /// Word forms a thread keeps sums for before it starts afresh: enough for the working
-/// vocabulary of an archive, at about 250 bytes a form.
+/// vocabulary of an archive, at 128 bytes of sums a form besides the form itself.
 const MAX_WORDS: usize = 1 << 18;
 /// Sets of two slots for pairs of adjacent word forms, 32 bytes a slot, so a set is one cache
 /// line: 16 MB a thread.
@@ -69,6 +69,18 @@ fn prefetch<T>(value: &T) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = value;
+}
+
+/// At step `i` of a loop over `keys`, asks for what step `i + AHEAD` will read; at step 0, for
+/// every step up to that one.
+#[inline(always)]
+fn prefetch_ahead<K: Copy>(keys: &[K], i: usize, fetch: impl Fn(K)) {
+    let (from, count) = if i == 0 {
+        (0, AHEAD + 1)
+    } else {
+        (i + AHEAD, 1)
+    };
+    keys.iter().skip(from).take(count).for_each(|&k| fetch(k));
 }
 
 const _: () = assert!(std::mem::size_of::<WordScores>() == 128, "two cache lines");
@@ -405,14 +417,9 @@ impl Cache {
             .iter()
             .map(|t| xxhash_rust::xxh3::xxh3_64(t.text.as_bytes()))
             .collect();
-        for &key in keys.iter().take(AHEAD) {
-            self.ids.prefetch(key);
-        }
         let mut ids: Vec<usize> = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
-            if let Some(&ahead) = keys.get(i + AHEAD) {
-                self.ids.prefetch(ahead);
-            }
+            prefetch_ahead(&keys, i, |key| self.ids.prefetch(key));
             ids.push(self.id(keys[i], t.text, model, morph));
         }
         let words: Vec<Word> = ids.iter().map(|&id| self.forms[id].word()).collect();
@@ -420,13 +427,8 @@ impl Cache {
         let n = tokens.len();
         let mut emit = Vec::with_capacity(n);
         let mut after = Vec::with_capacity(n);
-        for &id in ids.iter().take(AHEAD) {
-            prefetch(&self.words[id]);
-        }
         for i in 0..n {
-            if let Some(&ahead) = ids.get(i + AHEAD) {
-                prefetch(&self.words[ahead]);
-            }
+            prefetch_ahead(&ids, i, |id| prefetch(&self.words[id]));
             let me = &self.words[ids[i]];
             let starts = layout.starts[i];
             let mut s = self.starts[me.shape as usize][usize::from(starts)];
@@ -458,13 +460,8 @@ impl Cache {
         let keys: Vec<u64> = (0..=n)
             .map(|i| pair_key(number(i), number(i + 1)))
             .collect();
-        for &key in keys.iter().take(AHEAD) {
-            prefetch(&self.pairs[pair_set(key)].0);
-        }
         for (i, &key) in keys.iter().enumerate() {
-            if let Some(&ahead) = keys.get(i + AHEAD) {
-                prefetch(&self.pairs[pair_set(ahead)].0);
-            }
+            prefetch_ahead(&keys, i, |key| prefetch(&self.pairs[pair_set(key)]));
             let set = &mut self.pairs[pair_set(key)].0;
             let rows = if set[0].key == key {
                 set[0].rows

@@ -136,7 +136,7 @@ pub(super) fn with_paths(
         }
         if field == f.mentions
             && let Some(line) = value.as_str().and_then(MentionLine::read)
-            && let Some(kind) = EntityType::ALL.into_iter().find(|k| k.label() == line.kind)
+            && let Some(kind) = EntityType::from_label(line.kind)
         {
             let names = aliases.names_by_key(kind, &crate::entities::name_key(line.name));
             add_entity(f, &mut doc, kind, line.name, names, &line.surfaces);

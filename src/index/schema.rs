@@ -27,7 +27,7 @@ pub struct Fields {
     pub encoding: Field,
     /// Canonical entity names, as fast-field values for facets only: queries go through the
     /// name words, and hits read names from `mentions`, so the values are neither indexed nor
-    /// stored (that halved what entities cost tantivy at index time).
+    /// stored (that cut what entities cost tantivy at index time by about 40%).
     pub person: Field,
     pub org: Field,
     pub loc: Field,
@@ -137,11 +137,7 @@ pub struct MentionLine<'a> {
 impl<'a> MentionLine<'a> {
     /// The stored form. Names and surfaces never hold tabs: the extractor's spans are words.
     pub fn write(kind: &str, name: &str, surfaces: &[String]) -> String {
-        let len = kind.len() + name.len() + surfaces.iter().map(|s| s.len() + 1).sum::<usize>();
-        let mut line = String::with_capacity(len + 1);
-        line.push_str(kind);
-        line.push('\t');
-        line.push_str(name);
+        let mut line = format!("{kind}\t{name}");
         for s in surfaces {
             line.push('\t');
             line.push_str(s);

@@ -154,11 +154,11 @@ impl HitEntities {
             .get_all(mentions)
             .filter_map(|v| v.as_str().and_then(MentionLine::read))
         {
-            let list = match line.kind {
-                "PER" => &mut out.person,
-                "ORG" => &mut out.org,
-                "LOC" => &mut out.loc,
-                _ => continue,
+            let list = match EntityType::from_label(line.kind) {
+                Some(EntityType::Per) => &mut out.person,
+                Some(EntityType::Org) => &mut out.org,
+                Some(EntityType::Loc) => &mut out.loc,
+                None => continue,
             };
             list.push(line.name.to_string());
         }
