@@ -11,6 +11,7 @@ pub mod cli;
 pub mod corpus;
 pub mod dedup;
 pub mod entities;
+pub mod identity;
 pub mod index;
 pub mod output;
 pub mod search;

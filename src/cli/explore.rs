@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::search::parse_day;
-use super::{EntityFilters, query_index, terminal_style};
+use super::{EntityFilters, query_index, query_or_all, report_unresolved, terminal_style};
 use crate::entities::EntityType;
 use crate::output::{self, Format};
 use crate::search::{DateBucket, SearchRequest, Searcher};
@@ -65,9 +65,10 @@ pub(super) struct RelatedArgs {
 
 #[derive(clap::Args)]
 pub(super) struct TimelineArgs {
-    /// Query, as for `vestnik search`; * counts every article
+    /// Query, as for `vestnik search`; * counts every article [default: * when a filter such
+    /// as --person is given]
     #[arg(allow_hyphen_values = true)]
-    query: String,
+    query: Option<String>,
     /// Period of each count
     #[arg(long, value_enum, default_value_t = DateBucket::Month)]
     by: DateBucket,
@@ -86,6 +87,7 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
     };
     let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
     let related = searcher.related(kind, name, &args.filters.request(&args.query), args.limit)?;
+    report_unresolved(&related.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
     output::write_related(&mut out, &related, args.filters.format, terminal_style())?;
     out.flush()?;
@@ -93,13 +95,18 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
 }
 
 pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
+    let f = &args.filters;
+    let filtered =
+        !f.sources.is_empty() || f.from.is_some() || f.to.is_some() || !args.entities.is_empty();
+    let query = query_or_all(args.query, filtered)?;
     let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
-    let mut req = args.filters.request(&args.query);
+    let mut req = args.filters.request(&query);
     req.date_bucket = args.by;
     req.persons = args.entities.persons;
     req.orgs = args.entities.orgs;
     req.locs = args.entities.locs;
     let timeline = searcher.timeline(&req)?;
+    report_unresolved(&timeline.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
     output::write_timeline(&mut out, &timeline, args.filters.format, terminal_style())?;
     out.flush()?;

@@ -129,6 +129,37 @@ struct EntityFilters {
     locs: Vec<String>,
 }
 
+impl EntityFilters {
+    fn is_empty(&self) -> bool {
+        self.persons.is_empty() && self.orgs.is_empty() && self.locs.is_empty()
+    }
+}
+
+/// The query a command runs: the one given, or every article when only filters were given.
+fn query_or_all(query: Option<String>, filtered: bool) -> anyhow::Result<String> {
+    match query {
+        Some(q) => Ok(q),
+        None if filtered => Ok("*".to_string()),
+        None => Err(SearchError::Query(
+            "give a query (* matches every article) or a filter such as --person NAME".into(),
+        )
+        .into()),
+    }
+}
+
+/// Says on stderr which entity filters named nobody the archive holds: their commands found
+/// nothing because of them, and a person should know why.
+fn report_unresolved(filters: &crate::search::Filters) {
+    for (kind, m) in filters.unresolved() {
+        let noun = match kind {
+            crate::entities::EntityType::Per => "person",
+            crate::entities::EntityType::Org => "organization",
+            crate::entities::EntityType::Loc => "place",
+        };
+        eprintln!("vestnik: no {noun} named {} in this archive", m.name);
+    }
+}
+
 fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")

@@ -5,16 +5,17 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EntityFilters, query_index, terminal_style};
+use super::{EntityFilters, query_index, query_or_all, report_unresolved, terminal_style};
 use crate::entities;
 use crate::output::{self, Format, Parts};
 use crate::search::{DateBucket, FacetKind, SearchRequest, Searcher, Sort};
 
 #[derive(clap::Args)]
 pub(super) struct SearchArgs {
-    /// Query, e.g. 'права детей', '"защита детей"~2', 'title:ЮНИСЕФ AND date:2024'; * matches all
+    /// Query, e.g. 'права детей', '"защита детей"~2', 'title:ЮНИСЕФ AND date:2024'; * matches
+    /// all [default: * when a filter such as --person is given]
     #[arg(allow_hyphen_values = true)]
-    query: String,
+    query: Option<String>,
     /// Index to search [default: index, built from corpus/ when missing]
     #[arg(long)]
     index: Option<PathBuf>,
@@ -76,9 +77,14 @@ pub(super) fn parse_day(s: &str) -> Result<NaiveDate, String> {
 }
 
 pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
+    let filtered = !args.sources.is_empty()
+        || args.from.is_some()
+        || args.to.is_some()
+        || !args.entities.is_empty();
+    let query = query_or_all(args.query, filtered)?;
     let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
     let request = SearchRequest {
-        query: args.query.clone(),
+        query,
         sources: args.sources,
         from: args.from,
         to: args.to,
@@ -99,6 +105,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         count_groups: args.count == CountBy::Groups,
     };
     let result = searcher.search(&request)?;
+    report_unresolved(&result.filters);
     let parts = if args.facets_only {
         Parts::FacetsOnly
     } else {

@@ -38,6 +38,9 @@ pub struct Aliases {
     /// Changes with every addition, so answers remembered from one table are never taken for
     /// another's.
     version: u64,
+    /// The lines added to the shipped table, so that an index can keep the table it was
+    /// written with for the names its users type.
+    added: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,13 +55,23 @@ impl Aliases {
     pub fn shipped() -> Aliases {
         let mut a = Aliases::default();
         a.add(SHIPPED).expect("the shipped alias table parses");
+        a.added.clear();
         a
+    }
+
+    /// The lines added to the shipped table (the `--aliases` files), as one text.
+    pub fn added(&self) -> &str {
+        &self.added
     }
 
     /// Adds the lines of an alias file; a later line wins for a name given twice.
     pub fn add(&mut self, text: &str) -> Result<(), AliasError> {
         static VERSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         self.version = VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if !self.added.is_empty() && !self.added.ends_with('\n') {
+            self.added.push('\n');
+        }
+        self.added.push_str(text);
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {

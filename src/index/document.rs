@@ -39,7 +39,7 @@ pub(super) fn build(
             .ok()
         })
         .flatten();
-    let mut doc = to_document(f, article, &new.paths, new.hash, found.as_ref(), aliases);
+    let mut doc = to_document(f, article, &new.paths, new.hash, found.as_ref());
     doc.add_u64(f.group, new.group);
     for v in new.signature.iter().flat_map(signature_values) {
         doc.add_u64(f.dup_sig, v);
@@ -53,7 +53,6 @@ fn to_document(
     paths: &[String],
     hash: u64,
     entities: Option<&ArticleEntities>,
-    aliases: &Aliases,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(f.id, &a.id);
@@ -79,8 +78,7 @@ fn to_document(
     if let Some(entities) = entities {
         for kind in EntityType::ALL {
             for e in entities.of(kind) {
-                let names = aliases.names_by_key(kind, &e.key);
-                add_entity(f, &mut doc, kind, &e.name, names, &e.surfaces);
+                doc.add_text(entity_field(f, kind), &e.name);
                 doc.add_text(
                     f.mentions,
                     MentionLine::write(kind.label(), &e.name, &e.surfaces),
@@ -91,42 +89,21 @@ fn to_document(
     doc
 }
 
-/// The canonical name for facets, and for queries the words of every name it goes by
-/// (`names`, from the alias table, or the name alone). An organization's or place's own
-/// spellings in the article (an abbreviation it introduced) also find it; a person's do not,
-/// since a surface form like "Карина" would then match the woman named Карина.
-fn add_entity<S: AsRef<str>>(
-    f: &Fields,
-    doc: &mut TantivyDocument,
-    kind: EntityType,
-    name: &str,
-    names: Option<&[String]>,
-    surfaces: &[S],
-) {
-    let (exact, words) = match kind {
-        EntityType::Per => (f.person, f.person_words),
-        EntityType::Org => (f.org, f.org_words),
-        EntityType::Loc => (f.loc, f.loc_words),
-    };
-    doc.add_text(exact, name);
-    match names {
-        Some(names) => names.iter().for_each(|n| doc.add_text(words, n)),
-        None => doc.add_text(words, name),
-    }
-    if kind != EntityType::Per {
-        for surface in surfaces {
-            doc.add_text(words, surface.as_ref());
-        }
+/// The field that holds an entity's name (fast for facets, a raw term for filters).
+fn entity_field(f: &Fields, kind: EntityType) -> tantivy::schema::Field {
+    match kind {
+        EntityType::Per => f.person,
+        EntityType::Org => f.org,
+        EntityType::Loc => f.loc,
     }
 }
 
-/// A stored document again, with a new list of paths. Entity names and their words are not
-/// stored, so they are derived again from the stored mention lines.
+/// A stored document again, with a new list of paths. Entity names are not stored, so they are
+/// derived again from the stored mention lines.
 pub(super) fn with_paths(
     f: &Fields,
     stored_doc: TantivyDocument,
     paths: &[String],
-    aliases: &Aliases,
 ) -> TantivyDocument {
     use tantivy::schema::Value;
     let mut doc = TantivyDocument::new();
@@ -138,8 +115,7 @@ pub(super) fn with_paths(
             && let Some(line) = value.as_str().and_then(MentionLine::read)
             && let Some(kind) = EntityType::from_label(line.kind)
         {
-            let names = aliases.names_by_key(kind, &crate::entities::name_key(line.name));
-            add_entity(f, &mut doc, kind, line.name, names, &line.surfaces);
+            doc.add_text(entity_field(f, kind), line.name);
         }
         doc.add_field_value(field, value);
     }

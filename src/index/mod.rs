@@ -22,6 +22,36 @@ pub use write::{
 
 /// The file beside tantivy's own that says which vestnik schema and analyzer wrote the index.
 const MARKER: &str = "vestnik.json";
+/// The alias lines the index was written with besides the shipped table (`--aliases`), so
+/// that names typed in filters are read with the same table.
+const ALIASES: &str = "vestnik-aliases.txt";
+
+/// The alias table an index was written with: the shipped one, and the lines its builds
+/// added. A file that does not parse is left out (it was written by vestnik, so only a hand
+/// edit breaks it).
+pub fn aliases_of(dir: &Path) -> crate::entities::Aliases {
+    let mut aliases = crate::entities::Aliases::shipped();
+    if let Ok(text) = fs::read_to_string(dir.join(ALIASES)) {
+        let mut extended = aliases.clone();
+        if extended.add(&text).is_ok() {
+            aliases = extended;
+        }
+    }
+    aliases
+}
+
+/// Records the lines a build added to the shipped alias table (removing the record when none).
+pub(crate) fn save_aliases(dir: &Path, aliases: &crate::entities::Aliases) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let path = dir.join(ALIASES);
+    if aliases.added().trim().is_empty() {
+        if path.exists() {
+            fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+        return Ok(());
+    }
+    fs::write(&path, aliases.added()).with_context(|| format!("cannot write {}", path.display()))
+}
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 struct Marker {
@@ -116,7 +146,9 @@ pub(crate) fn open_for_writing(dir: &Path) -> anyhow::Result<OpenIndex> {
             .with_context(|| format!("cannot list {}", dir.display()))?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !is_keepable(n) && n != MARKER && !n.starts_with(state::CACHE_FILE))
+            .filter(|n| {
+                !is_keepable(n) && n != MARKER && n != ALIASES && !n.starts_with(state::CACHE_FILE)
+            })
             .collect();
         if !foreign.is_empty() {
             anyhow::bail!(
@@ -158,6 +190,7 @@ fn clear_index_files(dir: &Path) -> anyhow::Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name == "meta.json"
             || name == MARKER
+            || name == ALIASES
             || name.starts_with(state::CACHE_FILE)
             || name == ".managed.json"
             || name.contains('.') && name.split('.').next().is_some_and(|s| s.len() == 32);

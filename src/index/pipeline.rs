@@ -106,10 +106,6 @@ impl Pipeline {
         document::build(&s.fields, new, s.entities, &s.aliases)
     }
 
-    pub fn aliases(&self) -> &Aliases {
-        &self.shared.aliases
-    }
-
     /// Replaces the stored document with `hash` by `doc`, on the calling thread.
     pub fn replace(&self, hash: u64, doc: TantivyDocument) -> anyhow::Result<()> {
         let writer = self.shared.writer.read().unwrap_or_else(|e| e.into_inner());

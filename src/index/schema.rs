@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis;
 
 /// Bumped whenever the schema changes in a way an older index cannot serve.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -25,16 +25,13 @@ pub struct Fields {
     /// found under several paths once.
     pub hash: Field,
     pub encoding: Field,
-    /// Canonical entity names, as fast-field values for facets only: queries go through the
-    /// name words, and hits read names from `mentions`, so the values are neither indexed nor
-    /// stored (that cut what entities cost tantivy at index time by about 40%).
+    /// Each entity's name in the article, whole: a fast field that the archive's entity
+    /// registry and the facets read, and a raw term that entity filters match once the
+    /// registry has turned what the user typed into the names it means (`search::archive`).
+    /// Hits read names from `mentions`, so the values are not stored.
     pub person: Field,
     pub org: Field,
     pub loc: Field,
-    /// The words of every name of each entity (aliases included), for `person:` queries.
-    pub person_words: Field,
-    pub org_words: Field,
-    pub loc_words: Field,
     /// One line per entity, "TYPE\tname\tsurface\tsurface...": its canonical name and every
     /// way the article wrote it (see [`MentionLine`]).
     pub mentions: Field,
@@ -60,9 +57,6 @@ pub mod names {
     pub const PERSON: &str = "person";
     pub const ORG: &str = "org";
     pub const LOC: &str = "loc";
-    pub const PERSON_WORDS: &str = "person_words";
-    pub const ORG_WORDS: &str = "org_words";
-    pub const LOC_WORDS: &str = "loc_words";
     pub const MENTIONS: &str = "mentions";
     pub const GROUP: &str = "group";
     pub const DUP_SIG: &str = "dup_sig";
@@ -85,11 +79,10 @@ pub fn build() -> (Schema, Fields) {
                 .set_tokenizer(analysis::KEYWORD)
                 .set_index_option(IndexRecordOption::Basic),
         );
-    let entity = TextOptions::default().set_fast("raw");
-    let words = TextOptions::default().set_indexing_options(
+    let entity = TextOptions::default().set_fast("raw").set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(analysis::NAMES)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic),
     );
     let date = DateOptions::default()
         .set_indexed()
@@ -114,9 +107,6 @@ pub fn build() -> (Schema, Fields) {
         person: b.add_text_field(names::PERSON, entity.clone()),
         org: b.add_text_field(names::ORG, entity.clone()),
         loc: b.add_text_field(names::LOC, entity),
-        person_words: b.add_text_field(names::PERSON_WORDS, words.clone()),
-        org_words: b.add_text_field(names::ORG_WORDS, words.clone()),
-        loc_words: b.add_text_field(names::LOC_WORDS, words),
         mentions: b.add_text_field(names::MENTIONS, STORED),
         group: b.add_u64_field(names::GROUP, INDEXED | FAST | STORED),
         dup_sig: b.add_u64_field(names::DUP_SIG, FAST),

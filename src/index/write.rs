@@ -124,6 +124,7 @@ pub fn build(
                 ));
             }
         };
+    super::save_aliases(index_dir, &opts.aliases)?;
     let reader = open
         .index
         .reader_builder()
@@ -431,12 +432,9 @@ impl Run {
                 let query = TermQuery::new(term, IndexRecordOption::Basic);
                 let stored = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
                 let doc = match stored.first() {
-                    Some((_, address)) if same_first => Some(with_paths(
-                        &self.fields,
-                        searcher.doc(*address)?,
-                        &paths,
-                        self.pipeline.aliases(),
-                    )),
+                    Some((_, address)) if same_first => {
+                        Some(with_paths(&self.fields, searcher.doc(*address)?, &paths))
+                    }
                     _ => self.reread(hash, &paths)?,
                 };
                 if let Some(doc) = doc {

@@ -19,7 +19,14 @@ pub fn write_related(
     match format {
         Format::Text => {
             let noun = if r.total == 1 { "article" } else { "articles" };
-            writeln!(out, "{} ({}): {} {noun}", r.name, r.kind, r.total)?;
+            // The entities the name was resolved to, or the name as asked when it names none.
+            let names: Vec<&str> = r.entities.iter().map(|e| e.name.as_str()).collect();
+            let shown = if names.is_empty() {
+                r.name.clone()
+            } else {
+                names.join(", ")
+            };
+            writeln!(out, "{shown} ({}): {} {noun}", r.kind, r.total)?;
             for (title, counts) in [
                 ("People", &r.person),
                 ("Organizations", &r.org),

@@ -5,10 +5,10 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
-use super::entity;
-use super::{DateBucket, FacetCount, FacetKind, SearchError, SearchRequest, Searcher};
-use crate::analysis;
-use crate::entities::{Aliases, EntityType};
+use super::{
+    DateBucket, EntityRef, FacetCount, FacetKind, Filters, SearchError, SearchRequest, Searcher,
+};
+use crate::entities::EntityType;
 
 /// The entities most often named in the same articles as one entity.
 #[derive(Debug, Clone, Serialize)]
@@ -17,11 +17,15 @@ pub struct Related {
     pub kind: &'static str,
     /// The name as asked.
     pub name: String,
+    /// The archive's entities that name means (none: no article names it).
+    pub entities: Vec<EntityRef>,
     /// Articles naming it (within the query, when one was given).
     pub total: usize,
     pub person: Vec<FacetCount>,
     pub org: Vec<FacetCount>,
     pub loc: Vec<FacetCount>,
+    /// Every entity filter and what it resolved to, the entity itself first.
+    pub filters: Filters,
 }
 
 /// Mentions of a query over time.
@@ -33,11 +37,13 @@ pub struct Timeline {
     /// Every period from the first to the last with an article, empty ones included, so that
     /// a chart's gaps are real. Articles without a date are not counted here.
     pub periods: Vec<FacetCount>,
+    /// Each entity filter and the entities it resolved to.
+    pub filters: Filters,
 }
 
 impl Searcher {
     /// The people, organizations and places named with `name` (of `kind`), `limit` of each,
-    /// most shared articles first; the entity itself is left out, under any of its names.
+    /// most shared articles first; the entity itself is left out.
     /// `base` narrows the articles (its entity flags and facets are replaced).
     pub fn related(
         &self,
@@ -49,46 +55,43 @@ impl Searcher {
         let mut req = base.clone();
         req.limit = 0;
         req.facets = vec![FacetKind::Person, FacetKind::Org, FacetKind::Loc];
-        // Room for the entity's own names, which are dropped below.
-        req.facet_size = limit + 5;
-        req.persons.clear();
-        req.orgs.clear();
-        req.locs.clear();
-        match kind {
-            EntityType::Per => req.persons.push(name.to_string()),
-            EntityType::Org => req.orgs.push(name.to_string()),
-            EntityType::Loc => req.locs.push(name.to_string()),
-        }
-        let result = self.search(&req)?;
-        let searcher = self.reader.searcher();
-        let phrases = entity::resolve(&searcher, &self.fields, kind, name);
-        let aliases = Aliases::shipped();
-        let is_self = |candidate: &str| {
-            aliases
-                .names_of(kind, candidate)
-                .into_iter()
-                .chain(std::iter::once(candidate.to_string()))
-                .any(|n| {
-                    let words = analysis::name_terms(&n);
-                    phrases
-                        .iter()
-                        .any(|p| !p.is_empty() && words.windows(p.len()).any(|w| w == p.as_slice()))
-                })
+        let own = match kind {
+            EntityType::Per => &mut req.persons,
+            EntityType::Org => &mut req.orgs,
+            EntityType::Loc => &mut req.locs,
         };
+        own.insert(0, name.to_string());
+        let own_filters = own.len();
+        // Room for the entities of the filters, which are dropped below.
+        req.facet_size = limit + own_filters * 3;
+        let result = self.search(&req)?;
+        let filters = &result.filters;
+        let own = match kind {
+            EntityType::Per => &filters.person,
+            EntityType::Org => &filters.org,
+            EntityType::Loc => &filters.loc,
+        };
+        let entities: Vec<EntityRef> = own
+            .iter()
+            .find(|m| m.given_in == "flag")
+            .map(|m| m.entities.clone())
+            .unwrap_or_default();
         let keep = |counts: Vec<FacetCount>, k: EntityType| -> Vec<FacetCount> {
             counts
                 .into_iter()
-                .filter(|c| k != kind || !is_self(&c.value))
+                .filter(|c| k != kind || !entities.iter().any(|e| Some(&e.id) == c.id.as_ref()))
                 .take(limit)
                 .collect()
         };
         Ok(Related {
             kind: kind.label(),
             name: name.to_string(),
+            entities: entities.clone(),
             total: result.total,
             person: keep(result.facets.person, EntityType::Per),
             org: keep(result.facets.org, EntityType::Org),
             loc: keep(result.facets.loc, EntityType::Loc),
+            filters: result.filters.clone(),
         })
     }
 
@@ -103,6 +106,7 @@ impl Searcher {
             total: result.total,
             by: req.date_bucket,
             periods: fill_gaps(result.facets.date, req.date_bucket),
+            filters: result.filters,
         })
     }
 }
@@ -141,7 +145,7 @@ pub fn fill_gaps(counts: Vec<FacetCount>, by: DateBucket) -> Vec<FacetCount> {
             Some(c) if c.value == value => given.next().map_or(0, |c| c.count),
             _ => 0,
         };
-        out.push(FacetCount { value, count });
+        out.push(FacetCount::new(value, count));
         day = next(d);
     }
     out
@@ -152,10 +156,7 @@ mod tests {
     use super::*;
 
     fn fc(value: &str, count: u64) -> FacetCount {
-        FacetCount {
-            value: value.to_string(),
-            count,
-        }
+        FacetCount::new(value.to_string(), count)
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! so facet counts never depend on the page of hits shown.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime as ChronoDateTime, Datelike};
 use serde::Serialize;
@@ -9,6 +10,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::archive::{self, ArchiveEntities};
+use crate::entities::EntityType;
 use crate::index::schema::names;
 
 /// How finely the date facet buckets articles.
@@ -47,6 +50,19 @@ impl FacetKind {
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
+    /// The entity's archive-wide id, for people, organizations and places.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl FacetCount {
+    pub fn new(value: String, count: u64) -> FacetCount {
+        FacetCount {
+            value,
+            count,
+            id: None,
+        }
+    }
 }
 
 /// Facet counts over every matched article.
@@ -70,37 +86,52 @@ pub(crate) struct FacetCollector {
     /// Facets not asked for are not counted: entity facets over a large match cost far more
     /// than source and date.
     pub wanted: Vec<FacetKind>,
+    /// Which entity each name is: facets count entities, each article once per entity
+    /// whichever of its names the article used.
+    pub archive: Arc<ArchiveEntities>,
 }
 
-/// Counts of a multi-valued string fast field, by ordinal.
+/// Articles per entity, from a multi-valued string fast field of names.
 struct Counted {
     column: Option<StrColumn>,
+    /// The entity of each name ordinal of this segment.
+    entity_of: Vec<u32>,
+    /// Per entity of the kind.
     counts: Vec<u64>,
+    /// The entities of the document being counted.
+    seen: Vec<u32>,
 }
 
 impl Counted {
-    fn new(column: Option<StrColumn>) -> Counted {
-        let n = column.as_ref().map_or(0, |c| c.num_terms());
+    fn new(column: Option<StrColumn>, entity_of: &[u32], entities: usize) -> Counted {
+        let on = column.is_some();
         Counted {
             column,
-            counts: vec![0; n],
+            entity_of: if on { entity_of.to_vec() } else { Vec::new() },
+            counts: if on { vec![0; entities] } else { Vec::new() },
+            seen: Vec::new(),
         }
     }
 
     fn collect(&mut self, doc: DocId) {
-        if let Some(c) = &self.column {
-            for ord in c.term_ords(doc) {
-                if let Some(n) = self.counts.get_mut(ord as usize) {
-                    *n += 1;
-                }
+        let Some(c) = &self.column else {
+            return;
+        };
+        self.seen.clear();
+        for ord in c.term_ords(doc) {
+            let e = self
+                .entity_of
+                .get(ord as usize)
+                .copied()
+                .unwrap_or(archive::NONE);
+            if e != archive::NONE && !self.seen.contains(&e) {
+                self.seen.push(e);
             }
         }
-    }
-
-    fn harvest(&self) -> HashMap<String, u64> {
-        match &self.column {
-            Some(column) => names_of(column, &self.counts),
-            None => HashMap::new(),
+        for &e in &self.seen {
+            if let Some(n) = self.counts.get_mut(e as usize) {
+                *n += 1;
+            }
         }
     }
 }
@@ -125,21 +156,37 @@ fn names_of(column: &StrColumn, counts: &[u64]) -> HashMap<String, u64> {
     out
 }
 
-fn ranked(counts: HashMap<String, u64>, limit: Option<usize>) -> Vec<FacetCount> {
+/// The `limit` entities named by most articles, ties by name.
+fn ranked(
+    archive: &ArchiveEntities,
+    kind: EntityType,
+    counts: &[u64],
+    limit: usize,
+) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = counts
-        .into_iter()
-        .map(|(value, count)| FacetCount { value, count })
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|(e, &count)| {
+            let entity = archive.registry.entity(kind, e as u32)?;
+            Some(FacetCount {
+                value: entity.name.clone(),
+                count,
+                id: Some(entity.id.clone()),
+            })
+        })
         .collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    if let Some(l) = limit {
-        v.truncate(l);
-    }
+    v.truncate(limit);
     v
 }
 
-fn merge(into: &mut HashMap<String, u64>, from: HashMap<String, u64>) {
-    for (k, v) in from {
-        *into.entry(k).or_default() += v;
+fn merge(into: &mut Vec<u64>, from: Vec<u64>) {
+    if into.len() < from.len() {
+        into.resize(from.len(), 0);
+    }
+    for (i, n) in from.into_iter().enumerate() {
+        into[i] += n;
     }
 }
 
@@ -191,7 +238,8 @@ fn day_of(d: DateTime) -> i64 {
 pub(crate) struct SegmentFruit {
     sources: HashMap<String, u64>,
     dates: HashMap<i64, u64>,
-    entities: [HashMap<String, u64>; 3],
+    /// Articles per entity, per kind.
+    entities: [Vec<u64>; 3],
 }
 
 impl Collector for FacetCollector {
@@ -203,6 +251,19 @@ impl Collector for FacetCollector {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentFacets> {
+        let id = segment.segment_id();
+        let counted = |k: FacetKind, kind: EntityType| -> tantivy::Result<Counted> {
+            let column = if self.wanted.contains(&k) {
+                segment.fast_fields().str(archive::field_name(kind))?
+            } else {
+                None
+            };
+            Ok(Counted::new(
+                column,
+                self.archive.ordinals(id, kind),
+                self.archive.registry.entities(kind).len(),
+            ))
+        };
         let fast = segment.fast_fields();
         let wants = |k: FacetKind| self.wanted.contains(&k);
         let column = |k: FacetKind, name: &str| -> tantivy::Result<Option<StrColumn>> {
@@ -232,9 +293,9 @@ impl Collector for FacetCollector {
             first_day,
             days,
             entities: [
-                Counted::new(column(FacetKind::Person, names::PERSON)?),
-                Counted::new(column(FacetKind::Org, names::ORG)?),
-                Counted::new(column(FacetKind::Loc, names::LOC)?),
+                counted(FacetKind::Person, EntityType::Per)?,
+                counted(FacetKind::Org, EntityType::Org)?,
+                counted(FacetKind::Loc, EntityType::Loc)?,
             ],
         })
     }
@@ -246,7 +307,7 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Facets> {
         let mut sources: HashMap<String, u64> = HashMap::new();
         let mut dates: BTreeMap<i64, u64> = BTreeMap::new();
-        let mut entities: [HashMap<String, u64>; 3] = Default::default();
+        let mut entities: [Vec<u64>; 3] = Default::default();
         for fruit in fruits {
             for (into, from) in entities.iter_mut().zip(fruit.entities) {
                 merge(into, from);
@@ -260,17 +321,20 @@ impl Collector for FacetCollector {
         }
         let mut source: Vec<FacetCount> = sources
             .into_iter()
-            .map(|(value, count)| FacetCount { value, count })
+            .map(|(value, count)| FacetCount::new(value, count))
             .collect();
         source.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         let date = dates
             .into_iter()
-            .map(|(k, count)| FacetCount {
-                value: bucket_label(k, self.bucket),
-                count,
-            })
+            .map(|(k, count)| FacetCount::new(bucket_label(k, self.bucket), count))
             .collect();
-        let [person, org, loc] = entities.map(|e| ranked(e, Some(self.entity_limit)));
+        let [person, org, loc] = entities;
+        let rank = |kind, counts: &[u64]| ranked(&self.archive, kind, counts, self.entity_limit);
+        let (person, org, loc) = (
+            rank(EntityType::Per, &person),
+            rank(EntityType::Org, &org),
+            rank(EntityType::Loc, &loc),
+        );
         Ok(Facets {
             source,
             date,
@@ -322,11 +386,7 @@ impl SegmentCollector for SegmentFacets {
         SegmentFruit {
             sources,
             dates,
-            entities: [
-                self.entities[0].harvest(),
-                self.entities[1].harvest(),
-                self.entities[2].harvest(),
-            ],
+            entities: self.entities.map(|e| e.counts),
         }
     }
 }

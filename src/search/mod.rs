@@ -1,6 +1,7 @@
 //! Answering a [`SearchRequest`] with a [`SearchResult`]: the one path every front end (CLI,
 //! HTTP, benchmarks) goes through, so they all answer the same question the same way.
 
+mod archive;
 mod entity;
 mod explore;
 mod facets;
@@ -9,6 +10,7 @@ mod snippet;
 
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime as ChronoDateTime, NaiveDate};
 use serde::Serialize;
@@ -20,11 +22,13 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 
+use archive::ArchiveEntities;
+pub use entity::{EntityRef, FilterMatch, Filters};
 pub use explore::{Related, Timeline, fill_gaps};
 use facets::FacetCollector;
 pub use facets::{DateBucket, FacetCount, FacetKind, Facets};
 
-use crate::entities::EntityType;
+use crate::entities::{Aliases, EntityType};
 use crate::index::schema::MentionLine;
 use crate::index::{self, Fields, OpenError, OpenIndex};
 
@@ -146,21 +150,30 @@ pub struct HitEntities {
 }
 
 impl HitEntities {
-    /// The names of a stored document's entities, from its mention lines, in the order the
-    /// extractor listed them.
-    fn stored(doc: &TantivyDocument, mentions: tantivy::schema::Field) -> HitEntities {
+    /// The canonical names of a stored document's entities, from its mention lines, in the
+    /// order the extractor listed them: each entity once, under its archive-wide name.
+    fn stored(
+        doc: &TantivyDocument,
+        mentions: tantivy::schema::Field,
+        archive: &ArchiveEntities,
+    ) -> HitEntities {
         let mut out = HitEntities::default();
         for line in doc
             .get_all(mentions)
             .filter_map(|v| v.as_str().and_then(MentionLine::read))
         {
-            let list = match EntityType::from_label(line.kind) {
-                Some(EntityType::Per) => &mut out.person,
-                Some(EntityType::Org) => &mut out.org,
-                Some(EntityType::Loc) => &mut out.loc,
-                None => continue,
+            let Some(kind) = EntityType::from_label(line.kind) else {
+                continue;
             };
-            list.push(line.name.to_string());
+            let list = match kind {
+                EntityType::Per => &mut out.person,
+                EntityType::Org => &mut out.org,
+                EntityType::Loc => &mut out.loc,
+            };
+            let name = archive.canonical(kind, line.name).to_string();
+            if !list.contains(&name) {
+                list.push(name);
+            }
         }
         out
     }
@@ -188,8 +201,10 @@ pub struct Document {
 pub struct Mention {
     /// "PER", "ORG" or "LOC".
     pub kind: String,
-    /// The canonical name.
+    /// The entity's archive-wide canonical name.
     pub name: String,
+    /// The entity's archive-wide id.
+    pub id: Option<String>,
     /// The words as the article wrote them.
     pub surface: String,
 }
@@ -199,11 +214,17 @@ pub struct Mention {
 pub struct EntityListing {
     /// "PER", "ORG" or "LOC".
     pub kind: &'static str,
+    /// Its archive-wide id.
+    pub id: String,
+    /// Its canonical name.
     pub name: String,
     /// Matching articles that name it.
     pub count: u64,
-    /// The forms it was written in.
+    /// The forms it was written in (read from up to 10,000 matching articles).
     pub surfaces: Vec<String>,
+    /// The names the index holds for it, joined into this one entity (the canonical name
+    /// first): "Путин" beside "Владимир Путин", another rendering, a Latin spelling.
+    pub variants: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -216,6 +237,8 @@ pub struct SearchResult {
     /// Release groups among the matches, when facets were counted by group.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<usize>,
+    /// Each entity filter and the entities it resolved to.
+    pub filters: Filters,
 }
 
 /// Errors a caller branches on: a bad query is the user's to fix (exit 2), the rest are not.
@@ -235,6 +258,10 @@ pub struct Searcher {
     reader: IndexReader,
     fields: Fields,
     parser: QueryParser,
+    /// The alias table the index was written with, for names typed in filters.
+    aliases: Aliases,
+    /// The archive's entities for the reader generation they were built from.
+    archive: Mutex<Option<(u64, Arc<ArchiveEntities>)>>,
 }
 
 impl Searcher {
@@ -251,7 +278,40 @@ impl Searcher {
             reader,
             fields,
             parser,
+            aliases: index::aliases_of(dir),
+            archive: Mutex::new(None),
         })
+    }
+
+    /// The archive's entities as `searcher` sees them, built once per commit.
+    fn archive(&self, searcher: &tantivy::Searcher) -> Result<Arc<ArchiveEntities>, SearchError> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.archive.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, a)) = cached.as_ref()
+            && *g == generation
+        {
+            return Ok(a.clone());
+        }
+        let built = Arc::new(ArchiveEntities::build(searcher, &self.aliases)?);
+        *cached = Some((generation, built.clone()));
+        Ok(built)
+    }
+
+    /// The entities a name typed for `kind` means in this archive (none: a filter by it
+    /// matches nothing).
+    pub fn resolve(&self, kind: EntityType, name: &str) -> Result<Vec<EntityRef>, SearchError> {
+        let searcher = self.reader.searcher();
+        let archive = self.archive(&searcher)?;
+        Ok(archive
+            .registry
+            .resolve(kind, name, &self.aliases)
+            .into_iter()
+            .filter_map(|i| archive.registry.entity(kind, i))
+            .map(|e| EntityRef {
+                id: e.id.clone(),
+                name: e.name.clone(),
+            })
+            .collect())
     }
 
     /// The people, organizations and places of the articles matching `req`, most frequent
@@ -264,8 +324,9 @@ impl Searcher {
     ) -> Result<Vec<EntityListing>, SearchError> {
         const MAX_SURFACE_DOCS: usize = 10_000;
         let searcher = self.reader.searcher();
-        let query = self.query(req, &searcher)?;
-        let (total, facets) = self.count(&searcher, &*query, req)?;
+        let archive = self.archive(&searcher)?;
+        let (query, _) = self.query(req, &archive)?;
+        let (total, facets) = self.count(&searcher, &*query, req, &archive)?;
         let mut listings: Vec<EntityListing> = Vec::new();
         for k in EntityType::ALL {
             if kind.is_some_and(|want| want != k) {
@@ -276,11 +337,18 @@ impl Searcher {
                 EntityType::Org => &facets.org,
                 EntityType::Loc => &facets.loc,
             };
-            listings.extend(counts.iter().map(|c| EntityListing {
-                kind: k.label(),
-                name: c.value.clone(),
-                count: c.count,
-                surfaces: Vec::new(),
+            listings.extend(counts.iter().map(|c| {
+                let entity =
+                    c.id.as_ref()
+                        .and_then(|id| archive.registry.entities(k).iter().find(|e| &e.id == id));
+                EntityListing {
+                    kind: k.label(),
+                    id: c.id.clone().unwrap_or_default(),
+                    name: c.value.clone(),
+                    count: c.count,
+                    surfaces: Vec::new(),
+                    variants: entity.map(|e| e.variants.clone()).unwrap_or_default(),
+                }
             }));
         }
         let limit = total.min(MAX_SURFACE_DOCS);
@@ -292,9 +360,13 @@ impl Searcher {
                     .get_all(self.fields.mentions)
                     .filter_map(|v| v.as_str().and_then(MentionLine::read))
                 {
+                    let Some(kind) = EntityType::from_label(line.kind) else {
+                        continue;
+                    };
+                    let name = archive.canonical(kind, line.name);
                     let Some(l) = listings
                         .iter_mut()
-                        .find(|l| l.kind == line.kind && l.name == line.name)
+                        .find(|l| l.kind == line.kind && l.name == name)
                     else {
                         continue;
                     };
@@ -322,21 +394,26 @@ impl Searcher {
             return Ok(None);
         };
         let doc: TantivyDocument = searcher.doc(address)?;
+        let archive = self.archive(&searcher)?;
         let f = &self.fields;
         let text = |field| stored_text(&doc, field);
         let all = |field| stored_all(&doc, field);
         let lines = all(f.mentions);
-        let mentions = lines
-            .iter()
-            .filter_map(|line| MentionLine::read(line))
-            .flat_map(|line| {
-                line.surfaces.into_iter().map(move |surface| Mention {
+        let mut mentions = Vec::new();
+        for line in lines.iter().filter_map(|line| MentionLine::read(line)) {
+            let Some(kind) = EntityType::from_label(line.kind) else {
+                continue;
+            };
+            let entity = archive.entity_named(kind, line.name);
+            for surface in line.surfaces {
+                mentions.push(Mention {
                     kind: line.kind.to_string(),
-                    name: line.name.to_string(),
+                    name: entity.map_or(line.name, |e| e.name.as_str()).to_string(),
+                    id: entity.map(|e| e.id.clone()),
                     surface: surface.to_string(),
-                })
-            })
-            .collect();
+                });
+            }
+        }
         let group = doc.get_first(f.group).and_then(|v| v.as_u64());
         Ok(Some(Document {
             id: text(f.id).unwrap_or_default(),
@@ -346,7 +423,7 @@ impl Searcher {
             url: text(f.url),
             paths: all(f.path),
             body: text(f.body).unwrap_or_default(),
-            entities: HitEntities::stored(&doc, f.mentions),
+            entities: HitEntities::stored(&doc, f.mentions, &archive),
             mentions,
             group: group_label(&doc, f.group),
             duplicates: match group {
@@ -358,11 +435,13 @@ impl Searcher {
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
-        let query = self.query(req, &searcher)?;
+        let archive = self.archive(&searcher)?;
+        let (query, filters) = self.query(req, &archive)?;
         let facets = (!req.facets.is_empty()).then(|| FacetCollector {
             bucket: req.date_bucket,
             entity_limit: req.facet_size,
             wanted: req.facets.clone(),
+            archive: archive.clone(),
         });
         // By group, facets take a pass of their own over one article per group.
         let facets_by_group = if req.count_groups {
@@ -409,7 +488,7 @@ impl Searcher {
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let mut hit = self.hit(&doc, score, &snippets);
+            let mut hit = self.hit(&doc, score, &snippets, &archive);
             if req.group
                 && let Some(group) = doc.get_first(self.fields.group).and_then(|v| v.as_u64())
             {
@@ -423,6 +502,7 @@ impl Searcher {
             hits,
             facets,
             groups,
+            filters,
         })
     }
 
@@ -536,13 +616,15 @@ impl Searcher {
         ))
     }
 
-    /// The whole query a request asks: its query text and entity flags, then its filters.
+    /// The whole query a request asks: its query text and entity flags, then its filters;
+    /// and what each entity filter resolved to.
     fn query(
         &self,
         req: &SearchRequest,
-        searcher: &tantivy::Searcher,
-    ) -> Result<Box<dyn Query>, SearchError> {
-        Ok(self.with_filters(self.parse(req, searcher)?, req))
+        archive: &ArchiveEntities,
+    ) -> Result<(Box<dyn Query>, Filters), SearchError> {
+        let (query, filters) = self.parse(req, archive)?;
+        Ok((self.with_filters(query, req), filters))
     }
 
     /// How many articles match, and their facets.
@@ -551,6 +633,7 @@ impl Searcher {
         searcher: &tantivy::Searcher,
         query: &dyn Query,
         req: &SearchRequest,
+        archive: &Arc<ArchiveEntities>,
     ) -> Result<(usize, Facets), SearchError> {
         let collector = (
             Count,
@@ -558,6 +641,7 @@ impl Searcher {
                 bucket: req.date_bucket,
                 entity_limit: req.facet_size,
                 wanted: req.facets.clone(),
+                archive: archive.clone(),
             },
         );
         Ok(searcher.search(query, &collector)?)
@@ -566,8 +650,8 @@ impl Searcher {
     fn parse(
         &self,
         req: &SearchRequest,
-        searcher: &tantivy::Searcher,
-    ) -> Result<Box<dyn Query>, SearchError> {
+        archive: &ArchiveEntities,
+    ) -> Result<(Box<dyn Query>, Filters), SearchError> {
         use tantivy::query_grammar::{Occur as O, UserInputAst, UserInputLeaf};
         let text = req.query.trim();
         if text.is_empty() {
@@ -575,13 +659,18 @@ impl Searcher {
                 "the query is empty (use * to match every article)".into(),
             ));
         }
+        let mut resolver = entity::Resolver {
+            archive,
+            aliases: &self.aliases,
+            filters: Filters::default(),
+        };
         let mut ast = if text == "*" {
             UserInputAst::Leaf(Box::new(UserInputLeaf::All))
         } else {
             let rewritten = query::rewrite_dates(text)?;
             let ast = tantivy::query_grammar::parse_query(&rewritten)
                 .map_err(|_| SearchError::Query(query::explain_syntax_error(text)))?;
-            entity::rewrite(query::lift_negations(ast), searcher, &self.fields)
+            resolver.rewrite(query::lift_negations(ast))
         };
         let flags = [
             (EntityType::Per, &req.persons),
@@ -591,19 +680,18 @@ impl Searcher {
         let mut clauses = Vec::new();
         for (kind, names) in flags {
             for name in names {
-                clauses.push((
-                    Some(O::Must),
-                    entity::clause(searcher, &self.fields, kind, name),
-                ));
+                clauses.push((Some(O::Must), resolver.clause(kind, name, "flag")));
             }
         }
         if !clauses.is_empty() {
             clauses.insert(0, (Some(O::Must), ast));
             ast = UserInputAst::Clause(clauses);
         }
-        self.parser
+        let query = self
+            .parser
             .build_query_from_user_input_ast(ast)
-            .map_err(|e| SearchError::Query(describe_parse_error(&e)))
+            .map_err(|e| SearchError::Query(describe_parse_error(&e)))?;
+        Ok((query, resolver.filters))
     }
 
     fn with_filters(&self, user: Box<dyn Query>, req: &SearchRequest) -> Box<dyn Query> {
@@ -644,7 +732,13 @@ impl Searcher {
         }
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: Option<f32>, snippets: &SnippetGenerator) -> Hit {
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        score: Option<f32>,
+        snippets: &SnippetGenerator,
+        archive: &ArchiveEntities,
+    ) -> Hit {
         let f = &self.fields;
         let text = |field| stored_text(doc, field);
         let all = |field| stored_all(doc, field);
@@ -668,7 +762,7 @@ impl Searcher {
             highlights: shown.highlights,
             inferred: all(f.inferred),
             encoding: text(f.encoding),
-            entities: HitEntities::stored(doc, f.mentions),
+            entities: HitEntities::stored(doc, f.mentions, archive),
             group: group_label(doc, f.group),
             duplicates: Vec::new(),
         }

@@ -88,6 +88,7 @@ async fn search(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
         "facet",
         "facet_size",
         "group",
+        "count",
     ]);
     p.only(&known).map_err(ApiError::bad)?;
     let req = p.search().map_err(ApiError::bad)?;
@@ -111,6 +112,7 @@ async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
             "total": r.total,
             "groups": r.groups,
             "facets": r.facets,
+            "filters": r.filters,
         }))
     })
     .await?

@@ -79,7 +79,12 @@ async function render() {
     const r = await api("/api/search", params);
     renderFacets(r.facets);
     renderHistogram(r.facets.date);
-    $("summary").textContent = r.total === 1 ? "1 article" : r.total + " articles";
+    // A filter naming nobody the archive holds matches nothing; say so beside the count.
+    const nouns = { person: "person", org: "organization", loc: "place" };
+    const unknown = ["person", "org", "loc"].flatMap((k) => (r.filters[k] || [])
+      .filter((m) => m.entities.length === 0)
+      .map((m) => el("span", { class: "error", "data-unresolved": k }, " — no " + nouns[k] + " named " + m.name + " in this archive")));
+    $("summary").replaceChildren(r.total === 1 ? "1 article" : r.total + " articles", ...unknown);
     renderHits(r.hits);
     renderPager(s, r.total, r.hits.length);
   } catch (e) {

@@ -1,0 +1,451 @@
+//! How names are compared across articles: a person's name split into given name, other names
+//! and surname (patronymics and initials set aside), a phonetic key that the Russian renderings
+//! of one foreign name share ("Гренелл", "Греннел", "Гренель"), Latin spellings brought to
+//! Cyrillic, and word-stem keys for organizations and places, whose oblique forms the
+//! extractor sometimes leaves ("Роскомнадзоре").
+
+use crate::analysis;
+
+/// Lowercase with ё folded: how every key starts.
+pub(crate) fn fold(word: &str) -> String {
+    analysis::lowercase(word).replace('ё', "е")
+}
+
+/// A word of Latin letters only ("Johnson", "Erlan").
+pub(crate) fn is_latin(word: &str) -> bool {
+    word.chars().any(|c| c.is_ascii_alphabetic())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '\'')
+}
+
+/// Latin letters to Cyrillic, longest spellings first ("Erlan Karin" → "ерлан карин"), the
+/// most usual rendering first and a few common alternatives after it.
+pub(crate) fn transliterate(word: &str) -> Vec<String> {
+    const MULTI: [(&str, &str); 17] = [
+        ("shch", "щ"),
+        ("sch", "щ"),
+        ("zh", "ж"),
+        ("kh", "х"),
+        ("ts", "ц"),
+        ("ch", "ч"),
+        ("sh", "ш"),
+        ("ph", "ф"),
+        ("th", "т"),
+        ("yu", "ю"),
+        ("ya", "я"),
+        ("yo", "е"),
+        ("ye", "е"),
+        ("ju", "ю"),
+        ("ja", "я"),
+        ("iy", "ий"),
+        ("oo", "у"),
+    ];
+    let single = |c: char| -> &'static str {
+        match c {
+            'a' => "а",
+            'b' => "б",
+            'v' | 'w' => "в",
+            'g' => "г",
+            'd' => "д",
+            'e' => "е",
+            'z' => "з",
+            'i' => "и",
+            'y' => "ы",
+            'k' | 'c' | 'q' => "к",
+            'l' => "л",
+            'm' => "м",
+            'n' => "н",
+            'o' => "о",
+            'p' => "п",
+            'r' => "р",
+            's' => "с",
+            't' => "т",
+            'u' => "у",
+            'f' => "ф",
+            'h' => "х",
+            'x' => "кс",
+            'j' => "дж",
+            '-' => "-",
+            _ => "",
+        }
+    };
+    let word = word.to_ascii_lowercase();
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let mut out = String::new();
+    let mut rest = word.as_str();
+    let mut prev: Option<char> = None;
+    'outer: while let Some(c) = rest.chars().next() {
+        for (lat, cyr) in MULTI {
+            if let Some(r) = rest.strip_prefix(lat) {
+                out.push_str(cyr);
+                rest = r;
+                prev = lat.chars().last();
+                continue 'outer;
+            }
+        }
+        let next = rest[c.len_utf8()..].chars().next();
+        // A silent "h" after a vowel ("Johnson", "Mohnke"): not before a vowel ("Mohammed").
+        let silent = c == 'h' && prev.is_some_and(vowel) && !next.is_some_and(vowel);
+        // "y" after a vowel is "й" ("Maykl"), as is a final "y" after a vowel.
+        if c == 'y' && prev.is_some_and(vowel) {
+            out.push('й');
+        } else if !silent {
+            out.push_str(single(c));
+        }
+        prev = Some(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    let mut variants = vec![out.clone()];
+    // "e" at the start of a word is usually "э" in names (Edward, Emma).
+    if let Some(r) = out.strip_prefix('е') {
+        variants.push(format!("э{r}"));
+    }
+    if out.ends_with('ы') {
+        variants.push(format!("{}й", out.trim_end_matches('ы')));
+        variants.push(format!("{}и", out.trim_end_matches('ы')));
+    }
+    variants
+}
+
+/// The phonetic key of one word: what the Russian renderings of one foreign name keep in
+/// common. э/ё are е, й/ы are и, я/ю are а/у, г is х (Хайко/Гайко), soft and hard signs go,
+/// doubled letters are one (Баффетт, Рааб), Kazakh letters take their Russian neighbours, and
+/// an е inside the word is и (Гутерреш/Гутерриш, Дэвис/Девис). Endings stay apart, so a
+/// woman's surname (Путина) never meets a man's (Путин).
+pub(crate) fn phonetic(word: &str) -> String {
+    let w = fold(word);
+    let w = if is_latin(&w) {
+        transliterate(&w).swap_remove(0)
+    } else {
+        w
+    };
+    let mut mapped: Vec<char> = Vec::with_capacity(w.len());
+    let push = |m: char, mapped: &mut Vec<char>| {
+        if mapped.last() != Some(&m) || m == '-' {
+            mapped.push(m);
+        }
+    };
+    for c in w.chars() {
+        let m = match c {
+            'э' | 'ё' => 'е',
+            'й' | 'ы' | 'і' => 'и',
+            'я' => 'а',
+            'ю' => 'у',
+            'г' | 'ғ' | 'һ' => 'х',
+            'қ' => 'к',
+            'ү' | 'ұ' => 'у',
+            'ң' => 'н',
+            'ө' => 'о',
+            'ә' => 'а',
+            'ь' | 'ъ' | '\'' | '’' => continue,
+            c => c,
+        };
+        push(m, &mut mapped);
+    }
+    let n = mapped.len();
+    for c in mapped.iter_mut().take(n.saturating_sub(1)) {
+        if *c == 'е' {
+            *c = 'и';
+        }
+    }
+    let mut out = String::with_capacity(w.len());
+    for c in mapped {
+        if !out.ends_with(c) || c == '-' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Words that belong to the surname after them ("Макс фон Сюдов", "Реджина Де Доминичис").
+const PARTICLES: [&str; 22] = [
+    "де",
+    "ди",
+    "да",
+    "дю",
+    "дель",
+    "делла",
+    "дер",
+    "ден",
+    "фон",
+    "ван",
+    "вон",
+    "ла",
+    "ле",
+    "бен",
+    "бин",
+    "ибн",
+    "аль",
+    "эль",
+    "ас",
+    "ад",
+    "ат",
+    "цу",
+];
+
+fn is_particle(word: &str) -> bool {
+    PARTICLES.contains(&word) || matches!(word, "de" | "di" | "da" | "von" | "van" | "der" | "la")
+}
+
+/// A patronymic in any case ("Владимирович", "Владимировича", "Ильиничной", "Кемелулы").
+fn is_patronymic(word: &str) -> bool {
+    let stem = crate::entities::surname_stem(word);
+    ["вич", "вн", "ичн", "ич"]
+        .iter()
+        .any(|e| stem.ends_with(e) && stem.chars().count() > e.chars().count() + 2)
+        || word.ends_with("улы")
+        || word.ends_with("кызы")
+}
+
+/// A person's name taken apart: the words are folded (lowercase, ё as е) but not keyed, so
+/// that a typed name can try each word's case forms before keying them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct PersonParts {
+    /// The first name, when the name has one.
+    pub given: Option<String>,
+    /// Names between the first name and the surname ("Ким Чен Ын", "Шейк Модибо Диарра").
+    pub middle: Vec<String>,
+    /// Particles before the surname ("фон", "де").
+    pub particles: Vec<String>,
+    pub surname: String,
+    /// First letters written as initials ("В.В. Путин", "Д.Рааб").
+    pub initials: Vec<char>,
+}
+
+impl PersonParts {
+    /// Takes a name apart: initials and patronymics aside, the last word (with the particles
+    /// before it) is the surname and the first the given name, except in the official order
+    /// "Сидоров Иван Петрович", which a final patronymic shows. `None` without any word.
+    pub fn of(name: &str) -> Option<PersonParts> {
+        let mut initials = Vec::new();
+        let mut words: Vec<String> = Vec::new();
+        for token in name.split_whitespace() {
+            let parts: Vec<&str> = token.split('.').filter(|p| !p.is_empty()).collect();
+            let dotted = token.contains('.');
+            for part in parts {
+                let letters: Vec<char> = part.chars().filter(|c| c.is_alphabetic()).collect();
+                if letters.is_empty() {
+                    continue;
+                }
+                if letters.len() == 1 && (dotted || letters[0].is_uppercase()) {
+                    initials.extend(fold(&letters[0].to_string()).chars());
+                } else {
+                    words.push(fold(part.trim_matches(|c: char| !c.is_alphanumeric())));
+                }
+            }
+        }
+        words.retain(|w| !w.is_empty());
+        if words.is_empty() {
+            return None;
+        }
+        // Official order: surname, given name, patronymic.
+        if words.len() == 3 && is_patronymic(&words[2]) && !is_particle(&words[0]) {
+            let surname = words.remove(0);
+            return Some(PersonParts {
+                given: Some(words.remove(0)),
+                middle: Vec::new(),
+                particles: Vec::new(),
+                surname,
+                initials,
+            });
+        }
+        if words.len() >= 3 {
+            let last = words.len() - 1;
+            let mut k = 1;
+            while k < last {
+                if is_patronymic(&words[k]) {
+                    words.remove(k);
+                    break;
+                }
+                k += 1;
+            }
+        }
+        let surname = words.pop().unwrap_or_default();
+        let mut particles = Vec::new();
+        while words.last().is_some_and(|w| is_particle(w)) {
+            particles.insert(0, words.pop().unwrap_or_default());
+        }
+        let mut rest = words.into_iter();
+        Some(PersonParts {
+            given: rest.next(),
+            middle: rest.collect(),
+            particles,
+            surname,
+            initials,
+        })
+    }
+
+    /// The same words read surname first ("Путин Владимир"), when there are two or more.
+    pub fn reversed(name: &str) -> Option<PersonParts> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if words.len() < 2 {
+            return None;
+        }
+        let mut turned: Vec<&str> = words[1..].to_vec();
+        turned.push(words[0]);
+        PersonParts::of(&turned.join(" "))
+    }
+}
+
+/// A person's name as keys: what two names of one person share.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct PersonKey {
+    pub given: Option<String>,
+    pub middle: Vec<String>,
+    /// Particles and surname, phonetic, space-joined.
+    pub surname: String,
+}
+
+impl PersonKey {
+    pub fn of(parts: &PersonParts) -> PersonKey {
+        PersonKey {
+            given: parts.given.as_deref().map(phonetic),
+            middle: parts.middle.iter().map(|w| phonetic(w)).collect(),
+            surname: surname_key(&parts.particles, &parts.surname),
+        }
+    }
+
+    /// One string for the whole name: the identity of a full name.
+    pub fn full(&self) -> String {
+        let mut s = self.given.clone().unwrap_or_default();
+        for m in &self.middle {
+            s.push(' ');
+            s.push_str(m);
+        }
+        s.push('|');
+        s.push_str(&self.surname);
+        s
+    }
+}
+
+/// The key of a surname with its particles.
+pub(crate) fn surname_key(particles: &[String], surname: &str) -> String {
+    let mut s = String::new();
+    for p in particles {
+        s.push_str(&phonetic(p));
+        s.push(' ');
+    }
+    s.push_str(&phonetic(surname));
+    s
+}
+
+/// An organization's or place's words as stems ("Ханты-Мансийском автономном округе" and
+/// "Ханты-Мансийский автономный округ" share "ханты мансийск автономн округ").
+pub(crate) fn stems(name: &str) -> Vec<String> {
+    analysis::terms(name)
+}
+
+/// An abbreviation as written: two to eight letters, all capitals ("МИД", "ЮНИСЕФ", "США").
+pub(crate) fn is_abbreviation(name: &str) -> bool {
+    let n = name.chars().count();
+    (2..=8).contains(&n)
+        && name.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && name
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The abbreviation a name of several words spells with its first letters, leaving out the
+/// small words ("Министерство иностранных дел" → "МИД", "Агентство по защите и развитию
+/// конкуренции" → "АЗРК").
+pub(crate) fn acronym(name: &str) -> Option<String> {
+    const SMALL: [&str; 14] = [
+        "по", "и", "в", "во", "на", "при", "для", "с", "со", "о", "об", "от", "за", "к",
+    ];
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || matches!(c, '«' | '»' | '"' | '(' | ')' | ','))
+        .filter(|w| !w.is_empty())
+        .filter(|w| !SMALL.contains(&fold(w).as_str()))
+        .collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let letters: String = words
+        .iter()
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect();
+    Some(letters.replace('Ё', "Е"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renderings_of_one_foreign_name_share_a_key() {
+        for group in [
+            &["Гренелл", "Греннел", "Гренель"][..],
+            &["Гутерриш", "Гутерреш"],
+            &["Дэвис", "Девис"],
+            &["Хайко", "Гайко"],
+            &["Баффет", "Баффетт"],
+            &["Брубек", "Брубэк"],
+            &["Рааб", "Раб"],
+            &["Токаев", "Тоқаев"],
+        ] {
+            let keys: Vec<String> = group.iter().map(|w| phonetic(w)).collect();
+            assert!(keys.iter().all(|k| *k == keys[0]), "{group:?}: {keys:?}");
+        }
+        assert_ne!(phonetic("Путин"), phonetic("Путина"));
+        assert_ne!(phonetic("Александр"), phonetic("Александра"));
+        assert_ne!(phonetic("Юлия"), phonetic("Юлий"));
+    }
+
+    #[test]
+    fn latin_names_become_cyrillic() {
+        assert_eq!(phonetic("Johnson"), phonetic("Джонсон"));
+        assert_eq!(phonetic("Boris"), phonetic("Борис"));
+        assert_eq!(phonetic("Karin"), phonetic("Карин"));
+        assert!(transliterate("zhaksybekov").contains(&"жаксыбеков".to_string()));
+        assert!(transliterate("shymkent").contains(&"шымкент".to_string()));
+        assert!(transliterate("erlan").contains(&"ерлан".to_string()));
+    }
+
+    #[test]
+    fn names_come_apart_into_given_name_and_surname() {
+        let p = PersonParts::of("Анатолий Владимирович Чепига").unwrap();
+        assert_eq!(p.given.as_deref(), Some("анатолий"));
+        assert!(p.middle.is_empty());
+        assert_eq!(p.surname, "чепига");
+        let p = PersonParts::of("Сидоров Иван Петрович").unwrap();
+        assert_eq!(
+            (p.given.as_deref(), p.surname.as_str()),
+            (Some("иван"), "сидоров")
+        );
+        let p = PersonParts::of("В.В. Путин").unwrap();
+        assert_eq!(
+            (p.given, p.initials, p.surname.as_str()),
+            (None, vec!['в', 'в'], "путин")
+        );
+        let p = PersonParts::of("Д.Рааб").unwrap();
+        assert_eq!((p.initials, p.surname.as_str()), (vec!['д'], "рааб"));
+        let p = PersonParts::of("Макс фон Сюдов").unwrap();
+        assert_eq!(p.particles, ["фон"]);
+        assert_eq!(p.given.as_deref(), Some("макс"));
+        let p = PersonParts::of("Де Доминичис").unwrap();
+        assert_eq!((p.given, p.particles.len()), (None, 1));
+        // A surname that ends like a patronymic stays a surname in a two-word name.
+        let p = PersonParts::of("Роман Абрамович").unwrap();
+        assert_eq!(p.surname, "абрамович");
+    }
+
+    #[test]
+    fn abbreviations_are_spelled_by_their_expansions() {
+        assert_eq!(
+            acronym("Министерство иностранных дел").as_deref(),
+            Some("МИД")
+        );
+        assert_eq!(
+            acronym("Агентство по защите и развитию конкуренции").as_deref(),
+            Some("АЗРК")
+        );
+        assert!(is_abbreviation("ЮНИСЕФ"));
+        assert!(!is_abbreviation("Астана"));
+        assert_eq!(
+            stems("Ханты-Мансийском автономном округе"),
+            stems("Ханты-Мансийский автономный округ")
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! A name as a user types it (any case, with or without patronymic, initials, particles, Latin
+//! or Cyrillic, any common rendering, a surname alone) → the archive's entities it means.
+//! Nothing found is an empty answer, never "everything": callers turn it into a filter that
+//! matches no article.
+
+use std::collections::BTreeSet;
+
+use super::names::{self, PersonKey, PersonParts};
+use super::{Registry, Table};
+use crate::entities::{Aliases, EntityType};
+
+/// Dictionary-form candidates of one typed word, most literal first: the word, its Latin
+/// transliterations, then its stem with each nominative ending.
+pub(crate) fn forms(word: &str) -> Vec<String> {
+    let word = names::fold(word);
+    let mut out = vec![word.clone()];
+    let bases: Vec<String> = if names::is_latin(&word) {
+        let t = names::transliterate(&word);
+        out.extend(t.iter().cloned());
+        t
+    } else {
+        vec![word]
+    };
+    for base in bases {
+        let stem = crate::entities::surname_stem(&base);
+        for end in ["", "а", "я", "ий", "ый", "ая", "о", "е", "ь", "й", "ы"] {
+            out.push(format!("{stem}{end}"));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|v| !v.is_empty() && seen.insert(v.clone()));
+    out
+}
+
+impl Registry {
+    /// The entities of `kind` that `typed` names, most articles first; empty when the archive
+    /// holds none. The alias table's names count ("UNICEF" is ЮНИСЕФ).
+    pub fn resolve(&self, kind: EntityType, typed: &str, aliases: &Aliases) -> Vec<u32> {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let t = self.table(kind);
+        let mut found: BTreeSet<u32> = BTreeSet::new();
+        if let Some(&i) = t.by_name.get(typed) {
+            found.insert(i);
+        }
+        let canonical = match kind {
+            EntityType::Per => Some(aliases.canonical(kind, typed)),
+            _ => aliases.canonical_declined(kind, typed),
+        }
+        .filter(|c| c != typed);
+        for name in std::iter::once(typed).chain(canonical.as_deref()) {
+            if let Some(list) = t.by_folded.get(&names::fold(name)) {
+                found.extend(list);
+            }
+            match kind {
+                EntityType::Per => found.extend(t.people_named(name)),
+                _ => found.extend(t.places_named(name)),
+            }
+        }
+        let mut out: Vec<u32> = found.into_iter().collect();
+        out.sort_by(|&a, &b| {
+            let (ea, eb) = (&t.entities[a as usize], &t.entities[b as usize]);
+            eb.docs.cmp(&ea.docs).then_with(|| ea.name.cmp(&eb.name))
+        });
+        out
+    }
+}
+
+impl Table {
+    fn people_named(&self, typed: &str) -> Vec<u32> {
+        let Some(parts) = PersonParts::of(typed) else {
+            return Vec::new();
+        };
+        if parts.given.is_none() {
+            return self.by_surname_alone(&parts);
+        }
+        let mut out = Vec::new();
+        for p in std::iter::once(parts.clone()).chain(PersonParts::reversed(typed)) {
+            out.extend(self.full_name(&p));
+        }
+        if out.is_empty() {
+            // Only the surname is known in this archive: its bare entries may be that person
+            // (never a full name with another first name).
+            let bare = PersonParts {
+                given: None,
+                middle: Vec::new(),
+                initials: Vec::new(),
+                ..parts
+            };
+            out.extend(
+                self.by_surname_alone(&bare)
+                    .into_iter()
+                    .filter(|&e| !self.has_given_name(e)),
+            );
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Whether an entity has a name with a first name.
+    fn has_given_name(&self, entity: u32) -> bool {
+        self.people
+            .iter()
+            .any(|(k, e)| *e == entity && k.given.is_some())
+    }
+
+    /// A surname (maybe with initials): the most literal form that names anyone wins, and
+    /// every entity with that surname (or, failing that, that first name) is meant.
+    fn by_surname_alone(&self, parts: &PersonParts) -> Vec<u32> {
+        for form in forms(&parts.surname) {
+            let key = names::surname_key(&parts.particles, &form);
+            let mut hits: Vec<usize> = self.by_surname.get(&key).cloned().unwrap_or_default();
+            if parts.particles.is_empty() && parts.initials.is_empty() {
+                hits.extend(self.by_given.get(&key).into_iter().flatten());
+            }
+            let initial = parts
+                .initials
+                .first()
+                .map(|c| names::phonetic(&c.to_string()));
+            let mut out: BTreeSet<u32> = hits.iter().map(|&i| self.people[i].1).collect();
+            if let Some(init) = &initial {
+                // Initials keep the entities with a first name of that letter, and those whose
+                // first name the archive never gives.
+                out.retain(|&e| {
+                    hits.iter().any(|&i| {
+                        let (key, entity) = &self.people[i];
+                        *entity == e
+                            && key
+                                .given
+                                .as_ref()
+                                .is_some_and(|g| g.starts_with(init.as_str()))
+                    }) || !self.has_given_name(e)
+                });
+            }
+            if !out.is_empty() {
+                return out.into_iter().collect();
+            }
+        }
+        Vec::new()
+    }
+
+    /// A first name and a surname: every name with both, in any case form of each.
+    fn full_name(&self, parts: &PersonParts) -> Vec<u32> {
+        let Some(given) = &parts.given else {
+            return Vec::new();
+        };
+        let given_keys: BTreeSet<String> =
+            forms(given).iter().map(|f| names::phonetic(f)).collect();
+        let mut out = BTreeSet::new();
+        for form in forms(&parts.surname) {
+            let key = names::surname_key(&parts.particles, &form);
+            for &i in self.by_surname.get(&key).into_iter().flatten() {
+                let (k, e): &(PersonKey, u32) = &self.people[i];
+                if k.given.as_ref().is_some_and(|g| given_keys.contains(g)) {
+                    out.insert(*e);
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// An organization or place: the same words in any case (by stems), its abbreviation or
+    /// expansion, a Latin spelling, or failing all of these, names that hold its words in order.
+    fn places_named(&self, typed: &str) -> Vec<u32> {
+        let mut out: BTreeSet<u32> = BTreeSet::new();
+        let stems = names::stems(typed);
+        if let Some(list) = self.by_stems.get(&stems.join(" ")) {
+            out.extend(list);
+        }
+        let upper = typed.to_uppercase().replace('Ё', "Е");
+        if names::is_abbreviation(typed)
+            && let Some(list) = self.by_acronym.get(&upper)
+        {
+            out.extend(list);
+        }
+        if out.is_empty() && typed.split_whitespace().all(names::is_latin) {
+            let cyrillic: Vec<String> = typed
+                .split_whitespace()
+                .map(|w| names::transliterate(w).swap_remove(0))
+                .collect();
+            let stems = names::stems(&cyrillic.join(" "));
+            if let Some(list) = self.by_stems.get(&stems.join(" ")) {
+                out.extend(list);
+            }
+        }
+        if out.is_empty() && !stems.is_empty() {
+            for (name, e) in &self.stems {
+                if name.windows(stems.len()).any(|w| w == stems.as_slice()) {
+                    out.insert(*e);
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::NameCount;
+    use super::*;
+
+    fn registry(kind: EntityType, names: &[(&str, u64)]) -> Registry {
+        let list: Vec<NameCount> = names
+            .iter()
+            .map(|&(n, d)| NameCount {
+                name: n.to_string(),
+                docs: d,
+            })
+            .collect();
+        let mut all: [Vec<NameCount>; 3] = Default::default();
+        all[kind as usize] = list;
+        Registry::build(all, &Aliases::shipped())
+    }
+
+    fn names_of(r: &Registry, kind: EntityType, typed: &str) -> Vec<String> {
+        r.resolve(kind, typed, &Aliases::shipped())
+            .into_iter()
+            .filter_map(|i| r.entity(kind, i))
+            .map(|e| e.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_person_is_found_however_the_name_is_written() {
+        let r = registry(
+            EntityType::Per,
+            &[
+                ("Владимир Путин", 20),
+                ("Путин", 9),
+                ("Анатолий Чепига", 2),
+                ("Доминик Рааб", 3),
+                ("Макс фон Сюдов", 1),
+                ("Антониу Гутерриш", 4),
+                ("Ерлан Карин", 7),
+                ("Карина Ахметова", 2),
+                ("Борис Джонсон", 3),
+            ],
+        );
+        let per = |t: &str| names_of(&r, EntityType::Per, t);
+        for typed in [
+            "Путин",
+            "Путина",
+            "Владимир Путин",
+            "Владимира Путина",
+            "Путин Владимир",
+            "В.В. Путин",
+            "В. Путин",
+            "Владимир Владимирович Путин",
+            "Putin",
+            "Vladimir Putin",
+        ] {
+            assert_eq!(per(typed), ["Владимир Путин"], "{typed}");
+        }
+        assert_eq!(per("Анатолия Владимировича Чепигу"), ["Анатолий Чепига"]);
+        assert_eq!(per("Д.Рааб"), ["Доминик Рааб"]);
+        assert_eq!(per("Раб"), ["Доминик Рааб"]);
+        assert_eq!(per("Макс фон Сюдов"), ["Макс фон Сюдов"]);
+        assert_eq!(per("Гутерреш"), ["Антониу Гутерриш"]);
+        assert_eq!(per("Boris Johnson"), ["Борис Джонсон"]);
+        assert_eq!(per("Карину"), ["Ерлан Карин"]);
+        assert_eq!(per("Карина"), ["Карина Ахметова"]);
+        assert_eq!(per("Ерлана Карина"), ["Ерлан Карин"]);
+        assert!(per("Зюзюкин").is_empty());
+        assert!(per("Zzzz").is_empty());
+        // A known surname with another first name is someone else.
+        assert!(per("Сергей Путин").is_empty());
+        assert!(per("А. Путин").is_empty());
+    }
+
+    #[test]
+    fn a_surname_alone_means_everyone_of_that_surname() {
+        let r = registry(
+            EntityType::Per,
+            &[("Иван Иванов", 5), ("Пётр Иванов", 4), ("Иванов", 3)],
+        );
+        assert_eq!(names_of(&r, EntityType::Per, "Иванов").len(), 3);
+        assert_eq!(
+            names_of(&r, EntityType::Per, "Ивана Иванова"),
+            ["Иван Иванов"]
+        );
+        assert_eq!(names_of(&r, EntityType::Per, "П. Иванов").len(), 2);
+    }
+
+    #[test]
+    fn organizations_by_any_form_abbreviation_or_alias() {
+        let r = registry(
+            EntityType::Org,
+            &[
+                ("Министерство иностранных дел", 4),
+                ("ЮНИСЕФ", 5),
+                ("Фонд «Самрук-Казына»", 3),
+            ],
+        );
+        let org = |t: &str| names_of(&r, EntityType::Org, t);
+        assert_eq!(org("МИД"), ["Министерство иностранных дел"]);
+        assert_eq!(
+            org("Министерства иностранных дел"),
+            ["Министерство иностранных дел"]
+        );
+        assert_eq!(org("UNICEF"), ["ЮНИСЕФ"]);
+        assert_eq!(org("Самрук-Казына"), ["Фонд «Самрук-Казына»"]);
+        assert!(org("Газпром").is_empty());
+    }
+}
