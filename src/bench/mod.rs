@@ -3,6 +3,7 @@
 //! way every time so that runs, machines and peers can be compared.
 
 pub mod corpus;
+pub mod eval_search;
 pub mod groups;
 pub mod run;
 pub mod stats;

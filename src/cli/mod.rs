@@ -44,6 +44,8 @@ enum Command {
     Timeline(explore::TimelineArgs),
     /// Score the entity extractor on gold-annotated JSONL (the ../shared/data/ner format)
     EvalNer(ner::EvalNerArgs),
+    /// Score entity search (--person, --org, --loc) on gold JSONL with cross-document ids
+    EvalSearch(ner::EvalSearchArgs),
     /// Serve the archive to a browser and scripts: a search interface and a JSON API
     Serve(ServeArgs),
     /// Benchmarks: build a scale corpus from real news, measure indexing and queries
@@ -85,6 +87,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Search(args) => search::search_command(args),
         Command::Entities(args) => search::entities_command(args),
         Command::EvalNer(args) => ner::eval_ner_command(args),
+        Command::EvalSearch(args) => ner::eval_search_command(args),
         Command::TrainNer(args) => ner::train_ner_command(args),
         Command::Bench(args) => bench::bench_command(args),
         Command::Related(args) => explore::related_command(args),

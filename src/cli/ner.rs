@@ -1,4 +1,4 @@
-//! `vestnik eval-ner` and `vestnik train-ner`.
+//! `vestnik eval-ner`, `vestnik eval-search` and `vestnik train-ner`.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -37,6 +37,50 @@ pub(super) struct EvalNerArgs {
     /// Passes over the training data for each fold's model
     #[arg(long, default_value_t = DEFAULT_EPOCHS, requires = "folds")]
     epochs: usize,
+}
+
+#[derive(clap::Args)]
+pub(super) struct EvalSearchArgs {
+    /// Gold file whose entities carry cross-document ids ("wikidata", as NEREL's)
+    file: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Where to build the evaluation's index [default: a temporary folder, removed after]
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Also write every query whose articles differ from the gold ones to this file, one JSON
+    /// object per line (the name asked, what it resolved to, missed and extra articles)
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
+}
+
+pub(super) fn eval_search_command(args: EvalSearchArgs) -> anyhow::Result<()> {
+    use crate::bench::eval_search;
+    let temporary = args.index.is_none();
+    let work = args.index.unwrap_or_else(eval_search::work_dir);
+    let report = eval_search::evaluate(&args.file, &work);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    let report = report?;
+    if let Some(path) = &args.errors {
+        let mut lines = String::new();
+        for m in &report.misses {
+            lines.push_str(&serde_json::to_string(m)?);
+            lines.push('\n');
+        }
+        std::fs::write(path, lines).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let mut out = io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        ReportFormat::Text => write!(out, "{}", eval_search::render(&report))?,
+    }
+    Ok(())
 }
 
 /// Passes over the training data; the shipped model was trained with this many.

@@ -382,6 +382,12 @@ fn canonical(aliases: &Aliases, m: &Mention) -> (String, String) {
     (name, key)
 }
 
+/// The name a mention is indexed under (after the alias table): for evaluations that compare
+/// extracted mentions with the names the index holds.
+pub fn canonical_name(aliases: &Aliases, m: &Mention) -> String {
+    canonical(aliases, m).0
+}
+
 /// [`canonical`], remembered per thread and alias table: the same mentions come back across
 /// an archive, and each costs several keys and lookups.
 fn canonical_remembered(aliases: &Aliases, m: &Mention) -> (String, String) {

@@ -71,8 +71,10 @@ struct Table {
     /// Organizations and places: stems of each name, and entities by their joined stems.
     stems: Vec<(Vec<String>, u32)>,
     by_stems: HashMap<String, Vec<u32>>,
-    /// Entities by the abbreviation their names spell, or are.
-    by_acronym: HashMap<String, Vec<u32>>,
+    /// Entities by the abbreviations their names are ("МИД"), and by those their names of
+    /// several words spell ("Министерство иностранных дел" → "МИД").
+    by_abbreviation: HashMap<String, Vec<u32>>,
+    by_spelled: HashMap<String, Vec<u32>>,
 }
 
 /// The archive's entities of every kind.
@@ -146,24 +148,40 @@ fn group_people(list: &[NameCount]) -> Groups {
             None => odd.push(i),
         }
     }
-    // Full names by surname key, with their articles.
+    // Full names by surname key and by first name key, with their articles.
     let mut by_surname: HashMap<String, Vec<(&String, u64)>> = HashMap::new();
+    let mut by_given: HashMap<String, Vec<(&String, u64)>> = HashMap::new();
     for (key, members) in &full {
-        let surname = key.rsplit('|').next().unwrap_or_default().to_string();
+        let (given, surname) = key.split_once('|').unwrap_or_default();
         let docs = members.iter().map(|&i| list[i].docs).sum();
-        by_surname.entry(surname).or_default().push((key, docs));
+        by_surname
+            .entry(surname.to_string())
+            .or_default()
+            .push((key, docs));
+        let first = given.split(' ').next().unwrap_or_default();
+        by_given
+            .entry(first.to_string())
+            .or_default()
+            .push((key, docs));
     }
+    // The one full name, or the dominant one, among candidates.
+    let pick = |candidates: &Vec<(&String, u64)>| -> Option<String> {
+        let total: u64 = candidates.iter().map(|c| c.1).sum();
+        let top = candidates
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
+        (candidates.len() == 1 || top.1 as f64 >= DOMINANT_SHARE * total as f64)
+            .then(|| top.0.clone())
+    };
     let mut joined: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut groups: Groups = Vec::new();
     for (surname, members) in bare {
-        let target = by_surname.get(&surname).and_then(|candidates| {
-            let total: u64 = candidates.iter().map(|c| c.1).sum();
-            let top = candidates
-                .iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
-            (candidates.len() == 1 || top.1 as f64 >= DOMINANT_SHARE * total as f64)
-                .then(|| top.0.clone())
-        });
+        // A surname first ("Путин"); a word that is no surname in the archive but a first
+        // name ("Барака" beside "Барак Обама") joins its full name the same way.
+        let target = match by_surname.get(&surname) {
+            Some(candidates) => pick(candidates),
+            None => by_given.get(&surname).and_then(pick),
+        };
         match target {
             Some(key) => joined.entry(key).or_default().extend(members),
             None => groups.push((format!("|{surname}"), members)),
@@ -199,7 +217,7 @@ fn group_named(list: &[NameCount]) -> Groups {
     for (key, members) in &by_stems {
         let mut acronyms: Vec<String> = members
             .iter()
-            .filter(|&&i| !names::is_abbreviation(&list[i].name))
+            .filter(|&&i| names::as_abbreviation(&list[i].name).is_none())
             .filter_map(|&i| names::acronym(&list[i].name))
             .collect();
         acronyms.sort();
@@ -210,13 +228,17 @@ fn group_named(list: &[NameCount]) -> Groups {
     }
     let mut into: HashMap<String, String> = HashMap::new();
     for (key, members) in &by_stems {
-        let is_abbr = members
+        let Some(abbr) =
+            names::as_abbreviation(&list[members[0]].name).filter(|a| names::spells_enough(a))
+        else {
+            continue;
+        };
+        if !members
             .iter()
-            .all(|&i| names::is_abbreviation(&list[i].name));
-        if !is_abbr {
+            .all(|&i| names::as_abbreviation(&list[i].name).is_some())
+        {
             continue;
         }
-        let abbr = list[members[0]].name.to_uppercase().replace('Ё', "Е");
         if let Some([target]) = spelled.get(&abbr).map(Vec::as_slice)
             && *target != key
         {
@@ -309,13 +331,12 @@ impl Table {
                     }
                     self.stems.push((stems, entity));
                 }
-                let spelled = if names::is_abbreviation(name) {
-                    Some(name.to_uppercase().replace('Ё', "Е"))
-                } else {
-                    names::acronym(name)
+                let (map, spelled) = match names::as_abbreviation(name) {
+                    Some(a) => (&mut self.by_abbreviation, Some(a)),
+                    None => (&mut self.by_spelled, names::acronym(name)),
                 };
                 if let Some(a) = spelled {
-                    let list = self.by_acronym.entry(a).or_default();
+                    let list = map.entry(a).or_default();
                     if !list.contains(&entity) {
                         list.push(entity);
                     }

@@ -188,6 +188,53 @@ fn is_particle(word: &str) -> bool {
     PARTICLES.contains(&word) || matches!(word, "de" | "di" | "da" | "von" | "van" | "der" | "la")
 }
 
+/// Titles and ranks written before a name ("Император Кокаку", "принц Чарльз"), which are no
+/// part of it.
+const TITLES: [&str; 30] = [
+    "император",
+    "императрица",
+    "король",
+    "королева",
+    "принц",
+    "принцесса",
+    "царь",
+    "царица",
+    "папа",
+    "патриарх",
+    "президент",
+    "премьер",
+    "премьер-министр",
+    "министр",
+    "герцог",
+    "герцогиня",
+    "граф",
+    "графиня",
+    "князь",
+    "княгиня",
+    "шейх",
+    "султан",
+    "эмир",
+    "аким",
+    "госсоветник",
+    "госсекретарь",
+    "канцлер",
+    "генерал",
+    "маршал",
+    "святой",
+];
+
+fn is_title(word: &str) -> bool {
+    let stem = crate::entities::surname_stem(word);
+    TITLES
+        .iter()
+        .any(|t| *t == word || crate::entities::surname_stem(t) == stem)
+}
+
+/// A regnal number ("Елизавета II", "Иоанн Павел II"): the extractor leaves it out of names.
+fn is_roman(word: &str) -> bool {
+    word.len() <= 5 && word.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l'))
+}
+
 /// A patronymic in any case ("Владимирович", "Владимировича", "Ильиничной", "Кемелулы").
 fn is_patronymic(word: &str) -> bool {
     let stem = crate::entities::surname_stem(word);
@@ -235,12 +282,21 @@ impl PersonParts {
                 }
             }
         }
-        words.retain(|w| !w.is_empty());
+        words.retain(|w| !w.is_empty() && !is_roman(w));
+        // Titles before the name, while a name is left after them.
+        while words.len() > 1 && is_title(&words[0]) {
+            words.remove(0);
+        }
         if words.is_empty() {
             return None;
         }
-        // Official order: surname, given name, patronymic.
-        if words.len() == 3 && is_patronymic(&words[2]) && !is_particle(&words[0]) {
+        // Official order: surname, given name, patronymic ("Сидоров Иван Петрович"); a
+        // patronymic in the middle ("Михаил Леонидович Агранович") says otherwise.
+        if words.len() == 3
+            && is_patronymic(&words[2])
+            && !is_patronymic(&words[1])
+            && !is_particle(&words[0])
+        {
             let surname = words.remove(0);
             return Some(PersonParts {
                 given: Some(words.remove(0)),
@@ -358,15 +414,41 @@ pub(crate) fn acronym(name: &str) -> Option<String> {
         .filter(|w| !w.is_empty())
         .filter(|w| !SMALL.contains(&fold(w).as_str()))
         .collect();
-    if words.len() < 2 {
+    if words.len() < 2 || words.iter().all(|w| is_abbreviation(w)) {
         return None;
     }
-    let letters: String = words
-        .iter()
-        .filter_map(|w| w.chars().next())
-        .flat_map(char::to_uppercase)
-        .collect();
-    Some(letters.replace('Ё', "Е"))
+    // An abbreviation among the words stays whole: "Центральный комитет КПСС" → "ЦК КПСС".
+    let mut out = String::new();
+    let mut run = false;
+    for w in words {
+        if is_abbreviation(w) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+            run = false;
+        } else {
+            if !run && !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w.chars().next().into_iter().flat_map(char::to_uppercase));
+            run = true;
+        }
+    }
+    Some(out.replace('Ё', "Е"))
+}
+
+/// Whether an abbreviation has letters enough to name one expansion: two letters ("СК",
+/// "РК") stand for too many names to join any of them.
+pub(crate) fn spells_enough(abbreviation: &str) -> bool {
+    abbreviation.chars().filter(|c| c.is_alphabetic()).count() >= 3
+}
+
+/// A name made of abbreviations only ("МИД", "ЦК КПСС"), in the form [`acronym`] spells.
+pub(crate) fn as_abbreviation(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (!words.is_empty() && words.iter().all(|w| is_abbreviation(w)))
+        .then(|| words.join(" ").to_uppercase().replace('Ё', "Е"))
 }
 
 #[cfg(test)]
@@ -441,6 +523,12 @@ mod tests {
             acronym("Агентство по защите и развитию конкуренции").as_deref(),
             Some("АЗРК")
         );
+        assert_eq!(
+            acronym("Центральный комитет КПСС").as_deref(),
+            Some("ЦК КПСС")
+        );
+        assert_eq!(acronym("Академия наук СССР").as_deref(), Some("АН СССР"));
+        assert_eq!(as_abbreviation("АН СССР").as_deref(), Some("АН СССР"));
         assert!(is_abbreviation("ЮНИСЕФ"));
         assert!(!is_abbreviation("Астана"));
         assert_eq!(

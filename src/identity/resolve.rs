@@ -9,6 +9,24 @@ use super::names::{self, PersonKey, PersonParts};
 use super::{Registry, Table};
 use crate::entities::{Aliases, EntityType};
 
+impl Registry {
+    /// An organization or place: by its own words ([`Table::named_exactly`]); else the one
+    /// name that holds its words ("Самрук-Казына" in "Фонд «Самрук-Казына»").
+    fn places_named(&self, kind: EntityType, typed: &str) -> Vec<u32> {
+        let t = self.table(kind);
+        let out = t.named_exactly(typed);
+        if !out.is_empty() {
+            return out.into_iter().collect();
+        }
+        // Part of one name only: "власти" held by a dozen names means none of them.
+        let out = t.holding(&names::stems(typed));
+        if out.len() == 1 {
+            return out.into_iter().collect();
+        }
+        Vec::new()
+    }
+}
+
 /// Dictionary-form candidates of one typed word, most literal first: the word, its Latin
 /// transliterations, then its stem with each nominative ending.
 pub(crate) fn forms(word: &str) -> Vec<String> {
@@ -50,13 +68,33 @@ impl Registry {
             _ => aliases.canonical_declined(kind, typed),
         }
         .filter(|c| c != typed);
-        for name in std::iter::once(typed).chain(canonical.as_deref()) {
-            if let Some(list) = t.by_folded.get(&names::fold(name)) {
+        // "Торез, Морис" and "Чарльз, принц Уэльский": a name written as catalogues write it.
+        let turned = typed.split_once(',').map(|(head, tail)| {
+            let (head, tail) = (head.trim(), tail.trim());
+            [format!("{tail} {head}"), head.to_string()]
+        });
+        let mut names: Vec<String> = vec![typed.to_string()];
+        names.extend(canonical);
+        for name in names.clone() {
+            if let Some(list) = t.by_folded.get(&names::fold(&name)) {
                 found.extend(list);
             }
             match kind {
-                EntityType::Per => found.extend(t.people_named(name)),
-                _ => found.extend(t.places_named(name)),
+                EntityType::Per => found.extend(t.people_named(&name)),
+                _ => found.extend(self.places_named(kind, &name)),
+            }
+        }
+        if found.is_empty()
+            && let Some(turned) = turned
+        {
+            for name in turned {
+                match kind {
+                    EntityType::Per => found.extend(t.people_named(&name)),
+                    _ => found.extend(self.places_named(kind, &name)),
+                }
+                if !found.is_empty() {
+                    break;
+                }
             }
         }
         let mut out: Vec<u32> = found.into_iter().collect();
@@ -79,6 +117,17 @@ impl Table {
         let mut out = Vec::new();
         for p in std::iter::once(parts.clone()).chain(PersonParts::reversed(typed)) {
             out.extend(self.full_name(&p));
+        }
+        if out.is_empty() && !parts.middle.is_empty() {
+            // "Алан Гарсиа Перес" where the archive writes "Алан Гарсия": a double surname
+            // written by its first half.
+            let first_half = PersonParts {
+                middle: Vec::new(),
+                particles: Vec::new(),
+                surname: parts.middle[0].clone(),
+                ..parts.clone()
+            };
+            out.extend(self.full_name(&first_half));
         }
         if out.is_empty() {
             // Only the surname is known in this archive: its bare entries may be that person
@@ -112,8 +161,9 @@ impl Table {
     fn by_surname_alone(&self, parts: &PersonParts) -> Vec<u32> {
         for form in forms(&parts.surname) {
             let key = names::surname_key(&parts.particles, &form);
+            // A surname first; a word only known as a first name finds that first name.
             let mut hits: Vec<usize> = self.by_surname.get(&key).cloned().unwrap_or_default();
-            if parts.particles.is_empty() && parts.initials.is_empty() {
+            if hits.is_empty() && parts.particles.is_empty() && parts.initials.is_empty() {
                 hits.extend(self.by_given.get(&key).into_iter().flatten());
             }
             let initial = parts
@@ -162,19 +212,28 @@ impl Table {
         out.into_iter().collect()
     }
 
-    /// An organization or place: the same words in any case (by stems), its abbreviation or
-    /// expansion, a Latin spelling, or failing all of these, names that hold its words in order.
-    fn places_named(&self, typed: &str) -> Vec<u32> {
+    /// An organization or place by its own words: the same words in any case (by stems),
+    /// its abbreviation or expansion, or a Latin spelling.
+    fn named_exactly(&self, typed: &str) -> BTreeSet<u32> {
         let mut out: BTreeSet<u32> = BTreeSet::new();
         let stems = names::stems(typed);
         if let Some(list) = self.by_stems.get(&stems.join(" ")) {
             out.extend(list);
         }
-        let upper = typed.to_uppercase().replace('Ё', "Е");
-        if names::is_abbreviation(typed)
-            && let Some(list) = self.by_acronym.get(&upper)
-        {
-            out.extend(list);
+        // An abbreviation finds the names that are it or spell it; a name of several words
+        // finds only the abbreviation it spells, never another name spelling the same.
+        match names::as_abbreviation(typed) {
+            Some(a) => {
+                out.extend(self.by_abbreviation.get(&a).into_iter().flatten());
+                if names::spells_enough(&a) {
+                    out.extend(self.by_spelled.get(&a).into_iter().flatten());
+                }
+            }
+            None => {
+                if let Some(a) = names::acronym(typed).filter(|a| names::spells_enough(a)) {
+                    out.extend(self.by_abbreviation.get(&a).into_iter().flatten());
+                }
+            }
         }
         if out.is_empty() && typed.split_whitespace().all(names::is_latin) {
             let cyrillic: Vec<String> = typed
@@ -186,14 +245,21 @@ impl Table {
                 out.extend(list);
             }
         }
-        if out.is_empty() && !stems.is_empty() {
-            for (name, e) in &self.stems {
-                if name.windows(stems.len()).any(|w| w == stems.as_slice()) {
-                    out.insert(*e);
-                }
+        out
+    }
+
+    /// Names that hold the typed words in order ("Самрук-Казына" in "Фонд «Самрук-Казына»").
+    fn holding(&self, stems: &[String]) -> BTreeSet<u32> {
+        let mut out = BTreeSet::new();
+        if stems.is_empty() {
+            return out;
+        }
+        for (name, e) in &self.stems {
+            if name.windows(stems.len()).any(|w| w == stems) {
+                out.insert(*e);
             }
         }
-        out.into_iter().collect()
+        out
     }
 }
 

@@ -297,6 +297,22 @@ impl Searcher {
         Ok(built)
     }
 
+    /// The id of the entity that a name the index holds belongs to.
+    pub fn entity_id_of(
+        &self,
+        kind: EntityType,
+        name: &str,
+    ) -> Result<Option<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let archive = self.archive(&searcher)?;
+        Ok(archive.entity_named(kind, name).map(|e| e.id.clone()))
+    }
+
+    /// Articles in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
     /// The entities a name typed for `kind` means in this archive (none: a filter by it
     /// matches nothing).
     pub fn resolve(&self, kind: EntityType, name: &str) -> Result<Vec<EntityRef>, SearchError> {
