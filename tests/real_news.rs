@@ -50,3 +50,33 @@ fn real_news_indexes_without_a_skip() {
         .unwrap();
     assert!(phrase.total >= 1 && phrase.total <= obama.total);
 }
+
+/// Entity search on NEREL dev (gold cross-document ids): a floor under the figures the README
+/// reports, so that a change that loses people's articles or widens a filter fails here.
+#[test]
+fn entity_search_on_real_news_keeps_its_figures() {
+    let Some(shared) = common::shared_dir_or_skip("entity_search_on_real_news_keeps_its_figures")
+    else {
+        return;
+    };
+    let file = shared.join("data").join("ner").join("nerel-dev.jsonl");
+    let work = tempfile::tempdir().unwrap();
+    let r = vestnik::bench::eval_search::evaluate(&file, &work.path().join("index")).unwrap();
+    assert!(r.per.queries > 200 && r.org.queries > 200 && r.loc.queries > 150);
+    for t in [&r.per, &r.org, &r.loc] {
+        assert_eq!(t.entity.whole_archive, 0, "{r:?}");
+    }
+    assert!(r.per.entity.precision >= 0.95, "{:?}", r.per);
+    assert!(r.per.entity.recall >= 0.90, "{:?}", r.per);
+    assert!(r.per.bcubed_f1 >= 0.92, "{:?}", r.per);
+    // Better than a plain word search of the same names on both axes, for people.
+    assert!(
+        r.per.entity.precision > r.per.words.precision,
+        "{:?}",
+        r.per
+    );
+    assert!(r.per.entity.recall > r.per.words.recall, "{:?}", r.per);
+    for t in [&r.org, &r.loc] {
+        assert!(t.entity.precision >= 0.85, "{t:?}");
+    }
+}

@@ -266,12 +266,21 @@ impl Table {
                     .cmp(&list[a].docs)
                     .then_with(|| list[a].name.cmp(&list[b].name))
             });
-            // A person is shown by the most written full name; anything else by its most
-            // written name.
+            // A person is shown by the most written full name (of two names as often written,
+            // the shorter: "Анатолий Чепига" before "Анатолий Владимирович Чепига"); anything
+            // else by its most written name.
+            let words = |i: usize| list[i].name.split_whitespace().count();
             let shown = members
                 .iter()
                 .copied()
-                .find(|&i| kind != EntityType::Per || list[i].name.split_whitespace().count() > 1)
+                .filter(|&i| kind != EntityType::Per || words(i) > 1)
+                .min_by(|&a, &b| {
+                    list[b]
+                        .docs
+                        .cmp(&list[a].docs)
+                        .then_with(|| words(a).cmp(&words(b)))
+                        .then_with(|| list[a].name.cmp(&list[b].name))
+                })
                 .unwrap_or(members[0]);
             let index = t.entities.len() as u32;
             let hash = xxhash_rust::xxh3::xxh3_64(format!("{}\n{key}", kind.label()).as_bytes());

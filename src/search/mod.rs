@@ -353,10 +353,14 @@ impl Searcher {
                 EntityType::Org => &facets.org,
                 EntityType::Loc => &facets.loc,
             };
+            let by_id: std::collections::HashMap<&str, &crate::identity::Entity> = archive
+                .registry
+                .entities(k)
+                .iter()
+                .map(|e| (e.id.as_str(), e))
+                .collect();
             listings.extend(counts.iter().map(|c| {
-                let entity =
-                    c.id.as_ref()
-                        .and_then(|id| archive.registry.entities(k).iter().find(|e| &e.id == id));
+                let entity = c.id.as_deref().and_then(|id| by_id.get(id));
                 EntityListing {
                     kind: k.label(),
                     id: c.id.clone().unwrap_or_default(),
@@ -369,6 +373,15 @@ impl Searcher {
         }
         let limit = total.min(MAX_SURFACE_DOCS);
         if limit > 0 && !listings.is_empty() {
+            // Each listing's forms with the articles using them: listed most used first, ties
+            // by spelling, so that the order depends on the articles and not on the segments.
+            let at: std::collections::HashMap<(&str, String), usize> = listings
+                .iter()
+                .enumerate()
+                .map(|(i, l)| ((l.kind, l.name.clone()), i))
+                .collect();
+            let mut forms: Vec<std::collections::HashMap<String, u64>> =
+                vec![Default::default(); listings.len()];
             let docs = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
             for (_, address) in docs {
                 let doc: TantivyDocument = searcher.doc(address)?;
@@ -379,19 +392,19 @@ impl Searcher {
                     let Some(kind) = EntityType::from_label(line.kind) else {
                         continue;
                     };
-                    let name = archive.canonical(kind, line.name);
-                    let Some(l) = listings
-                        .iter_mut()
-                        .find(|l| l.kind == line.kind && l.name == name)
-                    else {
+                    let name = archive.canonical(kind, line.name).to_string();
+                    let Some(&i) = at.get(&(kind.label(), name)) else {
                         continue;
                     };
                     for surface in line.surfaces {
-                        if !l.surfaces.iter().any(|s| s == surface) {
-                            l.surfaces.push(surface.to_string());
-                        }
+                        *forms[i].entry(surface.to_string()).or_default() += 1;
                     }
                 }
+            }
+            for (l, forms) in listings.iter_mut().zip(forms) {
+                let mut forms: Vec<(String, u64)> = forms.into_iter().collect();
+                forms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                l.surfaces = forms.into_iter().map(|(f, _)| f).collect();
             }
         }
         Ok(listings)
