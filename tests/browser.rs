@@ -342,3 +342,29 @@ fn markup_in_articles_shows_as_text() {
         json!(true)
     );
 }
+
+/// The page with a person nobody in the archive is: no articles, and it says why.
+#[test]
+fn an_unknown_person_on_the_page_finds_nothing_and_says_so() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let server = Server::start(common::corpus_index());
+    let person: String =
+        form_urlencoded::byte_serialize("Касым-Жомарт Токаев".as_bytes()).collect();
+    browser.open(&format!(
+        "http://{}/?q=%D0%B2%D1%8B%D0%B1%D0%BE%D1%80%D1%8B&person={person}",
+        server.addr
+    ));
+    browser.wait("document.querySelector('#summary [data-unresolved]')");
+    let summary = text(&browser, "#summary");
+    assert!(summary.starts_with("0 articles"), "{summary}");
+    assert!(
+        summary.contains("no person named Касым-Жомарт Токаев"),
+        "{summary}"
+    );
+    assert_eq!(
+        browser.script("return document.querySelectorAll('#results li').length"),
+        json!(0)
+    );
+}

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{Facets, Hit, SearchResult};
+use crate::search::{Facets, Filters, Hit, SearchResult};
 pub use explore::{write_related, write_timeline};
 pub use text::{Style, write_text};
 
@@ -59,6 +59,7 @@ struct Summary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     groups: Option<usize>,
     facets: &'a Facets,
+    filters: &'a Filters,
 }
 
 impl<'a> Summary<'a> {
@@ -68,6 +69,7 @@ impl<'a> Summary<'a> {
             total: r.total,
             groups: r.groups,
             facets: &r.facets,
+            filters: &r.filters,
         }
     }
 }
