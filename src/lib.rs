@@ -1,9 +1,10 @@
 //! vestnik: full-text search for Russian-language press releases and news archives.
 //!
 //! Data flows one way: [`corpus`] reads files into articles, [`analysis`] defines how Russian
-//! text becomes terms, [`index`] writes and opens the tantivy index, [`search`] answers
-//! requests, and [`output`] renders the answers; [`server`] answers them over HTTP. [`cli`] only
-//! wires them to the command line.
+//! text becomes terms, [`entities`] finds people, organizations and places in an article and
+//! [`identity`] joins them across the archive, [`index`] writes and opens the tantivy index,
+//! [`search`] answers requests, and [`output`] renders the answers; [`server`] answers them
+//! over HTTP. [`cli`] only wires them to the command line.
 
 pub mod analysis;
 pub mod bench;

@@ -37,15 +37,7 @@ fn articles_naming(name: &str, field: fn(&ManifestArticle) -> &Vec<String>) -> B
 }
 
 fn ids_for(req: SearchRequest) -> BTreeSet<String> {
-    let mut req = req;
-    req.limit = 1000;
-    searcher()
-        .search(&req)
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|h| h.id)
-        .collect()
+    common::hit_ids(searcher(), req)
 }
 
 fn query(q: &str) -> BTreeSet<String> {

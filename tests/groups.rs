@@ -209,10 +209,7 @@ fn versions_of_one_release_are_one_hit_with_the_others_listed() {
 
 #[test]
 fn grouping_scores_on_edited_copies_of_real_news() {
-    let Some(shared) = common::shared_dir_or_skip("grouping_scores_on_edited_copies_of_real_news")
-    else {
-        return;
-    };
+    let shared = common::shared_dir("grouping_scores_on_edited_copies_of_real_news");
     let scores = json_of(
         vestnik()
             .args(["bench", "groups", "--json", "--from"])

@@ -90,16 +90,8 @@ fn archive() -> &'static (tempfile::TempDir, std::path::PathBuf, Searcher) {
 fn person(name: &str) -> BTreeSet<String> {
     let mut req = SearchRequest::new("*");
     req.persons = vec![name.to_string()];
-    req.limit = 100;
     req.group = false;
-    archive()
-        .2
-        .search(&req)
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|h| h.id)
-        .collect()
+    common::hit_ids(&archive().2, req)
 }
 
 fn set(ids: &[&str]) -> BTreeSet<String> {

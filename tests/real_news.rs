@@ -1,5 +1,5 @@
 //! The 962 real Russian news articles in `../shared/data/ner`: they must all index, and the
-//! index must answer over them. Skipped (and says so) where `../shared` is absent.
+//! index must answer over them. They fail where `../shared` is absent.
 
 mod common;
 
@@ -7,9 +7,7 @@ use vestnik::search::{SearchRequest, Searcher};
 
 #[test]
 fn real_news_indexes_without_a_skip() {
-    let Some(shared) = common::shared_dir_or_skip("real_news_indexes_without_a_skip") else {
-        return;
-    };
+    let shared = common::shared_dir("real_news_indexes_without_a_skip");
     let ner = shared.join("data").join("ner");
     let expected_lines: usize = std::fs::read_dir(&ner)
         .unwrap()
@@ -55,10 +53,7 @@ fn real_news_indexes_without_a_skip() {
 /// reports, so that a change that loses people's articles or widens a filter fails here.
 #[test]
 fn entity_search_on_real_news_keeps_its_figures() {
-    let Some(shared) = common::shared_dir_or_skip("entity_search_on_real_news_keeps_its_figures")
-    else {
-        return;
-    };
+    let shared = common::shared_dir("entity_search_on_real_news_keeps_its_figures");
     let file = shared.join("data").join("ner").join("nerel-dev.jsonl");
     let work = tempfile::tempdir().unwrap();
     let r = vestnik::bench::eval_search::evaluate(&file, &work.path().join("index")).unwrap();

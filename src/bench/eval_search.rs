@@ -136,16 +136,7 @@ pub fn work_dir() -> PathBuf {
 }
 
 fn read(file: &Path) -> anyhow::Result<Vec<Gold>> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{}:{}: not a gold article", file.display(), i + 1))
-        })
-        .collect()
+    entities::eval::read_gold_file(file)
 }
 
 /// A gold id that names one entity: NEREL writes "NULL" for mentions it could not link.

@@ -106,16 +106,7 @@ enum ReportFormat {
 }
 
 fn read_gold(path: &Path) -> anyhow::Result<Vec<entities::GoldArticle>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{}:{}: not a gold article", path.display(), i + 1))
-        })
-        .collect()
+    entities::eval::read_gold_file(path)
 }
 
 pub(super) fn eval_ner_command(args: EvalNerArgs) -> anyhow::Result<()> {

@@ -9,6 +9,24 @@ use serde::{Deserialize, Serialize};
 
 use super::{EntityType, Mention};
 
+/// Every record of a gold file (one JSON object per line, blank lines aside), as `T`: a broken
+/// line is an error naming the file and line.
+pub fn read_gold_file<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> anyhow::Result<Vec<T>> {
+    use anyhow::Context;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{}:{}: not a gold article", path.display(), i + 1))
+        })
+        .collect()
+}
+
 /// One gold-annotated article in the `../shared/data/ner` format.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldArticle {

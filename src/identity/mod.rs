@@ -21,7 +21,9 @@
 pub(crate) mod names;
 mod resolve;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -65,6 +67,8 @@ struct Table {
     by_folded: HashMap<String, Vec<u32>>,
     /// People: every name's keys and entity.
     people: Vec<(PersonKey, u32)>,
+    /// People: whether any name of the entity gives a first name.
+    has_given: Vec<bool>,
     /// People by surname key, and by given or middle name key: indexes into `people`.
     by_surname: HashMap<String, Vec<usize>>,
     by_given: HashMap<String, Vec<usize>>,
@@ -149,8 +153,8 @@ fn group_people(list: &[NameCount]) -> Groups {
         }
     }
     // Full names by surname key and by first name key, with their articles.
-    let mut by_surname: HashMap<String, Vec<(&String, u64)>> = HashMap::new();
-    let mut by_given: HashMap<String, Vec<(&String, u64)>> = HashMap::new();
+    let mut by_surname: HashMap<String, Vec<(&String, u64)>> = HashMap::default();
+    let mut by_given: HashMap<String, Vec<(&String, u64)>> = HashMap::default();
     for (key, members) in &full {
         let (given, surname) = key.split_once('|').unwrap_or_default();
         let docs = members.iter().map(|&i| list[i].docs).sum();
@@ -213,7 +217,7 @@ fn group_named(list: &[NameCount]) -> Groups {
         by_stems.entry(key).or_default().push(i);
     }
     // Expansions by the abbreviation they spell.
-    let mut spelled: HashMap<String, Vec<&String>> = HashMap::new();
+    let mut spelled: HashMap<String, Vec<&String>> = HashMap::default();
     for (key, members) in &by_stems {
         let mut acronyms: Vec<String> = members
             .iter()
@@ -226,7 +230,7 @@ fn group_named(list: &[NameCount]) -> Groups {
             spelled.entry(a).or_default().push(key);
         }
     }
-    let mut into: HashMap<String, String> = HashMap::new();
+    let mut into: HashMap<String, String> = HashMap::default();
     for (key, members) in &by_stems {
         let Some(abbr) =
             names::as_abbreviation(&list[members[0]].name).filter(|a| names::spells_enough(a))
@@ -329,6 +333,11 @@ impl Table {
                 for g in key.given.iter().chain(&key.middle) {
                     self.by_given.entry(g.clone()).or_default().push(at);
                 }
+                let slot = entity as usize;
+                if self.has_given.len() <= slot {
+                    self.has_given.resize(slot + 1, false);
+                }
+                self.has_given[slot] |= key.given.is_some();
                 self.people.push((key, entity));
             }
             _ => {

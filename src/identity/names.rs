@@ -224,10 +224,14 @@ const TITLES: [&str; 30] = [
 ];
 
 fn is_title(word: &str) -> bool {
-    let stem = crate::entities::surname_stem(word);
-    TITLES
-        .iter()
-        .any(|t| *t == word || crate::entities::surname_stem(t) == stem)
+    static STEMS: std::sync::LazyLock<rustc_hash::FxHashSet<String>> =
+        std::sync::LazyLock::new(|| {
+            TITLES
+                .iter()
+                .map(|t| crate::entities::surname_stem(t))
+                .collect()
+        });
+    TITLES.contains(&word) || STEMS.contains(&crate::entities::surname_stem(word))
 }
 
 /// A regnal number ("Елизавета II", "Иоанн Павел II"): the extractor leaves it out of names.

@@ -151,9 +151,10 @@ impl Table {
 
     /// Whether an entity has a name with a first name.
     fn has_given_name(&self, entity: u32) -> bool {
-        self.people
-            .iter()
-            .any(|(k, e)| *e == entity && k.given.is_some())
+        self.has_given
+            .get(entity as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// A surname (maybe with initials): the most literal form that names anyone wins, and

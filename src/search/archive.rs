@@ -6,7 +6,7 @@
 //! tens of milliseconds. Because it is a function of the live articles alone, an index brought
 //! up to date by any sequence of runs has the same entities as a rebuild of the same files.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;

@@ -80,6 +80,18 @@ pub fn search(query: &str) -> SearchResult {
     searcher().search(&req).expect("query runs")
 }
 
+/// The ids of every hit of a request (up to 1,000), as a set.
+pub fn hit_ids(searcher: &Searcher, mut req: SearchRequest) -> std::collections::BTreeSet<String> {
+    req.limit = 1000;
+    searcher
+        .search(&req)
+        .expect("query runs")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
 pub fn ids(result: &SearchResult) -> Vec<String> {
     let mut ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
     ids.sort();
@@ -140,19 +152,15 @@ pub fn index_of(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     (dir, index)
 }
 
-/// Where `../shared` sits beside the repo, when it does; otherwise says that `test` is skipped.
-/// The notice goes straight to stderr, past the test harness's capture, so it shows in CI logs.
-pub fn shared_dir_or_skip(test: &str) -> Option<PathBuf> {
-    use std::io::Write;
+/// `../shared` beside the repo: the real data these tests run on. A test that needs it fails
+/// without it, never passes as "skipped" (CI has it; so does every developer's checkout).
+pub fn shared_dir(test: &str) -> PathBuf {
     let dir = repo().join("..").join("shared");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped: {test} needs ../shared, which is not present"
+    assert!(
+        dir.is_dir(),
+        "{test} needs ../shared (the project's real data) beside the repo"
     );
-    None
+    dir
 }
 
 /// `vestnik serve` on a free loopback port, stopped when dropped.
