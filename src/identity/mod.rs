@@ -139,11 +139,20 @@ fn group_people(list: &[NameCount]) -> Groups {
     let mut full: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut bare: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut odd: Vec<usize> = Vec::new();
+    // Full names by first name and surname stem: "Виктор Януковича", a case the extractor
+    // left, is "Виктор Янукович" (a first name that differs, as Александр/Александра, keeps a
+    // man and a woman of one surname apart).
+    let mut loose: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (i, n) in list.iter().enumerate() {
         match PersonParts::of(&n.name) {
             Some(parts) => {
                 let key = PersonKey::of(&parts);
-                if key.given.is_some() {
+                if let Some(given) = &key.given {
+                    let stem = crate::entities::surname_stem(&parts.surname);
+                    let keys = loose.entry(format!("{given}|{stem}")).or_default();
+                    if !keys.contains(&key.full()) {
+                        keys.push(key.full());
+                    }
                     full.entry(key.full()).or_default().push(i);
                 } else {
                     bare.entry(key.surname).or_default().push(i);
@@ -152,21 +161,38 @@ fn group_people(list: &[NameCount]) -> Groups {
             None => odd.push(i),
         }
     }
-    // Full names by surname key and by first name key, with their articles.
+    for keys in loose.into_values().filter(|k| k.len() > 1) {
+        let docs = |k: &String| -> u64 { full[k].iter().map(|&i| list[i].docs).sum() };
+        let Some(target) = keys
+            .iter()
+            .max_by(|a, b| docs(a).cmp(&docs(b)).then_with(|| b.cmp(a)))
+            .cloned()
+        else {
+            continue;
+        };
+        for k in keys.iter().filter(|k| **k != target) {
+            if let Some(members) = full.remove(k) {
+                full.entry(target.clone()).or_default().extend(members);
+            }
+        }
+    }
+    // Full names by each surname and first name they are written with, with their articles.
     let mut by_surname: HashMap<String, Vec<(&String, u64)>> = HashMap::default();
     let mut by_given: HashMap<String, Vec<(&String, u64)>> = HashMap::default();
     for (key, members) in &full {
-        let (given, surname) = key.split_once('|').unwrap_or_default();
         let docs = members.iter().map(|&i| list[i].docs).sum();
-        by_surname
-            .entry(surname.to_string())
-            .or_default()
-            .push((key, docs));
-        let first = given.split(' ').next().unwrap_or_default();
-        by_given
-            .entry(first.to_string())
-            .or_default()
-            .push((key, docs));
+        for &i in members {
+            let Some(k) = PersonParts::of(&list[i].name).map(|p| PersonKey::of(&p)) else {
+                continue;
+            };
+            let given = k.given.unwrap_or_default();
+            for (map, part) in [(&mut by_surname, k.surname), (&mut by_given, given)] {
+                let entries = map.entry(part).or_default();
+                if !entries.iter().any(|(k, _)| *k == key) {
+                    entries.push((key, docs));
+                }
+            }
+        }
     }
     // The one full name, or the dominant one, among candidates.
     let pick = |candidates: &Vec<(&String, u64)>| -> Option<String> {
@@ -416,6 +442,8 @@ mod tests {
             ("Борис Джонсон", 6),
             ("Реджина Де Доминичис", 2),
             ("Де Доминичис", 1),
+            ("Антониу Гутерриш", 5),
+            ("Антониу Мануэл ди Оливейра Гутерреш", 1),
         ]);
         assert_eq!(entity_name(&r, "Ричард Гренель"), "Ричард Гренелл");
         assert_eq!(
@@ -424,7 +452,19 @@ mod tests {
         );
         assert_eq!(entity_name(&r, "Boris Johnson"), "Борис Джонсон");
         assert_eq!(entity_name(&r, "Де Доминичис"), "Реджина Де Доминичис");
-        assert_eq!(r.entities(EntityType::Per).len(), 4);
+        assert_eq!(
+            entity_name(&r, "Антониу Мануэл ди Оливейра Гутерреш"),
+            "Антониу Гутерриш"
+        );
+        assert_eq!(r.entities(EntityType::Per).len(), 5);
+        // A case the extractor left joins its nominative; a woman of the surname does not.
+        let r = people(&[
+            ("Виктор Янукович", 9),
+            ("Виктор Януковича", 1),
+            ("Людмила Янукович", 1),
+        ]);
+        assert_eq!(entity_name(&r, "Виктор Януковича"), "Виктор Янукович");
+        assert_eq!(entity_name(&r, "Людмила Янукович"), "Людмила Янукович");
     }
 
     #[test]

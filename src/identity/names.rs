@@ -120,42 +120,50 @@ pub(crate) fn phonetic(word: &str) -> String {
     } else {
         w
     };
-    let mut mapped: Vec<char> = Vec::with_capacity(w.len());
-    let push = |m: char, mapped: &mut Vec<char>| {
-        if mapped.last() != Some(&m) || m == '-' {
-            mapped.push(m);
-        }
-    };
-    for c in w.chars() {
-        let m = match c {
-            'э' | 'ё' => 'е',
-            'й' | 'ы' | 'і' => 'и',
-            'я' => 'а',
-            'ю' => 'у',
-            'г' | 'ғ' | 'һ' => 'х',
-            'қ' => 'к',
-            'ү' | 'ұ' => 'у',
-            'ң' => 'н',
-            'ө' => 'о',
-            'ә' => 'а',
-            'ь' | 'ъ' | '\'' | '’' => continue,
-            c => c,
-        };
-        push(m, &mut mapped);
+    let mapped: Vec<char> = w
+        .chars()
+        .filter_map(|c| match c {
+            'э' | 'ё' => Some('е'),
+            'й' | 'ы' | 'і' => Some('и'),
+            'я' => Some('а'),
+            'ю' => Some('у'),
+            'г' | 'ғ' | 'һ' => Some('х'),
+            'қ' => Some('к'),
+            'ү' | 'ұ' => Some('у'),
+            'ң' => Some('н'),
+            'ө' => Some('о'),
+            'ә' => Some('а'),
+            'ь' | 'ъ' | '\'' | '’' => None,
+            c => Some(c),
+        })
+        .collect();
+    // Doubled letters are one; a run of three or more is no spelling of a name ("Zzzz"), and
+    // is kept as it is so that it meets no name.
+    let mut out: Vec<char> = Vec::with_capacity(mapped.len());
+    let mut i = 0;
+    while i < mapped.len() {
+        let c = mapped[i];
+        let run = mapped[i..].iter().take_while(|&&x| x == c).count();
+        let keep = if run == 2 && c != '-' { 1 } else { run };
+        out.extend(std::iter::repeat_n(c, keep));
+        i += run;
     }
-    let n = mapped.len();
-    for c in mapped.iter_mut().take(n.saturating_sub(1)) {
+    // An е inside the word is и; then "ии" from "ие" is one letter again.
+    let n = out.len();
+    for c in out.iter_mut().take(n.saturating_sub(1)) {
         if *c == 'е' {
             *c = 'и';
         }
     }
-    let mut out = String::with_capacity(w.len());
-    for c in mapped {
-        if !out.ends_with(c) || c == '-' {
-            out.push(c);
+    let mut key = String::with_capacity(w.len());
+    let mut prev: Option<char> = None;
+    for c in out {
+        if prev != Some(c) || c == '-' || !matches!(c, 'и') {
+            key.push(c);
         }
+        prev = Some(c);
     }
-    out
+    key
 }
 
 /// Words that belong to the surname after them ("Макс фон Сюдов", "Реджина Де Доминичис").
@@ -366,13 +374,11 @@ impl PersonKey {
         }
     }
 
-    /// One string for the whole name: the identity of a full name.
+    /// The identity of a full name: its first name and surname. Middle names are left out, so
+    /// that "Антониу Мануэл ди Оливейра Гутерреш" is "Антониу Гутерриш" (a patronymic was
+    /// already set aside).
     pub fn full(&self) -> String {
         let mut s = self.given.clone().unwrap_or_default();
-        for m in &self.middle {
-            s.push(' ');
-            s.push_str(m);
-        }
         s.push('|');
         s.push_str(&self.surname);
         s
@@ -477,6 +483,9 @@ mod tests {
         assert_ne!(phonetic("Путин"), phonetic("Путина"));
         assert_ne!(phonetic("Александр"), phonetic("Александра"));
         assert_ne!(phonetic("Юлия"), phonetic("Юлий"));
+        // A run of one letter is no rendering of anything.
+        assert_ne!(phonetic("Zzzz"), phonetic("Зи"));
+        assert_ne!(phonetic("ззззи"), phonetic("Зи"));
     }
 
     #[test]
