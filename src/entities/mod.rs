@@ -8,14 +8,17 @@
 mod aliases;
 pub mod eval;
 mod features;
+mod institutions;
 mod link;
 mod memo;
 mod morph;
 mod normalize;
+mod not_person;
 mod person;
 mod places;
 mod scoring;
 mod tagger;
+mod titles;
 mod tokens;
 mod training;
 
@@ -35,7 +38,7 @@ pub use training::train;
 /// empty file means a build without entities.
 static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
 /// Changes whenever extraction changes what it finds: indexes written before are rewritten.
-pub const MODEL_VERSION: &str = "ner-4";
+pub const MODEL_VERSION: &str = "ner-5";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum EntityType {
@@ -124,14 +127,51 @@ impl Extractor {
         }
         let mut found: Vec<(Mention, (usize, usize))> = Vec::new();
         let tagged = scoring::tag(&self.model, &tokens, &self.morph);
-        for (kind, mut spans) in EntityType::ALL.into_iter().zip(tagged) {
-            if kind == EntityType::Per {
-                spans = spans
-                    .into_iter()
-                    .flat_map(|s| split_people(&tokens, s, &self.morph))
-                    .collect();
+        // Each span with its type and, when a list names it, its name.
+        let mut spans: Vec<(EntityType, usize, usize, Option<String>)> = Vec::new();
+        for (kind, kind_spans) in EntityType::ALL.into_iter().zip(tagged) {
+            if kind != EntityType::Per {
+                // An organization or place the institutions list knows takes its type and name
+                // ("в Акорде": the presidential administration, not a place "Акорд").
+                for (a, b) in kind_spans {
+                    match institutions::lookup(&tokens[a..=b]) {
+                        Some((e, n)) if n == b - a + 1 => match e.kind {
+                            institutions::Kind::Entity(k) => {
+                                spans.push((k, a, b, Some(e.name.to_string())))
+                            }
+                            institutions::Kind::Nothing => {}
+                        },
+                        _ => spans.push((kind, a, b, None)),
+                    }
+                }
+                continue;
             }
-            for (first, last) in spans {
+            for s in kind_spans
+                .into_iter()
+                .flat_map(|s| split_people(&tokens, s, &self.morph))
+            {
+                match not_person::judge(&tokens, s, &self.morph) {
+                    not_person::Verdict::Person(a, b) => spans.push((kind, a, b, None)),
+                    not_person::Verdict::Other(k, a, b, name) => spans.push((k, a, b, name)),
+                    not_person::Verdict::Drop => {}
+                }
+            }
+        }
+        // A span retyped from a person replaces what the tagger found inside it ("Назарбаев
+        // Университете" holds the organization "Университете").
+        let retyped: Vec<(usize, usize)> = spans
+            .iter()
+            .filter(|s| s.3.is_some())
+            .map(|s| (s.1, s.2))
+            .collect();
+        spans.retain(|s| {
+            s.3.is_some()
+                || !retyped
+                    .iter()
+                    .any(|&(a, b)| a <= s.1 && s.2 <= b && (a, b) != (s.1, s.2))
+        });
+        for (kind, first, last, listed) in spans {
+            {
                 // A name never runs across a line break (a headline into the text).
                 let latin = |t: &tokens::Token| t.text.chars().any(|c| c.is_ascii_alphabetic());
                 let last = (first + 1..=last)
@@ -148,8 +188,12 @@ impl Extractor {
                 let (start, end) = (span[0].start, span[span.len() - 1].end);
                 let surface = text[span[0].start_byte..span[span.len() - 1].end_byte].to_string();
                 let before = first.checked_sub(1).map(|b| &tokens[b]);
-                let norm =
-                    normalize::normalize_remembered(kind, &surface, span, before, &self.morph);
+                let norm = match listed {
+                    Some(name) => name,
+                    None => {
+                        normalize::normalize_remembered(kind, &surface, span, before, &self.morph)
+                    }
+                };
                 found.push((
                     Mention {
                         kind,
@@ -338,6 +382,15 @@ impl Extractor {
         // Where each entity's key already stands in its list, per type.
         let mut seen: [rustc_hash::FxHashMap<String, usize>; 3] = Default::default();
         for m in self.extract(&text) {
+            // "лауреат Нобелевской премии": a name's adjective, which NEREL (and so the tagger)
+            // counts as a person, is no person an article is about; one linked to a full name
+            // ("Навального" after "Алексей Навальный") has that name as its norm and stays.
+            if m.kind == EntityType::Per
+                && !m.norm.contains(' ')
+                && not_person::only_adjective(&m.surface, &self.morph)
+            {
+                continue;
+            }
             let (name, key) = canonical_remembered(aliases, &m);
             if name.trim().is_empty() {
                 continue;

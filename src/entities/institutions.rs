@@ -1,0 +1,128 @@
+//! The shipped list of Kazakhstan's institutions, companies, fields and holidays
+//! (`institutions.txt`). The tagger learnt people from Russian news, where an unknown
+//! capitalized word after "депутаты" or "в" is often a surname; here "Мажилиса", "Отбасы" or
+//! "Тенгиз" are a parliament's chamber, a bank and an oil field. A mention the list knows
+//! takes the list's type and name whatever case it is written in.
+
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+
+use super::EntityType;
+use super::places::key;
+use super::tokens::{Token, tokenize};
+
+/// What a listed name is: one of our types, or none of them (a holiday).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Entity(EntityType),
+    Nothing,
+}
+
+/// One listed entity.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub kind: Kind,
+    /// The name in the nominative, as the list writes it.
+    pub name: &'static str,
+}
+
+/// Every name (canonical or other) as the stems of its words, with the entry it belongs to,
+/// longest names first so the longest match wins.
+struct List {
+    entries: Vec<Entry>,
+    by_first: FxHashMap<String, Vec<(Vec<String>, usize)>>,
+}
+
+static LIST: LazyLock<List> = LazyLock::new(|| List::parse(include_str!("institutions.txt")));
+
+impl List {
+    fn parse(text: &'static str) -> List {
+        let mut entries = Vec::new();
+        let mut by_first: FxHashMap<String, Vec<(Vec<String>, usize)>> = FxHashMap::default();
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut fields = line.split('|').map(str::trim);
+            let kind = match fields.next() {
+                Some("NONE") => Kind::Nothing,
+                Some(label) => match EntityType::from_label(label) {
+                    Some(k) => Kind::Entity(k),
+                    None => continue,
+                },
+                None => continue,
+            };
+            let names: Vec<&'static str> = fields.filter(|n| !n.is_empty()).collect();
+            let Some(&name) = names.first() else {
+                continue;
+            };
+            let at = entries.len();
+            entries.push(Entry { kind, name });
+            for n in names {
+                let stems = stems_of(n);
+                if let Some(first) = stems.first() {
+                    by_first.entry(first.clone()).or_default().push((stems, at));
+                }
+            }
+        }
+        for v in by_first.values_mut() {
+            v.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+        }
+        List { entries, by_first }
+    }
+}
+
+/// The stems of a name's words, punctuation left out ("Фонд «Самрук-Казына»").
+fn stems_of(name: &str) -> Vec<String> {
+    tokenize(name)
+        .iter()
+        .filter(|t| t.text.chars().any(char::is_alphanumeric))
+        .map(|t| key(t.text))
+        .collect()
+}
+
+/// The listed entity whose name the words of `span` start with, and how many tokens of the
+/// span that name covers. Quotes and other punctuation inside the span are skipped.
+pub(crate) fn lookup(span: &[Token]) -> Option<(&'static Entry, usize)> {
+    let list = &*LIST;
+    let words: Vec<(usize, &Token)> = span
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.text.chars().any(char::is_alphanumeric))
+        .collect();
+    let (_, first) = words.first()?;
+    let candidates = list.by_first.get(&key(first.text))?;
+    let keys: Vec<String> = words.iter().map(|(_, t)| key(t.text)).collect();
+    candidates.iter().find_map(|(stems, at)| {
+        (stems.len() <= keys.len() && stems[..] == keys[..stems.len()])
+            .then(|| (&list.entries[*at], words[stems.len() - 1].0 + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Option<(Kind, &'static str, usize)> {
+        lookup(&tokenize(text)).map(|(e, n)| (e.kind, e.name, n))
+    }
+
+    #[test]
+    fn names_are_found_in_any_case_form() {
+        let org = Kind::Entity(EntityType::Org);
+        assert_eq!(found("Мажилиса"), Some((org, "Мажилис", 1)));
+        assert_eq!(found("Мажилиса Парламента"), Some((org, "Мажилис", 2)));
+        assert_eq!(
+            found("Назарбаев Университете"),
+            Some((org, "Назарбаев Университет", 2))
+        );
+        assert_eq!(found("Отбасы"), Some((org, "Отбасы банк", 1)));
+        assert_eq!(
+            found("Тенгизе"),
+            Some((Kind::Entity(EntityType::Loc), "Тенгиз", 1))
+        );
+        assert_eq!(found("Наурыз"), Some((Kind::Nothing, "Наурыз", 1)));
+        assert_eq!(found("Карина"), None);
+    }
+}
