@@ -27,11 +27,26 @@ pub(crate) struct Entry {
     pub name: &'static str,
 }
 
-/// Every name (canonical or other) as the stems of its words, with the entry it belongs to,
-/// longest names first so the longest match wins.
+/// Every name (canonical or other) as its words' [`Word`]s, with the entry it belongs to,
+/// under both forms of its first word, longest names first so the longest match wins.
 struct List {
     entries: Vec<Entry>,
-    by_first: FxHashMap<String, Vec<(Vec<String>, usize)>>,
+    by_first: FxHashMap<String, Vec<(Vec<Word>, usize)>>,
+}
+
+/// A listed word as its stem and as written (lowercase). The stemmer cuts a nominative that
+/// looks like a verb's past ("Арал" → "ара") but not its case forms ("Арале" → "арал"), so a
+/// word in the text matches when its stem is either.
+#[derive(Debug)]
+struct Word {
+    stem: String,
+    lower: String,
+}
+
+impl Word {
+    fn matches(&self, stem: &str) -> bool {
+        self.stem == stem || self.lower == stem
+    }
 }
 
 static LIST: LazyLock<List> = LazyLock::new(|| List::parse(include_str!("institutions.txt")));
@@ -39,7 +54,7 @@ static LIST: LazyLock<List> = LazyLock::new(|| List::parse(include_str!("institu
 impl List {
     fn parse(text: &'static str) -> List {
         let mut entries = Vec::new();
-        let mut by_first: FxHashMap<String, Vec<(Vec<String>, usize)>> = FxHashMap::default();
+        let mut by_first: FxHashMap<String, Vec<(Vec<Word>, usize)>> = FxHashMap::default();
         for line in text.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -60,9 +75,14 @@ impl List {
             let at = entries.len();
             entries.push(Entry { kind, name });
             for n in names {
-                let stems = stems_of(n);
-                if let Some(first) = stems.first() {
-                    by_first.entry(first.clone()).or_default().push((stems, at));
+                let words = words_of(n);
+                let Some(first) = words.first() else {
+                    continue;
+                };
+                let mut openings = vec![first.stem.clone(), first.lower.clone()];
+                openings.dedup();
+                for opening in openings {
+                    by_first.entry(opening).or_default().push((words_of(n), at));
                 }
             }
         }
@@ -73,12 +93,15 @@ impl List {
     }
 }
 
-/// The stems of a name's words, punctuation left out ("Фонд «Самрук-Казына»").
-fn stems_of(name: &str) -> Vec<String> {
+/// A name's words, punctuation left out ("Фонд «Самрук-Казына»").
+fn words_of(name: &str) -> Vec<Word> {
     tokenize(name)
         .iter()
         .filter(|t| t.text.chars().any(char::is_alphanumeric))
-        .map(|t| key(t.text))
+        .map(|t| Word {
+            stem: key(t.text),
+            lower: crate::analysis::lowercase(t.text).replace('ё', "е"),
+        })
         .collect()
 }
 
@@ -94,9 +117,9 @@ pub(crate) fn lookup(span: &[Token]) -> Option<(&'static Entry, usize)> {
     let (_, first) = words.first()?;
     let candidates = list.by_first.get(&key(first.text))?;
     let keys: Vec<String> = words.iter().map(|(_, t)| key(t.text)).collect();
-    candidates.iter().find_map(|(stems, at)| {
-        (stems.len() <= keys.len() && stems[..] == keys[..stems.len()])
-            .then(|| (&list.entries[*at], words[stems.len() - 1].0 + 1))
+    candidates.iter().find_map(|(listed, at)| {
+        (listed.len() <= keys.len() && listed.iter().zip(&keys).all(|(w, k)| w.matches(k)))
+            .then(|| (&list.entries[*at], words[listed.len() - 1].0 + 1))
     })
 }
 
@@ -123,6 +146,12 @@ mod tests {
             Some((Kind::Entity(EntityType::Loc), "Тенгиз", 1))
         );
         assert_eq!(found("Наурыз"), Some((Kind::Nothing, "Наурыз", 1)));
+        assert_eq!(
+            found("Арале"),
+            Some((Kind::Entity(EntityType::Loc), "Арал", 1)),
+            "{}",
+            key("Арале")
+        );
         assert_eq!(found("Карина"), None);
     }
 }

@@ -560,6 +560,59 @@ mod tests {
     }
 
     #[test]
+    fn a_surname_of_several_words_is_the_full_name_it_ends() {
+        let found =
+            people("Ерлан Карин встретился с Реджиной Де Доминичис. Де Доминичис отметила успехи.");
+        assert!(
+            found
+                .iter()
+                .filter(|(s, _)| s.contains("Доминичис"))
+                .all(|(_, n)| n == "Реджина Де Доминичис"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn titles_institutions_and_holidays_are_not_people() {
+        let text = "Аким Шымкента Даурен Жаксыбеков поздравил горожан с праздником Наурыз. \
+                    Депутаты Мажилиса и студенты Назарбаев Университета встретились.";
+        let field = "Добыча на Тенгизе выросла. Тенгиз дает треть нефти.";
+        let found: Vec<(EntityType, String)> = [text, field]
+            .into_iter()
+            .flat_map(|t| Extractor::shipped().extract(t))
+            .map(|m| (m.kind, m.norm))
+            .collect();
+        let people: Vec<&String> = found
+            .iter()
+            .filter(|(k, _)| *k == EntityType::Per)
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(people, ["Даурен Жаксыбеков"], "{found:?}");
+        for (kind, name) in [
+            (EntityType::Loc, "Шымкент"),
+            (EntityType::Org, "Мажилис"),
+            (EntityType::Org, "Назарбаев Университет"),
+            (EntityType::Loc, "Тенгиз"),
+        ] {
+            assert!(
+                found.iter().any(|(k, n)| *k == kind && n == name),
+                "{name}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_names_adjective_is_not_among_an_articles_people() {
+        let e = Extractor::shipped().entities(
+            "",
+            "Лауреат Нобелевской премии Ерлан Карин выступил в Астане.",
+            &Aliases::shipped(),
+        );
+        let people: Vec<&str> = e.person.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(people, ["Ерлан Карин"]);
+    }
+
+    #[test]
     fn a_subject_keeps_its_ending() {
         let found =
             people("Премьером назначен Шейк Модибо Диарра. В декабре Диарра подал в отставку.");

@@ -60,7 +60,14 @@ pub(crate) fn judge(tokens: &[Token], span: (usize, usize), morph: &Morph) -> Ve
         }
         if first > last {
             return match place {
-                Some((a, b)) => Verdict::Other(EntityType::Loc, a, b, None),
+                // The gazetteer's name where it has one: the dictionary leaves "Шымкента" be.
+                Some((a, b)) => {
+                    let name = (a == b)
+                        .then(|| places::single(tokens[a].text))
+                        .flatten()
+                        .map(str::to_string);
+                    Verdict::Other(EntityType::Loc, a, b, name)
+                }
                 None => Verdict::Drop,
             };
         }
