@@ -235,6 +235,7 @@ impl Extractor {
             })
             .collect();
         let morph = &self.morph;
+        self.read_subjects(&tokens, &spans, &verbs, &verb_gender, &mut mentions);
         link::link_people(
             &mut mentions,
             &verb_gender,
@@ -266,6 +267,88 @@ impl Extractor {
         });
         link::link_abbreviations(&mut mentions, text);
         mentions
+    }
+
+    /// "Юлия Тимошенко заявила", "Бидзина Иванишвили покинул": a name right before a verb in
+    /// the third person or a past tense is its subject, so it is in the nominative, in the
+    /// gender a past tense shows. Not when the word before gives the name a case ("у Дмитрия
+    /// Ерохина появился") or is itself a noun the verb can agree with ("жена Дмитрия Ерохина
+    /// заявила"), nor when the dictionary knows the name's last word in oblique cases only.
+    fn read_subjects(
+        &self,
+        tokens: &[tokens::Token],
+        spans: &[(usize, usize)],
+        verbs: &[Option<&Parse>],
+        verb_gender: &[Option<bool>],
+        mentions: &mut [Mention],
+    ) {
+        for (i, m) in mentions.iter_mut().enumerate() {
+            let Some(verb) = verbs[i].filter(|_| m.kind == EntityType::Per) else {
+                continue;
+            };
+            let gender = verb_gender[i].map(|masc| {
+                if masc {
+                    normalize::Gender::Masc
+                } else {
+                    normalize::Gender::Femn
+                }
+            });
+            if !(gender.is_some() || verb.has("3per")) {
+                continue;
+            }
+            let (first, last) = spans[i];
+            if let Some(before) = first.checked_sub(1).map(|b| &tokens[b])
+                && !tokens[first].after_break
+            {
+                if person::context_case(before, &self.morph).is_some() {
+                    continue;
+                }
+                let info = self.morph.info(&crate::analysis::lowercase(before.text));
+                let agrees = info.parses.iter().any(|p| {
+                    p.known
+                        && p.tag.starts_with("NOUN")
+                        && p.has("nomn")
+                        && gender.is_none_or(|g| normalize::gender_of(p) == Some(g))
+                });
+                if agrees {
+                    continue;
+                }
+            }
+            // A name the dictionary knows only in an oblique case is no subject ("Семья Обамы
+            // приобрела").
+            let info = self
+                .morph
+                .info(&crate::analysis::lowercase(tokens[last].text));
+            let named: Vec<&Parse> = info
+                .parses
+                .iter()
+                .filter(|p| p.known && p.has("Surn"))
+                .collect();
+            if !named.is_empty() && !named.iter().any(|p| p.has("nomn")) {
+                continue;
+            }
+            // The same for a first name ("Бориса").
+            let info = self
+                .morph
+                .info(&crate::analysis::lowercase(tokens[first].text));
+            let given: Vec<&Parse> = info
+                .parses
+                .iter()
+                .filter(|p| p.known && p.has("Name"))
+                .collect();
+            if last > first && !given.is_empty() && !given.iter().any(|p| p.has("nomn")) {
+                continue;
+            }
+            // Nor is one after a preposition ("с Коломойским прошла"), or one whose surname
+            // ends as only an oblique case does.
+            let after_preposition = first.checked_sub(1).is_some_and(|b| {
+                PREPOSITIONS.contains(&crate::analysis::lowercase(tokens[b].text).as_str())
+            });
+            if after_preposition || person::shows_oblique(tokens[last].text) {
+                continue;
+            }
+            m.norm = person::person_subject(&tokens[first..=last], &self.morph, gender);
+        }
     }
 
     /// "Луиса Суареса, Неймара и Жерара Пике": a name in a list that shows no case of its own
@@ -448,6 +531,30 @@ fn canonical_remembered(aliases: &Aliases, m: &Mention) -> (String, String) {
             .get_or(aliases.version(), key, || canonical(aliases, m))
     })
 }
+
+/// Prepositions, after which a name is never a subject.
+const PREPOSITIONS: [&str; 20] = [
+    "с",
+    "со",
+    "к",
+    "ко",
+    "о",
+    "об",
+    "обо",
+    "в",
+    "во",
+    "на",
+    "по",
+    "за",
+    "под",
+    "над",
+    "перед",
+    "при",
+    "между",
+    "через",
+    "про",
+    "у",
+];
 
 /// "Майкла Джексона Кэтрин": two people side by side read as one. A first name the dictionary
 /// knows, third or later in a name and right after a surname it knows, starts another person
