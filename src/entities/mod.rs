@@ -134,6 +134,11 @@ impl Extractor {
                 // An organization or place the institutions list knows takes its type and name
                 // ("в Акорде": the presidential administration, not a place "Акорд").
                 for (a, b) in kind_spans {
+                    if kind == EntityType::Org
+                        && not_person::names_no_body(&tokens[a..=b], &self.morph)
+                    {
+                        continue;
+                    }
                     match institutions::lookup(&tokens[a..=b]) {
                         Some((e, n)) if n == b - a + 1 => match e.kind {
                             institutions::Kind::Entity(k) => {
@@ -706,6 +711,19 @@ mod tests {
                 "{name}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_programme_is_no_organization() {
+        let text = "На стадии согласования с заинтересованными госорганами находится единая \
+                    комплексная программа \"Қазақстан балалары\".";
+        let orgs: Vec<String> = Extractor::shipped()
+            .extract(text)
+            .into_iter()
+            .filter(|m| m.kind == EntityType::Org)
+            .map(|m| m.norm)
+            .collect();
+        assert!(orgs.iter().all(|o| !o.contains("программа")), "{orgs:?}");
     }
 
     #[test]

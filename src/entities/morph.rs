@@ -231,16 +231,3 @@ mod tests {
         assert!(m.info("zakon").tags.is_empty());
     }
 }
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn probe_words() {
-        let m = super::Morph::new();
-        let words = std::env::var("PROBE").unwrap_or_default();
-        for w in words.split(',') {
-            for p in &m.info(w).parses {
-                println!("{w}: {} {} {}", p.lemma, p.tag, p.known);
-            }
-        }
-    }
-}

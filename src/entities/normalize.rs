@@ -133,7 +133,11 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
     // lemma is as likely wrong as right, so it stays as written (the alias table may still
     // know it).
     if !noun.known && span[h].text.chars().next().is_some_and(char::is_uppercase) {
-        return join(span);
+        // Unless it ends in a noun the dictionary knows ("Роскомнадзоре": "надзоре").
+        return match compound_lemma(span[h].text, morph) {
+            Some(lemma) if h + 1 == span.len() => recase(span[h].text, &lemma),
+            _ => join(span),
+        };
     }
     let known_nominative = nouns
         .iter()
@@ -159,6 +163,38 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
         } else {
             t.text.to_string()
         }
+    })
+}
+
+/// The nominative of a compound the dictionary does not know that ends in a masculine noun
+/// for a thing it does, in an oblique case: "Роскомнадзоре" → "роскомнадзор". The head must be four letters or more and what comes before it three or more,
+/// so a name that merely ends like a noun ("Астане", "стан") is left alone; a feminine head
+/// is too ("Минобороны" does not decline).
+fn compound_lemma(word: &str, morph: &Morph) -> Option<String> {
+    let lower = crate::analysis::lowercase(word);
+    if lower.contains('-') {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = lower.char_indices().collect();
+    (3..chars.len().saturating_sub(3)).find_map(|k| {
+        let (at, _) = chars[k];
+        let (prefix, head) = lower.split_at(at);
+        let info = morph.info(head);
+        let p = info.parses.first().filter(|p| {
+            p.known
+                && p.tag.starts_with("NOUN")
+                && p.has("masc")
+                && p.has("inan")
+                && p.has("sing")
+                && !p.has("nomn")
+                && !p.has("accs")
+                && !p.has("Geox")
+                && !p.has("Name")
+                && !p.has("Surn")
+                && p.lemma.chars().count() >= 4
+                && p.lemma.chars().last().is_some_and(|c| HARD.contains(c))
+        })?;
+        Some(format!("{prefix}{}", p.lemma))
     })
 }
 
@@ -319,5 +355,7 @@ mod tests {
             "Центральный федеральный округ"
         );
         assert_eq!(org("Калужской областях"), "Калужская область");
+        assert_eq!(org("Роскомнадзоре"), "Роскомнадзор");
+        assert_eq!(org("Минобороны"), "Минобороны");
     }
 }

@@ -162,6 +162,42 @@ pub(crate) fn only_adjective(word: &str, morph: &Morph) -> bool {
         })
 }
 
+/// Heads of lowercase phrases the tagger takes for organizations that name a document or a
+/// plan, never a body ("единая комплексная программа").
+const NOT_BODIES: [&str; 10] = [
+    "программа",
+    "проект",
+    "закон",
+    "кодекс",
+    "стратегия",
+    "концепция",
+    "план",
+    "инициатива",
+    "реформа",
+    "политика",
+];
+
+/// Whether an organization span is a plain lowercase phrase headed by a document or plan
+/// ("единая комплексная программа"): no capital letter in it, and its first noun is one of
+/// [`NOT_BODIES`].
+pub(crate) fn names_no_body(span: &[Token], morph: &Morph) -> bool {
+    if span
+        .iter()
+        .any(|t| t.text.chars().next().is_some_and(|c| !c.is_lowercase()))
+    {
+        return false;
+    }
+    span.iter()
+        .find_map(|t| {
+            let info = morph.info(t.text);
+            info.parses
+                .first()
+                .filter(|p| p.tag.starts_with("NOUN"))
+                .map(|p| NOT_BODIES.contains(&p.lemma.as_str()))
+        })
+        .unwrap_or(false)
+}
+
 /// A lowercase common noun for a settlement, region or field ("села", "области").
 fn is_place_noun(word: &str, morph: &Morph) -> bool {
     if !word.chars().next().is_some_and(char::is_lowercase) {
