@@ -82,6 +82,35 @@ pub(crate) fn link_people(
         }
         mentions[i].norm = mentions[j].norm.clone();
     }
+    // A surname of several words ("Де Доминичис отметила") is the full name it ends
+    // ("Реджиной Де Доминичис"), the nearest one before it, else the first after. One that
+    // starts with a first name is a full name itself ("Фолькер Буфье" is not "Гессен Фолькер
+    // Буфье").
+    for i in 0..mentions.len() {
+        let words: Vec<String> = mentions[i].norm.split_whitespace().map(stem).collect();
+        let first = mentions[i]
+            .norm
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        if mentions[i].kind != EntityType::Per || words.len() < 2 || name_gender(first).is_some() {
+            continue;
+        }
+        let ends_it = |j: &&usize| {
+            let longer: Vec<String> = mentions[**j].norm.split_whitespace().map(stem).collect();
+            longer.len() > words.len() && longer.ends_with(&words)
+        };
+        let target = full
+            .iter()
+            .rev()
+            .filter(|&&j| j < i)
+            .find(ends_it)
+            .or_else(|| full.iter().filter(|&&j| j > i).find(ends_it))
+            .copied();
+        if let Some(j) = target {
+            mentions[i].norm = mentions[j].norm.clone();
+        }
+    }
     // A full mention fixed above may be repeated, in the same words, elsewhere in the document.
     let fixed: Vec<(String, String)> = full
         .iter()

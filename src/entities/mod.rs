@@ -8,14 +8,17 @@
 mod aliases;
 pub mod eval;
 mod features;
+mod institutions;
 mod link;
 mod memo;
 mod morph;
 mod normalize;
+mod not_person;
 mod person;
 mod places;
 mod scoring;
 mod tagger;
+mod titles;
 mod tokens;
 mod training;
 
@@ -35,7 +38,7 @@ pub use training::train;
 /// empty file means a build without entities.
 static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
 /// Changes whenever extraction changes what it finds: indexes written before are rewritten.
-pub const MODEL_VERSION: &str = "ner-4";
+pub const MODEL_VERSION: &str = "ner-5";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum EntityType {
@@ -124,14 +127,56 @@ impl Extractor {
         }
         let mut found: Vec<(Mention, (usize, usize))> = Vec::new();
         let tagged = scoring::tag(&self.model, &tokens, &self.morph);
-        for (kind, mut spans) in EntityType::ALL.into_iter().zip(tagged) {
-            if kind == EntityType::Per {
-                spans = spans
-                    .into_iter()
-                    .flat_map(|s| split_people(&tokens, s, &self.morph))
-                    .collect();
+        // Each span with its type and, when a list names it, its name.
+        let mut spans: Vec<(EntityType, usize, usize, Option<String>)> = Vec::new();
+        for (kind, kind_spans) in EntityType::ALL.into_iter().zip(tagged) {
+            if kind != EntityType::Per {
+                // An organization or place the institutions list knows takes its type and name
+                // ("в Акорде": the presidential administration, not a place "Акорд").
+                for (a, b) in kind_spans {
+                    if kind == EntityType::Org
+                        && not_person::names_no_body(&tokens[a..=b], &self.morph)
+                    {
+                        continue;
+                    }
+                    match institutions::lookup(&tokens[a..=b]) {
+                        Some((e, n)) if n == b - a + 1 => match e.kind {
+                            institutions::Kind::Entity(k) => {
+                                spans.push((k, a, b, Some(e.name.to_string())))
+                            }
+                            institutions::Kind::Nothing => {}
+                        },
+                        _ => spans.push((kind, a, b, None)),
+                    }
+                }
+                continue;
             }
-            for (first, last) in spans {
+            for s in kind_spans
+                .into_iter()
+                .flat_map(|s| split_people(&tokens, s, &self.morph))
+            {
+                match not_person::judge(&tokens, s, &self.morph) {
+                    not_person::Verdict::Person(a, b) => spans.push((kind, a, b, None)),
+                    not_person::Verdict::Other(k, a, b, name) => spans.push((k, a, b, name)),
+                    not_person::Verdict::Drop => {}
+                }
+            }
+        }
+        // A span retyped from a person replaces what the tagger found inside it ("Назарбаев
+        // Университете" holds the organization "Университете").
+        let retyped: Vec<(usize, usize)> = spans
+            .iter()
+            .filter(|s| s.3.is_some())
+            .map(|s| (s.1, s.2))
+            .collect();
+        spans.retain(|s| {
+            s.3.is_some()
+                || !retyped
+                    .iter()
+                    .any(|&(a, b)| a <= s.1 && s.2 <= b && (a, b) != (s.1, s.2))
+        });
+        for (kind, first, last, listed) in spans {
+            {
                 // A name never runs across a line break (a headline into the text).
                 let latin = |t: &tokens::Token| t.text.chars().any(|c| c.is_ascii_alphabetic());
                 let last = (first + 1..=last)
@@ -148,8 +193,12 @@ impl Extractor {
                 let (start, end) = (span[0].start, span[span.len() - 1].end);
                 let surface = text[span[0].start_byte..span[span.len() - 1].end_byte].to_string();
                 let before = first.checked_sub(1).map(|b| &tokens[b]);
-                let norm =
-                    normalize::normalize_remembered(kind, &surface, span, before, &self.morph);
+                let norm = match listed {
+                    Some(name) => name,
+                    None => {
+                        normalize::normalize_remembered(kind, &surface, span, before, &self.morph)
+                    }
+                };
                 found.push((
                     Mention {
                         kind,
@@ -191,6 +240,7 @@ impl Extractor {
             })
             .collect();
         let morph = &self.morph;
+        self.read_subjects(&tokens, &spans, &verbs, &verb_gender, &mut mentions);
         link::link_people(
             &mut mentions,
             &verb_gender,
@@ -222,6 +272,88 @@ impl Extractor {
         });
         link::link_abbreviations(&mut mentions, text);
         mentions
+    }
+
+    /// "Юлия Тимошенко заявила", "Бидзина Иванишвили покинул": a name right before a verb in
+    /// the third person or a past tense is its subject, so it is in the nominative, in the
+    /// gender a past tense shows. Not when the word before gives the name a case ("у Дмитрия
+    /// Ерохина появился") or is itself a noun the verb can agree with ("жена Дмитрия Ерохина
+    /// заявила"), nor when the dictionary knows the name's last word in oblique cases only.
+    fn read_subjects(
+        &self,
+        tokens: &[tokens::Token],
+        spans: &[(usize, usize)],
+        verbs: &[Option<&Parse>],
+        verb_gender: &[Option<bool>],
+        mentions: &mut [Mention],
+    ) {
+        for (i, m) in mentions.iter_mut().enumerate() {
+            let Some(verb) = verbs[i].filter(|_| m.kind == EntityType::Per) else {
+                continue;
+            };
+            let gender = verb_gender[i].map(|masc| {
+                if masc {
+                    normalize::Gender::Masc
+                } else {
+                    normalize::Gender::Femn
+                }
+            });
+            if !(gender.is_some() || verb.has("3per")) {
+                continue;
+            }
+            let (first, last) = spans[i];
+            if let Some(before) = first.checked_sub(1).map(|b| &tokens[b])
+                && !tokens[first].after_break
+            {
+                if person::context_case(before, &self.morph).is_some() {
+                    continue;
+                }
+                let info = self.morph.info(&crate::analysis::lowercase(before.text));
+                let agrees = info.parses.iter().any(|p| {
+                    p.known
+                        && p.tag.starts_with("NOUN")
+                        && p.has("nomn")
+                        && gender.is_none_or(|g| normalize::gender_of(p) == Some(g))
+                });
+                if agrees {
+                    continue;
+                }
+            }
+            // A name the dictionary knows only in an oblique case is no subject ("Семья Обамы
+            // приобрела").
+            let info = self
+                .morph
+                .info(&crate::analysis::lowercase(tokens[last].text));
+            let named: Vec<&Parse> = info
+                .parses
+                .iter()
+                .filter(|p| p.known && p.has("Surn"))
+                .collect();
+            if !named.is_empty() && !named.iter().any(|p| p.has("nomn")) {
+                continue;
+            }
+            // The same for a first name ("Бориса").
+            let info = self
+                .morph
+                .info(&crate::analysis::lowercase(tokens[first].text));
+            let given: Vec<&Parse> = info
+                .parses
+                .iter()
+                .filter(|p| p.known && p.has("Name"))
+                .collect();
+            if last > first && !given.is_empty() && !given.iter().any(|p| p.has("nomn")) {
+                continue;
+            }
+            // Nor is one after a preposition ("с Коломойским прошла"), or one whose surname
+            // ends as only an oblique case does.
+            let after_preposition = first.checked_sub(1).is_some_and(|b| {
+                PREPOSITIONS.contains(&crate::analysis::lowercase(tokens[b].text).as_str())
+            });
+            if after_preposition || person::shows_oblique(tokens[last].text) {
+                continue;
+            }
+            m.norm = person::person_subject(&tokens[first..=last], &self.morph, gender);
+        }
     }
 
     /// "Луиса Суареса, Неймара и Жерара Пике": a name in a list that shows no case of its own
@@ -338,6 +470,15 @@ impl Extractor {
         // Where each entity's key already stands in its list, per type.
         let mut seen: [rustc_hash::FxHashMap<String, usize>; 3] = Default::default();
         for m in self.extract(&text) {
+            // "лауреат Нобелевской премии": a name's adjective, which NEREL (and so the tagger)
+            // counts as a person, is no person an article is about; one linked to a full name
+            // ("Навального" after "Алексей Навальный") has that name as its norm and stays.
+            if m.kind == EntityType::Per
+                && !m.norm.contains(' ')
+                && not_person::only_adjective(&m.surface, &self.morph)
+            {
+                continue;
+            }
             let (name, key) = canonical_remembered(aliases, &m);
             if name.trim().is_empty() {
                 continue;
@@ -401,6 +542,30 @@ fn canonical_remembered(aliases: &Aliases, m: &Mention) -> (String, String) {
             .get_or(aliases.version(), key, || canonical(aliases, m))
     })
 }
+
+/// Prepositions, after which a name is never a subject.
+const PREPOSITIONS: [&str; 20] = [
+    "с",
+    "со",
+    "к",
+    "ко",
+    "о",
+    "об",
+    "обо",
+    "в",
+    "во",
+    "на",
+    "по",
+    "за",
+    "под",
+    "над",
+    "перед",
+    "при",
+    "между",
+    "через",
+    "про",
+    "у",
+];
 
 /// "Майкла Джексона Кэтрин": two people side by side read as one. A first name the dictionary
 /// knows, third or later in a name and right after a surname it knows, starts another person
@@ -510,6 +675,72 @@ mod tests {
             }
         }
         assert!(found.iter().any(|(s, _)| s == "Ким Чен Ына"), "{found:?}");
+    }
+
+    #[test]
+    fn a_surname_of_several_words_is_the_full_name_it_ends() {
+        let found =
+            people("Ерлан Карин встретился с Реджиной Де Доминичис. Де Доминичис отметила успехи.");
+        assert!(
+            found
+                .iter()
+                .filter(|(s, _)| s.contains("Доминичис"))
+                .all(|(_, n)| n == "Реджина Де Доминичис"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn titles_institutions_and_holidays_are_not_people() {
+        let text = "Аким Шымкента Даурен Жаксыбеков поздравил горожан с праздником Наурыз. \
+                    Депутаты Мажилиса и студенты Назарбаев Университета встретились.";
+        let field = "Добыча на Тенгизе выросла. Тенгиз дает треть нефти.";
+        let found: Vec<(EntityType, String)> = [text, field]
+            .into_iter()
+            .flat_map(|t| Extractor::shipped().extract(t))
+            .map(|m| (m.kind, m.norm))
+            .collect();
+        let people: Vec<&String> = found
+            .iter()
+            .filter(|(k, _)| *k == EntityType::Per)
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(people, ["Даурен Жаксыбеков"], "{found:?}");
+        for (kind, name) in [
+            (EntityType::Loc, "Шымкент"),
+            (EntityType::Org, "Мажилис"),
+            (EntityType::Org, "Назарбаев Университет"),
+            (EntityType::Loc, "Тенгиз"),
+        ] {
+            assert!(
+                found.iter().any(|(k, n)| *k == kind && n == name),
+                "{name}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_programme_is_no_organization() {
+        let text = "На стадии согласования с заинтересованными госорганами находится единая \
+                    комплексная программа \"Қазақстан балалары\".";
+        let orgs: Vec<String> = Extractor::shipped()
+            .extract(text)
+            .into_iter()
+            .filter(|m| m.kind == EntityType::Org)
+            .map(|m| m.norm)
+            .collect();
+        assert!(orgs.iter().all(|o| !o.contains("программа")), "{orgs:?}");
+    }
+
+    #[test]
+    fn a_names_adjective_is_not_among_an_articles_people() {
+        let e = Extractor::shipped().entities(
+            "",
+            "Лауреат Нобелевской премии Ерлан Карин выступил в Астане.",
+            &Aliases::shipped(),
+        );
+        let people: Vec<&str> = e.person.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(people, ["Ерлан Карин"]);
     }
 
     #[test]

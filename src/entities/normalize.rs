@@ -95,14 +95,14 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
     let Some(h) = head else { return join(span) };
     let info = morph.info(&crate::analysis::lowercase(span[h].text));
     // Adjectives before the head narrow the phrase's case ("Всемирного банка": genitive, not
-    // the nominative "банка" that means a jar).
-    let adjective_cases: Vec<Option<Case>> = if h > 0 {
+    // the nominative "банка" that means a jar), and its gender ("автономном округе": the
+    // masculine "округ", not "округа").
+    let adjectives: Vec<&Parse> = if h > 0 {
         morph
             .info(&crate::analysis::lowercase(span[0].text))
             .parses
             .iter()
             .filter(|p| p.tag.starts_with("ADJF") || p.tag.starts_with("PRTF"))
-            .map(Case::of)
             .collect()
     } else {
         Vec::new()
@@ -111,8 +111,20 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
         .parses
         .iter()
         .filter(|p| p.tag.starts_with("NOUN"))
-        .filter(|p| adjective_cases.is_empty() || adjective_cases.contains(&Case::of(p)))
+        .filter(|p| adjectives.is_empty() || adjectives.iter().any(|a| Case::of(a) == Case::of(p)))
         .collect();
+    let agreeing: Vec<&Parse> = nouns
+        .iter()
+        .copied()
+        .filter(|p| adjectives.is_empty() || adjectives.iter().any(|a| agree(a, p)))
+        .collect();
+    // "Московской и Калужской областях": a plural head after singular adjectives is shared by
+    // coordinated names, each of them one region in the singular.
+    let shared_plural = agreeing.is_empty()
+        && !adjectives.is_empty()
+        && adjectives.iter().all(|a| a.has("sing"))
+        && nouns.iter().any(|p| p.has("plur"));
+    let nouns = if agreeing.is_empty() { nouns } else { agreeing };
     // Already nominative, plural (whose nominative is not the lemma), or not a noun: as written.
     let Some(noun) = nouns.iter().find(|p| p.known).or(nouns.first()).copied() else {
         return join(span);
@@ -121,12 +133,16 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
     // lemma is as likely wrong as right, so it stays as written (the alias table may still
     // know it).
     if !noun.known && span[h].text.chars().next().is_some_and(char::is_uppercase) {
-        return join(span);
+        // Unless it ends in a noun the dictionary knows ("Роскомнадзоре": "надзоре").
+        return match compound_lemma(span[h].text, morph) {
+            Some(lemma) if h + 1 == span.len() => recase(span[h].text, &lemma),
+            _ => join(span),
+        };
     }
     let known_nominative = nouns
         .iter()
         .any(|p| p.known && p.has("nomn") && (p.has("sing") || p.has("Fixd")));
-    if known_nominative || noun.has("nomn") || p_is_plural(noun) {
+    if known_nominative || noun.has("nomn") || (p_is_plural(noun) && !shared_plural) {
         return join(span);
     }
     let gender = gender_of(noun);
@@ -148,6 +164,49 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
             t.text.to_string()
         }
     })
+}
+
+/// The nominative of a compound the dictionary does not know that ends in a masculine noun
+/// for a thing it does, in an oblique case: "Роскомнадзоре" → "роскомнадзор". The head must be four letters or more and what comes before it three or more,
+/// so a name that merely ends like a noun ("Астане", "стан") is left alone; a feminine head
+/// is too ("Минобороны" does not decline).
+fn compound_lemma(word: &str, morph: &Morph) -> Option<String> {
+    let lower = crate::analysis::lowercase(word);
+    if lower.contains('-') {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = lower.char_indices().collect();
+    (3..chars.len().saturating_sub(3)).find_map(|k| {
+        let (at, _) = chars[k];
+        let (prefix, head) = lower.split_at(at);
+        let info = morph.info(head);
+        let p = info.parses.first().filter(|p| {
+            p.known
+                && p.tag.starts_with("NOUN")
+                && p.has("masc")
+                && p.has("inan")
+                && p.has("sing")
+                && !p.has("nomn")
+                && !p.has("accs")
+                && !p.has("Geox")
+                && !p.has("Name")
+                && !p.has("Surn")
+                && p.lemma.chars().count() >= 4
+                && p.lemma.chars().last().is_some_and(|c| HARD.contains(c))
+        })?;
+        Some(format!("{prefix}{}", p.lemma))
+    })
+}
+
+/// Whether an adjective's reading and a noun's agree in case, number and gender.
+fn agree(adjective: &Parse, noun: &Parse) -> bool {
+    if Case::of(adjective) != Case::of(noun) {
+        return false;
+    }
+    if adjective.has("plur") || noun.has("plur") {
+        return adjective.has("plur") && noun.has("plur");
+    }
+    adjective.has("neut") == noun.has("neut") && gender_of(adjective) == gender_of(noun)
 }
 
 fn p_is_plural(p: &Parse) -> bool {
@@ -287,5 +346,16 @@ mod tests {
             org("Национального банка Казахстана"),
             "Национальный банк Казахстана"
         );
+        assert_eq!(
+            org("Ханты-Мансийском автономном округе"),
+            "Ханты-Мансийский автономный округ"
+        );
+        assert_eq!(
+            org("Центральном федеральном округе"),
+            "Центральный федеральный округ"
+        );
+        assert_eq!(org("Калужской областях"), "Калужская область");
+        assert_eq!(org("Роскомнадзоре"), "Роскомнадзор");
+        assert_eq!(org("Минобороны"), "Минобороны");
     }
 }

@@ -192,6 +192,25 @@ fn first_name(word: &str, morph: &Morph, prefer_masc: bool) -> Option<Parse> {
         .cloned()
 }
 
+/// A known first-name reading of the word in the nominative, in the given gender if one is
+/// given.
+fn nominative_name(word: &str, morph: &Morph, gender: Option<Gender>) -> Option<Parse> {
+    if let Some(p) = regional_name(word) {
+        return (p.has("nomn") && gender.is_none_or(|g| gender_of(&p) == Some(g))).then_some(p);
+    }
+    let info = morph.info(&crate::analysis::lowercase(word));
+    info.parses
+        .iter()
+        .find(|p| {
+            p.known
+                && p.has("Name")
+                && p.has("sing")
+                && p.has("nomn")
+                && gender.is_none_or(|g| gender_of(p) == Some(g))
+        })
+        .cloned()
+}
+
 static REGIONAL_NAMES: &str = include_str!("names.txt");
 
 /// Whether `word` is a case form of a shipped regional first name.
@@ -282,6 +301,35 @@ pub(crate) fn person_as(
     forced: Option<(bool, bool)>,
     cue: Option<Case>,
 ) -> String {
+    let forced = forced.map_or(Forced::Nothing, |_| Forced::MansGenitive);
+    person_forced(span, morph, forced, cue)
+}
+
+/// Whether a surname ends as only an oblique case does ("Коломойским", "Петровой").
+pub(crate) fn shows_oblique(word: &str) -> bool {
+    let lower = crate::analysis::lowercase(word);
+    surname(&lower, None, None) != lower
+}
+
+/// A name read as the subject of the verb after it ("Юлия Тимошенко заявила", "Бидзина
+/// Иванишвили покинул"): in the nominative, in the gender the verb shows when it shows one.
+/// Its first name then keeps the ending a genitive reading would cut ("Юлия" is not "Юлий",
+/// "Бидзина" is not "Бидзин").
+pub(crate) fn person_subject(span: &[Token], morph: &Morph, gender: Option<Gender>) -> String {
+    person_forced(span, morph, Forced::Nominative(gender), None)
+}
+
+/// What a caller knows of a name's gender and case beyond the name itself.
+#[derive(Clone, Copy, PartialEq)]
+enum Forced {
+    Nothing,
+    /// A man's name in the genitive, as a later bare surname shows.
+    MansGenitive,
+    /// A subject: the nominative, in this gender if known.
+    Nominative(Option<Gender>),
+}
+
+fn person_forced(span: &[Token], morph: &Morph, forced: Forced, cue: Option<Case>) -> String {
     let words: Vec<&str> = span
         .iter()
         .map(|t| without_seniority(t.text))
@@ -306,8 +354,38 @@ pub(crate) fn person_as(
         .enumerate()
         .filter(|_| !initialled)
         .find_map(|(i, w)| {
-            first_name(w, morph, words.len() == 1 || surname_oblique).map(|p| (i, p))
+            let name = match forced {
+                Forced::Nominative(g) => nominative_name(w, morph, g),
+                _ => None,
+            };
+            name.or_else(|| first_name(w, morph, words.len() == 1 || surname_oblique))
+                .map(|p| (i, p))
         });
+    // "Мишель Обаме": a man's first name in the nominative before a surname the dictionary
+    // knows only in an oblique case is the woman's name that does not decline.
+    let name = match name {
+        Some((i, p)) if p.has("masc") && p.has("nomn") && words.len() > 1 => {
+            let surnames: Vec<Parse> = morph
+                .info(&crate::analysis::lowercase(words[last]))
+                .parses
+                .iter()
+                .filter(|q| q.known && q.has("Surn"))
+                .cloned()
+                .collect();
+            let oblique = !surnames.is_empty() && surnames.iter().all(|q| !q.has("nomn"));
+            let womans = morph
+                .info(&crate::analysis::lowercase(words[i]))
+                .parses
+                .iter()
+                .find(|q| q.known && q.has("Name") && q.has("femn") && q.has("Fixd"))
+                .cloned();
+            match womans {
+                Some(w) if oblique => Some((i, w)),
+                _ => Some((i, p)),
+            }
+        }
+        other => other,
+    };
     // The case only counts when the first name shows it unambiguously: "Айгерим" or "Ерлана"
     // could be several cases.
     let (gender, case) = match &name {
@@ -339,7 +417,8 @@ pub(crate) fn person_as(
         None => (None, None),
     };
     let (gender, case) = match forced {
-        Some((true, _)) => (Some(Gender::Masc), Some(Case::Gent)),
+        Forced::MansGenitive => (Some(Gender::Masc), Some(Case::Gent)),
+        Forced::Nominative(g) => (g.or(gender), Some(Case::Nomn)),
         _ if case.is_none()
             && gender != Some(Gender::Femn)
             && cue != Some(Case::Nomn)
@@ -399,7 +478,7 @@ pub(crate) fn person_as(
             {
                 return recase(w, &b);
             }
-            if forced.is_some() && i < last {
+            if forced == Forced::MansGenitive && i < last {
                 // A forced man's genitive: first names undo by the same rule as surnames.
                 if let Some(p) = info
                     .parses
@@ -432,6 +511,22 @@ pub(crate) fn person_as(
                         })
                         .flatten()
                 });
+            // A surname in "-а" declines alike for a woman and a man ("Мишель Обаме"), and
+            // the dictionary lists it under the man.
+            let surn = surn.or_else(|| {
+                (gender == Some(Gender::Femn) && i == last && words.len() > 1)
+                    .then(|| {
+                        info.parses.iter().find(|p| {
+                            p.known
+                                && p.has("Surn")
+                                && p.has("sing")
+                                && !p.has("nomn")
+                                && p.lemma.ends_with('а')
+                                && case.is_none_or(|c| Case::of(p) == Some(c))
+                        })
+                    })
+                    .flatten()
+            });
             if let Some(p) = surn {
                 let lemma = if gender == Some(Gender::Femn) || p.has("femn") {
                     feminine(&p.lemma)
@@ -637,7 +732,10 @@ fn surname(lower: &str, gender: Option<Gender>, case: Option<Case>) -> String {
             ("иным", "ин"),
             ("ского", "ский"),
             ("скому", "ский"),
+            ("ским", "ский"),
             ("цкого", "цкий"),
+            ("цкому", "цкий"),
+            ("цким", "цкий"),
             ("овой", "ова"),
             ("евой", "ева"),
         ]),
@@ -652,6 +750,24 @@ mod tests {
 
     fn norm(text: &str) -> String {
         person(&tokenize(text), &Morph::new())
+    }
+
+    fn subject(text: &str, gender: Option<Gender>) -> String {
+        person_subject(&tokenize(text), &Morph::new(), gender)
+    }
+
+    #[test]
+    fn a_subject_keeps_its_gender_and_ending() {
+        assert_eq!(subject("Юлия Тимошенко", None), "Юлия Тимошенко");
+        let femn = Some(Gender::Femn);
+        assert_eq!(
+            subject("Александра Пахмутова", femn),
+            "Александра Пахмутова"
+        );
+        assert_eq!(subject("Валерия Гонтарева", femn), "Валерия Гонтарева");
+        let masc = Some(Gender::Masc);
+        assert_eq!(subject("Бидзина Иванишвили", masc), "Бидзина Иванишвили");
+        assert_eq!(subject("Ерлан Карин", masc), "Ерлан Карин");
     }
 
     #[test]
@@ -692,5 +808,7 @@ mod tests {
         assert_eq!(norm("Александра Ширвиндта"), "Александр Ширвиндт");
         assert_eq!(norm("Любовь Глебова"), "Любовь Глебова");
         assert_eq!(norm("Светланы Ким"), "Светлана Ким");
+        assert_eq!(norm("Коломойским"), "Коломойский");
+        assert_eq!(norm("Мишель Обаме"), "Мишель Обама");
     }
 }

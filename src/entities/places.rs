@@ -22,6 +22,8 @@ pub(crate) enum Place {
 /// words after it, longest entries first so the longest match wins.
 struct Gazetteer {
     by_first: FxHashMap<String, Vec<Vec<String>>>,
+    /// One-word names by their key, as the list writes them, to name a place found alone.
+    single: FxHashMap<String, &'static str>,
     /// The first two letters of every first word: stemming only cuts a word's end, so a word
     /// starting otherwise cannot match, and most capitalized words are rejected before the
     /// stemmer runs.
@@ -45,14 +47,15 @@ thread_local! {
 
 /// The form both sides are compared in: lowercase, ё as е, Snowball-stemmed, so every case
 /// form of a word meets its nominative ("Флориде" and "Флорида", "области" and "область").
-fn key(word: &str) -> String {
+pub(crate) fn key(word: &str) -> String {
     let lower = crate::analysis::lowercase(word).replace('ё', "е");
     STEMMER.with(|s| s.stem(&lower).into_owned())
 }
 
 impl Gazetteer {
-    fn parse(text: &str) -> Gazetteer {
+    fn parse(text: &'static str) -> Gazetteer {
         let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
+        let mut single: FxHashMap<String, &'static str> = FxHashMap::default();
         for line in text.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -64,6 +67,9 @@ impl Gazetteer {
             let Some((first, rest)) = words.split_first() else {
                 continue;
             };
+            if rest.is_empty() {
+                single.entry(first.clone()).or_insert(line);
+            }
             let entries = by_first.entry(first.clone()).or_default();
             if !entries.contains(&rest.to_vec()) {
                 entries.push(rest.to_vec());
@@ -73,7 +79,11 @@ impl Gazetteer {
             entries.sort_by_key(|e| std::cmp::Reverse(e.len()));
         }
         let openings = by_first.keys().filter_map(|k| opening(k)).collect();
-        Gazetteer { by_first, openings }
+        Gazetteer {
+            by_first,
+            single,
+            openings,
+        }
     }
 }
 
@@ -82,6 +92,12 @@ impl Gazetteer {
 pub(crate) fn first_key(word: &str) -> Option<String> {
     let capital = word.chars().next().is_some_and(char::is_uppercase);
     (capital && opening(word).is_some_and(|o| PLACES.openings.contains(&o))).then(|| key(word))
+}
+
+/// The one-word place a capitalized word is a case form of ("Арала" → "Арал").
+pub(crate) fn single(word: &str) -> Option<&'static str> {
+    let k = first_key(word)?;
+    PLACES.single.get(&k).copied()
 }
 
 /// Marks the tokens that spell a known place. A place starts with a capital letter; later
