@@ -404,3 +404,35 @@ fn incremental_runs_equal_a_rebuild() {
         "{names:?}"
     );
 }
+
+/// The other filters a user states: a source the archive lacks and an empty date range match
+/// nothing and say why; a known source beside an unknown one still counts.
+#[test]
+fn unknown_sources_and_empty_date_ranges_say_why() {
+    let index = &archive().1;
+    for (args, says) in [
+        (vec!["--source", "Нетакого"], "no source named Нетакого"),
+        (
+            vec!["--from", "2024-05-01", "--to", "2024-01-01"],
+            "the date range is empty",
+        ),
+    ] {
+        let out = vestnik()
+            .args(["search", "*", "--index"])
+            .arg(index)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("0 articles"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    let searcher = &archive().2;
+    let mut req = SearchRequest::new("*");
+    req.sources = vec!["Нетакого".into()];
+    let r = searcher.search(&req).unwrap();
+    assert_eq!(r.total, 0);
+    assert!(!r.filters.source[0].known);
+    assert_eq!(r.filters.impossible().len(), 1);
+}

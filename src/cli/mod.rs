@@ -150,16 +150,12 @@ fn query_or_all(query: Option<String>, filtered: bool) -> anyhow::Result<String>
     }
 }
 
-/// Says on stderr which entity filters named nobody the archive holds: their commands found
-/// nothing because of them, and a person should know why.
+/// Says on stderr why the filters match nothing (a name nobody in the archive has, a source
+/// it lacks, an empty date range): the command found nothing because of them, and a person
+/// should know why.
 fn report_unresolved(filters: &crate::search::Filters) {
-    for (kind, m) in filters.unresolved() {
-        let noun = match kind {
-            crate::entities::EntityType::Per => "person",
-            crate::entities::EntityType::Org => "organization",
-            crate::entities::EntityType::Loc => "place",
-        };
-        eprintln!("vestnik: no {noun} named {} in this archive", m.name);
+    for line in filters.impossible() {
+        eprintln!("vestnik: {line}");
     }
 }
 

@@ -41,11 +41,34 @@ pub struct FilterMatch {
 }
 
 /// Every entity filter of a request, by kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Filters {
     pub person: Vec<FilterMatch>,
     pub org: Vec<FilterMatch>,
     pub loc: Vec<FilterMatch>,
+    /// Each `--source` and whether the archive has articles from it.
+    pub source: Vec<SourceMatch>,
+    /// False when `--from` is after `--to`: no day lies between them.
+    pub dates_possible: bool,
+}
+
+/// A source filter as given, and whether any article has that source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceMatch {
+    pub name: String,
+    pub known: bool,
+}
+
+impl Default for Filters {
+    fn default() -> Filters {
+        Filters {
+            person: Vec::new(),
+            org: Vec::new(),
+            loc: Vec::new(),
+            source: Vec::new(),
+            dates_possible: true,
+        }
+    }
 }
 
 impl Filters {
@@ -69,8 +92,32 @@ impl Filters {
         .filter(|(_, m)| m.entities.is_empty())
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.person.is_empty() && self.org.is_empty() && self.loc.is_empty()
+    /// Why the filters alone match nothing, one line each (empty when they can match): for
+    /// people to read beside an empty result.
+    pub fn impossible(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .unresolved()
+            .map(|(kind, m)| {
+                let noun = match kind {
+                    EntityType::Per => "person",
+                    EntityType::Org => "organization",
+                    EntityType::Loc => "place",
+                };
+                format!("no {noun} named {} in this archive", m.name)
+            })
+            .collect();
+        // Sources are alternatives: only when none is known can they match nothing.
+        if !self.source.is_empty() && self.source.iter().all(|s| !s.known) {
+            let names: Vec<&str> = self.source.iter().map(|s| s.name.as_str()).collect();
+            out.push(format!(
+                "no source named {} in this archive",
+                names.join(" or ")
+            ));
+        }
+        if !self.dates_possible {
+            out.push("the date range is empty (--from is after --to)".to_string());
+        }
+        out
     }
 }
 

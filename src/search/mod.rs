@@ -23,7 +23,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 
 use archive::ArchiveEntities;
-pub use entity::{EntityRef, FilterMatch, Filters};
+pub use entity::{EntityRef, FilterMatch, Filters, SourceMatch};
 pub use explore::{Related, Timeline, fill_gaps};
 use facets::FacetCollector;
 pub use facets::{DateBucket, FacetCount, FacetKind, Facets};
@@ -652,7 +652,16 @@ impl Searcher {
         req: &SearchRequest,
         archive: &ArchiveEntities,
     ) -> Result<(Box<dyn Query>, Filters), SearchError> {
-        let (query, filters) = self.parse(req, archive)?;
+        let (query, mut filters) = self.parse(req, archive)?;
+        let searcher = self.reader.searcher();
+        for s in &req.sources {
+            let term = Term::from_field_text(self.fields.source, &s.trim().to_lowercase());
+            filters.source.push(SourceMatch {
+                name: s.clone(),
+                known: searcher.doc_freq(&term)? > 0,
+            });
+        }
+        filters.dates_possible = !matches!((req.from, req.to), (Some(f), Some(t)) if f > t);
         Ok((self.with_filters(query, req), filters))
     }
 

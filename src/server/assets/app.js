@@ -84,6 +84,9 @@ async function render() {
     const unknown = ["person", "org", "loc"].flatMap((k) => (r.filters[k] || [])
       .filter((m) => m.entities.length === 0)
       .map((m) => el("span", { class: "error", "data-unresolved": k }, " — no " + nouns[k] + " named " + m.name + " in this archive")));
+    if (r.filters.source.length && r.filters.source.every((x) => !x.known)) {
+      unknown.push(el("span", { class: "error", "data-unresolved": "source" }, " — no source named " + r.filters.source.map((x) => x.name).join(" or ") + " in this archive"));
+    }
     $("summary").replaceChildren(r.total === 1 ? "1 article" : r.total + " articles", ...unknown);
     renderHits(r.hits);
     renderPager(s, r.total, r.hits.length);
