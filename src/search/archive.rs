@@ -49,8 +49,12 @@ impl ArchiveEntities {
                 let Some(column) = fast.str(field_name(kind))? else {
                     continue;
                 };
-                let counts = live_counts(&column, reader);
                 let names = ordinal_names(&column)?;
+                let counts = if reader.has_deletes() {
+                    live_counts(&column, reader)
+                } else {
+                    indexed_counts(reader, kind, &names)?
+                };
                 for (name, &count) in names.iter().zip(&counts) {
                     if count > 0 {
                         *totals[kind as usize].entry(name.clone()).or_default() += count;
@@ -117,6 +121,32 @@ fn live_counts(column: &StrColumn, reader: &tantivy::SegmentReader) -> Vec<u64> 
         }
     }
     counts
+}
+
+/// How many articles of a segment without deletions carry each name (in ordinal order, as
+/// `names` are): the inverted index keeps that count per term, so no document is visited.
+fn indexed_counts(
+    reader: &tantivy::SegmentReader,
+    kind: EntityType,
+    names: &[String],
+) -> tantivy::Result<Vec<u64>> {
+    let field = reader.schema().get_field(field_name(kind))?;
+    let inverted = reader.inverted_index(field)?;
+    let mut stream = inverted.terms().stream()?;
+    let mut counts = vec![0u64; names.len()];
+    // Both lists are in byte order of the names: walk them side by side.
+    let mut at = 0;
+    while stream.advance() && at < names.len() {
+        let term = stream.key();
+        while at < names.len() && names[at].as_bytes() < term {
+            at += 1;
+        }
+        if at < names.len() && names[at].as_bytes() == term {
+            counts[at] = u64::from(stream.value().doc_freq);
+            at += 1;
+        }
+    }
+    Ok(counts)
 }
 
 /// Every ordinal's name, in ordinal order, in one walk over the dictionary.
