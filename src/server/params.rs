@@ -98,6 +98,17 @@ impl Params {
 
     /// The filters every endpoint shares: query text, sources, entities, dates.
     pub fn filtered(&self) -> Result<SearchRequest, String> {
+        for name in ["source", "person", "org", "loc"] {
+            if self
+                .all(name)
+                .iter()
+                .any(|v| v.chars().count() > MAX_QUERY_CHARS)
+            {
+                return Err(format!(
+                    "{name} is longer than {MAX_QUERY_CHARS} characters"
+                ));
+            }
+        }
         let mut req = SearchRequest::new(self.query()?);
         req.sources = self.all("source");
         req.persons = self.all("person");
@@ -212,6 +223,7 @@ mod tests {
         assert!(err("sort=random").contains("sort"));
         assert!(err("facet=colour").contains("facet"));
         assert!(err(&format!("q={}", "а".repeat(1001))).contains("longer"));
+        assert!(err(&format!("person={}", "а".repeat(1001))).contains("person"));
         assert!(
             Params::parse(Some("qq=1"))
                 .only(&["q"])
