@@ -82,6 +82,31 @@ pub(crate) fn link_people(
         }
         mentions[i].norm = mentions[j].norm.clone();
     }
+    // A first name alone ("Бориса" in an article about Борис Джонсон) is the one full name of
+    // the document that starts with it; with two such names it stays as written.
+    for i in 0..mentions.len() {
+        if mentions[i].kind != EntityType::Per
+            || mentions[i].norm.split_whitespace().count() != 1
+            || name_gender(&mentions[i].norm).is_none()
+        {
+            continue;
+        }
+        let given = crate::analysis::lowercase(&mentions[i].norm);
+        let mut names: Vec<String> = full
+            .iter()
+            .map(|&j| mentions[j].norm.clone())
+            .filter(|n| {
+                n.split_whitespace()
+                    .next()
+                    .is_some_and(|f| crate::analysis::lowercase(f) == given)
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        if let [one] = names.as_slice() {
+            mentions[i].norm = one.clone();
+        }
+    }
     // A surname of several words ("Де Доминичис отметила") is the full name it ends
     // ("Реджиной Де Доминичис"), the nearest one before it, else the first after. One that
     // starts with a first name is a full name itself ("Фолькер Буфье" is not "Гессен Фолькер

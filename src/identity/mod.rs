@@ -297,17 +297,19 @@ impl Table {
                     .then_with(|| list[a].name.cmp(&list[b].name))
             });
             // A person is shown by the most written full name (of two names as often written,
-            // the shorter: "Анатолий Чепига" before "Анатолий Владимирович Чепига"); anything
-            // else by its most written name.
+            // the Cyrillic one, then the shorter: "Анатолий Чепига" before "Анатолий
+            // Владимирович Чепига"); anything else by its most written name.
             let words = |i: usize| list[i].name.split_whitespace().count();
             let shown = members
                 .iter()
                 .copied()
                 .filter(|&i| kind != EntityType::Per || words(i) > 1)
                 .min_by(|&a, &b| {
+                    let latin = |i: usize| names::is_latin(&list[i].name.replace(' ', ""));
                     list[b]
                         .docs
                         .cmp(&list[a].docs)
+                        .then_with(|| latin(a).cmp(&latin(b)))
                         .then_with(|| words(a).cmp(&words(b)))
                         .then_with(|| list[a].name.cmp(&list[b].name))
                 })

@@ -11,20 +11,42 @@ pub(crate) fn fold(word: &str) -> String {
     analysis::lowercase(word).replace('ё', "е")
 }
 
-/// A word of Latin letters only ("Johnson", "Erlan").
+/// A word of Latin letters only ("Johnson", "Erlan", "Schäfer").
 pub(crate) fn is_latin(word: &str) -> bool {
     word.chars().any(|c| c.is_ascii_alphabetic())
         && word
             .chars()
-            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '\'')
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '\'' || plain_latin(c).is_some())
+}
+
+/// A Latin letter with a diacritic as Russian renders it: "Schäfer" is Шефер, "Müller" Мюллер.
+fn plain_latin(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ä' | 'Ä' | 'ö' | 'Ö' | 'é' | 'É' | 'è' | 'ê' | 'ë' => "e",
+        'ü' | 'Ü' => "yu",
+        'á' | 'à' | 'â' | 'ã' | 'å' => "a",
+        'í' | 'ì' | 'î' | 'ï' => "i",
+        'ó' | 'ò' | 'ô' | 'õ' | 'ø' => "o",
+        'ú' | 'ù' | 'û' => "u",
+        'ñ' => "n",
+        'ç' => "s",
+        'ß' => "ss",
+        'š' => "sh",
+        'ž' => "zh",
+        'č' => "ch",
+        _ => return None,
+    })
 }
 
 /// Latin letters to Cyrillic, longest spellings first ("Erlan Karin" → "ерлан карин"), the
 /// most usual rendering first and a few common alternatives after it.
 pub(crate) fn transliterate(word: &str) -> Vec<String> {
-    const MULTI: [(&str, &str); 17] = [
+    const MULTI: [(&str, &str); 19] = [
         ("shch", "щ"),
-        ("sch", "щ"),
+        // German "sch" (Schmidt, Schäfer) is far more common in names than a Russian "щ".
+        ("sch", "ш"),
+        ("ck", "к"),
+        ("ou", "у"),
         ("zh", "ж"),
         ("kh", "х"),
         ("ts", "ц"),
@@ -70,7 +92,13 @@ pub(crate) fn transliterate(word: &str) -> Vec<String> {
             _ => "",
         }
     };
-    let word = word.to_ascii_lowercase();
+    let word: String = word
+        .chars()
+        .map(|c| match plain_latin(c) {
+            Some(p) => p.to_string(),
+            None => c.to_ascii_lowercase().to_string(),
+        })
+        .collect();
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let mut out = String::new();
     let mut rest = word.as_str();
@@ -493,6 +521,9 @@ mod tests {
         assert_eq!(phonetic("Johnson"), phonetic("Джонсон"));
         assert_eq!(phonetic("Boris"), phonetic("Борис"));
         assert_eq!(phonetic("Karin"), phonetic("Карин"));
+        assert_eq!(phonetic("Thomas"), phonetic("Томас"));
+        assert_eq!(phonetic("Schäfer"), phonetic("Шефер"));
+        assert_eq!(phonetic("Soumaila"), phonetic("Сумаила"));
         assert!(transliterate("zhaksybekov").contains(&"жаксыбеков".to_string()));
         assert!(transliterate("shymkent").contains(&"шымкент".to_string()));
         assert!(transliterate("erlan").contains(&"ерлан".to_string()));
