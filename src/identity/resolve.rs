@@ -73,15 +73,13 @@ impl Registry {
             let (head, tail) = (head.trim(), tail.trim());
             [format!("{tail} {head}"), head.to_string()]
         });
-        let mut names: Vec<String> = vec![typed.to_string()];
-        names.extend(canonical);
-        for name in names.clone() {
-            if let Some(list) = t.by_folded.get(&names::fold(&name)) {
+        for name in std::iter::once(typed).chain(canonical.as_deref()) {
+            if let Some(list) = t.by_folded.get(&names::fold(name)) {
                 found.extend(list);
             }
             match kind {
-                EntityType::Per => found.extend(t.people_named(&name)),
-                _ => found.extend(self.places_named(kind, &name)),
+                EntityType::Per => found.extend(t.people_named(name)),
+                _ => found.extend(self.places_named(kind, name)),
             }
         }
         if found.is_empty()
