@@ -318,20 +318,25 @@ fn entities_list_ids_forms_and_merged_variants() {
         .expect("listed");
     assert!(putin["id"].as_str().unwrap().starts_with("per-"));
     assert_eq!(putin["count"], 3);
-    let variants: Vec<&str> = putin["variants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let variants = strings(&putin["variants"]);
     assert!(variants.contains(&"Путин"), "{variants:?}");
-    let surfaces: Vec<&str> = putin["surfaces"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let surfaces = strings(&putin["surfaces"]);
     assert!(surfaces.contains(&"В.В. Путин"), "{surfaces:?}");
+}
+
+/// The strings of a JSON array.
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// The names of an `entities --format json` listing.
+fn entity_names(listing: &Value) -> Vec<&str> {
+    listing
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default()
 }
 
 /// What the archive's entities look like: every entity, its count, id and variants, and the
@@ -371,12 +376,7 @@ fn incremental_runs_equal_a_rebuild() {
     write(&src, &ARTICLES[9..10]);
     vestnik::index::build(std::slice::from_ref(&src), &incremental, &opts, &()).unwrap();
     let (early, _) = entity_view(&incremental);
-    let names: Vec<&str> = early
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["name"].as_str())
-        .collect();
+    let names = entity_names(&early);
     assert!(
         names.contains(&"Путин") && !names.contains(&"Иванов"),
         "{names:?}"
@@ -393,12 +393,7 @@ fn incremental_runs_equal_a_rebuild() {
     assert_eq!(a.0, b.0);
     assert_eq!(a.1, b.1);
     // And the joins happened: the bare surname found its full name once it arrived.
-    let names: Vec<&str> =
-        a.0.as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|e| e["name"].as_str())
-            .collect();
+    let names = entity_names(&a.0);
     assert!(
         names.contains(&"Владимир Путин") && !names.contains(&"Путин"),
         "{names:?}"

@@ -210,11 +210,7 @@ fn score_kind(
         let truth = &articles[id];
         queries += 1;
         let mut req = SearchRequest::new("*");
-        match kind {
-            EntityType::Per => req.persons = vec![name.clone()],
-            EntityType::Org => req.orgs = vec![name.clone()],
-            EntityType::Loc => req.locs = vec![name.clone()],
-        }
+        req.names_mut(kind).push(name.clone());
         let result = searcher.search(&all_of(searcher, req))?;
         let got: BTreeSet<String> = result.hits.into_iter().map(|h| h.id).collect();
         entity.add(&got, truth, all);
@@ -240,12 +236,7 @@ fn score_kind(
             .cloned()
             .collect();
         if !missed.is_empty() || !extra.is_empty() {
-            let filters = &result.filters;
-            let list = match kind {
-                EntityType::Per => &filters.person,
-                EntityType::Org => &filters.org,
-                EntityType::Loc => &filters.loc,
-            };
+            let list = result.filters.of(kind);
             misses.push(Miss {
                 kind: kind.label(),
                 gold_id: id.to_string(),

@@ -496,11 +496,9 @@ impl Extractor {
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(slot) => {
-                    let key = slot.key().clone();
                     slot.insert(list.len());
                     list.push(EntityName {
                         name,
-                        key,
                         surfaces: vec![m.surface],
                     });
                 }
@@ -619,10 +617,6 @@ fn runs_on_after_abbreviation(prev: &tokens::Token, next: &tokens::Token) -> boo
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntityName {
     pub name: String,
-    /// The name's alias-table key, kept so the indexer finds its other names without
-    /// computing it again.
-    #[serde(skip)]
-    pub key: String,
     pub surfaces: Vec<String>,
 }
 

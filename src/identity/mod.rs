@@ -143,23 +143,28 @@ fn group_people(list: &[NameCount]) -> Groups {
     // left, is "Виктор Янукович" (a first name that differs, as Александр/Александра, keeps a
     // man and a woman of one surname apart).
     let mut loose: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Each name taken apart once.
+    let mut keys: Vec<Option<PersonKey>> = Vec::with_capacity(list.len());
     for (i, n) in list.iter().enumerate() {
-        match PersonParts::of(&n.name) {
-            Some(parts) => {
-                let key = PersonKey::of(&parts);
-                if let Some(given) = &key.given {
-                    let stem = crate::entities::surname_stem(&parts.surname);
-                    let keys = loose.entry(format!("{given}|{stem}")).or_default();
-                    if !keys.contains(&key.full()) {
-                        keys.push(key.full());
-                    }
-                    full.entry(key.full()).or_default().push(i);
-                } else {
-                    bare.entry(key.surname).or_default().push(i);
+        let Some(parts) = PersonParts::of(&n.name) else {
+            odd.push(i);
+            keys.push(None);
+            continue;
+        };
+        let key = PersonKey::of(&parts);
+        match &key.given {
+            Some(given) => {
+                let identity = key.full();
+                let stem = crate::entities::surname_stem(&parts.surname);
+                let same = loose.entry(format!("{given}|{stem}")).or_default();
+                if !same.contains(&identity) {
+                    same.push(identity.clone());
                 }
+                full.entry(identity).or_default().push(i);
             }
-            None => odd.push(i),
+            None => bare.entry(key.surname.clone()).or_default().push(i),
         }
+        keys.push(Some(key));
     }
     for keys in loose.into_values().filter(|k| k.len() > 1) {
         let docs = |k: &String| -> u64 { full[k].iter().map(|&i| list[i].docs).sum() };
@@ -181,12 +186,9 @@ fn group_people(list: &[NameCount]) -> Groups {
     let mut by_given: HashMap<String, Vec<(&String, u64)>> = HashMap::default();
     for (key, members) in &full {
         let docs = members.iter().map(|&i| list[i].docs).sum();
-        for &i in members {
-            let Some(k) = PersonParts::of(&list[i].name).map(|p| PersonKey::of(&p)) else {
-                continue;
-            };
-            let given = k.given.unwrap_or_default();
-            for (map, part) in [(&mut by_surname, k.surname), (&mut by_given, given)] {
+        for k in members.iter().filter_map(|&i| keys[i].as_ref()) {
+            let given = k.given.clone().unwrap_or_default();
+            for (map, part) in [(&mut by_surname, k.surname.clone()), (&mut by_given, given)] {
                 let entries = map.entry(part).or_default();
                 if !entries.iter().any(|(k, _)| *k == key) {
                     entries.push((key, docs));

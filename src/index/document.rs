@@ -78,7 +78,7 @@ fn to_document(
     if let Some(entities) = entities {
         for kind in EntityType::ALL {
             for e in entities.of(kind) {
-                doc.add_text(entity_field(f, kind), &e.name);
+                doc.add_text(f.entity(kind), &e.name);
                 doc.add_text(
                     f.mentions,
                     MentionLine::write(kind.label(), &e.name, &e.surfaces),
@@ -87,15 +87,6 @@ fn to_document(
         }
     }
     doc
-}
-
-/// The field that holds an entity's name (fast for facets, a raw term for filters).
-fn entity_field(f: &Fields, kind: EntityType) -> tantivy::schema::Field {
-    match kind {
-        EntityType::Per => f.person,
-        EntityType::Org => f.org,
-        EntityType::Loc => f.loc,
-    }
 }
 
 /// A stored document again, with a new list of paths. Entity names are not stored, so they are
@@ -115,7 +106,7 @@ pub(super) fn with_paths(
             && let Some(line) = value.as_str().and_then(MentionLine::read)
             && let Some(kind) = EntityType::from_label(line.kind)
         {
-            doc.add_text(entity_field(f, kind), line.name);
+            doc.add_text(f.entity(kind), line.name);
         }
         doc.add_field_value(field, value);
     }

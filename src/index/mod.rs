@@ -16,6 +16,7 @@ use tantivy::directory::MmapDirectory;
 
 use crate::analysis;
 pub use schema::Fields;
+pub use state::ordinal_names;
 pub use write::{
     BuildOptions, BuildSummary, Locked, MIN_WRITER_MEMORY, Progress, build, to_datetime,
 };

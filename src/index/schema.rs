@@ -6,6 +6,7 @@ use tantivy::schema::{
 };
 
 use crate::analysis;
+use crate::entities::EntityType;
 
 /// Bumped whenever the schema changes in a way an older index cannot serve.
 pub const SCHEMA_VERSION: u32 = 6;
@@ -44,6 +45,17 @@ pub struct Fields {
 
 /// Field names as users write them in queries (`title:`, `source:`, `date:`).
 pub mod names {
+    use crate::entities::EntityType;
+
+    /// The field holding a kind's entity names.
+    pub fn entity(kind: EntityType) -> &'static str {
+        match kind {
+            EntityType::Per => PERSON,
+            EntityType::Org => ORG,
+            EntityType::Loc => LOC,
+        }
+    }
+
     pub const ID: &str = "id";
     pub const PATH: &str = "path";
     pub const TITLE: &str = "title";
@@ -60,6 +72,17 @@ pub mod names {
     pub const MENTIONS: &str = "mentions";
     pub const GROUP: &str = "group";
     pub const DUP_SIG: &str = "dup_sig";
+}
+
+impl Fields {
+    /// The field holding a kind's entity names (fast for facets, a raw term for filters).
+    pub fn entity(&self, kind: EntityType) -> Field {
+        match kind {
+            EntityType::Per => self.person,
+            EntityType::Org => self.org,
+            EntityType::Loc => self.loc,
+        }
+    }
 }
 
 pub fn build() -> (Schema, Fields) {

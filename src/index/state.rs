@@ -69,6 +69,17 @@ pub fn stamp(meta: &fs::Metadata) -> (u64, u64) {
     (meta.len(), mtime)
 }
 
+/// Every value of a string fast field, by ordinal, in one sequential pass over its dictionary
+/// (looking ordinals up one by one decodes a dictionary block each time).
+pub fn ordinal_names(column: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::with_capacity(column.num_terms());
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        names.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(names)
+}
+
 /// Which articles the index holds, each with the sorted paths it was found under.
 pub fn index_view(searcher: &Searcher) -> tantivy::Result<HashMap<u64, Vec<String>>> {
     let mut view = HashMap::new();
@@ -78,13 +89,10 @@ pub fn index_view(searcher: &Searcher) -> tantivy::Result<HashMap<u64, Vec<Strin
         let paths = fast.str(names::PATH)?;
         // One sequential pass over the path dictionary: looking ordinals up one by one
         // decodes a dictionary block each time and dominated no-change runs.
-        let mut names_by_ord: Vec<String> = Vec::new();
-        if let Some(paths) = &paths {
-            let mut stream = paths.dictionary().stream()?;
-            while stream.advance() {
-                names_by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
-            }
-        }
+        let names_by_ord = match &paths {
+            Some(paths) => ordinal_names(paths)?,
+            None => Vec::new(),
+        };
         for doc in segment.doc_ids_alive() {
             let Some(hash) = hashes.first(doc) else {
                 continue;

@@ -25,15 +25,6 @@ pub(crate) struct ArchiveEntities {
     segments: HashMap<SegmentId, [Vec<u32>; 3]>,
 }
 
-/// The fast-field name of a kind's entity names.
-pub(crate) fn field_name(kind: EntityType) -> &'static str {
-    match kind {
-        EntityType::Per => names::PERSON,
-        EntityType::Org => names::ORG,
-        EntityType::Loc => names::LOC,
-    }
-}
-
 impl ArchiveEntities {
     pub fn build(
         searcher: &tantivy::Searcher,
@@ -46,10 +37,10 @@ impl ArchiveEntities {
             let fast = reader.fast_fields();
             let mut per_kind: [Vec<String>; 3] = Default::default();
             for kind in EntityType::ALL {
-                let Some(column) = fast.str(field_name(kind))? else {
+                let Some(column) = fast.str(names::entity(kind))? else {
                     continue;
                 };
-                let names = ordinal_names(&column)?;
+                let names = crate::index::ordinal_names(&column)?;
                 let counts = if reader.has_deletes() {
                     live_counts(&column, reader)
                 } else {
@@ -109,11 +100,7 @@ impl ArchiveEntities {
 /// How many live articles of the segment carry each name ordinal.
 fn live_counts(column: &StrColumn, reader: &tantivy::SegmentReader) -> Vec<u64> {
     let mut counts = vec![0u64; column.num_terms()];
-    let alive = reader.alive_bitset();
-    for doc in 0..reader.max_doc() {
-        if alive.is_some_and(|a| !a.is_alive(doc)) {
-            continue;
-        }
+    for doc in reader.doc_ids_alive() {
         for ord in column.term_ords(doc) {
             if let Some(n) = counts.get_mut(ord as usize) {
                 *n += 1;
@@ -130,7 +117,7 @@ fn indexed_counts(
     kind: EntityType,
     names: &[String],
 ) -> tantivy::Result<Vec<u64>> {
-    let field = reader.schema().get_field(field_name(kind))?;
+    let field = reader.schema().get_field(names::entity(kind))?;
     let inverted = reader.inverted_index(field)?;
     let mut stream = inverted.terms().stream()?;
     let mut counts = vec![0u64; names.len()];
@@ -147,15 +134,4 @@ fn indexed_counts(
         }
     }
     Ok(counts)
-}
-
-/// Every ordinal's name, in ordinal order, in one walk over the dictionary.
-fn ordinal_names(column: &StrColumn) -> tantivy::Result<Vec<String>> {
-    let n = column.num_terms() as u64;
-    let ords: Vec<u64> = (0..n).collect();
-    let mut out = Vec::with_capacity(n as usize);
-    column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-        out.push(String::from_utf8_lossy(bytes).into_owned());
-    })?;
-    Ok(out)
 }

@@ -9,8 +9,9 @@
 use serde::Serialize;
 use tantivy::query_grammar::{Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral};
 
-use super::archive::{ArchiveEntities, field_name};
+use super::archive::ArchiveEntities;
 use crate::entities::{Aliases, EntityType};
+use crate::index::schema::names;
 
 /// The entity type a query field names, if it names one.
 pub(crate) fn kind_of_field(field: &str) -> Option<EntityType> {
@@ -72,6 +73,15 @@ impl Default for Filters {
 }
 
 impl Filters {
+    /// The entity filters of one kind.
+    pub fn of(&self, kind: EntityType) -> &[FilterMatch] {
+        match kind {
+            EntityType::Per => &self.person,
+            EntityType::Org => &self.org,
+            EntityType::Loc => &self.loc,
+        }
+    }
+
     fn of_kind(&mut self, kind: EntityType) -> &mut Vec<FilterMatch> {
         match kind {
             EntityType::Per => &mut self.person,
@@ -82,14 +92,10 @@ impl Filters {
 
     /// The filters that matched no entity, with their kind.
     pub fn unresolved(&self) -> impl Iterator<Item = (EntityType, &FilterMatch)> {
-        [
-            (EntityType::Per, &self.person),
-            (EntityType::Org, &self.org),
-            (EntityType::Loc, &self.loc),
-        ]
-        .into_iter()
-        .flat_map(|(k, list)| list.iter().map(move |m| (k, m)))
-        .filter(|(_, m)| m.entities.is_empty())
+        EntityType::ALL
+            .into_iter()
+            .flat_map(|k| self.of(k).iter().map(move |m| (k, m)))
+            .filter(|(_, m)| m.entities.is_empty())
     }
 
     /// Why the filters alone match nothing, one line each (empty when they can match): for
@@ -156,7 +162,7 @@ impl Resolver<'_> {
         });
         let literal = |phrase: String| {
             UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(UserInputLiteral {
-                field_name: Some(field_name(kind).to_string()),
+                field_name: Some(names::entity(kind).to_string()),
                 phrase,
                 delimiter: Delimiter::DoubleQuotes,
                 slop: 0,

@@ -55,23 +55,15 @@ impl Searcher {
         let mut req = base.clone();
         req.limit = 0;
         req.facets = vec![FacetKind::Person, FacetKind::Org, FacetKind::Loc];
-        let own = match kind {
-            EntityType::Per => &mut req.persons,
-            EntityType::Org => &mut req.orgs,
-            EntityType::Loc => &mut req.locs,
-        };
+        let own = req.names_mut(kind);
         own.insert(0, name.to_string());
         let own_filters = own.len();
         // Room for the entities of the filters, which are dropped below.
         req.facet_size = limit + own_filters * 3;
         let result = self.search(&req)?;
-        let filters = &result.filters;
-        let own = match kind {
-            EntityType::Per => &filters.person,
-            EntityType::Org => &filters.org,
-            EntityType::Loc => &filters.loc,
-        };
-        let entities: Vec<EntityRef> = own
+        let entities: Vec<EntityRef> = result
+            .filters
+            .of(kind)
             .iter()
             .find(|m| m.given_in == "flag")
             .map(|m| m.entities.clone())

@@ -24,6 +24,17 @@ pub enum DateBucket {
     Day,
 }
 
+impl Facets {
+    /// The entity facet of one kind.
+    pub fn of(&self, kind: EntityType) -> &[FacetCount] {
+        match kind {
+            EntityType::Per => &self.person,
+            EntityType::Org => &self.org,
+            EntityType::Loc => &self.loc,
+        }
+    }
+}
+
 /// A facet a request can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -254,7 +265,7 @@ impl Collector for FacetCollector {
         let id = segment.segment_id();
         let counted = |k: FacetKind, kind: EntityType| -> tantivy::Result<Counted> {
             let column = if self.wanted.contains(&k) {
-                segment.fast_fields().str(archive::field_name(kind))?
+                segment.fast_fields().str(names::entity(kind))?
             } else {
                 None
             };

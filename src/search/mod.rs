@@ -80,6 +80,15 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
+    /// The entity names this request filters by, of one kind.
+    pub fn names_mut(&mut self, kind: EntityType) -> &mut Vec<String> {
+        match kind {
+            EntityType::Per => &mut self.persons,
+            EntityType::Org => &mut self.orgs,
+            EntityType::Loc => &mut self.locs,
+        }
+    }
+
     pub fn new(query: impl Into<String>) -> SearchRequest {
         SearchRequest {
             query: query.into(),
@@ -313,23 +322,6 @@ impl Searcher {
         self.reader.searcher().num_docs()
     }
 
-    /// The entities a name typed for `kind` means in this archive (none: a filter by it
-    /// matches nothing).
-    pub fn resolve(&self, kind: EntityType, name: &str) -> Result<Vec<EntityRef>, SearchError> {
-        let searcher = self.reader.searcher();
-        let archive = self.archive(&searcher)?;
-        Ok(archive
-            .registry
-            .resolve(kind, name, &self.aliases)
-            .into_iter()
-            .filter_map(|i| archive.registry.entity(kind, i))
-            .map(|e| EntityRef {
-                id: e.id.clone(),
-                name: e.name.clone(),
-            })
-            .collect())
-    }
-
     /// The people, organizations and places of the articles matching `req`, most frequent
     /// first, each with the ways the articles wrote it (surface forms are read from at most
     /// `MAX_SURFACE_DOCS` matching articles).
@@ -348,11 +340,7 @@ impl Searcher {
             if kind.is_some_and(|want| want != k) {
                 continue;
             }
-            let counts = match k {
-                EntityType::Per => &facets.person,
-                EntityType::Org => &facets.org,
-                EntityType::Loc => &facets.loc,
-            };
+            let counts = facets.of(k);
             let by_id: std::collections::HashMap<&str, &crate::identity::Entity> = archive
                 .registry
                 .entities(k)

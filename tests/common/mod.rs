@@ -153,7 +153,7 @@ pub fn index_of(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// `../shared` beside the repo: the real data these tests run on. A test that needs it fails
-/// without it, never passes as "skipped" (CI has it; so does every developer's checkout).
+/// without it rather than passing unrun (CI has it; so does every developer's checkout).
 pub fn shared_dir(test: &str) -> PathBuf {
     let dir = repo().join("..").join("shared");
     assert!(
