@@ -11,7 +11,7 @@ use common::manifest;
 use vestnik::corpus::{self, Article};
 
 fn read_all(root: &Path) -> (Vec<Article>, Vec<corpus::Skip>) {
-    let (found, mut skips) = corpus::walk(&[root.to_path_buf()]);
+    let (found, mut skips) = corpus::walk(&[root.to_path_buf()], &[]);
     let mut articles = Vec::new();
     for f in &found {
         let c = corpus::read(f, &Default::default());

@@ -10,7 +10,7 @@ use vestnik::search::{DateBucket, SearchRequest, Sort};
 
 /// Title and body of every article in the sample corpus, read the way the indexer reads them.
 fn corpus_texts() -> Vec<(String, String)> {
-    let (found, skips) = corpus::walk(&[common::corpus_dir()]);
+    let (found, skips) = corpus::walk(&[common::corpus_dir()], &[]);
     assert!(skips.is_empty(), "{skips:?}");
     found
         .iter()

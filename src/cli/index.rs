@@ -15,8 +15,12 @@ use crate::index::{self, BuildOptions, BuildSummary, Progress};
 
 #[derive(clap::Args)]
 pub(super) struct IndexArgs {
-    /// Folders or files to read [default: corpus]
+    /// Folders or files to add to the index; with none, every folder it already has is brought
+    /// up to date [default for a new index: corpus]
     paths: Vec<PathBuf>,
+    /// Drop this folder or file (one the index was built from) and its articles
+    #[arg(long, value_name = "PATH")]
+    remove: Vec<PathBuf>,
     /// Where the index lives
     #[arg(long, default_value = DEFAULT_INDEX)]
     index: PathBuf,
@@ -96,7 +100,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
-    let paths = if args.paths.is_empty() {
+    let remembers = index::Roots::load(&args.index).is_some_and(|r| !r.roots.is_empty());
+    let paths = if args.paths.is_empty() && args.remove.is_empty() && !remembers {
         vec![PathBuf::from(DEFAULT_CORPUS)]
     } else {
         args.paths
@@ -117,6 +122,7 @@ pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
         commit_interval: Duration::from_secs(args.commit_interval),
         entities: !args.no_entities,
         aliases: load_aliases(args.aliases.as_deref())?,
+        remove: args.remove,
         memory: usize::try_from(args.memory).unwrap_or(usize::MAX),
     };
     let memory = crate::bench::AnonPeak::start();
@@ -161,6 +167,35 @@ fn report(s: &BuildSummary) {
         human_bytes(s.bytes),
         s.elapsed.as_secs_f64()
     );
+    let roots: Vec<String> = s
+        .roots
+        .iter()
+        .map(|r| {
+            let files = plural(r.files, "file");
+            match r.missing {
+                true => format!("{} ({files}, missing)", r.path.display()),
+                false => format!("{} ({files})", r.path.display()),
+            }
+        })
+        .collect();
+    eprintln!("Roots: {}", roots.join(", "));
+    for removed in &s.removed {
+        eprintln!("Removed the root {} and its articles.", removed.display());
+    }
+    for (given, root) in &s.covered {
+        eprintln!(
+            "{} is already in the index as part of {}.",
+            given.display(),
+            root.display()
+        );
+    }
+    for r in s.roots.iter().filter(|r| r.missing) {
+        eprintln!(
+            "vestnik: {} no longer exists; its articles are kept (drop them with `vestnik index --remove {}`)",
+            r.path.display(),
+            r.path.display()
+        );
+    }
     if s.skipped.is_empty() {
         return;
     }
@@ -190,8 +225,22 @@ fn summary_json(s: &BuildSummary, peak_anon: Option<u64>) -> serde_json::Value {
             })
         })
         .collect();
+    let roots: Vec<serde_json::Value> = s
+        .roots
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "path": r.path.display().to_string(),
+                "files": r.files,
+                "missing": r.missing,
+            })
+        })
+        .collect();
+    let removed: Vec<String> = s.removed.iter().map(|p| p.display().to_string()).collect();
     serde_json::json!({
         "index": s.index_dir.display().to_string(),
+        "roots": roots,
+        "removed": removed,
         "files": s.files,
         "added": s.added,
         "updated": s.updated,

@@ -117,6 +117,7 @@ pub(crate) fn complete(fields: Fields, path: &Path, root: &Path, fallback_id: St
     };
 
     Article {
+        own_id: fields.id.is_some(),
         id: fields.id.unwrap_or(fallback_id),
         path: path.to_path_buf(),
         title,

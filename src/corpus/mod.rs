@@ -26,6 +26,10 @@ pub const DEFAULT_MAX_SIZE: u64 = 20 * 1024 * 1024;
 pub struct Article {
     /// The input's own id where it gives one, otherwise derived from the path.
     pub id: String,
+    /// Whether the input named `id` itself (a JSON record's `id`). Such a record is an article
+    /// of its own even when another record has the same text; a path-derived id is not, so
+    /// copies of one file in two folders stay one article.
+    pub own_id: bool,
     pub path: PathBuf,
     pub title: String,
     pub body: String,

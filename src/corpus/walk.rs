@@ -17,10 +17,15 @@ pub struct Found {
 
 /// Lists the readable files under `roots` in a stable order. Hidden files and whatever a
 /// `.vestnikignore` names are left out; files of other kinds, symlink loops and folders that
-/// cannot be listed come back as skips, so the summary accounts for everything.
-pub fn walk(roots: &[PathBuf]) -> (Vec<Found>, Vec<Skip>) {
+/// cannot be listed come back as skips, so the summary accounts for everything. Folders in
+/// `exclude` (the index being written, when it sits inside the archive) are not entered.
+pub fn walk(roots: &[PathBuf], exclude: &[PathBuf]) -> (Vec<Found>, Vec<Skip>) {
     let mut found = Vec::new();
     let mut skips = Vec::new();
+    let exclude: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     for root in roots {
         if !root.exists() {
             skips.push(Skip {
@@ -41,6 +46,15 @@ pub fn walk(roots: &[PathBuf]) -> (Vec<Found>, Vec<Skip>) {
             .add_custom_ignore_filename(IGNORE_FILE)
             .follow_links(true)
             .sort_by_file_path(|a, b| a.cmp(b))
+            .filter_entry({
+                let exclude = exclude.clone();
+                move |entry| {
+                    exclude.is_empty()
+                        || !entry.file_type().is_some_and(|t| t.is_dir())
+                        || std::fs::canonicalize(entry.path())
+                            .map_or(true, |p| !exclude.contains(&p))
+                }
+            })
             .build();
         for entry in walker {
             match entry {

@@ -3,6 +3,7 @@
 mod document;
 mod groups;
 mod pipeline;
+mod roots;
 pub mod schema;
 mod state;
 mod write;
@@ -15,10 +16,12 @@ use tantivy::Index;
 use tantivy::directory::MmapDirectory;
 
 use crate::analysis;
+pub use roots::{Root, Roots};
 pub use schema::Fields;
 pub use state::ordinal_names;
 pub use write::{
-    BuildOptions, BuildSummary, Locked, MIN_WRITER_MEMORY, Progress, build, to_datetime,
+    BuildOptions, BuildSummary, Locked, MIN_WRITER_MEMORY, Progress, RootSummary, build,
+    to_datetime,
 };
 
 /// The file beside tantivy's own that says which vestnik schema and analyzer wrote the index.
@@ -148,7 +151,11 @@ pub(crate) fn open_for_writing(dir: &Path) -> anyhow::Result<OpenIndex> {
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| {
-                !is_keepable(n) && n != MARKER && n != ALIASES && !n.starts_with(state::CACHE_FILE)
+                !is_keepable(n)
+                    && n != MARKER
+                    && n != ALIASES
+                    && !n.starts_with(roots::ROOTS_FILE)
+                    && !n.starts_with(state::CACHE_FILE)
             })
             .collect();
         if !foreign.is_empty() {

@@ -16,6 +16,7 @@ use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument,
 use super::document::{NewArticle, with_paths};
 use super::groups::Grouper;
 use super::pipeline::Pipeline;
+use super::roots::RootPlan;
 use super::state::{FileCache, FileEntry, index_view, stamp};
 use super::{Fields, open_for_writing};
 use crate::corpus::{self, Article, Found, ReadOptions, Skip, SkipReason};
@@ -52,6 +53,8 @@ pub struct BuildOptions {
     pub entities: bool,
     /// Joins equivalent entity names across documents.
     pub aliases: Aliases,
+    /// Roots to drop from the index (with their articles).
+    pub remove: Vec<PathBuf>,
     /// Bytes tantivy's writer may fill before it writes a segment; with the queues between
     /// stages, what bounds the memory of a build of any size.
     pub memory: usize,
@@ -66,6 +69,7 @@ impl Default for BuildOptions {
             commit_interval: Duration::from_secs(30),
             entities: true,
             aliases: Aliases::shipped(),
+            remove: Vec::new(),
             memory: 256 << 20,
         }
     }
@@ -91,6 +95,21 @@ pub struct BuildSummary {
     pub commits: usize,
     pub skipped: Vec<Skip>,
     pub elapsed: Duration,
+    /// The roots the index now has, each with the files found under it.
+    pub roots: Vec<RootSummary>,
+    /// Roots this run removed.
+    pub removed: Vec<PathBuf>,
+    /// Paths given that a root already held: (given, that root).
+    pub covered: Vec<(PathBuf, PathBuf)>,
+}
+
+/// One root of the index after a run.
+#[derive(Debug, Default, Clone)]
+pub struct RootSummary {
+    pub path: PathBuf,
+    pub files: usize,
+    /// The root no longer exists; its articles were kept.
+    pub missing: bool,
 }
 
 /// A second indexer on the same index; callers tell the user to wait rather than fail vaguely.
@@ -100,9 +119,11 @@ pub struct BuildSummary {
 )]
 pub struct Locked(pub PathBuf);
 
-/// Brings the index in `index_dir` up to date with the files under `roots`: new and changed
-/// files are read and written, files that are gone lose their articles, unchanged files are
-/// not read at all. The index then holds exactly the articles of those files.
+/// Brings the index in `index_dir` up to date with its roots: the folders and files it was
+/// built from, plus `roots` (added to them), minus `opts.remove`. New and changed files are read
+/// and written, files that are gone lose their articles, unchanged files are not read at all.
+/// The index then holds exactly the articles of the files under its roots; a root that has
+/// disappeared (an unmounted disk) keeps its articles until it is removed.
 pub fn build(
     roots: &[PathBuf],
     index_dir: &Path,
@@ -124,12 +145,20 @@ pub fn build(
                 ));
             }
         };
-    super::save_aliases(index_dir, &opts.aliases)?;
-    let reader = open
+    let reader: IndexReader = open
         .index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
+    let old_view = if opts.rebuild {
+        HashMap::new()
+    } else {
+        index_view(&reader.searcher())?
+    };
+    let old_by_path = by_path(&old_view);
+    let plan = RootPlan::new(roots, &opts.remove, opts.rebuild, index_dir, &old_by_path)?;
+    plan.roots.save(index_dir)?;
+    super::save_aliases(index_dir, &opts.aliases)?;
     let mut run = Run {
         dir: index_dir.to_path_buf(),
         pipeline: Pipeline::start(writer, open.fields, opts.entities, opts.aliases.clone()),
@@ -137,17 +166,20 @@ pub fn build(
         grouper: Grouper::default(),
         reader,
         opts: opts.clone(),
-        old_view: HashMap::new(),
+        old_view,
         cache: FileCache::default(),
         new_paths: HashMap::new(),
         written: HashMap::new(),
         roots: HashMap::new(),
+        reroot: HashSet::new(),
         cache_dirty: false,
         seed: entity_seed(opts),
         pending: 0,
         last_commit: Instant::now(),
         summary: BuildSummary {
             index_dir: index_dir.to_path_buf(),
+            removed: plan.removed.iter().map(|r| r.given.clone()).collect(),
+            covered: plan.added.covered.clone(),
             ..BuildSummary::default()
         },
     };
@@ -156,21 +188,53 @@ pub fn build(
         run.grouper.skip_existing();
         run.pending += 1;
     } else {
-        run.old_view = index_view(&run.reader.searcher())?;
         run.cache = FileCache::load(index_dir);
     }
+    // Files under a root that a wider one replaced get new ids (ids are relative to the root):
+    // their articles are written again even where the text is unchanged.
+    for (path, hashes) in &old_by_path {
+        if plan.added.replaced.iter().any(|r| r.holds(path)) {
+            run.reroot.extend(hashes.iter().copied());
+        }
+    }
 
-    let (files, skips) = corpus::walk(roots);
-    run.summary.files = files.len();
-    run.summary.skipped = skips;
-    progress.start(files.len() as u64);
-    let old_by_path = by_path(&run.old_view);
+    let mut files: Vec<Found> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
+    for root in &plan.roots.roots {
+        let mut summary = RootSummary {
+            path: root.given.clone(),
+            ..RootSummary::default()
+        };
+        if !root.exists() {
+            // Keep what the index holds for it, as if every file were unchanged.
+            summary.missing = true;
+            for (path, hashes) in &old_by_path {
+                if root.holds(path) && seen.insert(path.clone()) {
+                    summary.files += 1;
+                    for hash in hashes {
+                        run.new_paths.entry(*hash).or_default().push(path.clone());
+                    }
+                }
+            }
+            run.summary.roots.push(summary);
+            continue;
+        }
+        let (found, skips) = corpus::walk(&[root.walk_path()], &[index_dir.to_path_buf()]);
+        run.summary.skipped.extend(skips);
+        for f in found {
+            if seen.insert(f.path.to_string_lossy().into_owned()) {
+                summary.files += 1;
+                files.push(f);
+            }
+        }
+        run.summary.roots.push(summary);
+    }
+    run.summary.files = files.len();
+    progress.start(files.len() as u64);
     for found in &files {
         let key = found.path.to_string_lossy().into_owned();
         run.roots.insert(key.clone(), found.root.clone());
         run.file(found, &key, old_by_path.get(&key))?;
-        seen.insert(key);
         progress.file_done(&found.path);
     }
     run.summary.deleted = old_by_path.keys().filter(|p| !seen.contains(*p)).count();
@@ -209,10 +273,17 @@ fn entity_seed(opts: &BuildOptions) -> u64 {
 
 /// An article's identity: the same title, text and metadata under several paths is stored
 /// once; any change to them makes a new article. Path-derived ids are left out, so copies of
-/// one file in two places are the same article.
+/// one file in two places are the same article; an id the record gives itself is part of it,
+/// so records with their own ids are articles of their own whatever their text (identical
+/// texts then share a release group).
 fn article_hash(a: &Article, seed: u64) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
     let date = a.date.map(|d| d.to_string());
+    if a.own_id {
+        h.update(b"\x01id");
+        h.update(a.id.as_bytes());
+        h.update(&[0]);
+    }
     for part in [
         Some(a.title.as_str()),
         Some(a.body.as_str()),
@@ -246,6 +317,8 @@ struct Run {
     written: HashMap<u64, Vec<String>>,
     /// The folder each walked path was found under (ids and folder sources depend on it).
     roots: HashMap<String, PathBuf>,
+    /// Articles to write again although the index holds their text (their root changed).
+    reroot: HashSet<u64>,
     /// Whether the cache differs from the saved one.
     cache_dirty: bool,
     /// Mixed into article hashes, so that turning extraction on or off, or changing the alias
@@ -270,6 +343,7 @@ impl Run {
         if let Some(entry) = self.cache.files.get(key)
             && entry.size == size
             && entry.mtime_ns == mtime_ns
+            && !entry.articles.iter().any(|h| self.reroot.contains(h))
             && before.is_some_and(|b| {
                 let mut cached = entry.articles.clone();
                 cached.sort_unstable();
@@ -312,7 +386,8 @@ impl Run {
             paths.push(key.to_string());
             // Seen before in this run, or already in the index: the text is stored, and only its
             // list of paths may need rewriting, which `finish` does once all paths are known.
-            if paths.len() > 1 || self.old_view.contains_key(&hash) {
+            if paths.len() > 1 || self.old_view.contains_key(&hash) && !self.reroot.contains(&hash)
+            {
                 continue;
             }
             self.write(article, vec![key.to_string()], hash)?;
