@@ -2,6 +2,8 @@
 //! "Барак Обама" named in full earlier (or later), and "Детский фонд ООН (ЮНИСЕФ)" makes the
 //! abbreviation and its expansion one organization.
 
+use std::collections::{BTreeSet, HashMap};
+
 use super::{EntityType, Mention};
 
 /// A surname without its case ending, for matching mentions of one person.
@@ -37,6 +39,10 @@ fn last_word(s: &str) -> &str {
 /// `verb_gender` holds, per mention, the gender a past-tense verb right after it shows (true
 /// for a man: "Малашенко женился"), and `name_gender` the gender of a first name: a man's
 /// mention is not linked to a woman of the same surname named nearer.
+///
+/// Each pass looks its candidates up by key (a surname's stem, the words a name ends with)
+/// instead of scanning every full mention, so the work is linear in the number of mentions
+/// even in an article that holds hundreds of thousands of them.
 pub(crate) fn link_people(
     mentions: &mut [Mention],
     verb_gender: &[Option<bool>],
@@ -48,29 +54,98 @@ pub(crate) fn link_people(
             mentions[i].kind == EntityType::Per && mentions[i].norm.split_whitespace().count() >= 2
         })
         .collect();
+    link_surnames(
+        mentions,
+        &full,
+        verb_gender,
+        &name_gender,
+        &mut renormalize_masc,
+    );
+    link_first_names(mentions, &full, &name_gender);
+    link_compound_surnames(mentions, &full, &name_gender);
+    // A full mention fixed above may be repeated, in the same words, elsewhere in the document.
+    let mut fixed: HashMap<String, Vec<String>> = HashMap::new();
+    for &j in &full {
+        let norms = fixed.entry(mentions[j].surface.clone()).or_default();
+        if !norms.contains(&mentions[j].norm) {
+            norms.push(mentions[j].norm.clone());
+        }
+    }
+    for m in mentions.iter_mut().filter(|m| m.kind == EntityType::Per) {
+        if let Some(norm) = fixed
+            .get(&m.surface)
+            .and_then(|norms| norms.iter().find(|n| **n != m.norm))
+        {
+            m.norm = norm.clone();
+        }
+    }
+}
+
+/// Candidates tried on each side of a mention before giving up: far more than any real
+/// article names, and a bound on the work where a pathological one names more.
+const MAX_TRIED: usize = 256;
+
+/// The nearest position before `i` in `set` that `fits`, else the first after it.
+fn nearest(
+    sets: &[Option<&BTreeSet<usize>>],
+    i: usize,
+    fits: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let before = sets
+        .iter()
+        .flatten()
+        .filter_map(|s| s.range(..i).rev().take(MAX_TRIED).find(|&&j| fits(j)))
+        .max();
+    before
+        .or_else(|| {
+            sets.iter()
+                .flatten()
+                .filter_map(|s| s.range(i + 1..).take(MAX_TRIED).find(|&&j| fits(j)))
+                .min()
+        })
+        .copied()
+}
+
+/// A bare surname ("Карин", "Обамы") takes the nearest full name before it that ends in the
+/// same stem (else the first after), of the gender its verb shows.
+fn link_surnames(
+    mentions: &mut [Mention],
+    full: &[usize],
+    verb_gender: &[Option<bool>],
+    name_gender: &impl Fn(&str) -> Option<bool>,
+    renormalize_masc: &mut impl FnMut(usize) -> Option<String>,
+) {
+    let mut by_stem: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    for &j in full {
+        by_stem
+            .entry(stem(last_word(&mentions[j].norm)))
+            .or_default()
+            .insert(j);
+    }
     for i in 0..mentions.len() {
         if mentions[i].kind != EntityType::Per || mentions[i].norm.split_whitespace().count() != 1 {
             continue;
         }
         let key = stem(&mentions[i].norm);
         let surface_key = stem(&mentions[i].surface);
-        // The nearest full mention before it, else the first after it.
         let cue = verb_gender.get(i).copied().flatten();
-        let candidates = |j: &&usize| {
-            let norm = &mentions[**j].norm;
-            let k = stem(last_word(norm));
-            let first = norm.split_whitespace().next().unwrap_or_default();
-            (k == key || k == surface_key)
-                && cue.is_none_or(|c| name_gender(first).is_none_or(|g| g == c))
+        let fits = |j: usize| {
+            let first = mentions[j]
+                .norm
+                .split_whitespace()
+                .next()
+                .unwrap_or_default();
+            cue.is_none_or(|c| name_gender(first).is_none_or(|g| g == c))
         };
-        let target = full
-            .iter()
-            .rev()
-            .filter(|&&j| j < i)
-            .find(candidates)
-            .or_else(|| full.iter().filter(|&&j| j > i).find(candidates))
-            .copied();
-        let Some(j) = target else { continue };
+        let sets = [
+            by_stem.get(&key),
+            (surface_key != key)
+                .then(|| by_stem.get(&surface_key))
+                .flatten(),
+        ];
+        let Some(j) = nearest(&sets, i, fits) else {
+            continue;
+        };
         // "Ерлана Карина" read as a woman's name, but here is "Карин": a man, in the genitive.
         let short = crate::analysis::lowercase(&mentions[i].norm);
         let full_last = crate::analysis::lowercase(last_word(&mentions[j].norm));
@@ -78,41 +153,76 @@ pub(crate) fn link_people(
             && ["ов", "ев", "ин", "ын"].iter().any(|s| short.ends_with(s))
             && let Some(fixed) = renormalize_masc(j)
         {
+            let old = stem(last_word(&mentions[j].norm));
+            let new = stem(last_word(&fixed));
+            if old != new {
+                if let Some(set) = by_stem.get_mut(&old) {
+                    set.remove(&j);
+                }
+                by_stem.entry(new).or_default().insert(j);
+            }
             mentions[j].norm = fixed;
         }
         mentions[i].norm = mentions[j].norm.clone();
     }
-    // A first name alone ("Бориса" in an article about Борис Джонсон) is the one full name of
-    // the document that starts with it; with two such names it stays as written.
-    for i in 0..mentions.len() {
-        if mentions[i].kind != EntityType::Per
-            || mentions[i].norm.split_whitespace().count() != 1
-            || name_gender(&mentions[i].norm).is_none()
+}
+
+/// A first name alone ("Бориса" in an article about Борис Джонсон) is the one full name of the
+/// document that starts with it; with two such names it stays as written.
+fn link_first_names(
+    mentions: &mut [Mention],
+    full: &[usize],
+    name_gender: &impl Fn(&str) -> Option<bool>,
+) {
+    let mut by_first: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for &j in full {
+        if let Some(f) = mentions[j].norm.split_whitespace().next() {
+            by_first
+                .entry(crate::analysis::lowercase(f))
+                .or_default()
+                .insert(mentions[j].norm.clone());
+        }
+    }
+    for m in mentions.iter_mut() {
+        if m.kind != EntityType::Per
+            || m.norm.split_whitespace().count() != 1
+            || name_gender(&m.norm).is_none()
         {
             continue;
         }
-        let given = crate::analysis::lowercase(&mentions[i].norm);
-        let mut names: Vec<String> = full
-            .iter()
-            .map(|&j| mentions[j].norm.clone())
-            .filter(|n| {
-                n.split_whitespace()
-                    .next()
-                    .is_some_and(|f| crate::analysis::lowercase(f) == given)
-            })
-            .collect();
-        names.sort();
-        names.dedup();
-        if let [one] = names.as_slice() {
-            mentions[i].norm = one.clone();
+        if let Some(names) = by_first.get(&crate::analysis::lowercase(&m.norm))
+            && names.len() == 1
+            && let Some(one) = names.first()
+        {
+            m.norm = one.clone();
         }
     }
-    // A surname of several words ("Де Доминичис отметила") is the full name it ends
-    // ("Реджиной Де Доминичис"), the nearest one before it, else the first after. One that
-    // starts with a first name is a full name itself ("Фолькер Буфье" is not "Гессен Фолькер
-    // Буфье").
+}
+
+/// A surname of several words ("Де Доминичис отметила") is the full name it ends ("Реджиной
+/// Де Доминичис"), the nearest one before it, else the first after. One that starts with a
+/// first name is a full name itself ("Фолькер Буфье" is not "Гессен Фолькер Буфье").
+fn link_compound_surnames(
+    mentions: &mut [Mention],
+    full: &[usize],
+    name_gender: &impl Fn(&str) -> Option<bool>,
+) {
+    let stems = |norm: &str| -> Vec<String> { norm.split_whitespace().map(stem).collect() };
+    // Full mentions by every shorter ending of two or more words of their name.
+    let mut by_ending: HashMap<Vec<String>, BTreeSet<usize>> = HashMap::new();
+    let mut endings_of: HashMap<usize, Vec<String>> = HashMap::new();
+    let add = |by_ending: &mut HashMap<Vec<String>, BTreeSet<usize>>, j: usize, w: &[String]| {
+        for k in 1..w.len().saturating_sub(1) {
+            by_ending.entry(w[k..].to_vec()).or_default().insert(j);
+        }
+    };
+    for &j in full {
+        let w = stems(&mentions[j].norm);
+        add(&mut by_ending, j, &w);
+        endings_of.insert(j, w);
+    }
     for i in 0..mentions.len() {
-        let words: Vec<String> = mentions[i].norm.split_whitespace().map(stem).collect();
+        let words = stems(&mentions[i].norm);
         let first = mentions[i]
             .norm
             .split_whitespace()
@@ -121,30 +231,22 @@ pub(crate) fn link_people(
         if mentions[i].kind != EntityType::Per || words.len() < 2 || name_gender(first).is_some() {
             continue;
         }
-        let ends_it = |j: &&usize| {
-            let longer: Vec<String> = mentions[**j].norm.split_whitespace().map(stem).collect();
-            longer.len() > words.len() && longer.ends_with(&words)
+        let Some(j) = nearest(&[by_ending.get(&words)], i, |_| true) else {
+            continue;
         };
-        let target = full
-            .iter()
-            .rev()
-            .filter(|&&j| j < i)
-            .find(ends_it)
-            .or_else(|| full.iter().filter(|&&j| j > i).find(ends_it))
-            .copied();
-        if let Some(j) = target {
-            mentions[i].norm = mentions[j].norm.clone();
+        let norm = mentions[j].norm.clone();
+        // The mention may itself be a full one that later ones end with: keep its keys true.
+        if let Some(old) = endings_of.get(&i) {
+            for k in 1..old.len().saturating_sub(1) {
+                if let Some(set) = by_ending.get_mut(&old[k..]) {
+                    set.remove(&i);
+                }
+            }
+            let w = stems(&norm);
+            add(&mut by_ending, i, &w);
+            endings_of.insert(i, w);
         }
-    }
-    // A full mention fixed above may be repeated, in the same words, elsewhere in the document.
-    let fixed: Vec<(String, String)> = full
-        .iter()
-        .map(|&j| (mentions[j].surface.clone(), mentions[j].norm.clone()))
-        .collect();
-    for m in mentions.iter_mut().filter(|m| m.kind == EntityType::Per) {
-        if let Some((_, norm)) = fixed.iter().find(|(s, n)| *s == m.surface && *n != m.norm) {
-            m.norm = norm.clone();
-        }
+        mentions[i].norm = norm;
     }
 }
 
@@ -177,54 +279,108 @@ fn declines_from(form: &str, bare: &str) -> Option<&'static str> {
 /// `nominative` holds surnames seen as a sentence's subject (right before a verb: "Диарра
 /// подал"): one of those is the nominative even where it looks like a man's genitive, so
 /// "Шейк Модибо Диарра" keeps its "-а".
+///
+/// Linear in the number of mentions: each distinct name is settled once, and the bare forms it
+/// may decline from are looked up by the few stems its ending allows rather than compared with
+/// every other mention (an 8 MB article holds hundreds of thousands of them).
 pub(crate) fn settle_surnames(
     mentions: &mut [Mention],
     nominative: &[String],
     womans_name: impl Fn(&str) -> bool,
 ) {
-    let bare: Vec<String> = mentions
-        .iter()
-        .filter(|m| m.kind == EntityType::Per)
-        .map(|m| crate::analysis::lowercase(last_word(&m.surface)))
-        .collect();
+    // Each bare or normalized surname by its first position: the earliest candidate wins, as
+    // a scan of the mentions in text order would find it.
+    let mut bare: HashMap<String, usize> = HashMap::new();
+    let mut candidates: HashMap<String, usize> = HashMap::new();
+    for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
+        let b = crate::analysis::lowercase(last_word(&m.surface));
+        let at = bare.len();
+        bare.entry(b).or_insert(at);
+    }
+    for (b, at) in &bare {
+        candidates.insert(b.clone(), *at);
+    }
     // Nominatives the normalizer found from a first name's case ("Чарли Чаплина" → "Чаплин").
-    let normalized: Vec<String> = mentions
+    let mut next = bare.len();
+    for m in mentions
         .iter()
         .filter(|m| m.kind == EntityType::Per && m.norm != m.surface)
-        .map(|m| crate::analysis::lowercase(last_word(&m.norm)))
-        .collect();
-    let mut changes: Vec<(String, String)> = Vec::new();
+    {
+        let n = crate::analysis::lowercase(last_word(&m.norm));
+        if let std::collections::hash_map::Entry::Vacant(e) = candidates.entry(n) {
+            e.insert(next);
+            next += 1;
+        }
+    }
+    let mut subjects: HashMap<&str, usize> = HashMap::new();
+    for (i, n) in nominative.iter().enumerate() {
+        subjects.entry(n.as_str()).or_insert(i);
+    }
+    let mut changes: HashMap<String, Option<String>> = HashMap::new();
     for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
-        let words: Vec<&str> = m.norm.split_whitespace().collect();
-        let Some((last, first)) = words.split_last() else {
+        if changes.contains_key(&m.norm) {
             continue;
-        };
-        let form = crate::analysis::lowercase(last);
-        // Only where the text never writes the shorter form itself.
-        let subject = nominative
-            .iter()
-            .find(|n| {
-                n.strip_prefix(form.as_str())
-                    .is_some_and(|e| e == "а" || e == "я")
-            })
-            .filter(|_| !bare.contains(&form));
-        let Some(settled) = subject.or_else(|| {
-            bare.iter().chain(&normalized).find(|b| {
-                declines_from(&form, b)
-                    .is_some_and(|e| e != "а" || !first.iter().any(|w| womans_name(w)))
-            })
-        }) else {
-            continue;
-        };
-        let mut name: Vec<String> = first.iter().map(|w| w.to_string()).collect();
-        name.push(super::normalize::recase(last, settled));
-        changes.push((m.norm.clone(), name.join(" ")));
+        }
+        let settled = settle_one(&m.norm, &bare, &candidates, &subjects, &womans_name);
+        changes.insert(m.norm.clone(), settled);
     }
     for m in mentions.iter_mut().filter(|m| m.kind == EntityType::Per) {
-        if let Some((_, to)) = changes.iter().find(|(from, _)| *from == m.norm) {
+        if let Some(Some(to)) = changes.get(&m.norm) {
             m.norm = to.clone();
         }
     }
+}
+
+/// The settled form of one person's name, if its surname settles.
+fn settle_one(
+    norm: &str,
+    bare: &HashMap<String, usize>,
+    candidates: &HashMap<String, usize>,
+    subjects: &HashMap<&str, usize>,
+    womans_name: &impl Fn(&str) -> bool,
+) -> Option<String> {
+    let words: Vec<&str> = norm.split_whitespace().collect();
+    let (last, first) = words.split_last()?;
+    let form = crate::analysis::lowercase(last);
+    // Only where the text never writes the shorter form itself.
+    let subject = if bare.contains_key(&form) {
+        None
+    } else {
+        ["а", "я"]
+            .iter()
+            .filter_map(|e| {
+                let n = format!("{form}{e}");
+                subjects.get(n.as_str()).map(|&at| (at, n))
+            })
+            .min()
+            .map(|(_, n)| n)
+    };
+    let settled = subject.or_else(|| {
+        let mut stems: Vec<String> = Vec::new();
+        for e in HARD_ENDINGS {
+            if let Some(stem) = form.strip_suffix(e) {
+                stems.push(stem.to_string());
+            }
+        }
+        for e in SOFT_ENDINGS {
+            if let Some(stem) = form.strip_suffix(e) {
+                stems.push(format!("{stem}ь"));
+                stems.push(format!("{stem}й"));
+            }
+        }
+        stems
+            .into_iter()
+            .filter_map(|b| candidates.get(&b).map(|&at| (at, b)))
+            .filter(|(_, b)| {
+                declines_from(&form, b)
+                    .is_some_and(|e| e != "а" || !first.iter().any(|w| womans_name(w)))
+            })
+            .min()
+            .map(|(_, b)| b)
+    })?;
+    let mut name: Vec<String> = first.iter().map(|w| w.to_string()).collect();
+    name.push(super::normalize::recase(last, &settled));
+    Some(name.join(" "))
 }
 
 /// "Агентство по защите конкуренции (АЗК)": the abbreviation in brackets right after an

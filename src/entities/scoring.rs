@@ -226,12 +226,50 @@ thread_local! {
 
 /// The entity spans of every type in `tokens`, indexed as [`super::EntityType::ALL`]: those the
 /// full features give, since the scores are the same.
+///
+/// An article longer than [`MAX_PIECE`] tokens is tagged piece by piece, cut after a sentence
+/// where one ends near the limit, so that the word tables (sized for [`MAX_WORDS`]) never fill
+/// and the work stays linear in the article's length whatever its size.
 pub(crate) fn tag(model: &Model, tokens: &[Token], morph: &Morph) -> [Vec<(usize, usize)>; 3] {
     if model.is_empty() || tokens.is_empty() {
         return Default::default();
     }
-    let (emit, after) = scores(model, tokens, morph);
-    model.decode(&emit, &after)
+    if tokens.len() <= MAX_PIECE {
+        let (emit, after) = scores(model, tokens, morph);
+        return model.decode(&emit, &after);
+    }
+    let mut out: [Vec<(usize, usize)>; 3] = Default::default();
+    let mut start = 0;
+    while start < tokens.len() {
+        let end = piece_end(tokens, start);
+        let (emit, after) = scores(model, &tokens[start..end], morph);
+        for (all, spans) in out.iter_mut().zip(model.decode(&emit, &after)) {
+            all.extend(spans.into_iter().map(|(a, b)| (a + start, b + start)));
+        }
+        start = end;
+    }
+    out
+}
+
+/// Most tokens tagged at once: well under [`MAX_WORDS`] and [`MAX_SHAPE_TRIPLES`], so one
+/// piece always fits the tables after they are cleared.
+const MAX_PIECE: usize = 1 << 15;
+const _: () = assert!(MAX_PIECE * 2 <= MAX_WORDS && MAX_PIECE * 2 <= MAX_SHAPE_TRIPLES);
+
+/// Where the piece starting at `start` ends: after the last sentence end (or line break) in
+/// its second half, else at the limit (a text without sentences).
+fn piece_end(tokens: &[Token], start: usize) -> usize {
+    let limit = (start + MAX_PIECE).min(tokens.len());
+    if limit == tokens.len() {
+        return limit;
+    }
+    (start + MAX_PIECE / 2..limit)
+        .rev()
+        .find(|&i| {
+            matches!(tokens[i].text, "." | "!" | "?" | "…")
+                || tokens.get(i + 1).is_some_and(|t| t.after_break)
+        })
+        .map_or(limit, |i| i + 1)
 }
 
 fn scores(model: &Model, tokens: &[Token], morph: &Morph) -> (Vec<Emit>, Vec<After>) {
