@@ -452,3 +452,71 @@ fn a_second_indexer_is_told_about_the_lock() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_feed_dump_far_over_the_size_limit_is_read_record_by_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(&src).unwrap();
+    let mut feed: Vec<u8> = Vec::new();
+    for i in 1..=2000 {
+        let record = serde_json::json!({
+            "id": format!("n{i}"),
+            "title": format!("Выпуск {i}"),
+            "text": format!("{TEXT} Выпуск номер {i}."),
+        });
+        feed.extend(record.to_string().as_bytes());
+        feed.push(b'\n');
+        match i {
+            // One record in Windows-1251 in a UTF-8 feed.
+            500 => {
+                let text = format!("{{\"id\": \"cp\", \"text\": \"{TEXT}\"}}\n");
+                feed.extend(encoding_rs::WINDOWS_1251.encode(&text).0.iter());
+            }
+            // One record with a NUL byte, one that is not JSON, one far over the limit.
+            1000 => feed.extend(b"{\"id\": \"nul\", \"text\": \"a\0b\"}\n"),
+            1500 => feed.extend(b"{broken\n"),
+            1800 => {
+                let big = serde_json::json!({"id": "big", "text": TEXT.repeat(1000)});
+                feed.extend(big.to_string().as_bytes());
+                feed.push(b'\n');
+            }
+            _ => {}
+        }
+    }
+    fs::write(src.join("feed.jsonl"), &feed).unwrap();
+    let limit = 64 * 1024;
+    assert!(feed.len() > 10 * limit);
+
+    let idx = dir.path().join("idx");
+    let out = json_of(
+        vestnik()
+            .args(["index", "--max-size", "64K", "--commit-every", "300"])
+            .args(["--format", "json", "--index"])
+            .arg(&idx)
+            .arg(&src),
+    );
+    // Every good record is an article, the cp1251 one included; each bad one is named by line.
+    assert_eq!(out["articles"], 2001, "{out:#}");
+    assert!(out["commits"].as_u64().unwrap() >= 6, "{out:#}");
+    let skipped: Vec<(u64, &str)> = out["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["record"].as_u64().unwrap(), s["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (1002, "binary"),
+            (1503, "invalid JSON"),
+            (1804, "too large")
+        ],
+        "{out:#}"
+    );
+    let ids = all_ids(&idx);
+    assert!(ids.contains("cp") && ids.contains("n1") && ids.contains("n2000"));
+    assert!(!ids.contains("big"));
+    let cp = search_json(&idx, "id:cp");
+    assert_eq!(cp["hits"][0]["encoding"], "windows-1251", "{cp:#}");
+}

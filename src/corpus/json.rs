@@ -29,13 +29,15 @@ pub(crate) fn read_jsonl(content: &str) -> Vec<Record> {
         .lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            let fields = serde_json::from_str::<Value>(line)
-                .map_err(|e| SkipReason::InvalidJson(e.to_string()))
-                .and_then(|v| object_fields(&v));
-            (Some(i + 1), fields)
-        })
+        .map(|(i, line)| (Some(i + 1), record_fields(line)))
         .collect()
+}
+
+/// One JSON Lines record: a line that must hold a JSON object.
+pub(crate) fn record_fields(line: &str) -> Result<Fields, SkipReason> {
+    serde_json::from_str::<Value>(line)
+        .map_err(|e| SkipReason::InvalidJson(e.to_string()))
+        .and_then(|v| object_fields(&v))
 }
 
 fn object_fields(value: &Value) -> Result<Fields, SkipReason> {

@@ -5,6 +5,7 @@ mod decode;
 mod html;
 pub mod infer;
 mod json;
+mod stream;
 mod text;
 mod walk;
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 pub use decode::{Decoded, decode, encoding_for_label};
 pub use encoding_rs::Encoding;
+pub use stream::{Records, records};
 pub use walk::{Found, IGNORE_FILE, walk};
 
 /// Files larger than this are skipped unless the user raises the limit.
@@ -274,22 +276,8 @@ pub fn parse(bytes: &[u8], found: &Found, opts: &ReadOptions) -> FileContents {
     }
     let mut out = FileContents::default();
     for (record, fields) in records {
-        let fields = match fields {
-            Ok(f)
-                if f.text.trim().is_empty()
-                    && f.title.as_deref().unwrap_or("").trim().is_empty() =>
-            {
-                Err(SkipReason::NoText)
-            }
-            other => other,
-        };
-        match fields {
-            Ok(fields) => {
-                let fallback_id = relative_id(path, &found.root, record);
-                let mut article = infer::complete(fields, path, &found.root, fallback_id);
-                article.encoding = decoded.encoding.name();
-                out.articles.push(article);
-            }
+        match fields.and_then(|f| article_of(f, found, record, decoded.encoding.name())) {
+            Ok(article) => out.articles.push(article),
             Err(reason) => out.skips.push(Skip {
                 path: path.clone(),
                 record,
@@ -298,6 +286,23 @@ pub fn parse(bytes: &[u8], found: &Found, opts: &ReadOptions) -> FileContents {
         }
     }
     out
+}
+
+/// The article one record (or a whole file) makes, with its metadata inferred; a record with
+/// neither text nor title is no article.
+fn article_of(
+    fields: Fields,
+    found: &Found,
+    record: Option<usize>,
+    encoding: &'static str,
+) -> Result<Article, SkipReason> {
+    if fields.text.trim().is_empty() && fields.title.as_deref().unwrap_or("").trim().is_empty() {
+        return Err(SkipReason::NoText);
+    }
+    let fallback_id = relative_id(&found.path, &found.root, record);
+    let mut article = infer::complete(fields, &found.path, &found.root, fallback_id);
+    article.encoding = encoding;
+    Ok(article)
 }
 
 /// An id from the path below the walk root, with `/` separators on every platform.

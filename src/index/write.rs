@@ -361,36 +361,30 @@ impl Run {
             return Ok(());
         }
 
-        let bytes = match corpus::read_bytes(found, &self.opts.read) {
-            Ok(b) => b,
+        let records = match corpus::records(found, &self.opts.read) {
+            Ok(r) => r,
             Err(reason) => {
                 self.skip(found, reason);
                 return Ok(());
             }
         };
-        let contents = corpus::parse(&bytes, found, &self.opts.read);
-        self.summary.skipped.extend(contents.skips);
-        if contents.articles.is_empty() {
+        // Articles are written as they are read, and commits fall inside a file as between
+        // files, so a dump of any size is held one record at a time and a crash in the middle
+        // of it loses at most one commit interval.
+        let mut hashes = Vec::new();
+        for record in records {
+            match record {
+                Ok(article) => {
+                    let hash = self.article(article, key)?;
+                    hashes.push(hash);
+                    self.maybe_commit()?;
+                }
+                Err(skip) => self.summary.skipped.push(skip),
+            }
+        }
+        if hashes.is_empty() {
             self.cache_dirty |= self.cache.files.remove(key).is_some();
             return Ok(());
-        }
-        let mut hashes = Vec::with_capacity(contents.articles.len());
-        for article in contents.articles {
-            let hash = article_hash(&article, self.seed);
-            hashes.push(hash);
-            self.summary.bytes += (article.title.len() + article.body.len()) as u64;
-            let paths = self.new_paths.entry(hash).or_default();
-            if paths.contains(&key.to_string()) {
-                continue;
-            }
-            paths.push(key.to_string());
-            // Seen before in this run, or already in the index: the text is stored, and only its
-            // list of paths may need rewriting, which `finish` does once all paths are known.
-            if paths.len() > 1 || self.old_view.contains_key(&hash) && !self.reroot.contains(&hash)
-            {
-                continue;
-            }
-            self.write(article, vec![key.to_string()], hash)?;
         }
         let mut sorted = hashes.clone();
         sorted.sort_unstable();
@@ -410,6 +404,25 @@ impl Run {
             self.cache_dirty = true;
         }
         self.maybe_commit()
+    }
+
+    /// Takes one article read from the file `key`: written when its text is new to the index,
+    /// else only noted under this path. Returns its hash.
+    fn article(&mut self, article: Article, key: &str) -> anyhow::Result<u64> {
+        let hash = article_hash(&article, self.seed);
+        self.summary.bytes += (article.title.len() + article.body.len()) as u64;
+        let paths = self.new_paths.entry(hash).or_default();
+        if paths.iter().any(|p| p == key) {
+            return Ok(hash);
+        }
+        paths.push(key.to_string());
+        // Seen before in this run, or already in the index: the text is stored, and only its
+        // list of paths may need rewriting, which `finish` does once all paths are known.
+        if paths.len() > 1 || self.old_view.contains_key(&hash) && !self.reroot.contains(&hash) {
+            return Ok(hash);
+        }
+        self.write(article, vec![key.to_string()], hash)?;
+        Ok(hash)
     }
 
     fn skip(&mut self, found: &Found, reason: SkipReason) {
@@ -542,10 +555,11 @@ impl Run {
                 path: PathBuf::from(path),
                 root: self.root_of(path),
             };
-            let contents = corpus::read(&found, &self.opts.read);
-            if let Some(article) = contents
-                .articles
-                .into_iter()
+            let Ok(records) = corpus::records(&found, &self.opts.read) else {
+                continue;
+            };
+            if let Some(article) = records
+                .flatten()
                 .find(|a| article_hash(a, self.seed) == hash)
             {
                 let new = self.grouped(article, paths.to_vec(), hash)?;
