@@ -520,3 +520,71 @@ fn a_feed_dump_far_over_the_size_limit_is_read_record_by_record() {
     let cp = search_json(&idx, "id:cp");
     assert_eq!(cp["hits"][0]["encoding"], "windows-1251", "{cp:#}");
 }
+
+/// Starts `vestnik index` on `src`, waits for its first commits and sends it `signal`; returns
+/// its exit status and stderr.
+fn interrupt_mid_run(src: &Path, idx: &Path, signal: &str) -> (Option<i32>, String) {
+    let child = Command::new(assert_cmd::cargo::cargo_bin("vestnik"))
+        .args(["index", "--commit-every", "100", "--index"])
+        .arg(idx)
+        .arg(src)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The index is created (one change of meta.json), then the first commit of articles.
+    let started = Instant::now();
+    let mut last = meta_of(idx);
+    let mut changes = 0;
+    while changes < 2 && started.elapsed() < Duration::from_secs(120) {
+        let now = meta_of(idx);
+        if now != last {
+            changes += 1;
+            last = now;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let sent = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn sigint_and_sigterm_commit_what_was_written_and_the_rerun_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    write_many(&src, 3000);
+    let clean = dir.path().join("clean");
+    build(std::slice::from_ref(&src), &clean);
+
+    for (signal, code, name) in [("INT", 130, "SIGINT"), ("TERM", 143, "SIGTERM")] {
+        let idx = dir.path().join(name);
+        let (status, err) = interrupt_mid_run(&src, &idx, signal);
+        if status == Some(0) {
+            eprintln!("note: the indexer finished before {name} arrived");
+        } else {
+            assert_eq!(status, Some(code), "{err}");
+            assert!(err.contains(&format!("interrupted by {name}")), "{err}");
+            assert!(err.contains("all committed"), "{err}");
+            // What it says it committed is what a search finds.
+            let said: usize = err
+                .split("the index holds ")
+                .nth(1)
+                .and_then(|s| s.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .expect("the message gives the count");
+            assert!(said > 0 && said < 3000, "{err}");
+            assert_eq!(all_ids(&idx).len(), said);
+        }
+        let rerun = build(std::slice::from_ref(&src), &idx);
+        assert_eq!(rerun.articles, 3000);
+        assert_eq!(all_ids(&idx), all_ids(&clean));
+    }
+}

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -123,6 +125,7 @@ pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
         entities: !args.no_entities,
         aliases: load_aliases(args.aliases.as_deref())?,
         remove: args.remove,
+        interrupt: Some(on_signals()?),
         memory: usize::try_from(args.memory).unwrap_or(usize::MAX),
     };
     let memory = crate::bench::AnonPeak::start();
@@ -132,6 +135,13 @@ pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
         SummaryFormat::Text => report(&summary),
         SummaryFormat::Json => println!("{}", summary_json(&summary, peak_anon)),
     }
+    if let Some(signal) = summary.interrupted {
+        return Err(Interrupted {
+            signal,
+            articles: summary.articles,
+        }
+        .into());
+    }
     if args.strict && !summary.skipped.is_empty() {
         anyhow::bail!(
             "{} skipped and --strict was given",
@@ -139,6 +149,41 @@ pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A run that SIGINT or SIGTERM stopped after committing what it had written.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "interrupted by {}: the index holds {articles} articles, all committed; run the same command again to finish",
+    signal_name(*signal)
+)]
+pub(crate) struct Interrupted {
+    pub signal: usize,
+    pub articles: usize,
+}
+
+fn signal_name(signal: usize) -> &'static str {
+    match signal as i32 {
+        signal_hook::consts::SIGINT => "SIGINT",
+        signal_hook::consts::SIGTERM => "SIGTERM",
+        _ => "a signal",
+    }
+}
+
+/// A flag SIGINT and SIGTERM set to their number, so the build stops at the next article and
+/// commits; a second signal while it does ends the process at once.
+fn on_signals() -> anyhow::Result<Arc<AtomicUsize>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    let which = Arc::new(AtomicUsize::new(0));
+    let armed = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        // The shutdown first: it fires only once `armed` is set by the first signal.
+        flag::register_conditional_shutdown(signal, 128 + signal, armed.clone())?;
+        flag::register(signal, armed.clone())?;
+        flag::register_usize(signal, which.clone(), signal as usize)?;
+    }
+    Ok(which)
 }
 
 fn load_aliases(file: Option<&Path>) -> anyhow::Result<entities::Aliases> {
@@ -237,10 +282,12 @@ fn summary_json(s: &BuildSummary, peak_anon: Option<u64>) -> serde_json::Value {
         })
         .collect();
     let removed: Vec<String> = s.removed.iter().map(|p| p.display().to_string()).collect();
+    let interrupted = s.interrupted.map(signal_name);
     serde_json::json!({
         "index": s.index_dir.display().to_string(),
         "roots": roots,
         "removed": removed,
+        "interrupted": interrupted,
         "files": s.files,
         "added": s.added,
         "updated": s.updated,

@@ -72,8 +72,12 @@ fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// Exit status for an error: 2 for a query the user must fix, 1 for everything else.
+/// Exit status for an error: 2 for a query the user must fix, 128 + the signal for a run a
+/// signal stopped (as a shell reports it), 1 for everything else.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if let Some(index::Interrupted { signal, .. }) = err.downcast_ref() {
+        return 128u8.saturating_add(u8::try_from(*signal).unwrap_or(0));
+    }
     match err.downcast_ref::<SearchError>() {
         Some(SearchError::Query(_)) => 2,
         _ => 1,

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -55,6 +57,9 @@ pub struct BuildOptions {
     pub aliases: Aliases,
     /// Roots to drop from the index (with their articles).
     pub remove: Vec<PathBuf>,
+    /// Set (to a signal number) to stop the run: what is written is committed, nothing is
+    /// deleted, and the next run finishes the job.
+    pub interrupt: Option<Arc<AtomicUsize>>,
     /// Bytes tantivy's writer may fill before it writes a segment; with the queues between
     /// stages, what bounds the memory of a build of any size.
     pub memory: usize,
@@ -70,6 +75,7 @@ impl Default for BuildOptions {
             entities: true,
             aliases: Aliases::shipped(),
             remove: Vec::new(),
+            interrupt: None,
             memory: 256 << 20,
         }
     }
@@ -101,6 +107,9 @@ pub struct BuildSummary {
     pub removed: Vec<PathBuf>,
     /// Paths given that a root already held: (given, that root).
     pub covered: Vec<(PathBuf, PathBuf)>,
+    /// The run was stopped by [`BuildOptions::interrupt`] (this value) after committing what it
+    /// had written.
+    pub interrupted: Option<usize>,
 }
 
 /// One root of the index after a run.
@@ -232,10 +241,20 @@ pub fn build(
     run.summary.files = files.len();
     progress.start(files.len() as u64);
     for found in &files {
+        if run.interrupted().is_some() {
+            break;
+        }
         let key = found.path.to_string_lossy().into_owned();
         run.roots.insert(key.clone(), found.root.clone());
         run.file(found, &key, old_by_path.get(&key))?;
         progress.file_done(&found.path);
+    }
+    if let Some(signal) = run.interrupted() {
+        let mut summary = run.stop()?;
+        progress.finish();
+        summary.interrupted = Some(signal);
+        summary.elapsed = started.elapsed();
+        return Ok(summary);
     }
     run.summary.deleted = old_by_path.keys().filter(|p| !seen.contains(*p)).count();
     let cached = run.cache.files.len();
@@ -373,6 +392,10 @@ impl Run {
         // of it loses at most one commit interval.
         let mut hashes = Vec::new();
         for record in records {
+            if self.interrupted().is_some() {
+                // The file's cache entry stays as it was, so the next run reads it again.
+                return Ok(());
+            }
             match record {
                 Ok(article) => {
                     let hash = self.article(article, key)?;
@@ -404,6 +427,27 @@ impl Run {
             self.cache_dirty = true;
         }
         self.maybe_commit()
+    }
+
+    /// The signal that asked the run to stop, if one did.
+    fn interrupted(&self) -> Option<usize> {
+        let signal = self.opts.interrupt.as_ref()?.load(Ordering::Relaxed);
+        (signal != 0).then_some(signal)
+    }
+
+    /// Ends an interrupted run: commits what was written with the cache of the files finished,
+    /// and deletes nothing (the files not reached may still hold what the index has).
+    fn stop(mut self) -> anyhow::Result<BuildSummary> {
+        if self.pending > 0 {
+            self.commit()?;
+        } else if self.cache_dirty {
+            self.cache.save(&self.dir)?;
+        }
+        self.reader.reload()?;
+        self.summary.articles = self.reader.searcher().num_docs() as usize;
+        self.summary.deleted = 0;
+        self.pipeline.finish()?;
+        Ok(self.summary)
     }
 
     /// Takes one article read from the file `key`: written when its text is new to the index,
