@@ -502,3 +502,47 @@ fn bench_corpus_refuses_bad_input_with_one_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr_of(&out).contains("is not a folder"));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `vestnik search ... | head -1`: the pipe closes long before the output ends.
+    let text =
+        "Министр провел встречу с жителями района и обсудил строительство дорог, школ и больниц.";
+    let files: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            (
+                format!("{i:03}.txt"),
+                format!("Заголовок: Выпуск {i}\n\n{text}"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let (_dir, index) = common::index_of(&refs);
+    for format in ["text", "json", "jsonl", "csv"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vestnik"))
+            .args([
+                "search",
+                "*",
+                "--limit",
+                "400",
+                "--no-group",
+                "--format",
+                format,
+            ])
+            .arg("--index")
+            .arg(&index)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        use std::io::Read;
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{format}: {:?}", out.status);
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
+    }
+}

@@ -105,10 +105,21 @@ pub fn run() -> anyhow::Result<()> {
 }
 
 /// `vestnik search ... | head` closes the pipe early; that is not an error.
+/// The csv writer wraps the I/O error in its own, and an `io::Error` made from that hides it
+/// from the chain, so both wrappings are looked into.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    fn csv_pipe(e: &csv::Error) -> bool {
+        matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+    }
     e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        let io_pipe = c.downcast_ref::<io::Error>().is_some_and(|io| {
+            io.kind() == io::ErrorKind::BrokenPipe
+                || io
+                    .get_ref()
+                    .and_then(|inner| inner.downcast_ref::<csv::Error>())
+                    .is_some_and(csv_pipe)
+        });
+        io_pipe || c.downcast_ref::<csv::Error>().is_some_and(csv_pipe)
     })
 }
 

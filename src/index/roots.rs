@@ -105,7 +105,7 @@ impl Roots {
         };
         let write = || -> std::io::Result<()> {
             let mut file = fs::File::create(&tmp)?;
-            serde_json::to_writer_pretty(&mut file, &record).map_err(std::io::Error::other)?;
+            serde_json::to_writer_pretty(&mut file, &record).map_err(std::io::Error::from)?;
             file.flush()?;
             file.sync_all()?;
             fs::rename(&tmp, &path)

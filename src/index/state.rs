@@ -52,7 +52,7 @@ impl FileCache {
             version: CACHE_VERSION,
             files: self.files.clone(),
         };
-        serde_json::to_writer(&mut file, &cache).map_err(std::io::Error::other)?;
+        serde_json::to_writer(&mut file, &cache).map_err(std::io::Error::from)?;
         file.flush()?;
         file.sync_all()?;
         fs::rename(tmp, dir.join(CACHE_FILE))

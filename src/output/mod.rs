@@ -47,7 +47,7 @@ fn write_json(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::R
         Parts::All => serde_json::to_writer_pretty(&mut *out, result),
         Parts::FacetsOnly => serde_json::to_writer_pretty(&mut *out, &Summary::of(result)),
     }
-    .map_err(io::Error::other)?;
+    .map_err(io::Error::from)?;
     writeln!(out)
 }
 
@@ -86,12 +86,12 @@ enum Line<'a> {
 fn write_jsonl(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Result<()> {
     if parts == Parts::All {
         for hit in &result.hits {
-            serde_json::to_writer(&mut *out, &Line::Hit(hit)).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut *out, &Line::Hit(hit)).map_err(io::Error::from)?;
             writeln!(out)?;
         }
     }
     serde_json::to_writer(&mut *out, &Line::Summary(Summary::of(result)))
-        .map_err(io::Error::other)?;
+        .map_err(io::Error::from)?;
     writeln!(out)
 }
 
