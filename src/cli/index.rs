@@ -333,6 +333,7 @@ pub(super) fn build_default_index(dir: &Path) -> anyhow::Result<()> {
 /// A progress bar on stderr when it is a terminal; silent otherwise.
 pub(super) struct TerminalProgress {
     bar: ProgressBar,
+    file: std::sync::Mutex<Option<FileShown>>,
 }
 
 impl TerminalProgress {
@@ -347,7 +348,10 @@ impl TerminalProgress {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        TerminalProgress { bar }
+        TerminalProgress {
+            bar,
+            file: std::sync::Mutex::new(None),
+        }
     }
 }
 
@@ -357,14 +361,54 @@ impl Progress for TerminalProgress {
         self.bar.enable_steady_tick(Duration::from_millis(120));
     }
 
-    fn file_done(&self, path: &Path) {
-        self.bar.inc(1);
+    fn file_start(&self, path: &Path, size: u64) {
         if let Some(name) = path.file_name() {
             self.bar.set_message(name.to_string_lossy().into_owned());
         }
+        self.file
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(FileShown {
+                name: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                size,
+                started: std::time::Instant::now(),
+            });
+    }
+
+    /// A large file shows how much of it is read, the rate and the time left.
+    fn file_bytes(&self, read: u64) {
+        let file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(f) = file.as_ref() else {
+            return;
+        };
+        let secs = f.started.elapsed().as_secs_f64().max(1e-3);
+        let rate = read as f64 / secs;
+        let left = f.size.saturating_sub(read) as f64 / rate.max(1.0);
+        self.bar.set_message(format!(
+            "{}: {} of {}, {}/s, {:.0} s left",
+            f.name,
+            human_bytes(read),
+            human_bytes(f.size),
+            human_bytes(rate as u64),
+            left
+        ));
+    }
+
+    fn file_done(&self, _path: &Path) {
+        self.bar.inc(1);
     }
 
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// The file whose bytes the bar shows.
+struct FileShown {
+    name: String,
+    size: u64,
+    started: std::time::Instant,
 }

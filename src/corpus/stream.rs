@@ -27,6 +27,8 @@ struct Lines {
     line: usize,
     /// Lines that held a record (or tried to), to tell an empty feed from a full one.
     records: usize,
+    /// Bytes of the file read so far.
+    read: u64,
     buf: Vec<u8>,
     done: bool,
 }
@@ -50,6 +52,7 @@ pub fn records(found: &Found, opts: &ReadOptions) -> Result<Records, SkipReason>
                 opts: *opts,
                 line: 0,
                 records: 0,
+                read: 0,
                 buf: Vec::new(),
                 done: false,
             })),
@@ -73,6 +76,16 @@ fn is_utf16(found: &Found) -> bool {
     File::open(&found.path)
         .and_then(|mut f| f.read_exact(&mut head))
         .is_ok_and(|_| matches!(head, [0xFF, 0xFE] | [0xFE, 0xFF]))
+}
+
+impl Records {
+    /// Bytes of the file read so far (all of it for a file read whole).
+    pub fn bytes_read(&self) -> u64 {
+        match &self.inner {
+            Inner::Whole(_) => 0,
+            Inner::Lines(lines) => lines.read,
+        }
+    }
 }
 
 impl Iterator for Records {
@@ -114,6 +127,7 @@ impl Lines {
                 }
             };
             self.line += 1;
+            self.read += size as u64 + 1;
             if self.buf.iter().all(|b| b.is_ascii_whitespace()) && size == self.buf.len() {
                 continue;
             }

@@ -148,12 +148,13 @@ pub struct MentionLine<'a> {
 }
 
 impl<'a> MentionLine<'a> {
-    /// The stored form. Names and surfaces never hold tabs: the extractor's spans are words.
+    /// The stored form: tab-separated, one line. A name or surface the text wrote across a tab
+    /// or a line break ("Ерлан\tКарин") is stored with single spaces, so it stays one field.
     pub fn write(kind: &str, name: &str, surfaces: &[String]) -> String {
-        let mut line = format!("{kind}\t{name}");
+        let mut line = format!("{kind}\t{}", one_line(name));
         for s in surfaces {
             line.push('\t');
-            line.push_str(s);
+            line.push_str(&one_line(s));
         }
         line
     }
@@ -171,9 +172,27 @@ impl<'a> MentionLine<'a> {
     }
 }
 
+/// `s` with every run of whitespace made one space.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(|c: char| c.is_whitespace() && c != ' ') {
+        return s.into();
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ").into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::MentionLine;
+
+    #[test]
+    fn names_written_across_tabs_and_lines_stay_one_field() {
+        let surfaces = vec!["Ерлана\tКарина".to_string(), "Ерлан\n Карин".to_string()];
+        let line = MentionLine::write("PER", "Ерлан\tКарин", &surfaces);
+        let read = MentionLine::read(&line).expect("a written line reads");
+        assert_eq!(read.name, "Ерлан Карин");
+        assert_eq!(read.surfaces, ["Ерлана Карина", "Ерлан Карин"]);
+        assert!(!line.contains('\n'));
+    }
 
     #[test]
     fn a_mention_line_reads_back_what_was_written() {

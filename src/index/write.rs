@@ -27,9 +27,14 @@ use crate::entities::Aliases;
 /// The least memory tantivy's writer is given: below ~15 MB per indexing thread it refuses.
 pub const MIN_WRITER_MEMORY: usize = 64 << 20;
 
-/// Told about each file as the indexer reaches it, so a terminal can show progress.
+/// Told about each file as the indexer reaches it, and about the bytes read of a large one, so
+/// a terminal can show progress.
 pub trait Progress {
     fn start(&self, files: u64);
+    /// A file is being read; `size` is its length in bytes.
+    fn file_start(&self, path: &Path, size: u64);
+    /// So many bytes of the current file have been read.
+    fn file_bytes(&self, read: u64);
     fn file_done(&self, path: &Path);
     fn finish(&self);
 }
@@ -37,9 +42,14 @@ pub trait Progress {
 /// Progress for callers that show none.
 impl Progress for () {
     fn start(&self, _: u64) {}
+    fn file_start(&self, _: &Path, _: u64) {}
+    fn file_bytes(&self, _: u64) {}
     fn file_done(&self, _: &Path) {}
     fn finish(&self) {}
 }
+
+/// Bytes read between two progress reports within a file.
+const PROGRESS_STEP: u64 = 1 << 20;
 
 /// How a build runs.
 #[derive(Debug, Clone)]
@@ -246,7 +256,7 @@ pub fn build(
         }
         let key = found.path.to_string_lossy().into_owned();
         run.roots.insert(key.clone(), found.root.clone());
-        run.file(found, &key, old_by_path.get(&key))?;
+        run.file(found, &key, old_by_path.get(&key), progress)?;
         progress.file_done(&found.path);
     }
     if let Some(signal) = run.interrupted() {
@@ -350,7 +360,13 @@ struct Run {
 }
 
 impl Run {
-    fn file(&mut self, found: &Found, key: &str, before: Option<&Vec<u64>>) -> anyhow::Result<()> {
+    fn file(
+        &mut self,
+        found: &Found,
+        key: &str,
+        before: Option<&Vec<u64>>,
+        progress: &dyn Progress,
+    ) -> anyhow::Result<()> {
         let meta = match std::fs::metadata(&found.path) {
             Ok(m) => m,
             Err(e) => {
@@ -380,18 +396,25 @@ impl Run {
             return Ok(());
         }
 
-        let records = match corpus::records(found, &self.opts.read) {
+        let mut records = match corpus::records(found, &self.opts.read) {
             Ok(r) => r,
             Err(reason) => {
                 self.skip(found, reason);
                 return Ok(());
             }
         };
+        progress.file_start(&found.path, size);
+        let mut shown = 0;
         // Articles are written as they are read, and commits fall inside a file as between
         // files, so a dump of any size is held one record at a time and a crash in the middle
         // of it loses at most one commit interval.
         let mut hashes = Vec::new();
-        for record in records {
+        while let Some(record) = records.next() {
+            let read = records.bytes_read();
+            if read >= shown + PROGRESS_STEP {
+                progress.file_bytes(read);
+                shown = read;
+            }
             if self.interrupted().is_some() {
                 // The file's cache entry stays as it was, so the next run reads it again.
                 return Ok(());
