@@ -588,3 +588,58 @@ fn sigint_and_sigterm_commit_what_was_written_and_the_rerun_finishes() {
         assert_eq!(all_ids(&idx), all_ids(&clean));
     }
 }
+
+#[test]
+fn a_few_bad_bytes_or_a_missing_bom_lose_no_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(&src).unwrap();
+    let cut = &TEXT.as_bytes()[..TEXT.len() - 2];
+    fs::write(src.join("cut.txt"), cut).unwrap();
+    fs::write(
+        src.join("stray.txt"),
+        [TEXT.as_bytes(), b"\xff", " Конец.".as_bytes()].concat(),
+    )
+    .unwrap();
+    let le: Vec<u8> = TEXT.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    fs::write(src.join("nobom.txt"), le).unwrap();
+    // A JSONL whose one record was cut mid-character keeps it too.
+    let record = format!("{{\"id\": \"j1\", \"text\": \"{TEXT}\"}}");
+    let line = [&record.as_bytes()[..record.len() - 6], b"\"}\n".as_slice()].concat();
+    fs::write(src.join("feed.jsonl"), &line).unwrap();
+
+    let idx = dir.path().join("idx");
+    let out = json_of(
+        vestnik()
+            .args(["index", "--format", "json", "--index"])
+            .arg(&idx)
+            .arg(&src),
+    );
+    assert_eq!(out["skipped"], serde_json::json!([]), "{out:#}");
+    assert_eq!(out["articles"], 4, "{out:#}");
+    let mut repaired: Vec<(String, u64)> = out["repaired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["bytes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    repaired.sort();
+    assert_eq!(
+        repaired,
+        [
+            ("cut.txt".to_string(), 1),
+            ("j1".to_string(), 1),
+            ("stray.txt".to_string(), 1)
+        ],
+        "{out:#}"
+    );
+    let found = search_json(&idx, "надбавки");
+    assert_eq!(found["total"], 4, "{found:#}");
+    let nobom = search_json(&idx, "id:nobom.txt");
+    assert_eq!(nobom["hits"][0]["encoding"], "UTF-16LE", "{nobom:#}");
+}

@@ -241,6 +241,20 @@ fn report(s: &BuildSummary) {
             r.path.display()
         );
     }
+    if !s.repaired.is_empty() {
+        eprintln!(
+            "Read with bytes that are not valid UTF-8 replaced ({}; if a file is in another encoding, force it with --encoding):",
+            plural(s.repaired.len(), "article"),
+        );
+        for r in &s.repaired {
+            eprintln!(
+                "  {} (article {}): {} replaced",
+                r.path.display(),
+                r.id,
+                plural(r.bytes, "byte")
+            );
+        }
+    }
     if s.skipped.is_empty() {
         return;
     }
@@ -283,11 +297,17 @@ fn summary_json(s: &BuildSummary, peak_anon: Option<u64>) -> serde_json::Value {
         .collect();
     let removed: Vec<String> = s.removed.iter().map(|p| p.display().to_string()).collect();
     let interrupted = s.interrupted.map(signal_name);
+    let repaired: Vec<serde_json::Value> = s
+        .repaired
+        .iter()
+        .map(|r| serde_json::json!({"path": r.path.display().to_string(), "id": r.id, "bytes": r.bytes}))
+        .collect();
     serde_json::json!({
         "index": s.index_dir.display().to_string(),
         "roots": roots,
         "removed": removed,
         "interrupted": interrupted,
+        "repaired": repaired,
         "files": s.files,
         "added": s.added,
         "updated": s.updated,

@@ -11,7 +11,15 @@ use super::SkipReason;
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static Encoding,
+    /// Bytes that were not valid in that encoding and were replaced with U+FFFD (a UTF-8 text
+    /// cut mid-character, a stray byte): the text is kept, and the summary says so.
+    pub replaced: usize,
 }
+
+/// At most this many bad bytes, and at most one per [`BAD_BYTES_PER`] bytes of multi-byte
+/// UTF-8, make a text "UTF-8 with a few bad bytes" rather than another encoding.
+const MAX_BAD_BYTES: usize = 16;
+const BAD_BYTES_PER: usize = 100;
 
 /// Share of control characters above which decoded "text" is taken for a binary file.
 const MAX_CONTROL_SHARE: f64 = 0.01;
@@ -22,16 +30,23 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     if bytes.is_empty() {
         return Err(SkipReason::Empty);
     }
+    let mut replaced = 0;
     let (text, encoding, had_errors) = if let Some(enc) = forced {
         let (text, enc, errors) = enc.decode(bytes);
         (text.into_owned(), enc, errors)
     } else if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         (text.into_owned(), enc, errors)
+    } else if let Some(enc) = utf16_without_bom(bytes) {
+        let (text, errors) = enc.decode_without_bom_handling(bytes);
+        (text.into_owned(), enc, errors)
     } else if bytes.contains(&0) {
         return Err(SkipReason::Binary);
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (text.to_string(), UTF_8, false)
+    } else if let Some(bad) = few_bad_utf8_bytes(bytes) {
+        replaced = bad;
+        (String::from_utf8_lossy(bytes).into_owned(), UTF_8, false)
     } else {
         let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
         detector.feed(bytes, true);
@@ -48,7 +63,47 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     Ok(Decoded {
         text: text.replace("\r\n", "\n"),
         encoding,
+        replaced,
     })
+}
+
+/// UTF-8 but for a few bad bytes (a text cut mid-character, a stray byte), as the number of
+/// bad bytes: reading it in a legacy encoding would turn all of its Cyrillic into nonsense.
+fn few_bad_utf8_bytes(bytes: &[u8]) -> Option<usize> {
+    let (mut bad, mut multibyte) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().len() - chunk.valid().chars().filter(char::is_ascii).count();
+        bad += chunk.invalid().len();
+        if bad > MAX_BAD_BYTES {
+            return None;
+        }
+    }
+    (bad > 0 && bad * BAD_BYTES_PER <= multibyte).then_some(bad)
+}
+
+/// UTF-16 without a byte-order mark: Russian text in it has a high byte of 0x04 (Cyrillic) or
+/// 0x00 (ASCII) in nearly every code unit, on the same side, and zero bytes there.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 16 || !bytes.len().is_multiple_of(2) || !bytes.contains(&0) {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024) & !1];
+    let units = sample.len() / 2;
+    let high_on = |side: usize| {
+        sample
+            .chunks_exact(2)
+            .filter(|u| matches!(u[side], 0x00 | 0x04) && u[1 - side] != 0)
+            .count()
+    };
+    let (le, be) = (high_on(1), high_on(0));
+    let enough = |n: usize| n * 10 >= units * 9;
+    if enough(le) && le > be {
+        Some(encoding_rs::UTF_16LE)
+    } else if enough(be) && be > le {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
 }
 
 /// chardetng names KOI8-U for any KOI8 text; KOI8-R reads the same bytes identically except
@@ -116,6 +171,26 @@ mod tests {
         let d = decode(&bytes, None).unwrap();
         assert_eq!(d.encoding.name(), "UTF-16LE");
         assert_eq!(d.text, TEXT);
+    }
+
+    #[test]
+    fn utf16_without_bom_and_utf8_with_a_few_bad_bytes() {
+        let le: Vec<u8> = TEXT.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = TEXT.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        for (bytes, name) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
+            let d = decode(&bytes, None).unwrap();
+            assert_eq!((d.text.as_str(), d.encoding.name()), (TEXT, name));
+        }
+        // Cut in the middle of its last letter, and one stray byte.
+        let cut = &TEXT.as_bytes()[..TEXT.len() - 2];
+        let d = decode(cut, None).unwrap();
+        assert_eq!((d.encoding, d.replaced), (UTF_8, 1));
+        assert!(d.text.starts_with("Государственный советник"));
+        let stray = [TEXT.as_bytes(), b"\xff", TEXT.as_bytes()].concat();
+        assert_eq!(decode(&stray, None).unwrap().replaced, 1);
+        // Windows-1251 is still Windows-1251, not UTF-8 with bad bytes.
+        let (cp, _, _) = WINDOWS_1251.encode(TEXT);
+        assert_eq!(decode(&cp, None).unwrap().encoding, WINDOWS_1251);
     }
 
     #[test]

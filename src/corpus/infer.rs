@@ -127,6 +127,7 @@ pub(crate) fn complete(fields: Fields, path: &Path, root: &Path, fallback_id: St
         url: fields.url,
         inferred,
         encoding: "UTF-8",
+        repaired: 0,
     }
 }
 

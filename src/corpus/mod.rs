@@ -42,6 +42,9 @@ pub struct Article {
     pub inferred: Inferred,
     /// The character encoding the file was decoded from ("UTF-8", "windows-1251", ...).
     pub encoding: &'static str,
+    /// Bytes of the file (or record) that were not valid in that encoding and were replaced
+    /// with U+FFFD; the indexer reports them.
+    pub repaired: usize,
 }
 
 /// Which metadata fields were inferred rather than read from the file's own metadata.
@@ -260,6 +263,7 @@ pub fn parse(bytes: &[u8], found: &Found, opts: &ReadOptions) -> FileContents {
         Ok(d) => d,
         Err(reason) => return FileContents::skipped(path, reason),
     };
+    let (encoding, replaced) = (decoded.encoding.name(), decoded.replaced);
     let content = decoded.text;
     let records: Vec<(Option<usize>, Result<Fields, SkipReason>)> = match format {
         Format::Text => vec![(None, Ok(text::read_text(&content)))],
@@ -276,7 +280,7 @@ pub fn parse(bytes: &[u8], found: &Found, opts: &ReadOptions) -> FileContents {
     }
     let mut out = FileContents::default();
     for (record, fields) in records {
-        match fields.and_then(|f| article_of(f, found, record, decoded.encoding.name())) {
+        match fields.and_then(|f| article_of(f, found, record, encoding, replaced)) {
             Ok(article) => out.articles.push(article),
             Err(reason) => out.skips.push(Skip {
                 path: path.clone(),
@@ -295,6 +299,7 @@ fn article_of(
     found: &Found,
     record: Option<usize>,
     encoding: &'static str,
+    replaced: usize,
 ) -> Result<Article, SkipReason> {
     if fields.text.trim().is_empty() && fields.title.as_deref().unwrap_or("").trim().is_empty() {
         return Err(SkipReason::NoText);
@@ -302,6 +307,7 @@ fn article_of(
     let fallback_id = relative_id(&found.path, &found.root, record);
     let mut article = infer::complete(fields, &found.path, &found.root, fallback_id);
     article.encoding = encoding;
+    article.repaired = replaced;
     Ok(article)
 }
 

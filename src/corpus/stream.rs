@@ -142,8 +142,15 @@ impl Lines {
                 Ok(d) => d,
                 Err(reason) => return Some(Err(self.skip(line, reason))),
             };
-            let result = json::record_fields(&decoded.text)
-                .and_then(|fields| article_of(fields, &self.found, line, decoded.encoding.name()));
+            let result = json::record_fields(&decoded.text).and_then(|fields| {
+                article_of(
+                    fields,
+                    &self.found,
+                    line,
+                    decoded.encoding.name(),
+                    decoded.replaced,
+                )
+            });
             return Some(result.map_err(|reason| self.skip(line, reason)));
         }
         None

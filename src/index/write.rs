@@ -117,9 +117,21 @@ pub struct BuildSummary {
     pub removed: Vec<PathBuf>,
     /// Paths given that a root already held: (given, that root).
     pub covered: Vec<(PathBuf, PathBuf)>,
+    /// Files and records read with bytes that were not valid text replaced.
+    pub repaired: Vec<Repaired>,
     /// The run was stopped by [`BuildOptions::interrupt`] (this value) after committing what it
     /// had written.
     pub interrupted: Option<usize>,
+}
+
+/// A file or record kept although some of its bytes were not valid in its encoding.
+#[derive(Debug, Clone)]
+pub struct Repaired {
+    pub path: PathBuf,
+    /// The article kept.
+    pub id: String,
+    /// Bytes replaced with U+FFFD.
+    pub bytes: usize,
 }
 
 /// One root of the index after a run.
@@ -421,6 +433,13 @@ impl Run {
             }
             match record {
                 Ok(article) => {
+                    if article.repaired > 0 {
+                        self.summary.repaired.push(Repaired {
+                            path: found.path.clone(),
+                            id: article.id.clone(),
+                            bytes: article.repaired,
+                        });
+                    }
                     let hash = self.article(article, key)?;
                     hashes.push(hash);
                     self.maybe_commit()?;
