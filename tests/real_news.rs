@@ -74,4 +74,9 @@ fn entity_search_on_real_news_keeps_its_figures() {
     for t in [&r.org, &r.loc] {
         assert!(t.entity.precision >= 0.85, "{t:?}");
     }
+    // Organizations by compound abbreviations and countries (measured 0.935 / 0.482), places
+    // also by their adjectives and other names (0.860 / 0.885).
+    assert!(r.org.entity.precision >= 0.92, "{:?}", r.org);
+    assert!(r.org.entity.recall >= 0.47, "{:?}", r.org);
+    assert!(r.loc.entity.recall >= 0.87, "{:?}", r.loc);
 }

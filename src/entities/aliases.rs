@@ -6,6 +6,8 @@ use rustc_hash::FxHashMap as HashMap;
 use super::EntityType;
 
 static SHIPPED: &str = include_str!("aliases.txt");
+/// Other names of places (historical and official ones), for the index only.
+static PLACE_NAMES: &str = include_str!("place_names.txt");
 
 /// The comparison key of a name: lowercase, ё as е, quotes and punctuation dropped, spaces
 /// collapsed.
@@ -51,8 +53,20 @@ pub struct AliasError {
 }
 
 impl Aliases {
-    /// The table shipped with vestnik.
+    /// The table shipped with vestnik: `aliases.txt` and the other names of places
+    /// (`place_names.txt`).
     pub fn shipped() -> Aliases {
+        let mut a = Aliases::default();
+        a.add(SHIPPED).expect("the shipped alias table parses");
+        a.add(PLACE_NAMES).expect("the shipped place names parse");
+        a.added.clear();
+        a
+    }
+
+    /// `aliases.txt` alone: the word list the tagger's features were trained with. The other
+    /// names of places join entities in the index but are no feature, so adding one needs no
+    /// new model.
+    pub(crate) fn for_tagger() -> Aliases {
         let mut a = Aliases::default();
         a.add(SHIPPED).expect("the shipped alias table parses");
         a.added.clear();
@@ -203,6 +217,16 @@ impl Aliases {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_names_of_places_join_in_the_index_but_are_no_tagger_feature() {
+        let a = Aliases::shipped();
+        assert_eq!(a.canonical(EntityType::Loc, "Ленинград"), "Санкт-Петербург");
+        assert_eq!(a.canonical(EntityType::Loc, "Северная Корея"), "КНДР");
+        let tagger = Aliases::for_tagger();
+        assert_eq!(tagger.canonical(EntityType::Loc, "Ленинград"), "Ленинград");
+        assert_eq!(tagger.canonical(EntityType::Loc, "Алма-Ата"), "Алматы");
+    }
 
     #[test]
     fn shipped_table_joins_names() {

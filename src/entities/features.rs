@@ -503,7 +503,7 @@ pub(crate) fn gazetteer(word: &str) -> Option<&'static str> {
 
 fn lookup_gazetteer(word: &str) -> Option<&'static str> {
     use std::sync::LazyLock;
-    static ALIASES: LazyLock<super::Aliases> = LazyLock::new(super::Aliases::shipped);
+    static ALIASES: LazyLock<super::Aliases> = LazyLock::new(super::Aliases::for_tagger);
     if super::person::is_regional_name(word) {
         return Some("NAME");
     }

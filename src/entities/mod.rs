@@ -15,6 +15,7 @@ mod morph;
 mod normalize;
 mod not_person;
 mod person;
+mod place_adjectives;
 mod places;
 mod scoring;
 mod tagger;
@@ -38,7 +39,7 @@ pub use training::train;
 /// empty file means a build without entities.
 static MODEL_BYTES: &[u8] = include_bytes!("ner.model");
 /// Changes whenever extraction changes what it finds: indexes written before are rewritten.
-pub const MODEL_VERSION: &str = "ner-6";
+pub const MODEL_VERSION: &str = "ner-7";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum EntityType {
@@ -469,7 +470,9 @@ impl Extractor {
         let mut out = ArticleEntities::default();
         // Where each entity's key already stands in its list, per type.
         let mut seen: [rustc_hash::FxHashMap<String, usize>; 3] = Default::default();
-        for m in self.extract(&text) {
+        let mentions = self.extract(&text);
+        let adjectives = self.place_adjectives(&text, &mentions);
+        for m in mentions.into_iter().chain(adjectives) {
             // "лауреат Нобелевской премии": a name's adjective, which NEREL (and so the tagger)
             // counts as a person, is no person an article is about; one linked to a full name
             // ("Навального" after "Алексей Навальный") has that name as its norm and stays.
@@ -506,6 +509,61 @@ impl Extractor {
         }
         out
     }
+}
+
+impl Extractor {
+    /// Places named by their adjective ("британского", "московских"), as place mentions of
+    /// the place's name: for the index, which should find the article under the place (see
+    /// `place_adjectives`). Words inside a person's name are left alone, and so are languages
+    /// ("на английском языке" is about no place); inside an organization's or a place's name
+    /// the adjective still names its place ("Московский университет", "Московская область").
+    fn place_adjectives(&self, text: &str, mentions: &[Mention]) -> Vec<Mention> {
+        let in_person = |start: usize, end: usize| {
+            mentions
+                .iter()
+                .any(|m| m.kind == EntityType::Per && m.start <= start && end <= m.end)
+        };
+        let tokens = tokens::tokenize(text);
+        let mut out = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            let places = place_adjectives::places_of(t.text);
+            if places.is_empty() {
+                continue;
+            }
+            if in_person(t.start, t.end) || names_a_language(&tokens[i + 1..]) {
+                continue;
+            }
+            let lower = crate::analysis::lowercase(t.text);
+            if !self.morph.info(&lower).parses.iter().any(|p| p.has("ADJF")) {
+                continue;
+            }
+            out.extend(places.into_iter().map(|place| Mention {
+                kind: EntityType::Loc,
+                start: t.start,
+                end: t.end,
+                surface: t.text.to_string(),
+                norm: place.to_string(),
+            }));
+        }
+        out
+    }
+}
+
+/// Whether the words after an adjective make it a language's: "языке" follows, maybe after
+/// other adjectives of a list ("на казахском, русском и английском языках").
+fn names_a_language(after: &[tokens::Token]) -> bool {
+    for t in after.iter().take(6) {
+        let lower = crate::analysis::lowercase(t.text);
+        if lower.starts_with("язык") {
+            return true;
+        }
+        let listing =
+            lower == "," || lower == "и" || lower.ends_with("ском") || lower.ends_with("ских");
+        if !listing {
+            return false;
+        }
+    }
+    false
 }
 
 /// The name a mention is listed under, by the alias table, and that name's key.
@@ -636,6 +694,14 @@ impl ArticleEntities {
             EntityType::Loc => &self.loc,
         }
     }
+}
+
+/// The known place (from the shipped gazetteer) a phrase names in any case form, under its
+/// alias table name: "Российской Федерации", "РФ" and "России" are all Россия. For names whose
+/// last words say whose an organization is ("МВД России").
+pub fn place_named(aliases: &Aliases, phrase: &str) -> Option<String> {
+    let place = places::named(phrase)?;
+    Some(aliases.canonical(EntityType::Loc, place))
 }
 
 /// A text's fingerprint for [`Extractor::trained_on`].

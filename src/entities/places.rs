@@ -24,6 +24,8 @@ struct Gazetteer {
     by_first: FxHashMap<String, Vec<Vec<String>>>,
     /// One-word names by their key, as the list writes them, to name a place found alone.
     single: FxHashMap<String, &'static str>,
+    /// Every name by its words' keys joined with spaces, as the list writes it.
+    whole: FxHashMap<String, &'static str>,
     /// The first two letters of every first word: stemming only cuts a word's end, so a word
     /// starting otherwise cannot match, and most capitalized words are rejected before the
     /// stemmer runs.
@@ -56,6 +58,7 @@ impl Gazetteer {
     fn parse(text: &'static str) -> Gazetteer {
         let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
         let mut single: FxHashMap<String, &'static str> = FxHashMap::default();
+        let mut whole: FxHashMap<String, &'static str> = FxHashMap::default();
         for line in text.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -64,6 +67,7 @@ impl Gazetteer {
                 .iter()
                 .map(|t| key(t.text))
                 .collect();
+            whole.entry(words.join(" ")).or_insert(line);
             let Some((first, rest)) = words.split_first() else {
                 continue;
             };
@@ -82,6 +86,7 @@ impl Gazetteer {
         Gazetteer {
             by_first,
             single,
+            whole,
             openings,
         }
     }
@@ -98,6 +103,19 @@ pub(crate) fn first_key(word: &str) -> Option<String> {
 pub(crate) fn single(word: &str) -> Option<&'static str> {
     let k = first_key(word)?;
     PLACES.single.get(&k).copied()
+}
+
+/// The place a whole phrase names in any case form ("Российской Федерации", "США",
+/// "Великобритании"), as the list writes it.
+pub(crate) fn named(phrase: &str) -> Option<&'static str> {
+    let words: Vec<String> = super::tokens::tokenize(phrase)
+        .iter()
+        .map(|t| key(t.text))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    PLACES.whole.get(&words.join(" ")).copied()
 }
 
 /// Marks the tokens that spell a known place. A place starts with a capital letter; later

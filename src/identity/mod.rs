@@ -19,7 +19,10 @@
 //! same entities as a rebuild: nothing is kept that could drift from the index.
 
 pub(crate) mod names;
+mod qualified;
 mod resolve;
+
+pub use resolve::Resolved;
 
 use std::collections::BTreeMap;
 
@@ -79,6 +82,9 @@ struct Table {
     /// several words spell ("Министерство иностранных дел" → "МИД").
     by_abbreviation: HashMap<String, Vec<u32>>,
     by_spelled: HashMap<String, Vec<u32>>,
+    /// Organizations: every name taken apart into base and country, for names typed with a
+    /// compound abbreviation or another country form (see [`qualified`]).
+    shapes: Vec<(qualified::Shape, u32)>,
 }
 
 /// The archive's entities of every kind.
@@ -334,6 +340,9 @@ impl Table {
                         folded.push(index);
                     }
                     t.index_name(kind, name, index);
+                    if kind == EntityType::Org {
+                        t.shapes.push((qualified::Shape::of(name, aliases), index));
+                    }
                 }
             }
             t.entities.push(Entity {

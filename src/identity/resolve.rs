@@ -12,9 +12,12 @@ use crate::entities::{Aliases, EntityType};
 impl Registry {
     /// An organization or place: by its own words ([`Table::named_exactly`]); else the one
     /// name that holds its words ("Самрук-Казына" in "Фонд «Самрук-Казына»").
-    fn places_named(&self, kind: EntityType, typed: &str) -> Vec<u32> {
+    fn places_named(&self, kind: EntityType, typed: &str, aliases: &Aliases) -> Vec<u32> {
         let t = self.table(kind);
-        let out = t.named_exactly(typed);
+        let mut out = t.named_exactly(typed);
+        if kind == EntityType::Org {
+            out.extend(t.shaped_like(typed, aliases));
+        }
         if !out.is_empty() {
             return out.into_iter().collect();
         }
@@ -24,6 +27,44 @@ impl Registry {
             return out.into_iter().collect();
         }
         Vec::new()
+    }
+}
+
+/// What a typed name resolved to: its entities, and the places an article must also name
+/// for them to count (empty: no such condition).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resolved {
+    pub entities: Vec<u32>,
+    pub within: Vec<u32>,
+}
+
+impl Registry {
+    /// [`Registry::resolve`], and when that finds nothing for an organization typed with a
+    /// country after it ("Палата общин Великобритании"), the organization written without
+    /// one, in the articles that name that country: a filter still narrows (an article about
+    /// Russia's "Министерство здравоохранения" is not the British one's).
+    pub fn resolve_within(&self, kind: EntityType, typed: &str, aliases: &Aliases) -> Resolved {
+        let entities = self.resolve(kind, typed, aliases);
+        if !entities.is_empty() || kind != EntityType::Org {
+            return Resolved {
+                entities,
+                within: Vec::new(),
+            };
+        }
+        let t = self.table(kind);
+        let Some((found, country)) = t.unqualified(typed.trim(), aliases) else {
+            return Resolved::default();
+        };
+        let within = self.resolve(EntityType::Loc, &country, aliases);
+        if within.is_empty() {
+            return Resolved::default();
+        }
+        let mut entities: Vec<u32> = found.into_iter().collect();
+        entities.sort_by(|&a, &b| {
+            let (ea, eb) = (&t.entities[a as usize], &t.entities[b as usize]);
+            eb.docs.cmp(&ea.docs).then_with(|| ea.name.cmp(&eb.name))
+        });
+        Resolved { entities, within }
     }
 }
 
@@ -79,7 +120,7 @@ impl Registry {
             }
             match kind {
                 EntityType::Per => found.extend(t.people_named(name)),
-                _ => found.extend(self.places_named(kind, name)),
+                _ => found.extend(self.places_named(kind, name, aliases)),
             }
         }
         if found.is_empty()
@@ -88,7 +129,7 @@ impl Registry {
             for name in turned {
                 match kind {
                     EntityType::Per => found.extend(t.people_named(&name)),
-                    _ => found.extend(self.places_named(kind, &name)),
+                    _ => found.extend(self.places_named(kind, &name, aliases)),
                 }
                 if !found.is_empty() {
                     break;
@@ -245,6 +286,34 @@ impl Table {
             }
         }
         out
+    }
+
+    /// Organizations whose base the typed name's base is, in another form ("Минобороны РФ"
+    /// for "Министерство обороны Российской Федерации"), with the same country after it (or
+    /// none, when none is typed).
+    fn shaped_like(&self, typed: &str, aliases: &Aliases) -> BTreeSet<u32> {
+        let shape = super::qualified::Shape::of(typed, aliases);
+        self.shapes
+            .iter()
+            .filter(|(s, _)| s.qualifier == shape.qualifier && s.same_base(&shape))
+            .map(|(_, e)| *e)
+            .collect()
+    }
+
+    /// For a typed name with a country after it that names nothing: the organizations of its
+    /// base written with no country ("Палате общин" for "Палата общин Великобритании"), and
+    /// the country's name. Such an organization is that country's only in an article that
+    /// also names the country.
+    fn unqualified(&self, typed: &str, aliases: &Aliases) -> Option<(BTreeSet<u32>, String)> {
+        let shape = super::qualified::Shape::of(typed, aliases);
+        let country = shape.qualifier.clone()?;
+        let found: BTreeSet<u32> = self
+            .shapes
+            .iter()
+            .filter(|(s, _)| s.qualifier.is_none() && s.same_base(&shape))
+            .map(|(_, e)| *e)
+            .collect();
+        (!found.is_empty()).then_some((found, country))
     }
 
     /// Names that hold the typed words in order ("Самрук-Казына" in "Фонд «Самрук-Казына»").

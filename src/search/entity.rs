@@ -39,6 +39,10 @@ pub struct FilterMatch {
     #[serde(rename = "in")]
     pub given_in: &'static str,
     pub entities: Vec<EntityRef>,
+    /// Places an article must also name to count ("Палата общин Великобритании" written
+    /// "Палата общин" counts where Великобритания is named); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub within: Vec<EntityRef>,
 }
 
 /// Every entity filter of a request, by kind.
@@ -127,6 +131,17 @@ impl Filters {
     }
 }
 
+/// A phrase on an entity field.
+fn literal(kind: EntityType, phrase: String) -> UserInputAst {
+    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(UserInputLiteral {
+        field_name: Some(names::entity(kind).to_string()),
+        phrase,
+        delimiter: Delimiter::DoubleQuotes,
+        slop: 0,
+        prefix: false,
+    })))
+}
+
 /// Resolves names against one reader's entities and remembers what each resolved to.
 pub(crate) struct Resolver<'a> {
     pub archive: &'a ArchiveEntities,
@@ -135,54 +150,56 @@ pub(crate) struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// The entities `text` names.
-    pub fn entities(&self, kind: EntityType, text: &str) -> Vec<u32> {
-        self.archive.registry.resolve(kind, text, self.aliases)
-    }
-
-    /// The query clause for an entity name: any name of the entities it resolves to, or a term
-    /// that no article has when it resolves to none.
+    /// The query clause for an entity name: any name of the entities it resolves to (in an
+    /// article naming one of the places it requires, if any), or a term that no article has
+    /// when it resolves to none.
     pub fn clause(&mut self, kind: EntityType, text: &str, given_in: &'static str) -> UserInputAst {
-        let found = self.entities(kind, text);
+        let found = self
+            .archive
+            .registry
+            .resolve_within(kind, text, self.aliases);
         let registry = &self.archive.registry;
-        let entities: Vec<&crate::identity::Entity> = found
-            .iter()
-            .filter_map(|&i| registry.entity(kind, i))
-            .collect();
+        let refs = |kind: EntityType, list: &[u32]| -> Vec<&crate::identity::Entity> {
+            list.iter()
+                .filter_map(|&i| registry.entity(kind, i))
+                .collect()
+        };
+        let entities = refs(kind, &found.entities);
+        let within = refs(EntityType::Loc, &found.within);
+        let as_ref = |e: &&crate::identity::Entity| EntityRef {
+            id: e.id.clone(),
+            name: e.name.clone(),
+        };
         self.filters.of_kind(kind).push(FilterMatch {
             name: text.to_string(),
             given_in,
-            entities: entities
-                .iter()
-                .map(|e| EntityRef {
-                    id: e.id.clone(),
-                    name: e.name.clone(),
-                })
-                .collect(),
+            entities: entities.iter().map(as_ref).collect(),
+            within: within.iter().map(as_ref).collect(),
         });
-        let literal = |phrase: String| {
-            UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(UserInputLiteral {
-                field_name: Some(names::entity(kind).to_string()),
-                phrase,
-                delimiter: Delimiter::DoubleQuotes,
-                slop: 0,
-                prefix: false,
-            })))
+        let any_of = |kind: EntityType, list: &[&crate::identity::Entity]| {
+            let names: Vec<String> = list
+                .iter()
+                .flat_map(|e| e.variants.iter().cloned())
+                .collect();
+            if names.is_empty() {
+                // No entity: a name no article carries, so the clause matches nothing.
+                return literal(kind, "\u{1}".to_string());
+            }
+            UserInputAst::Clause(
+                names
+                    .into_iter()
+                    .map(|n| (Some(Occur::Should), literal(kind, n)))
+                    .collect(),
+            )
         };
-        let names: Vec<String> = entities
-            .iter()
-            .flat_map(|e| e.variants.iter().cloned())
-            .collect();
-        if names.is_empty() {
-            // No entity: a name no article carries, so the clause matches nothing.
-            return literal("\u{1}".to_string());
+        let clause = any_of(kind, &entities);
+        if within.is_empty() {
+            return clause;
         }
-        UserInputAst::Clause(
-            names
-                .into_iter()
-                .map(|n| (Some(Occur::Should), literal(n)))
-                .collect(),
-        )
+        UserInputAst::Clause(vec![
+            (Some(Occur::Must), clause),
+            (Some(Occur::Must), any_of(EntityType::Loc, &within)),
+        ])
     }
 
     /// Replaces every `person:`/`org:`/`loc:` literal in a parsed query with its clause.
