@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
@@ -98,19 +97,12 @@ impl Roots {
     /// Writes the record atomically.
     pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
         let path = dir.join(ROOTS_FILE);
-        let tmp = dir.join(format!("{ROOTS_FILE}.tmp"));
         let record = Roots {
             version: ROOTS_VERSION,
             roots: self.roots.clone(),
         };
-        let write = || -> std::io::Result<()> {
-            let mut file = fs::File::create(&tmp)?;
-            serde_json::to_writer_pretty(&mut file, &record).map_err(std::io::Error::from)?;
-            file.flush()?;
-            file.sync_all()?;
-            fs::rename(&tmp, &path)
-        };
-        write().with_context(|| format!("cannot write {}", path.display()))
+        super::state::write_json_atomically(&path, &record)
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Adds `root` unless a remembered root already holds it; a remembered root inside it is

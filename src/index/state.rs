@@ -46,17 +46,24 @@ impl FileCache {
 
     /// Writes the cache atomically: a reader sees the old file or the new one, never half.
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        let tmp = dir.join(format!("{CACHE_FILE}.tmp"));
-        let mut file = fs::File::create(&tmp)?;
         let cache = FileCache {
             version: CACHE_VERSION,
             files: self.files.clone(),
         };
-        serde_json::to_writer(&mut file, &cache).map_err(std::io::Error::from)?;
-        file.flush()?;
-        file.sync_all()?;
-        fs::rename(tmp, dir.join(CACHE_FILE))
+        write_json_atomically(&dir.join(CACHE_FILE), &cache)
     }
+}
+
+/// Writes `value` as JSON to `path` through a temporary file renamed over it, so a reader (or a
+/// crash) sees the old file or the new one, never half of one.
+pub(crate) fn write_json_atomically(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let mut file = fs::File::create(&tmp)?;
+    serde_json::to_writer(&mut file, value).map_err(std::io::Error::from)?;
+    file.flush()?;
+    file.sync_all()?;
+    fs::rename(tmp, path)
 }
 
 /// Size and modification time of a file, as the cache compares them.
