@@ -103,14 +103,23 @@ fn set_field(fields: &mut Fields, key: &str, value: &str) -> bool {
 
 /// Plain text of a Markdown document, paragraphs separated by blank lines, and its first
 /// top-level heading.
+/// Markdown as plain text: blocks and list items on lines of their own (a nested item is not
+/// glued to its parent), table cells apart and rows on lines, no markup.
 fn markdown_to_text(md: &str) -> (Option<String>, String) {
-    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
     let mut text = String::new();
     let mut heading: Option<String> = None;
     let mut in_h1 = false;
     let mut h1_buf = String::new();
-    for event in Parser::new(md) {
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES) {
         match event {
+            Event::Start(Tag::Item | Tag::List(_))
+            | Event::End(TagEnd::TableRow | TagEnd::TableHead)
+                if !text.is_empty() && !text.ends_with('\n') =>
+            {
+                text.push('\n');
+            }
+            Event::End(TagEnd::TableCell) => text.push('\t'),
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
                 ..
@@ -137,7 +146,11 @@ fn markdown_to_text(md: &str) -> (Option<String>, String) {
                 }
             }
             Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_),
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table,
             ) if !text.ends_with("\n\n") && !text.is_empty() => {
                 text.push_str("\n\n");
             }
@@ -150,6 +163,31 @@ fn markdown_to_text(md: &str) -> (Option<String>, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_lists_and_tables_keep_their_words_apart() {
+        let (_, text) = markdown_to_text(
+            "- первый\n  - второй\n- третий\n\n| Город | Население |\n| --- | --- |\n| Астана | 1,3 млн |\n",
+        );
+        assert!(
+            !text.contains("первыйвторой") && !text.contains('|'),
+            "{text:?}"
+        );
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "первый",
+                "второй",
+                "третий",
+                "Город",
+                "Население",
+                "Астана",
+                "1,3",
+                "млн"
+            ]
+        );
+    }
 
     #[test]
     fn russian_header_then_body() {
