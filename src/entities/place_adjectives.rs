@@ -101,6 +101,14 @@ fn may_be_adjective(lower: &str) -> bool {
 /// The places a word (in any case form) is the adjective of: one, or one per part of a
 /// compound ("российско-британской": Россия and Великобритания).
 pub(crate) fn places_of(word: &str) -> Vec<&'static str> {
+    // Most words fail this before anything is allocated: it runs on every word of an article.
+    if word.len() < 10
+        || !["ск", "цк", "чн", "СК", "ЦК", "ЧН"]
+            .iter()
+            .any(|s| word.contains(s))
+    {
+        return Vec::new();
+    }
     let lower = crate::analysis::lowercase(word).replace('ё', "е");
     if !may_be_adjective(&lower) {
         return Vec::new();
