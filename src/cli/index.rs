@@ -382,20 +382,17 @@ impl Progress for TerminalProgress {
     }
 
     fn file_start(&self, path: &Path, size: u64) {
-        if let Some(name) = path.file_name() {
-            self.bar.set_message(name.to_string_lossy().into_owned());
-        }
-        self.file
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .replace(FileShown {
-                name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                size,
-                started: std::time::Instant::now(),
-            });
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.bar.set_message(name.clone());
+        let shown = FileShown {
+            name,
+            size,
+            started: std::time::Instant::now(),
+        };
+        *self.file.lock().unwrap_or_else(|e| e.into_inner()) = Some(shown);
     }
 
     /// A large file shows how much of it is read, the rate and the time left.

@@ -5,7 +5,7 @@
 //! files are read whole, within the size limit.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 
 use super::{Article, Format, Found, ReadOptions, Skip, SkipReason, article_of, decode, json};
 
@@ -40,23 +40,30 @@ pub fn records(found: &Found, opts: &ReadOptions) -> Result<Records, SkipReason>
     if !meta.is_file() {
         return Err(SkipReason::NotRegularFile);
     }
-    if Format::of(&found.path) == Some(Format::JsonLines) && !is_utf16(found) {
+    if Format::of(&found.path) == Some(Format::JsonLines) {
         if meta.len() == 0 {
             return Err(SkipReason::Empty);
         }
         let file = File::open(&found.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-        return Ok(Records {
-            inner: Inner::Lines(Box::new(Lines {
-                reader: BufReader::with_capacity(1 << 16, file),
-                found: found.clone(),
-                opts: *opts,
-                line: 0,
-                records: 0,
-                read: 0,
-                buf: Vec::new(),
-                done: false,
-            })),
-        });
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let head = reader
+            .fill_buf()
+            .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+        // UTF-16 lines cannot be split at a byte; such a file is read whole.
+        if !matches!(head, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) {
+            return Ok(Records {
+                inner: Inner::Lines(Box::new(Lines {
+                    reader,
+                    found: found.clone(),
+                    opts: *opts,
+                    line: 0,
+                    records: 0,
+                    read: 0,
+                    buf: Vec::new(),
+                    done: false,
+                })),
+            });
+        }
     }
     let contents = super::read(found, opts);
     let all: Vec<Result<Article, Skip>> = contents
@@ -68,14 +75,6 @@ pub fn records(found: &Found, opts: &ReadOptions) -> Result<Records, SkipReason>
     Ok(Records {
         inner: Inner::Whole(all.into_iter()),
     })
-}
-
-/// UTF-16 lines cannot be split at a byte; such a file is read whole.
-fn is_utf16(found: &Found) -> bool {
-    let mut head = [0u8; 2];
-    File::open(&found.path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|_| matches!(head, [0xFF, 0xFE] | [0xFE, 0xFF]))
 }
 
 impl Records {

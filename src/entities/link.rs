@@ -291,15 +291,12 @@ pub(crate) fn settle_surnames(
     // Each bare or normalized surname by its first position: the earliest candidate wins, as
     // a scan of the mentions in text order would find it.
     let mut bare: HashMap<String, usize> = HashMap::new();
-    let mut candidates: HashMap<String, usize> = HashMap::new();
     for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
         let b = crate::analysis::lowercase(last_word(&m.surface));
         let at = bare.len();
         bare.entry(b).or_insert(at);
     }
-    for (b, at) in &bare {
-        candidates.insert(b.clone(), *at);
-    }
+    let mut candidates = bare.clone();
     // Nominatives the normalizer found from a first name's case ("Чарли Чаплина" → "Чаплин").
     let mut next = bare.len();
     for m in mentions

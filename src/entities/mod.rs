@@ -122,12 +122,16 @@ impl Extractor {
 
     /// Every mention in `text`, in text order.
     pub fn extract(&self, text: &str) -> Vec<Mention> {
-        let tokens = tokens::tokenize(text);
+        self.mentions(text, &tokens::tokenize(text))
+    }
+
+    /// [`Extractor::extract`] over tokens already made, for callers that need them again.
+    fn mentions(&self, text: &str, tokens: &[tokens::Token]) -> Vec<Mention> {
         if tokens.is_empty() {
             return Vec::new();
         }
         let mut found: Vec<(Mention, (usize, usize))> = Vec::new();
-        let tagged = scoring::tag(&self.model, &tokens, &self.morph);
+        let tagged = scoring::tag(&self.model, tokens, &self.morph);
         // Each span with its type and, when a list names it, its name.
         let mut spans: Vec<(EntityType, usize, usize, Option<String>)> = Vec::new();
         for (kind, kind_spans) in EntityType::ALL.into_iter().zip(tagged) {
@@ -154,9 +158,9 @@ impl Extractor {
             }
             for s in kind_spans
                 .into_iter()
-                .flat_map(|s| split_people(&tokens, s, &self.morph))
+                .flat_map(|s| split_people(tokens, s, &self.morph))
             {
-                match not_person::judge(&tokens, s, &self.morph) {
+                match not_person::judge(tokens, s, &self.morph) {
                     not_person::Verdict::Person(a, b) => spans.push((kind, a, b, None)),
                     not_person::Verdict::Other(k, a, b, name) => spans.push((k, a, b, name)),
                     not_person::Verdict::Drop => {}
@@ -212,9 +216,9 @@ impl Extractor {
                 ));
             }
         }
-        self.add_expansions(text, &tokens, &mut found);
+        self.add_expansions(text, tokens, &mut found);
         found.sort_by_key(|(m, _)| (m.start, std::cmp::Reverse(m.end)));
-        self.follow_lists(&tokens, &mut found);
+        self.follow_lists(tokens, &mut found);
         let spans: Vec<(usize, usize)> = found.iter().map(|(_, s)| *s).collect();
         let mut mentions: Vec<Mention> = found.into_iter().map(|(m, _)| m).collect();
         // The verb right after each mention, if one follows: its agreement tells a subject's
@@ -241,7 +245,7 @@ impl Extractor {
             })
             .collect();
         let morph = &self.morph;
-        self.read_subjects(&tokens, &spans, &verbs, &verb_gender, &mut mentions);
+        self.read_subjects(tokens, &spans, &verbs, &verb_gender, &mut mentions);
         link::link_people(
             &mut mentions,
             &verb_gender,
@@ -322,27 +326,11 @@ impl Extractor {
             }
             // A name the dictionary knows only in an oblique case is no subject ("Семья Обамы
             // приобрела").
-            let info = self
-                .morph
-                .info(&crate::analysis::lowercase(tokens[last].text));
-            let named: Vec<&Parse> = info
-                .parses
-                .iter()
-                .filter(|p| p.known && p.has("Surn"))
-                .collect();
-            if !named.is_empty() && !named.iter().any(|p| p.has("nomn")) {
+            if self.only_oblique(tokens[last].text, "Surn") {
                 continue;
             }
             // The same for a first name ("Бориса").
-            let info = self
-                .morph
-                .info(&crate::analysis::lowercase(tokens[first].text));
-            let given: Vec<&Parse> = info
-                .parses
-                .iter()
-                .filter(|p| p.known && p.has("Name"))
-                .collect();
-            if last > first && !given.is_empty() && !given.iter().any(|p| p.has("nomn")) {
+            if last > first && self.only_oblique(tokens[first].text, "Name") {
                 continue;
             }
             // Nor is one after a preposition ("с Коломойским прошла"), or one whose surname
@@ -359,6 +347,17 @@ impl Extractor {
 
     /// "Луиса Суареса, Неймара и Жерара Пике": a name in a list that shows no case of its own
     /// takes the case of the name listed right before it, read off how that one changed.
+    /// Whether the dictionary knows `word` as a `kind` ("Surn", "Name") only in oblique cases.
+    fn only_oblique(&self, word: &str, kind: &str) -> bool {
+        let info = self.morph.info(&crate::analysis::lowercase(word));
+        let named: Vec<&Parse> = info
+            .parses
+            .iter()
+            .filter(|p| p.known && p.has(kind))
+            .collect();
+        !named.is_empty() && !named.iter().any(|p| p.has("nomn"))
+    }
+
     fn follow_lists(&self, tokens: &[tokens::Token], found: &mut [(Mention, (usize, usize))]) {
         let people: Vec<usize> = (0..found.len())
             .filter(|&i| found[i].0.kind == EntityType::Per)
@@ -470,8 +469,9 @@ impl Extractor {
         let mut out = ArticleEntities::default();
         // Where each entity's key already stands in its list, per type.
         let mut seen: [rustc_hash::FxHashMap<String, usize>; 3] = Default::default();
-        let mentions = self.extract(&text);
-        let adjectives = self.place_adjectives(&text, &mentions);
+        let tokens = tokens::tokenize(&text);
+        let mentions = self.mentions(&text, &tokens);
+        let adjectives = self.place_adjectives(&tokens, &mentions);
         for m in mentions.into_iter().chain(adjectives) {
             // "лауреат Нобелевской премии": a name's adjective, which NEREL (and so the tagger)
             // counts as a person, is no person an article is about; one linked to a full name
@@ -517,13 +517,24 @@ impl Extractor {
     /// `place_adjectives`). Words inside a person's name are left alone, and so are languages
     /// ("на английском языке" is about no place); inside an organization's or a place's name
     /// the adjective still names its place ("Московский университет", "Московская область").
-    fn place_adjectives(&self, text: &str, mentions: &[Mention]) -> Vec<Mention> {
+    fn place_adjectives(&self, tokens: &[tokens::Token], mentions: &[Mention]) -> Vec<Mention> {
+        // People by start, each with the furthest end of any person starting at or before it,
+        // so "inside a person" is one binary search (an article may name thousands).
+        let mut people: Vec<(usize, usize)> = mentions
+            .iter()
+            .filter(|m| m.kind == EntityType::Per)
+            .map(|m| (m.start, m.end))
+            .collect();
+        people.sort_unstable();
+        let mut furthest = 0;
+        for p in &mut people {
+            furthest = furthest.max(p.1);
+            p.1 = furthest;
+        }
         let in_person = |start: usize, end: usize| {
-            mentions
-                .iter()
-                .any(|m| m.kind == EntityType::Per && m.start <= start && end <= m.end)
+            let before = people.partition_point(|p| p.0 <= start);
+            before > 0 && end <= people[before - 1].1
         };
-        let tokens = tokens::tokenize(text);
         let mut out = Vec::new();
         for (i, t) in tokens.iter().enumerate() {
             let places = place_adjectives::places_of(t.text);

@@ -18,7 +18,7 @@ use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument,
 use super::document::{NewArticle, with_paths};
 use super::groups::Grouper;
 use super::pipeline::Pipeline;
-use super::roots::RootPlan;
+use super::roots::{RootPlan, Roots};
 use super::state::{FileCache, FileEntry, index_view, stamp};
 use super::{Fields, open_for_writing};
 use crate::corpus::{self, Article, Found, ReadOptions, Skip, SkipReason};
@@ -229,37 +229,7 @@ pub fn build(
         }
     }
 
-    let mut files: Vec<Found> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for root in &plan.roots.roots {
-        let mut summary = RootSummary {
-            path: root.given.clone(),
-            ..RootSummary::default()
-        };
-        if !root.exists() {
-            // Keep what the index holds for it, as if every file were unchanged.
-            summary.missing = true;
-            for (path, hashes) in &old_by_path {
-                if root.holds(path) && seen.insert(path.clone()) {
-                    summary.files += 1;
-                    for hash in hashes {
-                        run.new_paths.entry(*hash).or_default().push(path.clone());
-                    }
-                }
-            }
-            run.summary.roots.push(summary);
-            continue;
-        }
-        let (found, skips) = corpus::walk(&[root.walk_path()], &[index_dir.to_path_buf()]);
-        run.summary.skipped.extend(skips);
-        for f in found {
-            if seen.insert(f.path.to_string_lossy().into_owned()) {
-                summary.files += 1;
-                files.push(f);
-            }
-        }
-        run.summary.roots.push(summary);
-    }
+    let (files, seen) = run.list(&plan.roots, &old_by_path, index_dir);
     run.summary.files = files.len();
     progress.start(files.len() as u64);
     for found in &files {
@@ -469,6 +439,47 @@ impl Run {
             self.cache_dirty = true;
         }
         self.maybe_commit()
+    }
+
+    /// The files to read under each root, in walk order, and every path the run accounts for.
+    /// A root that no longer exists keeps what the index holds for it, as if every one of its
+    /// files were unchanged.
+    fn list(
+        &mut self,
+        roots: &Roots,
+        old_by_path: &HashMap<String, Vec<u64>>,
+        index_dir: &Path,
+    ) -> (Vec<Found>, HashSet<String>) {
+        let mut files: Vec<Found> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for root in &roots.roots {
+            let mut summary = RootSummary {
+                path: root.given.clone(),
+                ..RootSummary::default()
+            };
+            if !root.exists() {
+                summary.missing = true;
+                for (path, hashes) in old_by_path {
+                    if root.holds(path) && seen.insert(path.clone()) {
+                        summary.files += 1;
+                        for hash in hashes {
+                            self.new_paths.entry(*hash).or_default().push(path.clone());
+                        }
+                    }
+                }
+            } else {
+                let (found, skips) = corpus::walk(&[root.walk_path()], &[index_dir.to_path_buf()]);
+                self.summary.skipped.extend(skips);
+                for f in found {
+                    if seen.insert(f.path.to_string_lossy().into_owned()) {
+                        summary.files += 1;
+                        files.push(f);
+                    }
+                }
+            }
+            self.summary.roots.push(summary);
+        }
+        (files, seen)
     }
 
     /// The signal that asked the run to stop, if one did.
