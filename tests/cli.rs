@@ -168,6 +168,7 @@ fn jsonl_csv_and_facets_only() {
             "date",
             "source",
             "url",
+            "author",
             "path",
             "score",
             "snippet",

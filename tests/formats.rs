@@ -144,6 +144,59 @@ fn json_jsonl_and_html() {
     assert!(skips[0].to_string().contains("invalid JSON"));
 }
 
+/// A news page as sites publish them: the reader keeps the article's paragraphs and takes its
+/// metadata from JSON-LD, and none of the page's furniture reaches the body (where it would
+/// make fake entities: a city from a related link, a name from a photo credit).
+#[test]
+fn a_news_page_gives_its_article_and_its_stated_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let para = |n: usize| {
+        format!(
+            "Абзац {n}: депутаты мажилиса одобрили во втором чтении поправки в закон о средствах \
+             массовой информации, которые обязывают редакции хранить архивы публикаций не менее \
+             пяти лет и отвечать на запросы граждан в течение десяти рабочих дней."
+        )
+    };
+    let related: String = [
+        "В Шымкенте открыли новый парк",
+        "Роналду забил гол",
+        "Курс тенге вырос",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| {
+        format!(r#"<li class="item"><a href="/news/{i}">{t}</a><span>12:0{i}</span></li>"#)
+    })
+    .collect();
+    let page = format!(
+        r#"<html><head><title>Закон о СМИ одобрен - Tengrinews.kz</title>
+        <script type="application/ld+json">{{"@context":"https://schema.org","@type":"NewsArticle",
+          "headline":"Закон о СМИ одобрен","datePublished":"2024-03-01T09:00:00+05:00",
+          "author":{{"@type":"Person","name":"Айгерим Сапарова"}},
+          "publisher":{{"@type":"Organization","name":"Tengrinews.kz"}}}}</script></head>
+        <body><header><ul class="menu"><li><a href="/">Главная</a></li><li><a href="/p">Политика</a></li></ul></header>
+        <article><h1>Закон о СМИ одобрен</h1><p>{}</p><p>{}</p><p>{}</p>
+        <p>Фото: пресс-служба Мажилиса Парламента</p>
+        <div class="share"><a href="/share/vk">Поделиться</a> <a href="/share/tg">Телеграм</a></div>
+        <div class="related"><h3>Читайте также</h3><ul>{related}</ul></div></article>
+        <div id="comments"><p>Комментарий читателя: всё плохо.</p></div>
+        <footer>© Tengrinews.kz</footer></body></html>"#,
+        para(1),
+        para(2),
+        para(3)
+    );
+    fs::write(dir.path().join("page.html"), page).unwrap();
+    let (articles, skips) = read_all(dir.path());
+    assert!(skips.is_empty(), "{skips:?}");
+    let a = &articles[0];
+    assert_eq!(a.title, "Закон о СМИ одобрен");
+    assert_eq!(a.date.unwrap().to_string(), "2024-03-01");
+    assert_eq!(a.source.as_deref(), Some("Tengrinews.kz"));
+    assert_eq!(a.author.as_deref(), Some("Айгерим Сапарова"));
+    assert!(!a.inferred.date && !a.inferred.source && !a.inferred.title);
+    assert_eq!(a.body, format!("{}\n\n{}\n\n{}", para(1), para(2), para(3)));
+}
+
 #[test]
 fn inference_rules() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@
 
 pub mod corpus;
 pub mod eval_search;
+pub mod extraction;
 pub mod groups;
 pub mod run;
 pub mod stats;

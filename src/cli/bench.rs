@@ -1,4 +1,4 @@
-//! `vestnik bench corpus` and `vestnik bench run`.
+//! `vestnik bench corpus`, `run`, `groups` and `extraction`.
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -22,6 +22,8 @@ enum BenchCommand {
     Run(RunArgs),
     /// Score the grouping of republished versions on real articles and edited copies of them
     Groups(GroupsArgs),
+    /// Score the HTML reader on real web pages against the article a person marked in each
+    Extraction(super::extraction::ExtractionArgs),
 }
 
 #[derive(clap::Args)]
@@ -79,6 +81,7 @@ pub(super) fn bench_command(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Corpus(a) => corpus_command(a),
         BenchCommand::Run(a) => run_command(a),
         BenchCommand::Groups(a) => groups_command(a),
+        BenchCommand::Extraction(a) => super::extraction::extraction_command(a),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod bench;
 mod explore;
+mod extraction;
 mod index;
 mod ner;
 mod search;

@@ -125,6 +125,7 @@ pub(crate) fn complete(fields: Fields, path: &Path, root: &Path, fallback_id: St
         date,
         source,
         url: fields.url,
+        author: fields.author,
         inferred,
         encoding: "UTF-8",
         repaired: 0,

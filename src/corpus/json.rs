@@ -61,6 +61,7 @@ fn fields_of(map: &Map<String, Value>) -> Fields {
         date: get(&["date", "published", "published_at", "pubDate"]),
         source: get(&["source", "site"]),
         url: get(&["url", "link"]),
+        author: get(&["author", "byline"]),
         text: get(&["text", "body", "content"]).unwrap_or_default(),
     }
 }

@@ -38,6 +38,9 @@ pub struct Article {
     pub date: Option<NaiveDate>,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// Who wrote it, as the file states it (a JSON `author`, a page's JSON-LD or meta tag);
+    /// never guessed from the text.
+    pub author: Option<String>,
     /// Which of the fields above were guessed from the text, file name or folder.
     pub inferred: Inferred,
     /// The character encoding the file was decoded from ("UTF-8", "windows-1251", ...).
@@ -168,6 +171,7 @@ pub(crate) struct Fields {
     pub date: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    pub author: Option<String>,
     pub text: String,
 }
 

@@ -92,6 +92,7 @@ fn set_field(fields: &mut Fields, key: &str, value: &str) -> bool {
         "date" | "дата" | "published" => &mut fields.date,
         "source" | "источник" => &mut fields.source,
         "url" | "link" | "ссылка" => &mut fields.url,
+        "author" | "автор" => &mut fields.author,
         "id" => &mut fields.id,
         _ => return false,
     };

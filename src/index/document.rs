@@ -70,6 +70,9 @@ fn to_document(
     if let Some(url) = &a.url {
         doc.add_text(f.url, url);
     }
+    if let Some(author) = &a.author {
+        doc.add_text(f.author, author);
+    }
     for name in a.inferred.names() {
         doc.add_text(f.inferred, name);
     }

@@ -9,7 +9,7 @@ use crate::analysis;
 use crate::entities::EntityType;
 
 /// Bumped whenever the schema changes in a way an older index cannot serve.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -21,6 +21,7 @@ pub struct Fields {
     pub date: Field,
     pub source: Field,
     pub url: Field,
+    pub author: Field,
     pub inferred: Field,
     /// Hash of title and body: the article's identity for updates and for storing a text
     /// found under several paths once.
@@ -63,6 +64,7 @@ pub mod names {
     pub const DATE: &str = "date";
     pub const SOURCE: &str = "source";
     pub const URL: &str = "url";
+    pub const AUTHOR: &str = "author";
     pub const INFERRED: &str = "inferred";
     pub const HASH: &str = "hash";
     pub const ENCODING: &str = "encoding";
@@ -124,6 +126,7 @@ pub fn build() -> (Schema, Fields) {
         date: b.add_date_field(names::DATE, date),
         source: b.add_text_field(names::SOURCE, source),
         url: b.add_text_field(names::URL, STORED),
+        author: b.add_text_field(names::AUTHOR, STORED),
         inferred: b.add_text_field(names::INFERRED, STORED),
         hash: b.add_u64_field(names::HASH, INDEXED | FAST | STORED),
         encoding: b.add_text_field(names::ENCODING, STORED),

@@ -301,6 +301,7 @@ fn article_hash(a: &Article, seed: u64) -> u64 {
         date.as_deref(),
         a.source.as_deref(),
         a.url.as_deref(),
+        a.author.as_deref(),
     ] {
         h.update(part.unwrap_or("").as_bytes());
         h.update(&[0]);

@@ -87,6 +87,9 @@ fn write_hit(out: &mut dyn Write, n: usize, h: &Hit, style: Style) -> io::Result
     if let Some(s) = &h.source {
         meta.push(s.clone());
     }
+    if let Some(a) = &h.author {
+        meta.push(a.clone());
+    }
     if let Some(s) = h.score {
         meta.push(format!("score {s:.2}"));
     }

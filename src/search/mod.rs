@@ -119,6 +119,8 @@ pub struct Hit {
     pub date: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// Who wrote it, where the file said.
+    pub author: Option<String>,
     /// The first file the article was read from.
     pub path: String,
     /// Every file the same text was found in (republished copies are stored once).
@@ -197,6 +199,7 @@ pub struct Document {
     pub date: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    pub author: Option<String>,
     pub paths: Vec<String>,
     pub body: String,
     pub entities: HitEntities,
@@ -438,6 +441,7 @@ impl Searcher {
             date: day(&doc, f.date),
             source: text(f.source),
             url: text(f.url),
+            author: text(f.author),
             paths: all(f.path),
             body: text(f.body).unwrap_or_default(),
             entities: HitEntities::stored(&doc, f.mentions, &archive),
@@ -781,6 +785,7 @@ impl Searcher {
             date: day(doc, f.date),
             source: text(f.source),
             url: text(f.url),
+            author: text(f.author),
             path: text(f.path).unwrap_or_default(),
             paths: all(f.path),
             score,
