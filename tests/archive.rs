@@ -522,6 +522,93 @@ fn a_feed_dump_far_over_the_size_limit_is_read_record_by_record() {
     assert_eq!(cp["hits"][0]["encoding"], "windows-1251", "{cp:#}");
 }
 
+/// A JSON array is a container like a JSONL feed: read element by element far over the size
+/// limit, a bad element losing only itself (named by its number), ids as a whole read gives.
+#[test]
+fn a_json_array_far_over_the_size_limit_is_read_element_by_element() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(&src).unwrap();
+    let mut items: Vec<String> = Vec::new();
+    for i in 1..=1500 {
+        let record = match i {
+            300 => "{broken: [1, 2}".to_string(),
+            600 => "\"not an object\"".to_string(),
+            900 => serde_json::json!({"id": "big", "text": TEXT.repeat(1000)}).to_string(),
+            1200 => serde_json::json!({"title": "Без id", "text": format!("{TEXT} Без номера.")})
+                .to_string(),
+            _ => serde_json::json!({
+                "id": format!("a{i}"),
+                "text": format!("{TEXT} Запись [{i}], {{скобки}} и \"кавычки\"."),
+            })
+            .to_string(),
+        };
+        items.push(record);
+    }
+    let array = format!("\u{feff}[\n  {}\n]\n", items.join(",\n  "));
+    fs::write(src.join("dump.json"), &array).unwrap();
+    let limit = 64 * 1024;
+    assert!(array.len() > 10 * limit);
+
+    let idx = dir.path().join("idx");
+    let out = json_of(
+        vestnik()
+            .args(["index", "--max-size", "64K", "--commit-every", "300"])
+            .args(["--format", "json", "--index"])
+            .arg(&idx)
+            .arg(&src),
+    );
+    assert_eq!(out["articles"], 1497, "{out:#}");
+    assert!(out["commits"].as_u64().unwrap() >= 4, "{out:#}");
+    let skipped: Vec<(u64, &str)> = out["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["record"].as_u64().unwrap(), s["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (300, "invalid JSON"),
+            (600, "not a JSON object"),
+            (900, "too large")
+        ],
+        "{out:#}"
+    );
+    let ids = all_ids(&idx);
+    assert!(ids.contains("a1") && ids.contains("a1500") && !ids.contains("big"));
+    // The record without an id gets the id a whole read of the file gives it (of a copy whose
+    // bad elements are empty objects, since a whole read cannot parse the original at all).
+    let copy = dir.path().join("copy");
+    fs::create_dir_all(&copy).unwrap();
+    for bad in [299, 599, 899] {
+        items[bad] = "{}".to_string();
+    }
+    fs::write(copy.join("dump.json"), format!("[{}]", items.join(","))).unwrap();
+    let whole = vestnik_lib_id(&copy.join("dump.json"), &copy, "Без номера");
+    assert!(ids.contains(&whole), "{whole} not in the index");
+}
+
+/// The id `vestnik` gives the record whose text contains `needle` when the whole file is read
+/// at once (no size limit), to compare with the streamed read.
+fn vestnik_lib_id(path: &Path, root: &Path, needle: &str) -> String {
+    let found = vestnik::corpus::Found {
+        path: path.to_path_buf(),
+        root: root.to_path_buf(),
+    };
+    let opts = vestnik::corpus::ReadOptions {
+        encoding: None,
+        max_size: u64::MAX,
+    };
+    let contents = vestnik::corpus::read(&found, &opts);
+    contents
+        .articles
+        .iter()
+        .find(|a| a.body.contains(needle))
+        .map(|a| a.id.clone())
+        .expect("the record is read whole")
+}
+
 /// Starts `vestnik index` on `src`, waits for its first commits and sends it `signal`; returns
 /// its exit status and stderr.
 fn interrupt_mid_run(src: &Path, idx: &Path, signal: &str) -> (Option<i32>, String) {
