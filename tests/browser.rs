@@ -359,3 +359,50 @@ fn an_unknown_person_on_the_page_finds_nothing_and_says_so() {
         json!(0)
     );
 }
+
+/// The articles without a date are a bucket of the date histogram that filters to them, and a
+/// date read from the text is marked as inferred.
+#[test]
+fn the_articles_without_a_date_are_one_click_away() {
+    let browser = Browser::start();
+    let (_dir, index) = index_of(&[
+        (
+            "aral.txt",
+            "Северный Арал возвращается\n\nАральск, 12 марта 2021 года. Благодаря плотине \
+             уровень воды в Малом Арале вырос, и в море вернулась рыба.",
+        ),
+        (
+            "stated.txt",
+            "Заголовок: Новая школа\nДата: 17.05.2024\n\nВ Алматы открылась новая школа.",
+        ),
+        (
+            "elbe.txt",
+            "Заявление к годовщине встречи на Эльбе\n\nПрезиденты сделали заявление к \
+             годовщине встречи войск на Эльбе 25 апреля 1945 года.",
+        ),
+    ]);
+    let server = Server::start(&index);
+    browser.open(&format!("http://{}/?q=*", server.addr));
+    browser.wait("document.querySelector('#undated')");
+    assert_eq!(text(&browser, "#undated"), "no date1");
+    let inferred = browser.wait(
+        "[...document.querySelectorAll('#results .meta .inferred')].map(e => e.textContent).join('|')",
+    );
+    assert_eq!(inferred, json!("2021-03-12 (inferred)"));
+
+    browser.click("#undated");
+    browser.wait("document.querySelector('#undated-chip')");
+    browser.wait(
+        "document.querySelectorAll('#results li').length === 1 && document.querySelector('#results li').dataset.id === 'elbe.txt'",
+    );
+    assert!(
+        browser
+            .script("return location.search")
+            .as_str()
+            .unwrap()
+            .contains("undated=1")
+    );
+    // Removing the chip brings every article back.
+    browser.click("#undated-chip button");
+    browser.wait("document.querySelectorAll('#results li').length === 3");
+}

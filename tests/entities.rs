@@ -640,7 +640,10 @@ fn timeline_counts_every_period_and_matches_the_date_facet() {
             )
         })
         .collect();
-    let want: Vec<(String, u64)> = facet.iter().map(|c| (c.value.clone(), c.count)).collect();
+    let want: Vec<(String, u64)> = facet
+        .iter()
+        .map(|c| (c.value.clone().expect("sample articles are dated"), c.count))
+        .collect();
     assert_eq!(non_empty, want);
     assert!(
         periods.iter().any(|p| p["count"] == 0),

@@ -221,11 +221,13 @@ fn inference_rules() {
         "c.txt",
         "Астана, 17 мая 2024 года. По данным ТАСС, переговоры продолжатся.",
     );
-    // Date from a dotted date in the text; source from the url's host.
+    // Date from a dateline in the text; source from the url's host.
     write(
         "d.txt",
-        "URL: https://www.tengrinews.kz/news/1\n\nОтчет от 05.04.2021 опубликован.",
+        "URL: https://www.tengrinews.kz/news/1\n\nОтчет министерства\n\nАстана, 05.04.2021. Отчет опубликован.",
     );
+    // A date the text gives to something else is not the article's.
+    write("g.txt", "Отчет от 05.04.2021 опубликован.");
     // Source from the parent folder under the walked root.
     write("Деловой Казахстан/e.txt", "Рынок вырос.");
     // Nothing to infer from: no date, no source.
@@ -257,6 +259,7 @@ fn inference_rules() {
         Some("Деловой Казахстан")
     );
     assert_eq!(date("f.txt"), None);
+    assert_eq!(date("g.txt"), None);
     assert_eq!(source("f.txt"), None);
     assert_eq!(get("f.txt").title, "Просто текст без даты и источника");
 
@@ -267,6 +270,7 @@ fn inference_rules() {
     );
     assert_eq!(get("d.txt").inferred.names(), ["title", "date", "source"]);
     assert_eq!(get("f.txt").inferred.names(), ["title"]);
+    assert_eq!(get("g.txt").inferred.names(), ["title"]);
 }
 
 #[test]

@@ -56,9 +56,14 @@ proptest! {
     #[test]
     fn metadata_inference_never_panics(text in "\\PC{0,200}") {
         let _ = corpus::infer::parse_date(&text);
-        let _ = corpus::infer::date_from_text(&text);
+        let _ = corpus::dateline::publication_date("", &text);
         let _ = corpus::infer::date_from_file_name(&text);
         let _ = corpus::infer::source_from_text(&text);
+    }
+
+    #[test]
+    fn publication_dates_never_panic(text in "([0-9]{1,4}|мая|года|г\\.|в|понедельник|сегодня|вчера|Астана|[,.:—\n -]){0,40}") {
+        let _ = corpus::dateline::publication_date("", &text);
     }
 
     #[test]
@@ -78,6 +83,7 @@ proptest! {
         "\\PC{0,60}",
         "[a-zа-я\"()\\[\\]{}:+\\-*~^ ]{0,40}",
         "(title|body|source|date|foo):[\\[{]?[0-9\\-*]{0,12}( TO [0-9\\-*]{0,12})?[\\]}]?",
+        "date:[<>=]{0,2}(none|NONE|\"none\")",
         "(person|org|loc):\"?[A-Za-zА-Яа-яё \\-]{0,20}\"?",
     ]) {
         let mut req = SearchRequest::new(query);

@@ -26,6 +26,9 @@ struct Filters {
     /// Only articles on or before this date (YYYY-MM-DD)
     #[arg(long, value_parser = parse_day)]
     to: Option<NaiveDate>,
+    /// Only articles without a date (as date:none in the query)
+    #[arg(long)]
+    undated: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -37,6 +40,7 @@ impl Filters {
         req.sources = self.sources.clone();
         req.from = self.from;
         req.to = self.to;
+        req.undated = self.undated;
         req
     }
 }
@@ -96,8 +100,11 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
 
 pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
     let f = &args.filters;
-    let filtered =
-        !f.sources.is_empty() || f.from.is_some() || f.to.is_some() || !args.entities.is_empty();
+    let filtered = !f.sources.is_empty()
+        || f.from.is_some()
+        || f.to.is_some()
+        || f.undated
+        || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
     let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
     let mut req = args.filters.request(&query);

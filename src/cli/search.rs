@@ -33,6 +33,9 @@ pub(super) struct SearchArgs {
     /// Only articles on or before this date (YYYY-MM-DD)
     #[arg(long, value_parser = parse_day)]
     to: Option<NaiveDate>,
+    /// Only articles without a date (as date:none in the query)
+    #[arg(long)]
+    undated: bool,
     /// Order of hits
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     sort: Sort,
@@ -80,6 +83,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     let filtered = !args.sources.is_empty()
         || args.from.is_some()
         || args.to.is_some()
+        || args.undated
         || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
     let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
@@ -88,6 +92,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         sources: args.sources,
         from: args.from,
         to: args.to,
+        undated: args.undated,
         sort: args.sort,
         limit: if args.facets_only { 0 } else { args.limit },
         offset: args.offset,

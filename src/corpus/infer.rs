@@ -1,5 +1,6 @@
 //! Filling metadata that a file does not state: title from the first line or sentence, date
-//! from the file name or the text, source from attribution phrases, the url or the folder.
+//! from the file name or from a date the text presents as its own (see [`super::dateline`]),
+//! source from attribution phrases, the url or the folder.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -7,6 +8,7 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
+use super::dateline::publication_date;
 use super::{Article, Fields, Inferred};
 
 /// Longest inferred title, in characters, before it is cut at a word boundary.
@@ -98,7 +100,7 @@ pub(crate) fn complete(fields: Fields, path: &Path, root: &Path, fallback_id: St
                 .file_name()
                 .and_then(|n| n.to_str())
                 .and_then(date_from_file_name)
-                .or_else(|| date_from_text(&body));
+                .or_else(|| publication_date(&title, &body).map(|s| s.date));
             inferred.date = guess.is_some();
             guess
         }
@@ -164,20 +166,6 @@ pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
     FILENAME_DATE
         .captures_iter(name)
         .find_map(|c| ymd(&c[1], &c[2], &c[3]))
-}
-
-/// The first valid date written in the text, "17 мая 2024 года" or "17.05.2024".
-pub fn date_from_text(text: &str) -> Option<NaiveDate> {
-    let russian = RUSSIAN_DATE
-        .captures_iter(text)
-        .find_map(|c| Some((c.get(0)?.start(), russian_date(&c)?)));
-    let dotted = DOTTED_DATE
-        .captures_iter(text)
-        .find_map(|c| Some((c.get(0)?.start(), ymd(&c[3], &c[2], &c[1])?)));
-    match (russian, dotted) {
-        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a.1 } else { b.1 }),
-        (a, b) => a.or(b).map(|x| x.1),
-    }
 }
 
 /// The outlet named in an attribution phrase ("..., сообщает Zakon.kz").
@@ -314,19 +302,6 @@ mod tests {
         assert_eq!(date_from_file_name("news_20190301.html"), d(2019, 3, 1));
         assert_eq!(date_from_file_name("report-123456789.txt"), None);
         assert_eq!(date_from_file_name("notes.txt"), None);
-    }
-
-    #[test]
-    fn dates_in_text_take_the_first() {
-        assert_eq!(
-            date_from_text("Астана, 3 марта 2021 года. Совещание 05.04.2021 перенесено."),
-            d(2021, 3, 3)
-        );
-        assert_eq!(
-            date_from_text("Итоги от 05.04.2021 и 6 мая 2021"),
-            d(2021, 4, 5)
-        );
-        assert_eq!(date_from_text("ДАТА: 31 ФЕВРАЛЯ 2021"), None);
     }
 
     #[test]

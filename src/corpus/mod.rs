@@ -1,6 +1,7 @@
 //! Reading an archive: walking folders, telling formats apart, decoding, and turning each file
 //! into plain [`Article`]s. Nothing here knows about the index or the command line.
 
+pub mod dateline;
 mod decode;
 mod html;
 pub mod infer;

@@ -61,8 +61,9 @@ fn to_document(
     }
     doc.add_text(f.title, &a.title);
     doc.add_text(f.body, &a.body);
-    if let Some(date) = a.date {
-        doc.add_date(f.date, to_datetime(date));
+    match a.date {
+        Some(date) => doc.add_date(f.date, to_datetime(date)),
+        None => doc.add_bool(f.undated, true),
     }
     if let Some(source) = &a.source {
         doc.add_text(f.source, source);
@@ -115,6 +116,10 @@ pub(super) fn with_paths(
     }
     for p in paths {
         doc.add_text(f.path, p);
+    }
+    // The undated marker is not stored; it follows from the stored date.
+    if stored_doc.get_first(f.date).is_none() {
+        doc.add_bool(f.undated, true);
     }
     // The signature is not stored; it follows from the stored body.
     let body = stored_doc.get_first(f.body).and_then(|v| v.as_str());

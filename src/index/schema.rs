@@ -8,8 +8,11 @@ use tantivy::schema::{
 use crate::analysis;
 use crate::entities::EntityType;
 
-/// Bumped whenever the schema changes in a way an older index cannot serve.
-pub const SCHEMA_VERSION: u32 = 7;
+/// Bumped whenever the schema changes in a way an older index cannot serve. 8: the `author`
+/// field, the `undated` marker, and dates inferred only where the text presents them as the
+/// article's (an older index holds dates of past events the new inference rejects, so it is
+/// rebuilt).
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -19,6 +22,9 @@ pub struct Fields {
     pub title: Field,
     pub body: Field,
     pub date: Field,
+    /// `true` on every article without a date, so that `--undated` and `date:none` are one
+    /// cheap term lookup rather than a walk over every article's date.
+    pub undated: Field,
     pub source: Field,
     pub url: Field,
     pub author: Field,
@@ -62,6 +68,7 @@ pub mod names {
     pub const TITLE: &str = "title";
     pub const BODY: &str = "body";
     pub const DATE: &str = "date";
+    pub const UNDATED: &str = "undated";
     pub const SOURCE: &str = "source";
     pub const URL: &str = "url";
     pub const AUTHOR: &str = "author";
@@ -124,6 +131,7 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field(names::TITLE, russian.clone()),
         body: b.add_text_field(names::BODY, russian),
         date: b.add_date_field(names::DATE, date),
+        undated: b.add_bool_field(names::UNDATED, INDEXED),
         source: b.add_text_field(names::SOURCE, source),
         url: b.add_text_field(names::URL, STORED),
         author: b.add_text_field(names::AUTHOR, STORED),

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::Format;
-use super::text::{Style, write_counts};
+use super::text::{Style, rows_of, write_counts};
 use crate::search::{Related, Timeline};
 
 pub fn write_related(
@@ -32,7 +32,7 @@ pub fn write_related(
                 ("Organizations", &r.org),
                 ("Places", &r.loc),
             ] {
-                write_counts(out, title, counts, style, true)?;
+                write_counts(out, title, &rows_of(counts), style, true)?;
             }
             Ok(())
         }
@@ -76,7 +76,16 @@ pub fn write_timeline(
                 "articles match"
             };
             writeln!(out, "{} {noun}: {}", t.total, t.query)?;
-            write_counts(out, "Articles", &t.periods, style, true)
+            let rows: Vec<(&str, u64)> = t
+                .periods
+                .iter()
+                .map(|c| (c.value.as_str(), c.count))
+                .collect();
+            write_counts(out, "Articles", &rows, style, true)?;
+            if t.undated > 0 {
+                writeln!(out, "\n{} without a date", t.undated)?;
+            }
+            Ok(())
         }
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, t)?;

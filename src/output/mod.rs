@@ -132,13 +132,13 @@ fn write_csv(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Re
         }
         Parts::FacetsOnly => {
             w.write_record(["facet", "value", "count"])?;
-            for (name, counts) in [
-                ("source", &result.facets.source),
-                ("date", &result.facets.date),
-            ] {
-                for c in counts {
-                    w.write_record([name, c.value.as_str(), &c.count.to_string()])?;
-                }
+            for c in &result.facets.source {
+                w.write_record(["source", c.value.as_str(), &c.count.to_string()])?;
+            }
+            // The articles without a date have an empty value: CSV's null.
+            for c in &result.facets.date {
+                let value = c.value.as_deref().unwrap_or("");
+                w.write_record(["date", value, &c.count.to_string()])?;
             }
         }
     }

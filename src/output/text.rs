@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::Parts;
-use crate::search::{FacetCount, Hit, SearchResult};
+use crate::search::{DateCount, FacetCount, Hit, SearchResult};
 
 /// How highlights and headings are marked: ANSI colour on a terminal, «guillemets» in pipes
 /// and under `NO_COLOR`.
@@ -69,20 +69,41 @@ pub fn write_text(
     };
     writeln!(out, "{} {noun}{releases}: {}{shown}", r.total, r.query)?;
     if r.total > 0 {
-        write_counts(out, "Sources", &r.facets.source, style, false)?;
-        write_counts(out, "Dates", &r.facets.date, style, true)?;
-        write_counts(out, "People", &r.facets.person, style, false)?;
-        write_counts(out, "Organizations", &r.facets.org, style, false)?;
-        write_counts(out, "Places", &r.facets.loc, style, false)?;
+        write_counts(out, "Sources", &rows_of(&r.facets.source), style, false)?;
+        write_counts(out, "Dates", &date_rows(&r.facets.date), style, true)?;
+        write_counts(out, "People", &rows_of(&r.facets.person), style, false)?;
+        write_counts(out, "Organizations", &rows_of(&r.facets.org), style, false)?;
+        write_counts(out, "Places", &rows_of(&r.facets.loc), style, false)?;
     }
     Ok(())
+}
+
+/// The label of the date facet's bucket of articles without a date.
+const NO_DATE: &str = "no date";
+
+/// A facet's values and counts, as the tables below print them.
+pub(super) fn rows_of(counts: &[FacetCount]) -> Vec<(&str, u64)> {
+    counts.iter().map(|c| (c.value.as_str(), c.count)).collect()
+}
+
+/// The date facet's rows, the articles without a date under [`NO_DATE`].
+fn date_rows(counts: &[DateCount]) -> Vec<(&str, u64)> {
+    counts
+        .iter()
+        .map(|c| (c.value.as_deref().unwrap_or(NO_DATE), c.count))
+        .collect()
 }
 
 fn write_hit(out: &mut dyn Write, n: usize, h: &Hit, style: Style) -> io::Result<()> {
     writeln!(out, "{}", style.bold(&format!("{n}. {}", h.title)))?;
     let mut meta = Vec::new();
     if let Some(d) = &h.date {
-        meta.push(d.clone());
+        // A date read from the text rather than the file's metadata says so.
+        if h.inferred.iter().any(|f| f == "date") {
+            meta.push(format!("{d} (inferred)"));
+        } else {
+            meta.push(d.clone());
+        }
     }
     if let Some(s) = &h.source {
         meta.push(s.clone());
@@ -152,32 +173,33 @@ fn highlighted(h: &Hit, style: Style) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A titled table of `(value, count)` rows, with bars when `bars`.
 pub(super) fn write_counts(
     out: &mut dyn Write,
     title: &str,
-    counts: &[FacetCount],
+    rows: &[(&str, u64)],
     style: Style,
     bars: bool,
 ) -> io::Result<()> {
-    if counts.is_empty() {
+    if rows.is_empty() {
         return Ok(());
     }
     writeln!(out, "\n{}", style.bold(title))?;
-    let width = counts
+    let width = rows
         .iter()
-        .map(|c| c.value.chars().count())
+        .map(|(v, _)| v.chars().count())
         .max()
         .unwrap_or(0);
-    let max = counts.iter().map(|c| c.count).max().unwrap_or(1).max(1);
-    for c in counts {
-        let pad = width - c.value.chars().count();
+    let max = rows.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    for &(value, count) in rows {
+        let pad = width - value.chars().count();
         let bar = if bars {
-            let len = (c.count * BAR_WIDTH).div_ceil(max) as usize;
+            let len = (count * BAR_WIDTH).div_ceil(max) as usize;
             format!(" {}", "█".repeat(len))
         } else {
             String::new()
         };
-        writeln!(out, "  {}{} {:>6}{bar}", c.value, " ".repeat(pad), c.count)?;
+        writeln!(out, "  {value}{} {count:>6}{bar}", " ".repeat(pad))?;
     }
     Ok(())
 }

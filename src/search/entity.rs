@@ -53,8 +53,11 @@ pub struct Filters {
     pub loc: Vec<FilterMatch>,
     /// Each `--source` and whether the archive has articles from it.
     pub source: Vec<SourceMatch>,
-    /// False when `--from` is after `--to`: no day lies between them.
+    /// False when no date can satisfy the date filters: `--from` is after `--to`, or
+    /// `--undated` asks for articles without a date while `--from`/`--to` ask for dated ones.
     pub dates_possible: bool,
+    /// Only articles without a date were asked for (`--undated`).
+    pub undated: bool,
 }
 
 /// A source filter as given, and whether any article has that source.
@@ -72,6 +75,7 @@ impl Default for Filters {
             loc: Vec::new(),
             source: Vec::new(),
             dates_possible: true,
+            undated: false,
         }
     }
 }
@@ -125,7 +129,11 @@ impl Filters {
             ));
         }
         if !self.dates_possible {
-            out.push("the date range is empty (--from is after --to)".to_string());
+            out.push(if self.undated {
+                "--undated asks for articles without a date and --from/--to for dated ones: no article is both".to_string()
+            } else {
+                "the date range is empty (--from is after --to)".to_string()
+            });
         }
         out
     }

@@ -35,8 +35,11 @@ pub struct Timeline {
     pub total: usize,
     pub by: DateBucket,
     /// Every period from the first to the last with an article, empty ones included, so that
-    /// a chart's gaps are real. Articles without a date are not counted here.
+    /// a chart's gaps are real. Articles without a date are not counted here but in
+    /// `undated`.
     pub periods: Vec<FacetCount>,
+    /// Matching articles without a date.
+    pub undated: u64,
     /// Each entity filter and the entities it resolved to.
     pub filters: Filters,
 }
@@ -93,11 +96,20 @@ impl Searcher {
         req.limit = 0;
         req.facets = vec![FacetKind::Date];
         let result = self.search(&req)?;
+        let mut periods = Vec::new();
+        let mut undated = 0;
+        for bucket in result.facets.date {
+            match bucket.value {
+                Some(value) => periods.push(FacetCount::new(value, bucket.count)),
+                None => undated += bucket.count,
+            }
+        }
         Ok(Timeline {
             query: req.query.clone(),
             total: result.total,
             by: req.date_bucket,
-            periods: fill_gaps(result.facets.date, req.date_bucket),
+            periods: fill_gaps(periods, req.date_bucket),
+            undated,
             filters: result.filters,
         })
     }

@@ -76,13 +76,22 @@ impl FacetCount {
     }
 }
 
+/// One bucket of the date facet: a year, month or day, or `None` for the articles without a
+/// date (`{"value": null, "count": N}` in JSON), which would otherwise vanish from the facet
+/// and leave its counts short of the total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateCount {
+    pub value: Option<String>,
+    pub count: u64,
+}
+
 /// Facet counts over every matched article.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Facets {
     /// Most frequent first, ties by name.
     pub source: Vec<FacetCount>,
-    /// In date order.
-    pub date: Vec<FacetCount>,
+    /// In date order, then the articles without a date, when there are any.
+    pub date: Vec<DateCount>,
     /// The people, organizations and places named by most matched articles.
     pub person: Vec<FacetCount>,
     pub org: Vec<FacetCount>,
@@ -229,7 +238,11 @@ pub(crate) struct SegmentFacets {
     bucket: DateBucket,
     source: Option<StrColumn>,
     source_ords: Vec<u64>,
+    /// Whether the date facet is counted (the segment may have no date column: then every
+    /// article of it is undated).
+    count_dates: bool,
     date: Option<Column<DateTime>>,
+    undated: u64,
     /// The segment's first day, and counts per day from it: dates are whole days, so a flat
     /// array beats hashing a bucket per document.
     first_day: i64,
@@ -249,6 +262,7 @@ fn day_of(d: DateTime) -> i64 {
 pub(crate) struct SegmentFruit {
     sources: HashMap<String, u64>,
     dates: HashMap<i64, u64>,
+    undated: u64,
     /// Articles per entity, per kind.
     entities: [Vec<u64>; 3],
 }
@@ -282,7 +296,8 @@ impl Collector for FacetCollector {
         };
         let source = column(FacetKind::Source, names::SOURCE)?;
         let source_ords = vec![0; source.as_ref().map_or(0, |s| s.num_terms())];
-        let date = if wants(FacetKind::Date) {
+        let count_dates = wants(FacetKind::Date);
+        let date = if count_dates {
             fast.column_opt::<DateTime>(names::DATE)?
         } else {
             None
@@ -300,7 +315,9 @@ impl Collector for FacetCollector {
             bucket: self.bucket,
             source,
             source_ords,
+            count_dates,
             date,
+            undated: 0,
             first_day,
             days,
             entities: [
@@ -318,8 +335,10 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Facets> {
         let mut sources: HashMap<String, u64> = HashMap::new();
         let mut dates: BTreeMap<i64, u64> = BTreeMap::new();
+        let mut undated = 0;
         let mut entities: [Vec<u64>; 3] = Default::default();
         for fruit in fruits {
+            undated += fruit.undated;
             for (into, from) in entities.iter_mut().zip(fruit.entities) {
                 merge(into, from);
             }
@@ -335,10 +354,19 @@ impl Collector for FacetCollector {
             .map(|(value, count)| FacetCount::new(value, count))
             .collect();
         source.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        let date = dates
+        let mut date: Vec<DateCount> = dates
             .into_iter()
-            .map(|(k, count)| FacetCount::new(bucket_label(k, self.bucket), count))
+            .map(|(k, count)| DateCount {
+                value: Some(bucket_label(k, self.bucket)),
+                count,
+            })
             .collect();
+        if undated > 0 {
+            date.push(DateCount {
+                value: None,
+                count: undated,
+            });
+        }
         let [person, org, loc] = entities;
         let rank = |kind, counts: &[u64]| ranked(&self.archive, kind, counts, self.entity_limit);
         let (person, org, loc) = (
@@ -368,12 +396,17 @@ impl SegmentCollector for SegmentFacets {
         {
             self.source_ords[ord as usize] += 1;
         }
-        if let Some(date) = &self.date
-            && let Some(d) = date.first(doc)
-            && let Ok(i) = usize::try_from(day_of(d) - self.first_day)
-            && let Some(n) = self.days.get_mut(i)
-        {
-            *n += 1;
+        if self.count_dates {
+            match self.date.as_ref().and_then(|c| c.first(doc)) {
+                Some(d) => {
+                    if let Ok(i) = usize::try_from(day_of(d) - self.first_day)
+                        && let Some(n) = self.days.get_mut(i)
+                    {
+                        *n += 1;
+                    }
+                }
+                None => self.undated += 1,
+            }
         }
     }
 
@@ -397,6 +430,7 @@ impl SegmentCollector for SegmentFacets {
         SegmentFruit {
             sources,
             dates,
+            undated: self.undated,
             entities: self.entities.map(|e| e.counts),
         }
     }

@@ -26,7 +26,7 @@ use archive::ArchiveEntities;
 pub use entity::{EntityRef, FilterMatch, Filters, SourceMatch};
 pub use explore::{Related, Timeline, fill_gaps};
 use facets::FacetCollector;
-pub use facets::{DateBucket, FacetCount, FacetKind, Facets};
+pub use facets::{DateBucket, DateCount, FacetCount, FacetKind, Facets};
 
 use crate::entities::{Aliases, EntityType};
 use crate::index::schema::MentionLine;
@@ -57,6 +57,9 @@ pub struct SearchRequest {
     pub sources: Vec<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Keep only articles without a date (`--undated`; `date:none` in the query). With
+    /// `from` or `to` it matches nothing, and the filters say why.
+    pub undated: bool,
     pub sort: Sort,
     pub limit: usize,
     pub offset: usize,
@@ -95,6 +98,7 @@ impl SearchRequest {
             sources: Vec::new(),
             from: None,
             to: None,
+            undated: false,
             sort: Sort::Relevance,
             limit: 10,
             offset: 0,
@@ -202,6 +206,8 @@ pub struct Document {
     pub author: Option<String>,
     pub paths: Vec<String>,
     pub body: String,
+    /// Which of title, date and source were inferred rather than read from metadata.
+    pub inferred: Vec<String>,
     pub entities: HitEntities,
     /// Each way the article wrote each entity.
     pub mentions: Vec<Mention>,
@@ -444,6 +450,7 @@ impl Searcher {
             author: text(f.author),
             paths: all(f.path),
             body: text(f.body).unwrap_or_default(),
+            inferred: all(f.inferred),
             entities: HitEntities::stored(&doc, f.mentions, &archive),
             mentions,
             group: group_label(&doc, f.group),
@@ -653,7 +660,11 @@ impl Searcher {
                 known: searcher.doc_freq(&term)? > 0,
             });
         }
-        filters.dates_possible = !matches!((req.from, req.to), (Some(f), Some(t)) if f > t);
+        let reversed = matches!((req.from, req.to), (Some(f), Some(t)) if f > t);
+        // An article without a date lies in no date range.
+        let range = req.from.is_some() || req.to.is_some();
+        filters.dates_possible = !reversed && (!req.undated || !range);
+        filters.undated = req.undated;
         Ok((self.with_filters(query, req), filters))
     }
 
@@ -750,6 +761,13 @@ impl Searcher {
             clauses.push((
                 Occur::Must,
                 Box::new(RangeQuery::new(bound(req.from), bound(req.to))),
+            ));
+        }
+        if req.undated {
+            let term = Term::from_field_bool(self.fields.undated, true);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
             ));
         }
         if clauses.len() == 1 {

@@ -10,6 +10,7 @@ use tantivy::query_grammar::{Occur, UserInputAst};
 
 use super::SearchError;
 use crate::corpus::infer::parse_date;
+use crate::index::schema::names;
 
 /// `date:` followed by a range in brackets, a comparison, or a bare value.
 static DATE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -77,7 +78,8 @@ fn rfc3339(d: NaiveDate) -> String {
 
 /// Rewrites every `date:` clause into the RFC 3339 range that tantivy's parser expects, so users
 /// can write `date:2024`, `date:2024-05`, `date:>=2024-01-01` or `date:[2024-01-01 TO 2024-06-30]`
-/// with both ends inclusive.
+/// with both ends inclusive; `date:none` becomes the marker every article without a date
+/// carries.
 pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
     let mut error = None;
     let out = DATE_CLAUSE.replace_all(query, |c: &Captures| {
@@ -85,7 +87,7 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
             let p = parse_period(s);
             if p.is_none() && error.is_none() {
                 error = Some(SearchError::Query(format!(
-                    "invalid date '{s}' in '{}' (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                    "invalid date '{s}' in '{}' (use YYYY, YYYY-MM, YYYY-MM-DD, or none for articles without a date)",
                     &c[0]
                 )));
             }
@@ -130,6 +132,9 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
             }
         } else {
             let v = &c["val"];
+            if v.trim_matches('"').eq_ignore_ascii_case("none") {
+                return format!("{}:true", names::UNDATED);
+            }
             let Some(p) = period(v) else {
                 return c[0].to_string();
             };
@@ -250,6 +255,16 @@ mod tests {
             rewrite_dates("date:{2020 TO *]").unwrap(),
             "date:[2021-01-01T00:00:00Z TO *]"
         );
+    }
+
+    #[test]
+    fn date_none_is_the_undated_marker() {
+        assert_eq!(
+            rewrite_dates("права AND date:none").unwrap(),
+            "права AND undated:true"
+        );
+        assert_eq!(rewrite_dates("-date:NONE").unwrap(), "-undated:true");
+        assert!(rewrite_dates("date:>=none").is_err());
     }
 
     #[test]

@@ -18,7 +18,9 @@ use crate::search::{DateBucket, SearchError, Searcher};
 
 type Shared = Arc<Searcher>;
 
-const FILTERS: [&str; 7] = ["q", "source", "person", "org", "loc", "from", "to"];
+const FILTERS: [&str; 8] = [
+    "q", "source", "person", "org", "loc", "from", "to", "undated",
+];
 
 pub fn routes() -> Router<Shared> {
     Router::new()

@@ -116,7 +116,18 @@ impl Params {
         req.locs = self.all("loc");
         req.from = self.day("from")?;
         req.to = self.day("to")?;
+        req.undated = self.flag("undated", false)?;
         Ok(req)
+    }
+
+    /// A yes/no parameter: `true`/`1` or `false`/`0`, `default` when absent.
+    fn flag(&self, name: &str, default: bool) -> Result<bool, String> {
+        match self.one(name) {
+            None => Ok(default),
+            Some("true") | Some("1") => Ok(true),
+            Some("false") | Some("0") => Ok(false),
+            Some(v) => Err(format!("{name} must be true or false, not '{v}'")),
+        }
     }
 
     /// `/api/search`: the filters plus page, order, facets and grouping.
@@ -136,11 +147,7 @@ impl Params {
             Some("groups") => true,
             Some(v) => return Err(format!("count must be articles or groups, not '{v}'")),
         };
-        req.group = match self.one("group") {
-            None | Some("true") | Some("1") => true,
-            Some("false") | Some("0") => false,
-            Some(v) => return Err(format!("group must be true or false, not '{v}'")),
-        };
+        req.group = self.flag("group", true)?;
         let facets: Vec<String> = self
             .all("facet")
             .iter()
@@ -211,6 +218,8 @@ mod tests {
         assert_eq!(r.from, NaiveDate::from_ymd_opt(2024, 1, 1));
         assert_eq!((r.sort, r.limit, r.group), (Sort::Date, 5, false));
         assert_eq!(r.facets, [FacetKind::Source, FacetKind::Date]);
+        assert!(!r.undated);
+        assert!(Params::parse(Some("undated=1")).search().unwrap().undated);
         assert_eq!(Params::parse(None).search().unwrap().query, "*");
     }
 
@@ -222,6 +231,7 @@ mod tests {
         assert!(err("from=yesterday").contains("from"));
         assert!(err("sort=random").contains("sort"));
         assert!(err("facet=colour").contains("facet"));
+        assert!(err("undated=maybe").contains("undated"));
         assert!(err(&format!("q={}", "а".repeat(1001))).contains("longer"));
         assert!(err(&format!("person={}", "а".repeat(1001))).contains("person"));
         assert!(

@@ -19,7 +19,7 @@ function el(tag, attrs, ...children) {
 function readState() {
   const p = new URLSearchParams(location.search);
   const s = { q: p.get("q") || "", sort: p.get("sort") || "relevance", group: p.get("group") !== "false",
-    from: p.get("from") || "", to: p.get("to") || "", offset: Number(p.get("offset")) || 0,
+    from: p.get("from") || "", to: p.get("to") || "", undated: p.get("undated") === "1", offset: Number(p.get("offset")) || 0,
     doc: p.get("doc") || "", related: p.get("related") || "" };
   for (const k of LISTS) s[k] = p.getAll(k);
   return s;
@@ -31,6 +31,7 @@ function toParams(s, extra) {
   for (const k of LISTS) for (const v of s[k]) p.append(k, v);
   if (s.from) p.set("from", s.from);
   if (s.to) p.set("to", s.to);
+  if (s.undated) p.set("undated", "1");
   for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
   return p;
 }
@@ -87,6 +88,10 @@ async function render() {
     if (r.filters.source.length && r.filters.source.every((x) => !x.known)) {
       unknown.push(el("span", { class: "error", "data-unresolved": "source" }, " — no source named " + r.filters.source.map((x) => x.name).join(" or ") + " in this archive"));
     }
+    if (!r.filters.dates_possible) {
+      unknown.push(el("span", { class: "error", "data-unresolved": "dates" }, r.filters.undated
+        ? " — an article without a date is in no date range" : " — the date range is empty"));
+    }
     $("summary").replaceChildren(r.total === 1 ? "1 article" : r.total + " articles", ...unknown);
     renderHits(r.hits);
     renderPager(s, r.total, r.hits.length);
@@ -109,6 +114,10 @@ function renderChips(s) {
     chips.push(el("span", { class: "chip", id: "date-chip" }, (s.from || "…") + " – " + (s.to || "…"),
       el("button", { "aria-label": "remove", on: { click: () => go({ from: "", to: "", offset: 0 }) } }, "×")));
   }
+  if (s.undated) {
+    chips.push(el("span", { class: "chip", id: "undated-chip" }, "no date",
+      el("button", { "aria-label": "remove", on: { click: () => go({ undated: false, offset: 0 }) } }, "×")));
+  }
   $("chips").replaceChildren(...chips);
 }
 
@@ -122,10 +131,21 @@ function renderFacets(f) {
     section("Organizations", "org", f.org), section("Places", "loc", f.loc)].filter(Boolean));
 }
 
-function renderHistogram(dates) {
+// The date facet: a bar per period, and the articles without a date (the bucket whose value is
+// null) as a button of their own that filters to them.
+function renderHistogram(buckets) {
   const box = $("histogram");
   box.replaceChildren();
-  if (!dates.length) return;
+  const none = buckets.find((d) => d.value === null);
+  const undated = none ? el("button", { type: "button", id: "undated", class: "facet",
+    title: "articles whose date is not known", on: { click: () => go({ undated: true, from: "", to: "", offset: 0 }) } },
+    el("span", {}, "no date"), el("span", { class: "n" }, String(none.count))) : null;
+  const dates = buckets.filter((d) => d.value !== null);
+  if (!dates.length) {
+    if ($("axis")) $("axis").replaceChildren(...(undated ? [undated] : []));
+    else if (undated) box.after(el("div", { id: "axis" }, undated));
+    return;
+  }
   const max = Math.max(...dates.map((d) => d.count));
   let start = null;
   const bars = dates.map((d, i) => el("div", { class: "bar", title: d.value + ": " + d.count, "data-period": d.value,
@@ -133,14 +153,24 @@ function renderHistogram(dates) {
       pointerdown: (e) => { start = i; e.preventDefault(); },
       pointerenter: () => { if (start !== null) mark(start, i); },
       pointerup: () => { if (start === null) return; const [a, b] = [Math.min(start, i), Math.max(start, i)]; start = null;
-        go({ from: periodRange(dates[a].value)[0], to: periodRange(dates[b].value)[1], offset: 0 }); },
+        go({ from: periodRange(dates[a].value)[0], to: periodRange(dates[b].value)[1], undated: false, offset: 0 }); },
     } }));
   // Heights through the style object: the content security policy forbids style attributes.
   bars.forEach((bar, i) => { bar.style.height = Math.max(4, Math.round(90 * dates[i].count / max)) + "px"; });
   const mark = (a, b) => bars.forEach((bar, k) => bar.classList.toggle("sel", k >= Math.min(a, b) && k <= Math.max(a, b)));
   box.append(...bars);
   box.after($("axis") || el("div", { id: "axis" }));
-  $("axis").replaceChildren(el("span", {}, dates[0].value), el("span", {}, dates[dates.length - 1].value));
+  $("axis").replaceChildren(el("span", {}, dates[0].value), undated, el("span", {}, dates[dates.length - 1].value));
+}
+
+// The metadata line of a hit or a document; a date read from the text or the file name
+// rather than stated by the file is marked as inferred.
+function meta(item, where) {
+  const date = item.date && (item.inferred || []).includes("date")
+    ? el("span", { class: "inferred", title: "inferred from the text or the file name, not stated by the file" }, item.date + " (inferred)")
+    : item.date;
+  const parts = [date, item.source, where].filter(Boolean);
+  return el("div", { class: "meta" }, parts.flatMap((p, i) => i === 0 ? [p] : [" · ", p]));
 }
 
 // A snippet with its highlights, as text nodes and <mark>s.
@@ -170,7 +200,7 @@ function renderHits(hits) {
     const sources = [...new Set(h.duplicates.map((d) => d.source).filter(Boolean))];
     return el("li", { class: "hit", "data-id": h.id },
       el("h2", {}, el("a", { href: "?doc=" + encodeURIComponent(h.id), on: { click: (e) => { e.preventDefault(); go({ doc: h.id }); } } }, h.title || h.id)),
-      el("div", { class: "meta" }, [h.date, h.source, h.url || h.path].filter(Boolean).join(" · ")),
+      meta(h, h.url || h.path),
       snippet(h.snippet, h.highlights),
       entityButtons(h.entities),
       h.duplicates.length ? el("div", { class: "also" }, "also in: " + (sources.join(", ") || "other files") +
@@ -210,7 +240,7 @@ async function renderDoc(id) {
     box.replaceChildren(...[
       el("button", { type: "button", on: { click: () => go({ doc: "" }) } }, "close"),
       el("h2", {}, d.title || d.id),
-      el("div", { class: "meta" }, [d.date, d.source, d.url].filter(Boolean).join(" · ")),
+      meta(d, d.url),
       ...lists.filter(Boolean),
       ...d.body.split(/\n+/).filter((p) => p.trim()).map((p) => el("p", {}, markMentions(p, d.mentions))),
       d.duplicates.length ? el("div", { class: "also" }, "Other versions: " + d.duplicates.map((x) => x.source || x.id).join(", ")) : null,
