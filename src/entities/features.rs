@@ -10,7 +10,7 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::EntityType;
-use super::morph::{Morph, WordInfo};
+use super::morph::{Info, Morph, WordInfo};
 use super::places::Place;
 use super::tokens::Token;
 
@@ -97,7 +97,7 @@ impl Marks {
 pub(crate) struct WordForm {
     pub lower: String,
     pub shape: String,
-    pub info: &'static WordInfo,
+    pub info: Info,
     pub gaz: Option<&'static str>,
     pub capital: bool,
     pub place: Option<String>,
@@ -116,8 +116,8 @@ impl WordForm {
         });
         let info = morph.info(&lower);
         WordForm {
+            marks: Marks::of(&lower, &info),
             info,
-            marks: Marks::of(&lower, info),
             shape: shape(text),
             gaz: gazetteer(text),
             capital,
@@ -131,7 +131,7 @@ impl WordForm {
         Word {
             lower: &self.lower,
             shape: &self.shape,
-            info: Some(self.info),
+            info: Some(&self.info),
             gaz: self.gaz,
             capital: self.capital,
             place: self.place.as_deref(),

@@ -223,7 +223,7 @@ impl Extractor {
         let mut mentions: Vec<Mention> = found.into_iter().map(|(m, _)| m).collect();
         // The verb right after each mention, if one follows: its agreement tells a subject's
         // gender and case.
-        let verbs: Vec<Option<&Parse>> = spans
+        let verb_parses: Vec<Option<Parse>> = spans
             .iter()
             .map(|&(_, last)| {
                 let next = tokens.get(last + 1)?;
@@ -231,8 +231,10 @@ impl Extractor {
                 info.parses
                     .first()
                     .filter(|p| p.known && p.tag.starts_with("VERB") && p.has("sing"))
+                    .cloned()
             })
             .collect();
+        let verbs: Vec<Option<&Parse>> = verb_parses.iter().map(Option::as_ref).collect();
         let verb_gender: Vec<Option<bool>> = verbs
             .iter()
             .map(|v| {
@@ -647,11 +649,12 @@ fn split_people(
     if last < first + 2 {
         return vec![span];
     }
-    let known: Vec<Vec<&Parse>> = (first..=last)
-        .map(|k| {
-            let info = morph.info(&crate::analysis::lowercase(tokens[k].text));
-            info.parses.iter().filter(|p| p.known).collect()
-        })
+    let infos: Vec<_> = (first..=last)
+        .map(|k| morph.info(&crate::analysis::lowercase(tokens[k].text)))
+        .collect();
+    let known: Vec<Vec<&Parse>> = infos
+        .iter()
+        .map(|info| info.parses.iter().filter(|p| p.known).collect())
         .collect();
     let at = |k: usize| &known[k - first];
     let mut out = Vec::new();

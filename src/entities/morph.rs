@@ -111,9 +111,15 @@ const POS: [&str; 12] = [
     "NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PREP", "CONJ", "PRCL", "NPRO", "NUMR", "ADVB",
 ];
 
+/// Word forms the cache holds at most. A news archive's vocabulary is far larger than what
+/// repeats (a 1,000,000-word file of distinct forms made the unbounded cache 1.3 GB): past
+/// this many, a new form is analysed each time it is seen, which costs little since such forms
+/// are rare, and memory stays bounded whatever the input.
+pub const MAX_CACHED: usize = 200_000;
+
 /// Analyses made so far, shared by every thread. Entries are leaked on purpose: the cache lives
-/// as long as the process and grows only with the vocabulary, and a `&'static` entry can be
-/// used by any thread without touching a shared reference count.
+/// as long as the process and holds at most [`MAX_CACHED`] forms, and a `&'static` entry can
+/// be used by any thread without touching a shared reference count.
 static SHARED: LazyLock<RwLock<FxHashMap<String, &'static WordInfo>>> =
     LazyLock::new(Default::default);
 
@@ -135,14 +141,18 @@ impl Morph {
     }
 
     /// Analyses a lowercase Cyrillic word; anything else gets an empty analysis.
-    pub fn info(&self, lower: &str) -> &'static WordInfo {
+    pub fn info(&self, lower: &str) -> Info {
         if let Some(hit) = LOCAL.with(|l| l.borrow().get(lower).copied()) {
-            return hit;
+            return Info::Cached(hit);
         }
         let shared = SHARED.read().ok().and_then(|c| c.get(lower).copied());
         let info = match shared {
             Some(hit) => hit,
             None => {
+                let full = SHARED.read().map_or(true, |c| c.len() >= MAX_CACHED);
+                if full {
+                    return Info::Fresh(Box::new(analyse(lower)));
+                }
                 let info: &'static WordInfo = Box::leak(Box::new(analyse(lower)));
                 if let Ok(mut cache) = SHARED.write() {
                     cache.insert(lower.to_string(), info);
@@ -150,8 +160,37 @@ impl Morph {
                 info
             }
         };
-        LOCAL.with(|l| l.borrow_mut().insert(lower.to_string(), info));
-        info
+        LOCAL.with(|l| {
+            let mut local = l.borrow_mut();
+            if local.len() < MAX_CACHED {
+                local.insert(lower.to_string(), info);
+            }
+        });
+        Info::Cached(info)
+    }
+}
+
+/// How many word forms the shared cache holds.
+#[cfg(test)]
+pub(crate) fn cached() -> usize {
+    SHARED.read().map_or(0, |c| c.len())
+}
+
+/// One word's analysis: from the cache, or made for this lookup alone once the cache is full.
+#[derive(Debug, Clone)]
+pub enum Info {
+    Cached(&'static WordInfo),
+    Fresh(Box<WordInfo>),
+}
+
+impl std::ops::Deref for Info {
+    type Target = WordInfo;
+
+    fn deref(&self) -> &WordInfo {
+        match self {
+            Info::Cached(info) => info,
+            Info::Fresh(info) => info,
+        }
     }
 }
 
@@ -219,6 +258,22 @@ fn analyse(lower: &str) -> WordInfo {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_cache_stops_growing_and_answers_stay_the_same() {
+        let morph = Morph::new();
+        let before = morph.info("москвой").lemma.clone();
+        // Forms nobody else asks for (cheap: not Russian words, so not analysed), more than the
+        // cache may hold.
+        for i in 0..MAX_CACHED + 1_000 {
+            morph.info(&format!("zz{i}"));
+        }
+        // Full, and no fuller.
+        assert_eq!(cached(), MAX_CACHED);
+        // A form first seen now is analysed all the same.
+        assert_eq!(morph.info("лондоном").lemma, "лондон");
+        assert_eq!(morph.info("москвой").lemma, before);
+    }
+
     use super::*;
 
     #[test]

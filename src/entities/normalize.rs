@@ -97,16 +97,12 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
     // Adjectives before the head narrow the phrase's case ("Всемирного банка": genitive, not
     // the nominative "банка" that means a jar), and its gender ("автономном округе": the
     // masculine "округ", not "округа").
-    let adjectives: Vec<&Parse> = if h > 0 {
-        morph
-            .info(&crate::analysis::lowercase(span[0].text))
-            .parses
-            .iter()
-            .filter(|p| p.tag.starts_with("ADJF") || p.tag.starts_with("PRTF"))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let first = (h > 0).then(|| morph.info(&crate::analysis::lowercase(span[0].text)));
+    let adjectives: Vec<&Parse> = first
+        .iter()
+        .flat_map(|info| info.parses.iter())
+        .filter(|p| p.tag.starts_with("ADJF") || p.tag.starts_with("PRTF"))
+        .collect();
     let nouns: Vec<&Parse> = info
         .parses
         .iter()
