@@ -9,7 +9,8 @@ use crate::analysis;
 use crate::entities::EntityType;
 
 /// Bumped whenever the schema changes in a way an older index cannot serve.
-pub const SCHEMA_VERSION: u32 = 6;
+/// 7: records without an id of their own are named by their text, not their line (`#N`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
