@@ -233,7 +233,14 @@ fn report(s: &BuildSummary) {
         .collect();
     eprintln!("Roots: {}", roots.join(", "));
     for removed in &s.removed {
-        eprintln!("Removed the root {} and its articles.", removed.display());
+        match s.moved {
+            0 => eprintln!("Removed the root {} and its articles.", removed.display()),
+            // A renamed root: its files were found again under the new one.
+            _ => eprintln!(
+                "Removed the root {}; the articles of its files found elsewhere were kept.",
+                removed.display()
+            ),
+        }
     }
     for (given, root) in &s.covered {
         eprintln!(
