@@ -200,14 +200,22 @@ fn load_aliases(file: Option<&Path>) -> anyhow::Result<entities::Aliases> {
 
 fn report(s: &BuildSummary) {
     eprintln!(
-        "{} in {}: {} added, {} updated, {} deleted, {} unchanged; {} written, {} in the index ({} of text read) in {:.2} s",
+        "{} in {}: {} added, {} updated, {}{} deleted, {} unchanged; {} written{}, {} in the index ({} of text read) in {:.2} s",
         plural(s.files, "file"),
         s.index_dir.display(),
         s.added,
         s.updated,
+        match s.moved {
+            0 => String::new(),
+            n => format!("{n} moved, "),
+        },
         s.deleted,
         s.unchanged,
         plural(s.written, "article"),
+        match s.reused {
+            0 => String::new(),
+            n => format!(" ({n} reused, not extracted again)"),
+        },
         s.articles,
         human_bytes(s.bytes),
         s.elapsed.as_secs_f64()
@@ -225,7 +233,14 @@ fn report(s: &BuildSummary) {
         .collect();
     eprintln!("Roots: {}", roots.join(", "));
     for removed in &s.removed {
-        eprintln!("Removed the root {} and its articles.", removed.display());
+        match s.moved {
+            0 => eprintln!("Removed the root {} and its articles.", removed.display()),
+            // A renamed root: its files were found again under the new one.
+            _ => eprintln!(
+                "Removed the root {}; the articles of its files found elsewhere were kept.",
+                removed.display()
+            ),
+        }
     }
     for (given, root) in &s.covered {
         eprintln!(
@@ -236,7 +251,8 @@ fn report(s: &BuildSummary) {
     }
     for r in s.roots.iter().filter(|r| r.missing) {
         eprintln!(
-            "vestnik: {} no longer exists; its articles are kept (drop them with `vestnik index --remove {}`)",
+            "vestnik: {} no longer exists; its articles are kept (drop them with `vestnik index --remove {}`; if it moved, `vestnik index NEW_PATH --remove {}` keeps them without extracting them again)",
+            r.path.display(),
             r.path.display(),
             r.path.display()
         );
@@ -313,7 +329,9 @@ fn summary_json(s: &BuildSummary, peak_anon: Option<u64>) -> serde_json::Value {
         "updated": s.updated,
         "deleted": s.deleted,
         "unchanged": s.unchanged,
+        "moved": s.moved,
         "written": s.written,
+        "reused": s.reused,
         "articles": s.articles,
         "text_bytes": s.bytes,
         "commits": s.commits,

@@ -284,8 +284,10 @@ pub fn parse(bytes: &[u8], found: &Found, opts: &ReadOptions) -> FileContents {
         return FileContents::skipped(path, SkipReason::NoText);
     }
     let mut out = FileContents::default();
+    let mut ids = RecordIds::default();
     for (record, fields) in records {
-        match fields.and_then(|f| article_of(f, found, record, encoding, replaced)) {
+        let ids = record.is_some().then_some(&mut ids);
+        match fields.and_then(|f| article_of(f, found, ids, encoding, replaced)) {
             Ok(article) => out.articles.push(article),
             Err(reason) => out.skips.push(Skip {
                 path: path.clone(),
@@ -298,37 +300,91 @@ pub fn parse(bytes: &[u8], found: &Found, opts: &ReadOptions) -> FileContents {
 }
 
 /// The article one record (or a whole file) makes, with its metadata inferred; a record with
-/// neither text nor title is no article.
+/// neither text nor title is no article. `ids` is given for a record of a file of several (a
+/// JSON array, a JSON Lines file) and names it when it has no id of its own.
 fn article_of(
     fields: Fields,
     found: &Found,
-    record: Option<usize>,
+    ids: Option<&mut RecordIds>,
     encoding: &'static str,
     replaced: usize,
 ) -> Result<Article, SkipReason> {
     if fields.text.trim().is_empty() && fields.title.as_deref().unwrap_or("").trim().is_empty() {
         return Err(SkipReason::NoText);
     }
-    let fallback_id = relative_id(&found.path, &found.root, record);
+    let record = match (ids, &fields.id) {
+        (Some(ids), None) => Some(ids.next(&fields)),
+        _ => None,
+    };
+    let fallback_id = relative_id(&found.path, &found.root, record.as_deref());
     let mut article = infer::complete(fields, &found.path, &found.root, fallback_id);
     article.encoding = encoding;
     article.repaired = replaced;
     Ok(article)
 }
 
-/// An id from the path below the walk root, with `/` separators on every platform.
-fn relative_id(path: &Path, root: &Path, record: Option<usize>) -> String {
+/// An id from the path below the walk root, with `/` separators on every platform, and
+/// `#record` for one record of a file of several.
+fn relative_id(path: &Path, root: &Path, record: Option<&str>) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut id = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
-    if let Some(n) = record {
+    if let Some(record) = record {
         id.push('#');
-        id.push_str(&n.to_string());
+        id.push_str(record);
     }
     id
+}
+
+/// Names the records of one file that give no id of their own by what they say, not by where
+/// they are: adding, removing or moving other records (a feed that drops its oldest line) then
+/// leaves every other record's id as it was, so saved links and an updated index agree with a
+/// fresh build. The name is 40 bits of a hash of the record's own fields, as 10 hex digits;
+/// the second record of a file with the same name (the same text twice, or a rare clash of
+/// two texts) gets `-2` after it, the third `-3`, so ids stay unique. Holds one small entry
+/// per record of the file being read.
+#[derive(Default)]
+pub(crate) struct RecordIds {
+    seen: rustc_hash::FxHashMap<u64, u32>,
+}
+
+impl RecordIds {
+    fn next(&mut self, fields: &Fields) -> String {
+        let short = content_key(fields) >> 24;
+        let n = self.seen.entry(short).or_insert(0);
+        *n += 1;
+        match *n {
+            1 => format!("{short:010x}"),
+            n => format!("{short:010x}-{n}"),
+        }
+    }
+}
+
+/// A hash of what a record says (before anything is inferred, so moving its file to another
+/// folder or name does not change it). xxh3 with a fixed seed: the same on every machine and
+/// in every version, as ids must be.
+fn content_key(fields: &Fields) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in [
+        fields.title.as_deref(),
+        Some(fields.text.as_str()),
+        fields.date.as_deref(),
+        fields.source.as_deref(),
+        fields.url.as_deref(),
+    ] {
+        match part {
+            Some(p) => {
+                h.update(&[1]);
+                h.update(p.as_bytes());
+            }
+            None => h.update(&[0]),
+        }
+        h.update(&[0xff]);
+    }
+    h.digest()
 }
 
 #[cfg(test)]
@@ -336,8 +392,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_relative_with_record_numbers() {
-        let id = relative_id(Path::new("corpus/kz/a.jsonl"), Path::new("corpus"), Some(3));
-        assert_eq!(id, "kz/a.jsonl#3");
+    fn ids_are_relative_with_record_names() {
+        let id = relative_id(
+            Path::new("corpus/kz/a.jsonl"),
+            Path::new("corpus"),
+            Some("ab"),
+        );
+        assert_eq!(id, "kz/a.jsonl#ab");
+        assert_eq!(
+            relative_id(Path::new("c/b.txt"), Path::new("c"), None),
+            "b.txt"
+        );
+    }
+
+    #[test]
+    fn record_names_follow_the_text_and_repeats_are_numbered() {
+        let fields = |text: &str| Fields {
+            text: text.into(),
+            ..Fields::default()
+        };
+        let mut ids = RecordIds::default();
+        let a = ids.next(&fields("Один."));
+        let b = ids.next(&fields("Два."));
+        let again = ids.next(&fields("Один."));
+        assert_eq!(a.len(), 10);
+        assert_ne!(a, b);
+        assert_eq!(again, format!("{a}-2"));
+        // Another file, another order: the same names.
+        let mut other = RecordIds::default();
+        assert_eq!(other.next(&fields("Два.")), b);
+        assert_eq!(other.next(&fields("Один.")), a);
     }
 }

@@ -7,7 +7,9 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 
-use super::{Article, Format, Found, ReadOptions, Skip, SkipReason, article_of, decode, json};
+use super::{
+    Article, Format, Found, ReadOptions, RecordIds, Skip, SkipReason, article_of, decode, json,
+};
 
 /// The articles and skipped records of one file, in file order.
 pub struct Records {
@@ -40,6 +42,8 @@ struct Lines {
     read: u64,
     buf: Vec<u8>,
     done: bool,
+    /// Names the records without an id of their own (by their text, not their line).
+    ids: RecordIds,
 }
 
 /// Opens `found` for reading record by record. A file that cannot be read at all is one skip
@@ -79,6 +83,7 @@ pub fn records(found: &Found, opts: &ReadOptions) -> Result<Records, SkipReason>
                     read: 0,
                     buf: Vec::new(),
                     done: false,
+                    ids: RecordIds::default(),
                 })),
             });
         }
@@ -169,7 +174,7 @@ impl Lines {
                 article_of(
                     fields,
                     &self.found,
-                    line,
+                    Some(&mut self.ids),
                     decoded.encoding.name(),
                     decoded.replaced,
                 )

@@ -7,7 +7,7 @@ use super::Fields;
 use super::groups::stored as signature_values;
 use super::schema::MentionLine;
 use super::write::to_datetime;
-use crate::corpus::Article;
+use crate::corpus::{Article, Inferred};
 use crate::dedup::Signature;
 use crate::entities::{Aliases, ArticleEntities, EntityType, Extractor};
 
@@ -79,6 +79,7 @@ fn to_document(
     }
     doc.add_u64(f.hash, hash);
     doc.add_text(f.encoding, a.encoding);
+    doc.add_u64(f.head, Head::of(a, "").fingerprint);
     if let Some(entities) = entities {
         for kind in EntityType::ALL {
             for e in entities.of(kind) {
@@ -93,17 +94,58 @@ fn to_document(
     doc
 }
 
-/// A stored document again, with a new list of paths. Entity names are not stored, so they are
-/// derived again from the stored mention lines.
-pub(super) fn with_paths(
+/// What of a stored article comes from the first of its paths rather than from its text:
+/// the same text in two files (two folders, two encodings) is one article, shown with the id,
+/// encoding and inferred fields of the first path.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Head {
+    /// The file it was read from.
+    pub path: String,
+    pub id: String,
+    pub encoding: &'static str,
+    pub inferred: Inferred,
+    /// A hash of the three, stored in the `head` fast field.
+    pub fingerprint: u64,
+}
+
+impl Head {
+    pub fn of(a: &Article, path: &str) -> Head {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(a.id.as_bytes());
+        h.update(&[0]);
+        h.update(a.encoding.as_bytes());
+        h.update(&[0]);
+        for name in a.inferred.names() {
+            h.update(name.as_bytes());
+            h.update(&[0]);
+        }
+        Head {
+            path: path.to_string(),
+            id: a.id.clone(),
+            encoding: a.encoding,
+            inferred: a.inferred,
+            fingerprint: h.digest(),
+        }
+    }
+}
+
+/// A stored document again, with a new list of paths and, when `head` is given, the id,
+/// encoding and inferred fields of a new first path; `fingerprint` is the head fingerprint the
+/// document keeps (the field is not stored, so it is given again). Nothing is extracted again:
+/// entity names are derived from the stored mention lines, the signature from the body.
+pub(super) fn reused(
     f: &Fields,
     stored_doc: TantivyDocument,
     paths: &[String],
+    head: Option<&Head>,
+    fingerprint: u64,
 ) -> TantivyDocument {
     use tantivy::schema::Value;
     let mut doc = TantivyDocument::new();
+    let replaced =
+        |field| head.is_some() && (field == f.id || field == f.encoding || field == f.inferred);
     for (field, value) in stored_doc.field_values() {
-        if field == f.path {
+        if field == f.path || replaced(field) {
             continue;
         }
         if field == f.mentions
@@ -120,6 +162,17 @@ pub(super) fn with_paths(
     // The undated marker is not stored; it follows from the stored date.
     if stored_doc.get_first(f.date).is_none() {
         doc.add_bool(f.undated, true);
+    }
+    match head {
+        Some(head) => {
+            doc.add_text(f.id, &head.id);
+            doc.add_text(f.encoding, head.encoding);
+            for name in head.inferred.names() {
+                doc.add_text(f.inferred, name);
+            }
+            doc.add_u64(f.head, head.fingerprint);
+        }
+        None => doc.add_u64(f.head, fingerprint),
     }
     // The signature is not stored; it follows from the stored body.
     let body = stored_doc.get_first(f.body).and_then(|v| v.as_str());

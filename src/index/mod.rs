@@ -2,8 +2,11 @@
 
 mod document;
 mod groups;
+mod ledger;
 mod pipeline;
+mod reuse;
 mod roots;
+mod run;
 pub mod schema;
 mod state;
 mod write;

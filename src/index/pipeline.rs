@@ -100,12 +100,6 @@ impl Pipeline {
         }
     }
 
-    /// Builds a document on the calling thread (for the few articles written after reading).
-    pub fn document(&self, new: &NewArticle) -> TantivyDocument {
-        let s = &self.shared;
-        document::build(&s.fields, new, s.entities, &s.aliases)
-    }
-
     /// Replaces the stored document with `hash` by `doc`, on the calling thread.
     pub fn replace(&self, hash: u64, doc: TantivyDocument) -> anyhow::Result<()> {
         let writer = self.shared.writer.read().unwrap_or_else(|e| e.into_inner());

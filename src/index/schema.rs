@@ -8,11 +8,12 @@ use tantivy::schema::{
 use crate::analysis;
 use crate::entities::EntityType;
 
-/// Bumped whenever the schema changes in a way an older index cannot serve. 8: the `author`
-/// field, the `undated` marker, and dates inferred only where the text presents them as the
-/// article's (an older index holds dates of past events the new inference rejects, so it is
-/// rebuilt).
-pub const SCHEMA_VERSION: u32 = 8;
+/// Bumped whenever the schema changes in a way an older index cannot serve. 9: records
+/// without an id of their own are named by their text, not their line (`#N`), and each
+/// document carries the fingerprint of its id (`head`); the `author` field; the `undated`
+/// marker, and dates inferred only where the text presents them as the article's (an older
+/// index holds dates of past events the new inference rejects, so it is rebuilt).
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +34,10 @@ pub struct Fields {
     /// found under several paths once.
     pub hash: Field,
     pub encoding: Field,
+    /// A fingerprint of the id, encoding and inferred fields, which come from the first of
+    /// the article's paths: an update tells from it, without reading the stored document,
+    /// whether re-reading that file changed them.
+    pub head: Field,
     /// Each entity's name in the article, whole: a fast field that the archive's entity
     /// registry and the facets read, and a raw term that entity filters match once the
     /// registry has turned what the user typed into the names it means (`search::archive`).
@@ -75,6 +80,7 @@ pub mod names {
     pub const INFERRED: &str = "inferred";
     pub const HASH: &str = "hash";
     pub const ENCODING: &str = "encoding";
+    pub const HEAD: &str = "head";
     pub const PERSON: &str = "person";
     pub const ORG: &str = "org";
     pub const LOC: &str = "loc";
@@ -138,6 +144,7 @@ pub fn build() -> (Schema, Fields) {
         inferred: b.add_text_field(names::INFERRED, STORED),
         hash: b.add_u64_field(names::HASH, INDEXED | FAST | STORED),
         encoding: b.add_text_field(names::ENCODING, STORED),
+        head: b.add_u64_field(names::HEAD, FAST),
         person: b.add_text_field(names::PERSON, entity.clone()),
         org: b.add_text_field(names::ORG, entity.clone()),
         loc: b.add_text_field(names::LOC, entity),

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
-use tantivy::Searcher;
+use tantivy::{DocAddress, Searcher};
 
 use super::schema::names;
 
@@ -87,12 +87,24 @@ pub fn ordinal_names(column: &tantivy::columnar::StrColumn) -> std::io::Result<V
     Ok(names)
 }
 
-/// Which articles the index holds, each with the sorted paths it was found under.
-pub fn index_view(searcher: &Searcher) -> tantivy::Result<HashMap<u64, Vec<String>>> {
+/// One article as the index holds it.
+#[derive(Debug, Clone)]
+pub struct Held {
+    /// The paths it was found under, sorted; its id and encoding come from the first.
+    pub paths: Vec<String>,
+    /// The fingerprint of its id, encoding and inferred fields (see `document::head_of`).
+    pub head: u64,
+    /// Where its stored document is, in the searcher the view was taken from.
+    pub address: DocAddress,
+}
+
+/// Which articles the index holds, by hash.
+pub fn index_view(searcher: &Searcher) -> tantivy::Result<HashMap<u64, Held>> {
     let mut view = HashMap::new();
-    for segment in searcher.segment_readers() {
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let fast = segment.fast_fields();
         let hashes = fast.u64(names::HASH)?;
+        let heads = fast.u64(names::HEAD)?;
         let paths = fast.str(names::PATH)?;
         // One sequential pass over the path dictionary: looking ordinals up one by one
         // decodes a dictionary block each time and dominated no-change runs.
@@ -112,7 +124,12 @@ pub fn index_view(searcher: &Searcher) -> tantivy::Result<HashMap<u64, Vec<Strin
                 None => Vec::new(),
             };
             list.sort();
-            view.insert(hash, list);
+            let held = Held {
+                paths: list,
+                head: heads.first(doc).unwrap_or_default(),
+                address: DocAddress::new(ord as u32, doc),
+            };
+            view.insert(hash, held);
         }
     }
     Ok(view)

@@ -2,26 +2,23 @@
 //! at bounded intervals so a crash loses at most one interval, and never hold the whole
 //! archive in memory.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
-use super::document::{NewArticle, with_paths};
-use super::groups::Grouper;
+use super::ledger::Ledger;
+use super::open_for_writing;
 use super::pipeline::Pipeline;
-use super::roots::{RootPlan, Roots};
-use super::state::{FileCache, FileEntry, index_view, stamp};
-use super::{Fields, open_for_writing};
-use crate::corpus::{self, Article, Found, ReadOptions, Skip, SkipReason};
+use super::roots::RootPlan;
+use super::run::Run;
+use super::state::{FileCache, index_view};
+use crate::corpus::{Article, ReadOptions, Skip};
 use crate::entities::Aliases;
 
 /// The least memory tantivy's writer is given: below ~15 MB per indexing thread it refuses.
@@ -47,9 +44,6 @@ impl Progress for () {
     fn file_done(&self, _: &Path) {}
     fn finish(&self) {}
 }
-
-/// Bytes read between two progress reports within a file.
-const PROGRESS_STEP: u64 = 1 << 20;
 
 /// How a build runs.
 #[derive(Debug, Clone)]
@@ -101,8 +95,14 @@ pub struct BuildSummary {
     pub updated: usize,
     pub deleted: usize,
     pub unchanged: usize,
+    /// Files found under a new path: moved or renamed (with their root, too), known by the size
+    /// and modification time of a file that is gone.
+    pub moved: usize,
     /// Articles written (new or changed) in this run.
     pub written: usize,
+    /// Of those, articles whose stored document was written again with other paths or another
+    /// id (a file moved, copied or renamed) without extracting their entities again.
+    pub reused: usize,
     /// Articles in the index after the run.
     pub articles: usize,
     /// Bytes of text in the articles read in this run.
@@ -155,6 +155,19 @@ pub struct Locked(pub PathBuf);
 /// and written, files that are gone lose their articles, unchanged files are not read at all.
 /// The index then holds exactly the articles of the files under its roots; a root that has
 /// disappeared (an unmounted disk) keeps its articles until it is removed.
+///
+/// What a reader of the index sees while a run commits (every `commit_every` articles or
+/// `commit_interval`, also inside a large file):
+/// - the articles of deleted files are gone from the first commit on;
+/// - a file being read shows each of its records either as it was or as it is now, never
+///   both: a new version of an id is added in the commit that deletes the old one, and the
+///   records a file dropped go in the commit that ends it;
+/// - a moved or renamed file (or root) shows each article once, under its old path and id
+///   until it is rewritten under the new ones;
+/// - the list of paths of a text that several files hold is brought up to date as the files
+///   are read and, at the latest, in the run's last commit; until then, where several files
+///   hold the same text and only some are read, an old version may still show the id of the
+///   file that now holds the new one.
 pub fn build(
     roots: &[PathBuf],
     index_dir: &Path,
@@ -181,39 +194,42 @@ pub fn build(
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
+    let snapshot = reader.searcher();
     let old_view = if opts.rebuild {
         HashMap::new()
     } else {
-        index_view(&reader.searcher())?
+        index_view(&snapshot)?
     };
-    let old_by_path = by_path(&old_view);
-    let plan = RootPlan::new(roots, &opts.remove, opts.rebuild, index_dir, &old_by_path)?;
+    let ledger = Ledger::new(old_view);
+    let plan = RootPlan::new(
+        roots,
+        &opts.remove,
+        opts.rebuild,
+        index_dir,
+        &ledger.by_path,
+    )?;
     plan.roots.save(index_dir)?;
     super::save_aliases(index_dir, &opts.aliases)?;
-    let mut run = Run {
-        dir: index_dir.to_path_buf(),
-        pipeline: Pipeline::start(writer, open.fields, opts.entities, opts.aliases.clone()),
-        fields: open.fields,
-        grouper: Grouper::default(),
-        reader,
-        opts: opts.clone(),
-        old_view,
-        cache: FileCache::default(),
-        new_paths: HashMap::new(),
-        written: HashMap::new(),
-        roots: HashMap::new(),
-        reroot: HashSet::new(),
-        cache_dirty: false,
-        seed: entity_seed(opts),
-        pending: 0,
-        last_commit: Instant::now(),
-        summary: BuildSummary {
-            index_dir: index_dir.to_path_buf(),
-            removed: plan.removed.iter().map(|r| r.given.clone()).collect(),
-            covered: plan.added.covered.clone(),
-            ..BuildSummary::default()
-        },
+    let summary = BuildSummary {
+        index_dir: index_dir.to_path_buf(),
+        removed: plan.removed.iter().map(|r| r.given.clone()).collect(),
+        covered: plan.added.covered.clone(),
+        ..BuildSummary::default()
     };
+    let pipeline = Pipeline::start(writer, open.fields, opts.entities, opts.aliases.clone());
+    let mut run = Run::new(
+        index_dir,
+        pipeline,
+        open.fields,
+        reader,
+        snapshot,
+        opts,
+        ledger,
+    );
+    run.summary = summary;
+    // Ids are relative to the root, so the files of a root that a wider one replaced are read
+    // again (their articles are rewritten with new ids, not extracted again).
+    run.replaced = plan.added.replaced.clone();
     if opts.rebuild {
         run.pipeline.delete_all()?;
         run.grouper.skip_existing();
@@ -221,25 +237,17 @@ pub fn build(
     } else {
         run.cache = FileCache::load(index_dir);
     }
-    // Files under a root that a wider one replaced get new ids (ids are relative to the root):
-    // their articles are written again even where the text is unchanged.
-    for (path, hashes) in &old_by_path {
-        if plan.added.replaced.iter().any(|r| r.holds(path)) {
-            run.reroot.extend(hashes.iter().copied());
-        }
-    }
 
-    let (files, seen) = run.list(&plan.roots, &old_by_path, index_dir);
+    let (files, seen) = run.list(&plan.roots, index_dir);
     run.summary.files = files.len();
     progress.start(files.len() as u64);
-    for found in &files {
+    let to_read = run.sort_out(files, &seen, progress);
+    for file in &to_read {
         if run.interrupted().is_some() {
             break;
         }
-        let key = found.path.to_string_lossy().into_owned();
-        run.roots.insert(key.clone(), found.root.clone());
-        run.file(found, &key, old_by_path.get(&key), progress)?;
-        progress.file_done(&found.path);
+        run.file(&file.found, &file.key, file.stamp, progress)?;
+        progress.file_done(&file.found.path);
     }
     if let Some(signal) = run.interrupted() {
         let mut summary = run.stop()?;
@@ -248,7 +256,7 @@ pub fn build(
         summary.elapsed = started.elapsed();
         return Ok(summary);
     }
-    run.summary.deleted = old_by_path.keys().filter(|p| !seen.contains(*p)).count();
+    run.summary.deleted = run.ledger.deleted_files();
     let cached = run.cache.files.len();
     run.cache.files.retain(|p, _| seen.contains(p));
     run.cache_dirty |= run.cache.files.len() != cached;
@@ -258,21 +266,9 @@ pub fn build(
     Ok(summary)
 }
 
-/// Paths → the articles the index holds for them.
-fn by_path(view: &HashMap<u64, Vec<String>>) -> HashMap<String, Vec<u64>> {
-    let mut out: HashMap<String, Vec<u64>> = HashMap::new();
-    for (hash, paths) in view {
-        for p in paths {
-            out.entry(p.clone()).or_default().push(*hash);
-        }
-    }
-    for hashes in out.values_mut() {
-        hashes.sort_unstable();
-    }
-    out
-}
-
-fn entity_seed(opts: &BuildOptions) -> u64 {
+/// Mixed into article hashes, so that turning extraction on or off, or changing the alias
+/// table, rewrites every article.
+pub(super) fn entity_seed(opts: &BuildOptions) -> u64 {
     if !opts.entities {
         return 0;
     }
@@ -287,7 +283,7 @@ fn entity_seed(opts: &BuildOptions) -> u64 {
 /// one file in two places are the same article; an id the record gives itself is part of it,
 /// so records with their own ids are articles of their own whatever their text (identical
 /// texts then share a release group).
-fn article_hash(a: &Article, seed: u64) -> u64 {
+pub(super) fn article_hash(a: &Article, seed: u64) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
     let date = a.date.map(|d| d.to_string());
     if a.own_id {
@@ -307,369 +303,6 @@ fn article_hash(a: &Article, seed: u64) -> u64 {
         h.update(&[0]);
     }
     h.digest()
-}
-
-struct Run {
-    dir: PathBuf,
-    fields: Fields,
-    /// Builds documents on every core and owns the writer.
-    pipeline: Pipeline,
-    /// Decides each new article's release group.
-    grouper: Grouper,
-    reader: IndexReader,
-    opts: BuildOptions,
-    /// What the index held when the run began: article → paths.
-    old_view: HashMap<u64, Vec<String>>,
-    /// Starts as the last run's cache; entries are replaced as files are processed, so it can
-    /// be saved at any commit.
-    cache: FileCache,
-    /// What the index must hold when the run ends: article → paths, in walk order.
-    new_paths: HashMap<u64, Vec<String>>,
-    /// Articles written in this run, with the paths they were written with.
-    written: HashMap<u64, Vec<String>>,
-    /// The folder each walked path was found under (ids and folder sources depend on it).
-    roots: HashMap<String, PathBuf>,
-    /// Articles to write again although the index holds their text (their root changed).
-    reroot: HashSet<u64>,
-    /// Whether the cache differs from the saved one.
-    cache_dirty: bool,
-    /// Mixed into article hashes, so that turning extraction on or off, or changing the alias
-    /// table, rewrites every article.
-    seed: u64,
-    /// Changes since the last commit.
-    pending: usize,
-    last_commit: Instant,
-    summary: BuildSummary,
-}
-
-impl Run {
-    fn file(
-        &mut self,
-        found: &Found,
-        key: &str,
-        before: Option<&Vec<u64>>,
-        progress: &dyn Progress,
-    ) -> anyhow::Result<()> {
-        let meta = match std::fs::metadata(&found.path) {
-            Ok(m) => m,
-            Err(e) => {
-                self.skip(found, SkipReason::Unreadable(e.to_string()));
-                return Ok(());
-            }
-        };
-        let (size, mtime_ns) = stamp(&meta);
-        if let Some(entry) = self.cache.files.get(key)
-            && entry.size == size
-            && entry.mtime_ns == mtime_ns
-            && !entry.articles.iter().any(|h| self.reroot.contains(h))
-            && before.is_some_and(|b| {
-                let mut cached = entry.articles.clone();
-                cached.sort_unstable();
-                cached.dedup();
-                *b == cached
-            })
-        {
-            for hash in entry.articles.clone() {
-                self.new_paths
-                    .entry(hash)
-                    .or_default()
-                    .push(key.to_string());
-            }
-            self.summary.unchanged += 1;
-            return Ok(());
-        }
-
-        let mut records = match corpus::records(found, &self.opts.read) {
-            Ok(r) => r,
-            Err(reason) => {
-                self.skip(found, reason);
-                return Ok(());
-            }
-        };
-        progress.file_start(&found.path, size);
-        let mut shown = 0;
-        // Articles are written as they are read, and commits fall inside a file as between
-        // files, so a dump of any size is held one record at a time and a crash in the middle
-        // of it loses at most one commit interval.
-        let mut hashes = Vec::new();
-        while let Some(record) = records.next() {
-            let read = records.bytes_read();
-            if read >= shown + PROGRESS_STEP {
-                progress.file_bytes(read);
-                shown = read;
-            }
-            if self.interrupted().is_some() {
-                // The file's cache entry stays as it was, so the next run reads it again.
-                return Ok(());
-            }
-            match record {
-                Ok(article) => {
-                    if article.repaired > 0 {
-                        self.summary.repaired.push(Repaired {
-                            path: found.path.clone(),
-                            id: article.id.clone(),
-                            bytes: article.repaired,
-                        });
-                    }
-                    let hash = self.article(article, key)?;
-                    hashes.push(hash);
-                    self.maybe_commit()?;
-                }
-                Err(skip) => self.summary.skipped.push(skip),
-            }
-        }
-        if hashes.is_empty() {
-            self.cache_dirty |= self.cache.files.remove(key).is_some();
-            return Ok(());
-        }
-        let mut sorted = hashes.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        match before {
-            None => self.summary.added += 1,
-            Some(b) if *b == sorted => self.summary.unchanged += 1,
-            Some(_) => self.summary.updated += 1,
-        }
-        let entry = FileEntry {
-            size,
-            mtime_ns,
-            articles: hashes,
-        };
-        if self.cache.files.get(key) != Some(&entry) {
-            self.cache.files.insert(key.to_string(), entry);
-            self.cache_dirty = true;
-        }
-        self.maybe_commit()
-    }
-
-    /// The files to read under each root, in walk order, and every path the run accounts for.
-    /// A root that no longer exists keeps what the index holds for it, as if every one of its
-    /// files were unchanged.
-    fn list(
-        &mut self,
-        roots: &Roots,
-        old_by_path: &HashMap<String, Vec<u64>>,
-        index_dir: &Path,
-    ) -> (Vec<Found>, HashSet<String>) {
-        let mut files: Vec<Found> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        for root in &roots.roots {
-            let mut summary = RootSummary {
-                path: root.given.clone(),
-                ..RootSummary::default()
-            };
-            if !root.exists() {
-                summary.missing = true;
-                for (path, hashes) in old_by_path {
-                    if root.holds(path) && seen.insert(path.clone()) {
-                        summary.files += 1;
-                        for hash in hashes {
-                            self.new_paths.entry(*hash).or_default().push(path.clone());
-                        }
-                    }
-                }
-            } else {
-                let (found, skips) = corpus::walk(&[root.walk_path()], &[index_dir.to_path_buf()]);
-                self.summary.skipped.extend(skips);
-                for f in found {
-                    if seen.insert(f.path.to_string_lossy().into_owned()) {
-                        summary.files += 1;
-                        files.push(f);
-                    }
-                }
-            }
-            self.summary.roots.push(summary);
-        }
-        (files, seen)
-    }
-
-    /// The signal that asked the run to stop, if one did.
-    fn interrupted(&self) -> Option<usize> {
-        let signal = self.opts.interrupt.as_ref()?.load(Ordering::Relaxed);
-        (signal != 0).then_some(signal)
-    }
-
-    /// Ends an interrupted run: commits what was written with the cache of the files finished,
-    /// and deletes nothing (the files not reached may still hold what the index has).
-    fn stop(mut self) -> anyhow::Result<BuildSummary> {
-        if self.pending > 0 {
-            self.commit()?;
-        } else if self.cache_dirty {
-            self.cache.save(&self.dir)?;
-        }
-        self.reader.reload()?;
-        self.summary.articles = self.reader.searcher().num_docs() as usize;
-        self.summary.deleted = 0;
-        self.pipeline.finish()?;
-        Ok(self.summary)
-    }
-
-    /// Takes one article read from the file `key`: written when its text is new to the index,
-    /// else only noted under this path. Returns its hash.
-    fn article(&mut self, article: Article, key: &str) -> anyhow::Result<u64> {
-        let hash = article_hash(&article, self.seed);
-        self.summary.bytes += (article.title.len() + article.body.len()) as u64;
-        let paths = self.new_paths.entry(hash).or_default();
-        if paths.iter().any(|p| p == key) {
-            return Ok(hash);
-        }
-        paths.push(key.to_string());
-        // Seen before in this run, or already in the index: the text is stored, and only its
-        // list of paths may need rewriting, which `finish` does once all paths are known.
-        if paths.len() > 1 || self.old_view.contains_key(&hash) && !self.reroot.contains(&hash) {
-            return Ok(hash);
-        }
-        self.write(article, vec![key.to_string()], hash)?;
-        Ok(hash)
-    }
-
-    fn skip(&mut self, found: &Found, reason: SkipReason) {
-        self.cache
-            .files
-            .remove(&found.path.to_string_lossy().into_owned());
-        self.summary.skipped.push(Skip {
-            path: found.path.clone(),
-            record: None,
-            reason,
-        });
-    }
-
-    /// Groups an article with earlier versions of its text and hands it to the pipeline,
-    /// which builds its document on another core.
-    fn write(&mut self, article: Article, paths: Vec<String>, hash: u64) -> anyhow::Result<()> {
-        let new = self.grouped(article, paths, hash)?;
-        self.written.insert(hash, new.paths.clone());
-        self.summary.written += 1;
-        self.pending += 1;
-        self.pipeline.send(new)
-    }
-
-    fn grouped(
-        &mut self,
-        article: Article,
-        paths: Vec<String>,
-        hash: u64,
-    ) -> anyhow::Result<NewArticle> {
-        self.grouper.load(&self.reader)?;
-        let signature = crate::dedup::signature(&article.body);
-        let group = self.grouper.assign(signature.as_ref(), hash);
-        Ok(NewArticle {
-            article,
-            paths,
-            hash,
-            group,
-            signature,
-        })
-    }
-
-    fn maybe_commit(&mut self) -> anyhow::Result<()> {
-        if self.pending >= self.opts.commit_every
-            || (self.pending > 0 && self.last_commit.elapsed() >= self.opts.commit_interval)
-        {
-            self.commit()?;
-        }
-        Ok(())
-    }
-
-    /// Commits what was written and saves the file cache that describes it.
-    fn commit(&mut self) -> anyhow::Result<()> {
-        self.pipeline
-            .commit()
-            .with_context(|| format!("cannot commit the index in {}", self.dir.display()))?;
-        self.cache
-            .save(&self.dir)
-            .with_context(|| format!("cannot save the file cache in {}", self.dir.display()))?;
-        self.summary.commits += 1;
-        self.cache_dirty = false;
-        self.pending = 0;
-        self.last_commit = Instant::now();
-        Ok(())
-    }
-
-    /// Deletes what no file holds any more, records every path of texts found under several,
-    /// writes articles the cache vouched for but the index lacks, and commits.
-    fn finish(mut self) -> anyhow::Result<BuildSummary> {
-        for hash in self.old_view.keys() {
-            if !self.new_paths.contains_key(hash) {
-                self.pipeline.delete(*hash);
-                self.pending += 1;
-            }
-        }
-        // Texts whose stored list of paths is not the one the files now give.
-        let mut stale: BTreeMap<u64, (Vec<String>, bool)> = BTreeMap::new();
-        for (hash, paths) in &self.new_paths {
-            let mut want = paths.clone();
-            want.sort();
-            let have = self.written.get(hash).or_else(|| self.old_view.get(hash));
-            if have != Some(&want) {
-                // Metadata comes from the first path; keep the stored doc only if it came from there.
-                let same_first = have.and_then(|h| h.first()) == want.first();
-                stale.insert(*hash, (want, same_first));
-            }
-        }
-        if !stale.is_empty() {
-            if self.pending > 0 {
-                self.commit()?;
-            }
-            self.reader.reload()?;
-            let searcher = self.reader.searcher();
-            for (hash, (paths, same_first)) in stale {
-                let term = Term::from_field_u64(self.fields.hash, hash);
-                let query = TermQuery::new(term, IndexRecordOption::Basic);
-                let stored = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-                let doc = match stored.first() {
-                    Some((_, address)) if same_first => {
-                        Some(with_paths(&self.fields, searcher.doc(*address)?, &paths))
-                    }
-                    _ => self.reread(hash, &paths)?,
-                };
-                if let Some(doc) = doc {
-                    self.pipeline.replace(hash, doc)?;
-                    self.summary.written += 1;
-                    self.pending += 1;
-                }
-            }
-        }
-        let committed = self.pending > 0;
-        if committed {
-            self.commit()?;
-        } else if self.cache_dirty {
-            self.cache.save(&self.dir)?;
-        }
-        self.reader.reload()?;
-        self.summary.articles = self.reader.searcher().num_docs() as usize;
-        let writer = self.pipeline.finish()?;
-        if committed {
-            writer.wait_merging_threads()?;
-        }
-        Ok(self.summary)
-    }
-
-    /// An article the cache said was indexed but the index lacks (an interrupted run): read it
-    /// again from the first file that holds it.
-    fn reread(&mut self, hash: u64, paths: &[String]) -> anyhow::Result<Option<TantivyDocument>> {
-        for path in paths {
-            let found = Found {
-                path: PathBuf::from(path),
-                root: self.root_of(path),
-            };
-            let Ok(records) = corpus::records(&found, &self.opts.read) else {
-                continue;
-            };
-            if let Some(article) = records
-                .flatten()
-                .find(|a| article_hash(a, self.seed) == hash)
-            {
-                let new = self.grouped(article, paths.to_vec(), hash)?;
-                return Ok(Some(self.pipeline.document(&new)));
-            }
-        }
-        Ok(None)
-    }
-
-    fn root_of(&self, path: &str) -> PathBuf {
-        self.roots.get(path).cloned().unwrap_or_default()
-    }
 }
 
 /// Dates are days: stored as midnight UTC so that day, month and year buckets are exact.
