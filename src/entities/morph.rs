@@ -149,15 +149,21 @@ impl Morph {
         let info = match shared {
             Some(hit) => hit,
             None => {
-                let full = SHARED.read().map_or(true, |c| c.len() >= MAX_CACHED);
-                if full {
-                    return Info::Fresh(Box::new(analyse(lower)));
-                }
-                let info: &'static WordInfo = Box::leak(Box::new(analyse(lower)));
-                if let Ok(mut cache) = SHARED.write() {
+                let fresh = Box::new(analyse(lower));
+                // Whether there is room is decided under the write lock, so threads racing
+                // for the last places cannot overfill the cache.
+                let Ok(mut cache) = SHARED.write() else {
+                    return Info::Fresh(fresh);
+                };
+                if let Some(&hit) = cache.get(lower) {
+                    hit
+                } else if cache.len() < MAX_CACHED {
+                    let info: &'static WordInfo = Box::leak(fresh);
                     cache.insert(lower.to_string(), info);
+                    info
+                } else {
+                    return Info::Fresh(fresh);
                 }
-                info
             }
         };
         LOCAL.with(|l| {
