@@ -631,12 +631,7 @@ fn interrupt_mid_run(src: &Path, idx: &Path, signal: &str) -> (Option<i32>, Stri
         }
         std::thread::sleep(Duration::from_millis(2));
     }
-    let sent = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    common::send_signal(child.id(), signal);
     let out = child.wait_with_output().unwrap();
     (
         out.status.code(),

@@ -128,12 +128,7 @@ fn interrupt_at(src: &Path, idx: &Path, delay: Duration, signal: &str) -> bool {
         }
         std::thread::sleep(Duration::from_millis(2));
     }
-    let sent = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    common::send_signal(child.id(), signal);
     let status = child.wait().unwrap();
     match signal {
         // SIGINT commits what was written and exits 130 (or 0 if it had just finished).

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{corpus_dir, json_of, vestnik};
+use common::{copy_dir, corpus_dir, json_of, vestnik};
 use serde_json::Value;
 use vestnik::index::{BuildOptions, Progress};
 use vestnik::search::{SearchRequest, Searcher};
@@ -125,19 +125,6 @@ fn archive(dir: &Path) -> PathBuf {
     copy_dir(&corpus_dir(), &src);
     fs::write(src.join("feed.jsonl"), feed(&LINES)).unwrap();
     src
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

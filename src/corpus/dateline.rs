@@ -25,7 +25,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use regex::{Captures, Regex};
 
 /// Genitive month names, as dates write them ("17 мая").
-const MONTHS: [&str; 12] = [
+pub(super) const MONTHS: [&str; 12] = [
     "января",
     "февраля",
     "марта",
@@ -271,7 +271,8 @@ fn weekday(word: &str) -> Option<Weekday> {
     })
 }
 
-fn month_number(name: &str) -> Option<u32> {
+/// 1 for "января" (in any case) to 12 for "декабря".
+pub(super) fn month_number(name: &str) -> Option<u32> {
     let name = name.to_lowercase();
     MONTHS
         .iter()

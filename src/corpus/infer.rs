@@ -8,26 +8,11 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
-use super::dateline::publication_date;
+use super::dateline::{MONTHS, month_number, publication_date};
 use super::{Article, Fields, Inferred};
 
 /// Longest inferred title, in characters, before it is cut at a word boundary.
 const MAX_TITLE_CHARS: usize = 160;
-
-const MONTHS_GENITIVE: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
 
 static ISO_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})").expect("valid regex"));
@@ -36,7 +21,7 @@ static DOTTED_DATE: LazyLock<Regex> =
 static RUSSIAN_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b(\d{{1,2}})\s+({})\s+(\d{{4}})",
-        MONTHS_GENITIVE.join("|")
+        MONTHS.join("|")
     ))
     .expect("valid regex")
 });
@@ -156,8 +141,7 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 }
 
 fn russian_date(c: &regex::Captures) -> Option<NaiveDate> {
-    let month = c[2].to_lowercase();
-    let m = MONTHS_GENITIVE.iter().position(|x| *x == month)? + 1;
+    let m = month_number(&c[2])?;
     ymd(&c[3], &m.to_string(), &c[1])
 }
 
