@@ -18,6 +18,7 @@
 //! `search::archive`), so whatever sequence of runs wrote the index, the same articles give the
 //! same entities as a rebuild: nothing is kept that could drift from the index.
 
+mod contained;
 pub(crate) mod names;
 mod qualified;
 mod resolve;
@@ -216,9 +217,14 @@ fn group_people(list: &[NameCount]) -> Groups {
     for (surname, members) in bare {
         // A surname first ("Путин"); a word that is no surname in the archive but a first
         // name ("Барака" beside "Барак Обама") joins its full name the same way.
-        let target = match by_surname.get(&surname) {
-            Some(candidates) => pick(candidates),
-            None => by_given.get(&surname).and_then(pick),
+        // A word that is one full name's surname but other people's first name ("Мария" in
+        // "Елизавета Александра Мария" and in "Мария Захарова") is no one's in particular.
+        let target = match (by_surname.get(&surname), by_given.get(&surname)) {
+            (Some(candidates), None) => pick(candidates),
+            (Some(candidates), Some(given)) => {
+                pick(candidates).filter(|key| given.iter().all(|(k, _)| *k == key))
+            }
+            (None, given) => given.and_then(pick),
         };
         match target {
             Some(key) => joined.entry(key).or_default().extend(members),
@@ -256,7 +262,7 @@ fn group_named(list: &[NameCount]) -> Groups {
         let mut acronyms: Vec<String> = members
             .iter()
             .filter(|&&i| names::as_abbreviation(&list[i].name).is_none())
-            .filter_map(|&i| names::acronym(&list[i].name))
+            .flat_map(|&i| names::acronyms(&list[i].name))
             .collect();
         acronyms.sort();
         acronyms.dedup();
@@ -389,10 +395,10 @@ impl Table {
                     self.stems.push((stems, entity));
                 }
                 let (map, spelled) = match names::as_abbreviation(name) {
-                    Some(a) => (&mut self.by_abbreviation, Some(a)),
-                    None => (&mut self.by_spelled, names::acronym(name)),
+                    Some(a) => (&mut self.by_abbreviation, vec![a]),
+                    None => (&mut self.by_spelled, names::acronyms(name)),
                 };
-                if let Some(a) = spelled {
+                for a in spelled {
                     let list = map.entry(a).or_default();
                     if !list.contains(&entity) {
                         list.push(entity);
@@ -442,6 +448,19 @@ mod tests {
         // One that holds nearly all the articles takes the bare surname.
         let r = people(&[("Иван Иванов", 50), ("Пётр Иванов", 2), ("Иванов", 3)]);
         assert_eq!(entity_name(&r, "Иванов"), "Иван Иванов");
+    }
+
+    #[test]
+    fn a_word_that_is_other_peoples_first_name_joins_no_surname() {
+        let r = people(&[
+            ("Елизавета Александра Мария", 3),
+            ("Мария Захарова", 4),
+            ("Мария", 5),
+            ("Айман аль-Завахири", 2),
+            ("Завахири", 1),
+        ]);
+        assert_eq!(entity_name(&r, "Мария"), "Мария");
+        assert_eq!(entity_name(&r, "Завахири"), "Айман аль-Завахири");
     }
 
     #[test]

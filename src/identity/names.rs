@@ -165,6 +165,25 @@ pub(crate) fn phonetic(word: &str) -> String {
             c => Some(c),
         })
         .collect();
+    // "дж" and "ж" render one sound (Анджелина/Анжелина, Ахмадинеджад/Ахмадинежад), and an
+    // и between a hushing consonant and a vowel is a spelling (Джорджио/Джорджо).
+    let mut joined: Vec<char> = Vec::with_capacity(mapped.len());
+    for (i, &c) in mapped.iter().enumerate() {
+        let next = mapped.get(i + 1).copied();
+        if c == 'д' && next == Some('ж') {
+            continue;
+        }
+        if c == 'и'
+            && joined
+                .last()
+                .is_some_and(|p| matches!(p, 'ж' | 'ч' | 'ш' | 'щ'))
+            && next.is_some_and(|n| matches!(n, 'а' | 'о' | 'у' | 'е'))
+        {
+            continue;
+        }
+        joined.push(c);
+    }
+    let mapped = joined;
     // Doubled letters are one; a run of three or more is no spelling of a name ("Zzzz"), and
     // is kept as it is so that it meets no name.
     let mut out: Vec<char> = Vec::with_capacity(mapped.len());
@@ -416,12 +435,29 @@ impl PersonKey {
 /// The key of a surname with its particles.
 pub(crate) fn surname_key(particles: &[String], surname: &str) -> String {
     let mut s = String::new();
-    for p in particles {
+    for p in particles
+        .iter()
+        .filter(|p| !ARABIC_ARTICLES.contains(&p.as_str()))
+    {
         s.push_str(&phonetic(p));
         s.push(' ');
     }
-    s.push_str(&phonetic(surname));
+    s.push_str(&phonetic(without_article(surname)));
     s
+}
+
+/// The Arabic article as Russian writes it before a surname, with or without a hyphen and
+/// assimilated or not ("аль-Завахири", "аз-Завахири", "эль-Барадеи", "Завахири"): a spelling,
+/// not a part of who is named.
+const ARABIC_ARTICLES: [&str; 12] = [
+    "аль", "эль", "ал", "ас", "аз", "ат", "ад", "ар", "ан", "аш", "эс", "эш",
+];
+
+fn without_article(surname: &str) -> &str {
+    match surname.split_once('-') {
+        Some((head, rest)) if ARABIC_ARTICLES.contains(&head) && rest.chars().count() >= 3 => rest,
+        _ => surname,
+    }
 }
 
 /// An organization's or place's words as stems ("Ханты-Мансийском автономном округе" and
@@ -476,6 +512,32 @@ pub(crate) fn acronym(name: &str) -> Option<String> {
     Some(out.replace('Ё', "Е"))
 }
 
+/// Every abbreviation a name may be written as: [`acronym`]'s, and when a word is a hyphenated
+/// compound, the one that spells each of its parts ("Военно-морские силы" → "ВМС", as "ВВС"
+/// and "НИИ" are written).
+pub(crate) fn acronyms(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = acronym(name).into_iter().collect();
+    if name.contains('-') {
+        let split: String = name
+            .split_whitespace()
+            .map(|w| {
+                if is_abbreviation(w) {
+                    w.to_string()
+                } else {
+                    w.replace('-', " ")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(a) = acronym(&split)
+            && !out.contains(&a)
+        {
+            out.push(a);
+        }
+    }
+    out
+}
+
 /// Whether an abbreviation has letters enough to name one expansion: two letters ("СК",
 /// "РК") stand for too many names to join any of them.
 pub(crate) fn spells_enough(abbreviation: &str) -> bool {
@@ -504,6 +566,9 @@ mod tests {
             &["Брубек", "Брубэк"],
             &["Рааб", "Раб"],
             &["Токаев", "Тоқаев"],
+            &["Анджелина", "Анжелина"],
+            &["Ахмадинеджад", "Ахмадинежад"],
+            &["Джорджио", "Джорджо"],
         ] {
             let keys: Vec<String> = group.iter().map(|w| phonetic(w)).collect();
             assert!(keys.iter().all(|k| *k == keys[0]), "{group:?}: {keys:?}");
@@ -514,6 +579,19 @@ mod tests {
         // A run of one letter is no rendering of anything.
         assert_ne!(phonetic("Zzzz"), phonetic("Зи"));
         assert_ne!(phonetic("ззззи"), phonetic("Зи"));
+    }
+
+    #[test]
+    fn the_arabic_article_is_a_spelling() {
+        let key = |name: &str| {
+            let parts = PersonParts::of(name).expect("a name");
+            surname_key(&parts.particles, &parts.surname)
+        };
+        assert_eq!(key("Айман аз-Завахири"), key("Завахири"));
+        assert_eq!(key("Айман аль-Завахири"), key("аз-Завахири"));
+        assert_eq!(key("Абу Бакр аль Багдади"), key("Багдади"));
+        // A hyphen after two letters that are no article keeps the surname whole.
+        assert_ne!(key("Ким Ок-Бин"), key("Бин"));
     }
 
     #[test]
@@ -572,6 +650,9 @@ mod tests {
             Some("ЦК КПСС")
         );
         assert_eq!(acronym("Академия наук СССР").as_deref(), Some("АН СССР"));
+        assert_eq!(acronyms("Военно-морские силы США"), ["ВС США", "ВМС США"]);
+        assert_eq!(acronyms("Научно-исследовательский институт"), ["НИ", "НИИ"]);
+        assert_eq!(acronyms("Министерство иностранных дел"), ["МИД"]);
         assert_eq!(as_abbreviation("АН СССР").as_deref(), Some("АН СССР"));
         assert!(is_abbreviation("ЮНИСЕФ"));
         assert!(!is_abbreviation("Астана"));

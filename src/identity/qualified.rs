@@ -23,7 +23,7 @@ pub(crate) struct Shape {
     /// The abbreviation the base is ("МВД"), or the one it spells ("Министерство внутренних
     /// дел" → "МВД").
     abbreviation: Option<String>,
-    spelled: Option<String>,
+    spelled: Vec<String>,
     /// The base as one folded word, when it is one ("минобороны").
     compound: Option<String>,
     /// The base's words, folded, without the small words between them.
@@ -55,9 +55,9 @@ impl Shape {
         let base = words[..base_len].join(" ");
         let abbreviation = names::as_abbreviation(&base);
         let spelled = if abbreviation.is_none() {
-            names::acronym(&base)
+            names::acronyms(&base)
         } else {
-            None
+            Vec::new()
         };
         let folded: Vec<String> = base
             .split(|c: char| c.is_whitespace() || matches!(c, '«' | '»' | '"' | ',' | '(' | ')'))
@@ -89,7 +89,7 @@ impl Shape {
         let abbreviated = |a: &Shape, b: &Shape| {
             a.abbreviation.as_ref().is_some_and(|x| {
                 names::spells_enough(x)
-                    && (b.spelled.as_ref() == Some(x) || b.abbreviation.as_ref() == Some(x))
+                    && (b.spelled.contains(x) || b.abbreviation.as_ref() == Some(x))
             })
         };
         let compounded = |a: &Shape, b: &Shape| {

@@ -26,6 +26,9 @@ impl Registry {
         if out.len() == 1 {
             return out.into_iter().collect();
         }
+        if kind == EntityType::Org {
+            return t.inside_typed(typed).into_iter().collect();
+        }
         Vec::new()
     }
 }
@@ -188,6 +191,22 @@ impl Table {
         out
     }
 
+    /// The one entity among people entries (indexes into `people`), or the one holding
+    /// [`DOMINANT_SHARE`](super::DOMINANT_SHARE) of their articles.
+    fn dominant(&self, entries: &[usize]) -> Option<u32> {
+        let mut entities: Vec<u32> = entries.iter().map(|&i| self.people[i].1).collect();
+        entities.sort();
+        entities.dedup();
+        let docs = |e: u32| self.entities.get(e as usize).map_or(0, |e| e.docs);
+        let total: u64 = entities.iter().map(|&e| docs(e)).sum();
+        let top = entities
+            .iter()
+            .copied()
+            .max_by(|&a, &b| docs(a).cmp(&docs(b)).then_with(|| b.cmp(&a)))?;
+        (entities.len() == 1 || docs(top) as f64 >= super::DOMINANT_SHARE * total as f64)
+            .then_some(top)
+    }
+
     /// Whether an entity has a name with a first name.
     fn has_given_name(&self, entity: u32) -> bool {
         self.has_given
@@ -204,7 +223,13 @@ impl Table {
             // A surname first; a word only known as a first name finds that first name.
             let mut hits: Vec<usize> = self.by_surname.get(&key).cloned().unwrap_or_default();
             if hits.is_empty() && parts.particles.is_empty() && parts.initials.is_empty() {
-                hits.extend(self.by_given.get(&key).into_iter().flatten());
+                // A first name alone means one person only when the archive makes it so:
+                // "Барак" with one Барак, but "Евгений" among four Евгении means none of them
+                // (an analyst asks for people by surname; a list of namesakes is not "his").
+                let given: Vec<usize> = self.by_given.get(&key).cloned().unwrap_or_default();
+                if let Some(one) = self.dominant(&given) {
+                    hits.extend(given.into_iter().filter(|&i| self.people[i].1 == one));
+                }
             }
             let initial = parts
                 .initials
@@ -270,7 +295,10 @@ impl Table {
                 }
             }
             None => {
-                if let Some(a) = names::acronym(typed).filter(|a| names::spells_enough(a)) {
+                for a in names::acronyms(typed)
+                    .into_iter()
+                    .filter(|a| names::spells_enough(a))
+                {
                     out.extend(self.by_abbreviation.get(&a).into_iter().flatten());
                 }
             }
@@ -439,5 +467,47 @@ mod tests {
         assert_eq!(org("UNICEF"), ["ЮНИСЕФ"]);
         assert_eq!(org("Самрук-Казына"), ["Фонд «Самрук-Казына»"]);
         assert!(org("Газпром").is_empty());
+    }
+
+    #[test]
+    fn a_first_name_alone_means_one_person_only_when_the_archive_says_so() {
+        let r = registry(
+            EntityType::Per,
+            &[
+                ("Евгений Примаков", 5),
+                ("Евгений Петров", 4),
+                ("Барак Обама", 9),
+            ],
+        );
+        assert!(names_of(&r, EntityType::Per, "Евгений").is_empty());
+        assert_eq!(names_of(&r, EntityType::Per, "Барак"), ["Барак Обама"]);
+    }
+
+    #[test]
+    fn an_official_name_finds_the_shorter_one_the_archive_writes() {
+        let r = registry(
+            EntityType::Org,
+            &[
+                ("Эрмитаж", 6),
+                ("Русский музей", 3),
+                ("сборная Финляндии", 4),
+                ("Министерство внутренних дел", 5),
+                ("Московский драматический театр", 2),
+                ("Международный университет", 2),
+                ("Калифорнийский университет", 2),
+            ],
+        );
+        let org = |t: &str| names_of(&r, EntityType::Org, t);
+        assert_eq!(org("Государственный Эрмитаж"), ["Эрмитаж"]);
+        assert_eq!(org("Государственный Русский музей"), ["Русский музей"]);
+        assert_eq!(
+            org("Сборная Финляндии по хоккею с шайбой"),
+            ["сборная Финляндии"]
+        );
+        // A country, a dedication or a place left out is another body; a generic name is no one.
+        assert!(org("Министерство внутренних дел Грузии").is_empty());
+        assert!(org("Московский драматический театр имени М. Н. Ермоловой").is_empty());
+        assert!(org("Университет Невшателя").is_empty());
+        assert!(org("Калифорнийский университет в Беркли").is_empty());
     }
 }
