@@ -466,6 +466,40 @@ pub(crate) fn stems(name: &str) -> Vec<String> {
     analysis::terms(name)
 }
 
+/// Whether two names of equal stems are the same words in other cases, as far as the
+/// dictionary tells: a stem meets more words than one ("Дания" and "Данные" share "дан"), so
+/// two words the dictionary knows must share a dictionary form. Words it does not know (most
+/// names) are left to the stems.
+pub(crate) fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(fold)
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    if wa.len() != wb.len() {
+        return true;
+    }
+    let morph = crate::entities::Morph::new();
+    let lemmas = |w: &str| -> Vec<String> {
+        morph
+            .info(w)
+            .parses
+            .iter()
+            .filter(|p| p.known)
+            .map(|p| fold(&p.lemma))
+            .collect()
+    };
+    wa.iter().zip(&wb).all(|(x, y)| {
+        if x == y {
+            return true;
+        }
+        let (lx, ly) = (lemmas(x), lemmas(y));
+        lx.is_empty() || ly.is_empty() || lx.iter().any(|l| ly.contains(l))
+    })
+}
+
 /// An abbreviation as written: two to eight letters, all capitals ("МИД", "ЮНИСЕФ", "США").
 pub(crate) fn is_abbreviation(name: &str) -> bool {
     let n = name.chars().count();

@@ -283,7 +283,11 @@ impl Table {
         let mut out: BTreeSet<u32> = BTreeSet::new();
         let stems = names::stems(typed);
         if let Some(list) = self.by_stems.get(&stems.join(" ")) {
-            out.extend(list);
+            out.extend(list.iter().copied().filter(|&e| {
+                self.entities
+                    .get(e as usize)
+                    .is_some_and(|e| e.variants.iter().any(|v| names::same_words(typed, v)))
+            }));
         }
         // An abbreviation finds the names that are it or spell it; a name of several words
         // finds only the abbreviation it spells, never another name spelling the same.
@@ -467,6 +471,13 @@ mod tests {
         assert_eq!(org("UNICEF"), ["ЮНИСЕФ"]);
         assert_eq!(org("Самрук-Казына"), ["Фонд «Самрук-Казына»"]);
         assert!(org("Газпром").is_empty());
+    }
+
+    #[test]
+    fn a_stem_shared_by_other_words_finds_nothing() {
+        let r = registry(EntityType::Loc, &[("Данные", 6), ("Москва", 9)]);
+        assert!(names_of(&r, EntityType::Loc, "Дания").is_empty());
+        assert_eq!(names_of(&r, EntityType::Loc, "Москве"), ["Москва"]);
     }
 
     #[test]
