@@ -23,7 +23,7 @@ impl Registry {
         }
         // Part of one name only: "власти" held by a dozen names means none of them.
         let out = t.holding(&names::stems(typed));
-        if out.len() == 1 {
+        if out.len() == 1 && out.iter().all(|&e| t.holds_words(e, typed)) {
             return out.into_iter().collect();
         }
         if kind == EntityType::Org {
@@ -349,6 +349,28 @@ impl Table {
     }
 
     /// Names that hold the typed words in order ("Самрук-Казына" in "Фонд «Самрук-Казына»").
+    /// Whether a name of the entity holds the typed words as the same words, not only the
+    /// same stems ([`names::same_words`]).
+    fn holds_words(&self, entity: u32, typed: &str) -> bool {
+        let words = |s: &'_ str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let n = words(typed).len();
+        let want = names::stems(typed);
+        let Some(e) = self.entities.get(entity as usize) else {
+            return false;
+        };
+        e.variants.iter().any(|v| {
+            words(v).windows(n.max(1)).any(|w| {
+                let part = w.join(" ");
+                names::stems(&part) == want && names::same_words(typed, &part)
+            })
+        })
+    }
+
     fn holding(&self, stems: &[String]) -> BTreeSet<u32> {
         let mut out = BTreeSet::new();
         if stems.is_empty() {
@@ -470,6 +492,7 @@ mod tests {
         );
         assert_eq!(org("UNICEF"), ["ЮНИСЕФ"]);
         assert_eq!(org("Самрук-Казына"), ["Фонд «Самрук-Казына»"]);
+        assert_eq!(org("Самрук Казына"), ["Фонд «Самрук-Казына»"]);
         assert!(org("Газпром").is_empty());
     }
 
