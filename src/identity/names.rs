@@ -468,8 +468,9 @@ pub(crate) fn stems(name: &str) -> Vec<String> {
 
 /// Whether two names of equal stems are the same words in other cases, as far as the
 /// dictionary tells: a stem meets more words than one ("Дания" and "Данные" share "дан"), so
-/// two words the dictionary knows must share a dictionary form. Words it does not know (most
-/// names) are left to the stems.
+/// two words the dictionary knows must have related dictionary forms (one holding the other
+/// whole), unless both are proper names. Words it does not know (most names) are left to the
+/// stems.
 pub(crate) fn same_words(a: &str, b: &str) -> bool {
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric())
@@ -482,21 +483,30 @@ pub(crate) fn same_words(a: &str, b: &str) -> bool {
         return true;
     }
     let morph = crate::entities::Morph::new();
-    let lemmas = |w: &str| -> Vec<String> {
-        morph
-            .info(w)
-            .parses
-            .iter()
-            .filter(|p| p.known)
-            .map(|p| fold(&p.lemma))
-            .collect()
+    // The dictionary forms of a word, and whether any reading is a proper name.
+    let known = |w: &str| -> (Vec<String>, bool) {
+        let info = morph.info(w);
+        let parses: Vec<_> = info.parses.iter().filter(|p| p.known).collect();
+        let proper = parses.iter().any(|p| {
+            ["Geox", "Name", "Surn", "Orgn", "Abbr"]
+                .iter()
+                .any(|g| p.has(g))
+        });
+        (parses.iter().map(|p| fold(&p.lemma)).collect(), proper)
     };
     wa.iter().zip(&wb).all(|(x, y)| {
         if x == y {
             return true;
         }
-        let (lx, ly) = (lemmas(x), lemmas(y));
-        lx.is_empty() || ly.is_empty() || lx.iter().any(|l| ly.contains(l))
+        let ((lx, px), (ly, py)) = (known(x), known(y));
+        // A word made from the other keeps it whole ("курский" from "курск"), as no two
+        // unrelated words sharing a stem do ("данные", "дания").
+        let related =
+            |a: &String, b: &String| a.starts_with(b.as_str()) || b.starts_with(a.as_str());
+        lx.is_empty()
+            || ly.is_empty()
+            || (px && py)
+            || lx.iter().any(|a| ly.iter().any(|b| related(a, b)))
     })
 }
 
