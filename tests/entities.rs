@@ -790,3 +790,33 @@ fn an_eight_megabyte_article_keeps_every_mention_and_its_links() {
     );
     assert_eq!(found.len(), 3, "{found:?}");
 }
+
+/// Text the sample corpus never shows: cities, Russian companies and a television channel in
+/// oblique cases, which the tagger (trained on Russian news) takes for surnames or leaves
+/// declined. The person facet holds the one person, and each name is in the nominative.
+#[test]
+fn strangers_cities_and_companies_are_not_people() {
+    let text = "Новости региона\n\nМинистр Жаслан Мадиев посетил Атырау. Жители Семея и \
+        Усть-Каменогорска пожаловались на морозы. Глава Лукойла заявил о прибыли, а сотрудники \
+        Газпрома и Роснефти приехали в Астану. Сюжет вышел на Первом канале.\n";
+    let (_dir, index) = common::index_of(&[("a.txt", text)]);
+    let searcher = vestnik::search::Searcher::open(&index).unwrap();
+    let mut req = SearchRequest::new("*");
+    req.facet_size = 50;
+    let facets = searcher.search(&req).unwrap().facets;
+    let names = |list: &[vestnik::search::FacetCount]| -> BTreeSet<String> {
+        list.iter().map(|c| c.value.clone()).collect()
+    };
+    assert_eq!(
+        names(&facets.person),
+        BTreeSet::from(["Жаслан Мадиев".to_string()])
+    );
+    let orgs = names(&facets.org);
+    for org in ["Лукойл", "Газпром", "Роснефть", "Первый канал"] {
+        assert!(orgs.contains(org), "{org} in {orgs:?}");
+    }
+    let places = names(&facets.loc);
+    for place in ["Атырау", "Семей", "Усть-Каменогорск", "Астана"] {
+        assert!(places.contains(place), "{place} in {places:?}");
+    }
+}

@@ -89,6 +89,23 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
         if (first.tag.starts_with("ADJF") || first.tag.starts_with("PRTF")) && i + 1 < span.len() {
             continue;
         }
+        // A word that is also an adjective agreeing with the noun after it is that adjective
+        // ("Первом канале": not the noun "первое", a course of a meal).
+        if let Some(next) = span.get(i + 1) {
+            let next = morph.info(&crate::analysis::lowercase(next.text));
+            let agrees = info
+                .parses
+                .iter()
+                .filter(|a| a.tag.starts_with("ADJF") || a.tag.starts_with("PRTF"))
+                .any(|a| {
+                    next.parses
+                        .iter()
+                        .any(|n| n.tag.starts_with("NOUN") && agree(a, n))
+                });
+            if agrees {
+                continue;
+            }
+        }
         head = Some(i);
         break;
     }
@@ -151,9 +168,21 @@ fn phrase(span: &[Token], morph: &Morph) -> String {
         if i == h {
             recase(t.text, &noun.lemma)
         } else if i < h {
-            let adj = morph.info(&crate::analysis::lowercase(t.text));
-            match adj.parses.first() {
-                Some(a) => recase(t.text, &adjective(&a.lemma, gender, neut)),
+            let lower = crate::analysis::lowercase(t.text);
+            let adj = morph.info(&lower);
+            // An adjective reading, of the word itself (the dictionary links "первом" to
+            // "один" too).
+            let opening: String = lower.chars().take(2).collect();
+            let adjectival = |a: &&Parse| a.tag.starts_with("ADJF") || a.tag.starts_with("PRTF");
+            let reading = adj
+                .parses
+                .iter()
+                .filter(adjectival)
+                .find(|a| a.lemma.starts_with(opening.as_str()))
+                .or_else(|| adj.parses.iter().find(adjectival))
+                .or(adj.parses.first());
+            match reading {
+                Some(a) => recase(t.text, &adjective(&ordinal(&lower, a), gender, neut)),
                 None => t.text.to_string(),
             }
         } else {
@@ -210,6 +239,34 @@ fn p_is_plural(p: &Parse) -> bool {
 }
 
 /// A masculine adjective lemma in the given gender: "детский" → "детская", "новый" → "новое".
+/// The masculine nominative of an adjective reading. The dictionary gives ordinals the
+/// cardinal as their lemma ("первом" → "один"), so those come from the word itself.
+fn ordinal(lower: &str, reading: &Parse) -> String {
+    const ORDINALS: [&str; 9] = [
+        "первый",
+        "второй",
+        "четвёртый",
+        "пятый",
+        "шестой",
+        "седьмой",
+        "восьмой",
+        "девятый",
+        "десятый",
+    ];
+    if reading.has("Anum") {
+        let folded = lower.replace('ё', "е");
+        for o in ORDINALS {
+            let o_folded = o.replace('ё', "е");
+            let n = o_folded.chars().count();
+            let stem: String = o_folded.chars().take(n - 2).collect();
+            if folded.starts_with(&stem) {
+                return o.to_string();
+            }
+        }
+    }
+    reading.lemma.clone()
+}
+
 fn adjective(masc: &str, gender: Option<Gender>, neut: bool) -> String {
     let velar = |b: &str| b.ends_with(['к', 'г', 'х', 'ж', 'ш', 'ч', 'щ']);
     for end in ["ый", "ий", "ой"] {
@@ -320,6 +377,12 @@ mod tests {
 
     #[test]
     fn organizations_and_places_in_the_nominative() {
+        assert_eq!(org("Первом канале"), "Первый канал");
+        assert_eq!(org("Пятого канала"), "Пятый канал");
+        assert_eq!(
+            org("Первой городской больницы"),
+            "Первая городская больница"
+        );
         assert_eq!(org("Детского фонда ООН"), "Детский фонд ООН");
         assert_eq!(org("Туркестанской области"), "Туркестанская область");
         assert_eq!(org("Министерства просвещения"), "Министерство просвещения");
