@@ -431,3 +431,68 @@ fn unknown_sources_and_empty_date_ranges_say_why() {
     assert!(!r.filters.source[0].known);
     assert_eq!(r.filters.impossible().len(), 1);
 }
+
+/// A first name typed alone that several people share means none of them (a filter narrows),
+/// and the answer names them so that the user can pick one.
+#[test]
+fn a_shared_first_name_names_the_people_it_could_mean() {
+    let (_dir, index) = common::index_of(&[
+        (
+            "p1.txt",
+            "Академик выступил в Москве\n\nАкадемик Евгений Примаков выступил с лекцией. Евгений Примаков ответил на вопросы.\n",
+        ),
+        (
+            "p2.txt",
+            "Писатель представил роман\n\nПисатель Евгений Петров представил новый роман. Евгений Петров подписал книги.\n",
+        ),
+    ]);
+    let out = vestnik()
+        .args([
+            "search",
+            "--person",
+            "Евгений",
+            "--format",
+            "json",
+            "--index",
+        ])
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 0);
+    let filter = &v["filters"]["person"][0];
+    assert_eq!(filter["entities"], Value::Array(vec![]));
+    let named: BTreeSet<&str> = filter["ambiguous"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(
+        named,
+        BTreeSet::from(["Евгений Примаков", "Евгений Петров"])
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("could be any of several"), "{stderr}");
+    // Each of them by surname, and an unknown name still says it is unknown.
+    let v = json_of(
+        vestnik()
+            .args([
+                "search",
+                "--person",
+                "Примакова",
+                "--format",
+                "json",
+                "--index",
+            ])
+            .arg(&index),
+    );
+    assert_eq!(v["total"], 1);
+    let out = vestnik()
+        .args(["search", "--person", "Зюзюкин", "--index"])
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no person named Зюзюкин"));
+}

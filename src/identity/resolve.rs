@@ -71,6 +71,51 @@ impl Registry {
     }
 }
 
+/// How many of a shared name's entities [`Registry::namesakes`] lists.
+pub const NAMESAKES_SHOWN: usize = 5;
+
+impl Registry {
+    /// For a name that resolves to nothing because several entities share it: a few of them,
+    /// most articles first (a first name typed alone, "Евгений"; a word in many
+    /// organizations' names, "власти"). Empty when the name is simply unknown.
+    pub fn namesakes(&self, kind: EntityType, typed: &str, aliases: &Aliases) -> Vec<u32> {
+        let t = self.table(kind);
+        let mut found: BTreeSet<u32> = BTreeSet::new();
+        match kind {
+            EntityType::Per => {
+                if let Some(parts) = PersonParts::of(typed)
+                    && parts.given.is_none()
+                {
+                    for form in forms(&parts.surname) {
+                        let key = names::surname_key(&[], &form);
+                        found.extend(
+                            t.by_given
+                                .get(&key)
+                                .into_iter()
+                                .flatten()
+                                .map(|&i| t.people[i].1),
+                        );
+                        if !found.is_empty() {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => found.extend(t.holding(&names::stems(typed))),
+        }
+        if found.len() < 2 || !self.resolve(kind, typed, aliases).is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<u32> = found.into_iter().collect();
+        out.sort_by(|&a, &b| {
+            let (ea, eb) = (&t.entities[a as usize], &t.entities[b as usize]);
+            eb.docs.cmp(&ea.docs).then_with(|| ea.name.cmp(&eb.name))
+        });
+        out.truncate(NAMESAKES_SHOWN);
+        out
+    }
+}
+
 /// Dictionary-form candidates of one typed word, most literal first: the word, its Latin
 /// transliterations, then its stem with each nominative ending.
 pub(crate) fn forms(word: &str) -> Vec<String> {
@@ -514,6 +559,17 @@ mod tests {
             ],
         );
         assert!(names_of(&r, EntityType::Per, "Евгений").is_empty());
+        let namesakes: Vec<String> = r
+            .namesakes(EntityType::Per, "Евгений", &Aliases::shipped())
+            .into_iter()
+            .filter_map(|i| r.entity(EntityType::Per, i))
+            .map(|e| e.name.clone())
+            .collect();
+        assert_eq!(namesakes, ["Евгений Примаков", "Евгений Петров"]);
+        assert!(
+            r.namesakes(EntityType::Per, "Зюзюкин", &Aliases::shipped())
+                .is_empty()
+        );
         assert_eq!(names_of(&r, EntityType::Per, "Барак"), ["Барак Обама"]);
     }
 

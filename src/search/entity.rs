@@ -43,6 +43,11 @@ pub struct FilterMatch {
     /// "Палата общин" counts where Великобритания is named); absent when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub within: Vec<EntityRef>,
+    /// When the name resolved to nothing because it is shared ("Евгений" is the first name of
+    /// several people, "власти" part of a dozen names): some of the entities it could mean,
+    /// most articles first, so that a person can pick one. Absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous: Vec<EntityRef>,
 }
 
 /// Every entity filter of a request, by kind.
@@ -117,7 +122,16 @@ impl Filters {
                     EntityType::Org => "organization",
                     EntityType::Loc => "place",
                 };
-                format!("no {noun} named {} in this archive", m.name)
+                if m.ambiguous.is_empty() {
+                    format!("no {noun} named {} in this archive", m.name)
+                } else {
+                    let names: Vec<&str> = m.ambiguous.iter().map(|e| e.name.as_str()).collect();
+                    format!(
+                        "{} could be any of several: {}; name one of them",
+                        m.name,
+                        names.join(", ")
+                    )
+                }
             })
             .collect();
         // Sources are alternatives: only when none is known can they match nothing.
@@ -183,6 +197,14 @@ impl Resolver<'_> {
             given_in,
             entities: entities.iter().map(as_ref).collect(),
             within: within.iter().map(as_ref).collect(),
+            ambiguous: if entities.is_empty() {
+                refs(kind, &registry.namesakes(kind, text, self.aliases))
+                    .iter()
+                    .map(as_ref)
+                    .collect()
+            } else {
+                Vec::new()
+            },
         });
         let any_of = |kind: EntityType, list: &[&crate::identity::Entity]| {
             let names: Vec<String> = list

@@ -84,7 +84,9 @@ async function render() {
     const nouns = { person: "person", org: "organization", loc: "place" };
     const unknown = ["person", "org", "loc"].flatMap((k) => (r.filters[k] || [])
       .filter((m) => m.entities.length === 0)
-      .map((m) => el("span", { class: "error", "data-unresolved": k }, " — no " + nouns[k] + " named " + m.name + " in this archive")));
+      .map((m) => el("span", { class: "error", "data-unresolved": k }, (m.ambiguous || []).length
+        ? " — " + m.name + " could be any of several: " + m.ambiguous.map((e) => e.name).join(", ") + "; name one of them"
+        : " — no " + nouns[k] + " named " + m.name + " in this archive")));
     if (r.filters.source.length && r.filters.source.every((x) => !x.known)) {
       unknown.push(el("span", { class: "error", "data-unresolved": "source" }, " — no source named " + r.filters.source.map((x) => x.name).join(" or ") + " in this archive"));
     }
