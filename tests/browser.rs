@@ -405,4 +405,17 @@ fn the_articles_without_a_date_are_one_click_away() {
     // Removing the chip brings every article back.
     browser.click("#undated-chip button");
     browser.wait("document.querySelectorAll('#results li').length === 3");
+
+    // Without a date and from a date at once: nothing, and the page says why.
+    browser.open(&format!(
+        "http://{}/?q=*&undated=1&from=2024-01-01",
+        server.addr
+    ));
+    browser.wait("document.querySelector('#summary [data-unresolved=\"dates\"]')");
+    let summary = text(&browser, "#summary");
+    assert!(summary.starts_with("0 articles"), "{summary}");
+    assert!(
+        summary.contains("no article is both without a date and dated from 2024-01-01"),
+        "{summary}"
+    );
 }

@@ -224,7 +224,7 @@ fn undated_and_date_none_find_the_articles_without_a_date() {
     assert_eq!(v["filters"]["undated"], true);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("vestnik: --undated asks for articles without a date"),
+        stderr.contains("vestnik: no article is both without a date and dated from 2020-01-01"),
         "{stderr}"
     );
 
@@ -310,6 +310,135 @@ fn the_api_filters_and_counts_the_articles_without_a_date() {
     let (_, d) = server.json("/api/doc?id=aral.txt");
     assert_eq!(d["date"], "2021-03-12");
     assert!(d["inferred"].as_array().unwrap().contains(&"date".into()));
+}
+
+/// Date conditions no article can meet, however they are written (flags, the query's `date:`
+/// clauses, both): the search answers 0 articles with exit status 0, and says why in one line
+/// on stderr and in `filters.date_conflict` of the JSON; conditions an article can meet have no
+/// conflict and find their articles.
+#[test]
+fn impossible_date_conditions_find_nothing_and_say_why() {
+    let (_dir, index) = dates_index();
+    let run = |args: &[&str]| {
+        let out = vestnik()
+            .args(["search", "--format", "json", "--index"])
+            .arg(&index)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (v, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let undated_from = "no article is both without a date and dated from 2024-01-01";
+    let reversed = "the date range is empty: it starts on 2024-05-01 and ends on 2024-01-01";
+    for (args, why) in [
+        (
+            &["*", "--undated", "--from", "2024-01-01"][..],
+            undated_from,
+        ),
+        (&["date:none", "--from", "2024-01-01"], undated_from),
+        (
+            &["президент AND date:none", "--from", "2024-01-01"],
+            undated_from,
+        ),
+        (
+            &["date:none", "--from", "2024-01-01", "--to", "2024-12-31"],
+            "no article is both without a date and dated from 2024-01-01 to 2024-12-31",
+        ),
+        (
+            &["--undated", "date:2024"],
+            "no article is both without a date and dated from 2024-01-01 to 2024-12-31",
+        ),
+        (
+            &["*", "--from", "2024-05-01", "--to", "2024-01-01"],
+            reversed,
+        ),
+        (&["date:>=2024-05-01", "--to", "2024-01-01"], reversed),
+        (
+            &["date:2013", "--from", "2024-01-01"],
+            "the date range is empty: it starts on 2024-01-01 and ends on 2013-12-31",
+        ),
+    ] {
+        let (v, stderr) = run(args);
+        assert_eq!(v["total"], 0, "{args:?}");
+        assert_eq!(v["filters"]["dates_possible"], false, "{args:?}");
+        assert_eq!(v["filters"]["date_conflict"], why, "{args:?}");
+        assert_eq!(stderr.trim_end(), format!("vestnik: {why}"), "{args:?}");
+    }
+    // The text output gives the same line beside its 0 articles.
+    let out = vestnik()
+        .args(["search", "date:none", "--from", "2024-01-01", "--index"])
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("0 articles"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(undated_from));
+    // So does the timeline, which filters the same way.
+    let out = vestnik()
+        .args(["timeline", "date:none", "--from", "2024-01-01", "--index"])
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(undated_from));
+
+    // Conditions an article meets: no conflict, the articles, nothing on stderr.
+    for (args, found) in [
+        (&["--undated", "date:none"][..], &UNDATED[..]),
+        (
+            &["*", "--from", "2024-05-17", "--to", "2024-05-17"],
+            &["stated.txt"],
+        ),
+        (&["date:2013", "--from", "2013-08-01"], &["rukhani.txt"]),
+        (
+            &["date:none OR date:2013", "--no-group"],
+            &["bastrykin.txt", "elbe.txt", "poroshenko.txt", "rukhani.txt"],
+        ),
+        (&["* -date:none", "--from", "2024-01-01"], &["stated.txt"]),
+    ] {
+        let (v, stderr) = run(args);
+        let ids: BTreeSet<String> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids, set(found), "{args:?}");
+        assert_eq!(v["filters"]["dates_possible"], true, "{args:?}");
+        assert_eq!(v["filters"]["date_conflict"], Value::Null, "{args:?}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn the_api_says_why_impossible_date_conditions_find_nothing() {
+    let (_dir, index) = dates_index();
+    let server = Server::start(&index);
+    let undated_from = "no article is both without a date and dated from 2024-01-01";
+    for (path, why) in [
+        ("/api/search?undated=1&from=2024-01-01", undated_from),
+        ("/api/search?q=date%3Anone&from=2024-01-01", undated_from),
+        ("/api/facets?q=*&undated=1&from=2024-01-01", undated_from),
+        (
+            "/api/search?from=2024-05-01&to=2024-01-01",
+            "the date range is empty: it starts on 2024-05-01 and ends on 2024-01-01",
+        ),
+        (
+            "/api/search?undated=true&to=2030-01-01",
+            "no article is both without a date and dated up to 2030-01-01",
+        ),
+    ] {
+        let (status, r) = server.json(path);
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(r["total"], 0, "{path}");
+        assert_eq!(r["filters"]["dates_possible"], false, "{path}");
+        assert_eq!(r["filters"]["date_conflict"], why, "{path}");
+    }
+    let (_, r) = server.json("/api/search?undated=1&q=date%3Anone&group=false&limit=100");
+    assert_eq!(r["total"], UNDATED.len());
+    assert_eq!(r["filters"]["date_conflict"], Value::Null);
 }
 
 /// The 962 real articles: the two misdated in issue 13 have no date now, and the dates that

@@ -58,11 +58,13 @@ pub struct Filters {
     pub loc: Vec<FilterMatch>,
     /// Each `--source` and whether the archive has articles from it.
     pub source: Vec<SourceMatch>,
-    /// False when no date can satisfy the date filters: `--from` is after `--to`, or
-    /// `--undated` asks for articles without a date while `--from`/`--to` ask for dated ones.
+    /// False when no date can satisfy the date filters and the query's date clauses together:
+    /// a range that ends before it starts, or articles without a date asked for with a range.
     pub dates_possible: bool,
-    /// Only articles without a date were asked for (`--undated`).
+    /// Only articles without a date were asked for (`--undated`, `date:none`).
     pub undated: bool,
+    /// Why no date can satisfy the date filters, when `dates_possible` is false.
+    pub date_conflict: Option<String>,
 }
 
 /// A source filter as given, and whether any article has that source.
@@ -81,6 +83,7 @@ impl Default for Filters {
             source: Vec::new(),
             dates_possible: true,
             undated: false,
+            date_conflict: None,
         }
     }
 }
@@ -142,13 +145,7 @@ impl Filters {
                 names.join(" or ")
             ));
         }
-        if !self.dates_possible {
-            out.push(if self.undated {
-                "--undated asks for articles without a date and --from/--to for dated ones: no article is both".to_string()
-            } else {
-                "the date range is empty (--from is after --to)".to_string()
-            });
-        }
+        out.extend(self.date_conflict.clone());
         out
     }
 }

@@ -2,6 +2,7 @@
 //! HTTP, benchmarks) goes through, so they all answer the same question the same way.
 
 mod archive;
+mod date_filter;
 mod entity;
 mod explore;
 mod facets;
@@ -23,6 +24,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 
 use archive::ArchiveEntities;
+use date_filter::DateConditions;
 pub use entity::{EntityRef, FilterMatch, Filters, SourceMatch};
 pub use explore::{Related, Timeline, fill_gaps};
 use facets::FacetCollector;
@@ -651,7 +653,7 @@ impl Searcher {
         req: &SearchRequest,
         archive: &ArchiveEntities,
     ) -> Result<(Box<dyn Query>, Filters), SearchError> {
-        let (query, mut filters) = self.parse(req, archive)?;
+        let (query, mut filters, dates) = self.parse(req, archive)?;
         let searcher = self.reader.searcher();
         for s in &req.sources {
             let term = Term::from_field_text(self.fields.source, &s.trim().to_lowercase());
@@ -660,11 +662,11 @@ impl Searcher {
                 known: searcher.doc_freq(&term)? > 0,
             });
         }
-        let reversed = matches!((req.from, req.to), (Some(f), Some(t)) if f > t);
-        // An article without a date lies in no date range.
-        let range = req.from.is_some() || req.to.is_some();
-        filters.dates_possible = !reversed && (!req.undated || !range);
-        filters.undated = req.undated;
+        // Why no article can match the date conditions, when none can: the search still runs
+        // (and finds nothing), and the answer says why.
+        filters.date_conflict = dates.conflict();
+        filters.dates_possible = filters.date_conflict.is_none();
+        filters.undated = dates.undated;
         Ok((self.with_filters(query, req), filters))
     }
 
@@ -688,11 +690,13 @@ impl Searcher {
         Ok(searcher.search(query, &collector)?)
     }
 
+    /// The query text and entity flags as one tantivy query, what each entity filter resolved
+    /// to, and the date conditions the query and the request's date filters require.
     fn parse(
         &self,
         req: &SearchRequest,
         archive: &ArchiveEntities,
-    ) -> Result<(Box<dyn Query>, Filters), SearchError> {
+    ) -> Result<(Box<dyn Query>, Filters, DateConditions), SearchError> {
         use tantivy::query_grammar::{Occur as O, UserInputAst, UserInputLeaf};
         let text = req.query.trim();
         if text.is_empty() {
@@ -728,11 +732,12 @@ impl Searcher {
             clauses.insert(0, (Some(O::Must), ast));
             ast = UserInputAst::Clause(clauses);
         }
+        let dates = DateConditions::of(req, &ast);
         let query = self
             .parser
             .build_query_from_user_input_ast(ast)
             .map_err(|e| SearchError::Query(describe_parse_error(&e)))?;
-        Ok((query, resolver.filters))
+        Ok((query, resolver.filters, dates))
     }
 
     fn with_filters(&self, user: Box<dyn Query>, req: &SearchRequest) -> Box<dyn Query> {

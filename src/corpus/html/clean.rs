@@ -80,6 +80,7 @@ pub(super) fn clean(text: &str, doc: &Html, url: Option<&str>) -> String {
                 || is_ad_label(p)
                 || is_credit(p)
                 || span.is_some_and(|s| page.is_teaser(s, &covered))
+                || span.is_some_and(|s| page.in_other_article(s))
         })
         .collect();
     let links: Vec<bool> = drop.clone();
@@ -209,6 +210,36 @@ mod tests {
             "Депутаты одобрили закон о СМИ во втором чтении сегодня.\n\n\
              Закон вступит в силу через десять дней после публикации."
         );
+    }
+
+    #[test]
+    fn other_posts_beside_the_pages_own_go() {
+        let own = "Депутаты одобрили закон о СМИ во втором чтении сегодня утром.";
+        let other = "Аким области открыл новую школу на девятьсот мест в пятницу.";
+        let nested = "Комментарий редакции к закону о СМИ, вложенный в статью.";
+        let page = Html::parse_document(&format!(
+            "<body><div><article><h1>Закон о СМИ</h1><p>{own}</p>\
+             <article><p>{nested}</p></article></article>\
+             <article><h3>Вам может понравиться</h3><article><p>{other}</p></article></article>\
+             <p>Подпись под всеми статьями сайта, которая стоит вне любой из статей.</p></div></body>"
+        ));
+        let text = format!(
+            "{own}\n\n{nested}\n\nВам может понравиться\n\n{other}\n\n\
+             Подпись под всеми статьями сайта, которая стоит вне любой из статей."
+        );
+        assert_eq!(
+            clean(&text, &page, None),
+            format!(
+                "{own}\n\n{nested}\n\nПодпись под всеми статьями сайта, которая стоит вне любой из статей."
+            )
+        );
+        // Without a headline in an <article>, no post is the page's own: nothing goes.
+        let page = Html::parse_document(&format!(
+            "<body><h1>Закон о СМИ</h1><article><p>{own}</p></article>\
+             <article><p>{other}</p></article></body>"
+        ));
+        let text = format!("{own}\n\n{other}");
+        assert_eq!(clean(&text, &page, None), text);
     }
 
     #[test]

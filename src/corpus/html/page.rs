@@ -25,6 +25,8 @@ struct Element {
     end: usize,
     parent: Option<usize>,
     kind: usize,
+    /// An `<article>` element: one post, whether the page's own or another one's.
+    article: bool,
 }
 
 pub(super) struct PageText {
@@ -34,6 +36,8 @@ pub(super) struct PageText {
     elements: Vec<Element>,
     /// How many children of each kind each element has: `(parent, kind) → count`.
     siblings: HashMap<(usize, usize), usize>,
+    /// The `<article>` element that holds the page's headline (its first `<h1>` with text).
+    own_article: Option<usize>,
 }
 
 impl PageText {
@@ -45,7 +49,9 @@ impl PageText {
             in_link: Vec::new(),
             elements: Vec::new(),
             siblings: HashMap::new(),
+            own_article: None,
         };
+        let mut headline: Option<usize> = None;
         let mut kinds: HashMap<(String, String), usize> = HashMap::new();
         // Open elements, and how deep in hidden elements and links we are.
         let mut open: Vec<usize> = Vec::new();
@@ -78,6 +84,7 @@ impl PageText {
                             end: page.text.len(),
                             parent,
                             kind,
+                            article: el.name() == "article",
                         });
                     }
                     Node::Text(t) if hidden == 0 => {
@@ -93,12 +100,17 @@ impl PageText {
                         hidden -= usize::from(is_hidden(el.name()));
                         links -= usize::from(is_link(el, host));
                         if let Some(i) = open.pop() {
-                            page.elements[i].end = page.text.len();
+                            let e = &mut page.elements[i];
+                            e.end = page.text.len();
+                            if headline.is_none() && el.name() == "h1" && e.end > e.start {
+                                headline = Some(i);
+                            }
                         }
                     }
                 }
             }
         }
+        page.own_article = headline.and_then(|h| page.article_around(h));
         page
     }
 
@@ -163,6 +175,46 @@ impl PageText {
             }
         }
         false
+    }
+
+    /// Whether a span lies in another post than the page's own: in an `<article>` element
+    /// that neither holds nor sits inside the one with the page's headline (a teaser of a
+    /// related post, the next post a page appends as it is scrolled). Text outside every
+    /// `<article>`, and every span of a page whose headline is in none, is not judged here.
+    pub(super) fn in_other_article(&self, (start, end): (usize, usize)) -> bool {
+        let Some(own) = self.own_article else {
+            return false;
+        };
+        let Some(article) = self
+            .innermost(start, end)
+            .and_then(|at| self.article_around(at))
+        else {
+            return false;
+        };
+        !(self.is_within(article, own) || self.is_within(own, article))
+    }
+
+    /// The innermost `<article>` element that is `at` or holds it.
+    fn article_around(&self, mut at: usize) -> Option<usize> {
+        loop {
+            if self.elements[at].article {
+                return Some(at);
+            }
+            at = self.elements[at].parent?;
+        }
+    }
+
+    /// Whether element `inner` is `outer` or inside it.
+    fn is_within(&self, mut inner: usize, outer: usize) -> bool {
+        loop {
+            if inner == outer {
+                return true;
+            }
+            match self.elements[inner].parent {
+                Some(p) => inner = p,
+                None => return false,
+            }
+        }
     }
 
     /// The deepest element whose text holds the whole span. Elements are in document order,

@@ -108,3 +108,33 @@ fn furniture_stays_out_of_the_body() {
         f.text
     );
 }
+
+#[test]
+fn the_headline_and_the_labels_above_it_leave_the_body() {
+    let body = "Депутаты мажилиса одобрили во втором чтении поправки в закон о СМИ.";
+    // The page's <h1> and its metadata title may differ; quotes and case do not count.
+    let text = format!("СРОЧНО\n\nЗакон «о СМИ» принят\n\n{body}");
+    assert_eq!(
+        drop_headline(
+            text.clone(),
+            &[Some("Другой заголовок"), Some("закон \"о СМИ\" принят")]
+        ),
+        body
+    );
+    // Not found near the top, or above a long line, it is text of the article.
+    let late = format!("{body}\n\n{body}\n\n{body}\n\nЗакон о СМИ принят");
+    assert_eq!(
+        drop_headline(late.clone(), &[Some("Закон о СМИ принят")]),
+        late
+    );
+    let after_prose = format!("{body}\n\nЗакон о СМИ принят\n\n{body}");
+    assert_eq!(
+        drop_headline(after_prose.clone(), &[Some("Закон о СМИ принят")]),
+        after_prose
+    );
+    // A body that is its headline alone keeps it.
+    assert_eq!(
+        drop_headline("Закон о СМИ принят".into(), &[Some("Закон о СМИ принят")]),
+        "Закон о СМИ принят"
+    );
+}

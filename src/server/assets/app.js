@@ -91,8 +91,7 @@ async function render() {
       unknown.push(el("span", { class: "error", "data-unresolved": "source" }, " — no source named " + r.filters.source.map((x) => x.name).join(" or ") + " in this archive"));
     }
     if (!r.filters.dates_possible) {
-      unknown.push(el("span", { class: "error", "data-unresolved": "dates" }, r.filters.undated
-        ? " — an article without a date is in no date range" : " — the date range is empty"));
+      unknown.push(el("span", { class: "error", "data-unresolved": "dates" }, " — " + r.filters.date_conflict));
     }
     $("summary").replaceChildren(r.total === 1 ? "1 article" : r.total + " articles", ...unknown);
     renderHits(r.hits);
