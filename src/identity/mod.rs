@@ -82,6 +82,9 @@ struct Table {
     /// Entities by the abbreviations their names are ("МИД"), and by those their names of
     /// several words spell ("Министерство иностранных дел" → "МИД").
     by_abbreviation: HashMap<String, Vec<u32>>,
+    /// Organizations and places written in Latin letters, by the phonetic key of their
+    /// words, for a name typed in Cyrillic ("Твиттер" is "Twitter", "Байер" is "Bayer").
+    by_latin: HashMap<String, Vec<u32>>,
     by_spelled: HashMap<String, Vec<u32>>,
     /// Organizations: every name taken apart into base and country, for names typed with a
     /// compound abbreviation or another country form (see [`qualified`]).
@@ -400,6 +403,12 @@ impl Table {
                 };
                 for a in spelled {
                     let list = map.entry(a).or_default();
+                    if !list.contains(&entity) {
+                        list.push(entity);
+                    }
+                }
+                if let Some(key) = names::latin_key(name) {
+                    let list = self.by_latin.entry(key).or_default();
                     if !list.contains(&entity) {
                         list.push(entity);
                     }

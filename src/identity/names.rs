@@ -510,6 +510,48 @@ pub(crate) fn same_words(a: &str, b: &str) -> bool {
     })
 }
 
+/// The phonetic key of a name in Latin letters (every word Latin, no abbreviation), for
+/// finding it by its Cyrillic rendering: `None` for any other name.
+pub(crate) fn latin_key(name: &str) -> Option<String> {
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!words.is_empty()
+        && words
+            .iter()
+            .all(|w| is_latin(w) && w.chars().count() >= 3 && !is_abbreviation(w)))
+    .then(|| {
+        words
+            .iter()
+            .map(|w| phonetic(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// The same key for a name typed in Cyrillic (every word Cyrillic): `None` otherwise.
+pub(crate) fn cyrillic_key(name: &str) -> Option<String> {
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!words.is_empty()
+        && words.iter().all(|w| {
+            w.chars().count() >= 3
+                && !is_abbreviation(w)
+                && w.chars()
+                    .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'))
+        }))
+    .then(|| {
+        words
+            .iter()
+            .map(|w| phonetic(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
 /// An abbreviation as written: two to eight letters, all capitals ("МИД", "ЮНИСЕФ", "США").
 pub(crate) fn is_abbreviation(name: &str) -> bool {
     let n = name.chars().count();

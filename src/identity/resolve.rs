@@ -352,6 +352,11 @@ impl Table {
                 }
             }
         }
+        if out.is_empty()
+            && let Some(key) = names::cyrillic_key(typed)
+        {
+            out.extend(self.by_latin.get(&key).into_iter().flatten());
+        }
         if out.is_empty() && typed.split_whitespace().all(names::is_latin) {
             let cyrillic: Vec<String> = typed
                 .split_whitespace()
@@ -527,6 +532,8 @@ mod tests {
                 ("Министерство иностранных дел", 4),
                 ("ЮНИСЕФ", 5),
                 ("Фонд «Самрук-Казына»", 3),
+                ("Twitter", 4),
+                ("Bayer", 2),
             ],
         );
         let org = |t: &str| names_of(&r, EntityType::Org, t);
@@ -536,6 +543,8 @@ mod tests {
             ["Министерство иностранных дел"]
         );
         assert_eq!(org("UNICEF"), ["ЮНИСЕФ"]);
+        assert_eq!(org("Твиттер"), ["Twitter"]);
+        assert_eq!(org("Байер"), ["Bayer"]);
         assert_eq!(org("Самрук-Казына"), ["Фонд «Самрук-Казына»"]);
         assert_eq!(org("Самрук Казына"), ["Фонд «Самрук-Казына»"]);
         assert!(org("Газпром").is_empty());
