@@ -472,13 +472,8 @@ pub(crate) fn stems(name: &str) -> Vec<String> {
 /// whole), unless both are proper names. Words it does not know (most names) are left to the
 /// stems.
 pub(crate) fn same_words(a: &str, b: &str) -> bool {
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(fold)
-            .collect()
-    };
-    let (wa, wb) = (words(a), words(b));
+    let folded = |s: &str| -> Vec<String> { words(s).into_iter().map(fold).collect() };
+    let (wa, wb) = (folded(a), folded(b));
     if wa.len() != wb.len() {
         return true;
     }
@@ -513,14 +508,24 @@ pub(crate) fn same_words(a: &str, b: &str) -> bool {
 /// The phonetic key of a name in Latin letters (every word Latin, no abbreviation), for
 /// finding it by its Cyrillic rendering: `None` for any other name.
 pub(crate) fn latin_key(name: &str) -> Option<String> {
-    let words: Vec<&str> = name
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    key_if(name, is_latin)
+}
+
+/// The same key for a name typed in Cyrillic (every word Cyrillic): `None` otherwise.
+pub(crate) fn cyrillic_key(name: &str) -> Option<String> {
+    key_if(name, |w| {
+        w.chars()
+            .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'))
+    })
+}
+
+/// The phonetic key of a name whose every word is in `script` and no abbreviation.
+fn key_if(name: &str, script: fn(&str) -> bool) -> Option<String> {
+    let words = words(name);
     (!words.is_empty()
         && words
             .iter()
-            .all(|w| is_latin(w) && w.chars().count() >= 3 && !is_abbreviation(w)))
+            .all(|w| script(w) && w.chars().count() >= 3 && !is_abbreviation(w)))
     .then(|| {
         words
             .iter()
@@ -530,26 +535,11 @@ pub(crate) fn latin_key(name: &str) -> Option<String> {
     })
 }
 
-/// The same key for a name typed in Cyrillic (every word Cyrillic): `None` otherwise.
-pub(crate) fn cyrillic_key(name: &str) -> Option<String> {
-    let words: Vec<&str> = name
-        .split(|c: char| !c.is_alphanumeric())
+/// A name's words: its runs of letters and digits ("Фонд «Самрук-Казына»" is three).
+pub(crate) fn words(name: &str) -> Vec<&str> {
+    name.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .collect();
-    (!words.is_empty()
-        && words.iter().all(|w| {
-            w.chars().count() >= 3
-                && !is_abbreviation(w)
-                && w.chars()
-                    .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'))
-        }))
-    .then(|| {
-        words
-            .iter()
-            .map(|w| phonetic(w))
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
+        .collect()
 }
 
 /// An abbreviation as written: two to eight letters, all capitals ("МИД", "ЮНИСЕФ", "США").

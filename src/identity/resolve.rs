@@ -402,19 +402,13 @@ impl Table {
     /// Whether a name of the entity holds the typed words as the same words, not only the
     /// same stems ([`names::same_words`]).
     fn holds_words(&self, entity: u32, typed: &str) -> bool {
-        let words = |s: &'_ str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
-        let n = words(typed).len();
+        let n = names::words(typed).len();
         let want = names::stems(typed);
         let Some(e) = self.entities.get(entity as usize) else {
             return false;
         };
         e.variants.iter().any(|v| {
-            words(v).windows(n.max(1)).any(|w| {
+            names::words(v).windows(n.max(1)).any(|w| {
                 let part = w.join(" ");
                 names::stems(&part) == want && names::same_words(typed, &part)
             })
