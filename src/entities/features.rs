@@ -480,26 +480,36 @@ fn document_evidence(tokens: &[Token], words: &[Word]) -> Vec<u8> {
         .collect()
 }
 
+/// Capitalized words whose gazetteer answer is remembered: the working vocabulary of names
+/// of an archive many times over, at about 80 bytes a word. Past it a word is looked up each
+/// time (a few table lookups), so a text of endless distinct words cannot grow the memory.
+pub(crate) const MAX_GAZETTEER_SEEN: usize = 1 << 17;
+
 /// What the shipped word lists say of a word in any case form: a regional first name, or a
 /// one-word place or organization from the alias table. They reach names the dictionary lacks
 /// ("Шымкенте", "Ерлану").
 pub(crate) fn gazetteer(word: &str) -> Option<&'static str> {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, RwLock};
-    static SEEN: LazyLock<RwLock<HashMap<String, Option<&'static str>>>> =
-        LazyLock::new(Default::default);
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
-    if let Some(hit) = SEEN.read().ok().and_then(|m| m.get(word).copied()) {
+    if let Some(hit) = GAZETTEER_SEEN
+        .read()
+        .ok()
+        .and_then(|m| m.get(word).copied())
+    {
         return hit;
     }
     let found = lookup_gazetteer(word);
-    if let Ok(mut m) = SEEN.write() {
+    if let Ok(mut m) = GAZETTEER_SEEN.write()
+        && m.len() < MAX_GAZETTEER_SEEN
+    {
         m.insert(word.to_string(), found);
     }
     found
 }
+
+type Seen = std::sync::RwLock<rustc_hash::FxHashMap<String, Option<&'static str>>>;
+static GAZETTEER_SEEN: std::sync::LazyLock<Seen> = std::sync::LazyLock::new(Default::default);
 
 fn lookup_gazetteer(word: &str) -> Option<&'static str> {
     use std::sync::LazyLock;
@@ -552,6 +562,21 @@ pub(crate) fn shape(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gazetteer_memory_stops_growing_and_answers_stay_the_same() {
+        let before = gazetteer("Шымкенте");
+        assert_eq!(before, Some("LOC"));
+        for i in 0..MAX_GAZETTEER_SEEN + 1_000 {
+            gazetteer(&format!("Zz{i}"));
+        }
+        let seen = || GAZETTEER_SEEN.read().map_or(0, |m| m.len());
+        assert_eq!(seen(), MAX_GAZETTEER_SEEN);
+        // A word first seen now is looked up all the same, and one seen before is unchanged.
+        assert_eq!(gazetteer("Ерлану"), Some("NAME"));
+        assert_eq!(gazetteer("Шымкенте"), before);
+        assert_eq!(seen(), MAX_GAZETTEER_SEEN);
+    }
 
     #[test]
     fn shapes() {
