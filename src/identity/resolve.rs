@@ -63,10 +63,7 @@ impl Registry {
             return Resolved::default();
         }
         let mut entities: Vec<u32> = found.into_iter().collect();
-        entities.sort_by(|&a, &b| {
-            let (ea, eb) = (&t.entities[a as usize], &t.entities[b as usize]);
-            eb.docs.cmp(&ea.docs).then_with(|| ea.name.cmp(&eb.name))
-        });
+        t.most_articles_first(&mut entities);
         Resolved { entities, within }
     }
 }
@@ -75,10 +72,10 @@ impl Registry {
 pub const NAMESAKES_SHOWN: usize = 5;
 
 impl Registry {
-    /// For a name that resolves to nothing because several entities share it: a few of them,
-    /// most articles first (a first name typed alone, "Евгений"; a word in many
-    /// organizations' names, "власти"). Empty when the name is simply unknown.
-    pub fn namesakes(&self, kind: EntityType, typed: &str, aliases: &Aliases) -> Vec<u32> {
+    /// For a name that [`Registry::resolve`] resolved to nothing because several entities
+    /// share it: a few of them, most articles first (a first name typed alone, "Евгений"; a
+    /// word in many organizations' names, "власти"). Empty when the name is simply unknown.
+    pub fn namesakes(&self, kind: EntityType, typed: &str) -> Vec<u32> {
         let t = self.table(kind);
         let mut found: BTreeSet<u32> = BTreeSet::new();
         match kind {
@@ -103,14 +100,11 @@ impl Registry {
             }
             _ => found.extend(t.holding(&names::stems(typed))),
         }
-        if found.len() < 2 || !self.resolve(kind, typed, aliases).is_empty() {
+        if found.len() < 2 {
             return Vec::new();
         }
         let mut out: Vec<u32> = found.into_iter().collect();
-        out.sort_by(|&a, &b| {
-            let (ea, eb) = (&t.entities[a as usize], &t.entities[b as usize]);
-            eb.docs.cmp(&ea.docs).then_with(|| ea.name.cmp(&eb.name))
-        });
+        t.most_articles_first(&mut out);
         out.truncate(NAMESAKES_SHOWN);
         out
     }
@@ -185,15 +179,20 @@ impl Registry {
             }
         }
         let mut out: Vec<u32> = found.into_iter().collect();
-        out.sort_by(|&a, &b| {
-            let (ea, eb) = (&t.entities[a as usize], &t.entities[b as usize]);
-            eb.docs.cmp(&ea.docs).then_with(|| ea.name.cmp(&eb.name))
-        });
+        t.most_articles_first(&mut out);
         out
     }
 }
 
 impl Table {
+    /// Sorts entities by their articles, most first, then by name.
+    fn most_articles_first(&self, list: &mut [u32]) {
+        list.sort_by(|&a, &b| {
+            let (ea, eb) = (&self.entities[a as usize], &self.entities[b as usize]);
+            eb.docs.cmp(&ea.docs).then_with(|| ea.name.cmp(&eb.name))
+        });
+    }
+
     fn people_named(&self, typed: &str) -> Vec<u32> {
         let Some(parts) = PersonParts::of(typed) else {
             return Vec::new();
@@ -563,16 +562,13 @@ mod tests {
         );
         assert!(names_of(&r, EntityType::Per, "Евгений").is_empty());
         let namesakes: Vec<String> = r
-            .namesakes(EntityType::Per, "Евгений", &Aliases::shipped())
+            .namesakes(EntityType::Per, "Евгений")
             .into_iter()
             .filter_map(|i| r.entity(EntityType::Per, i))
             .map(|e| e.name.clone())
             .collect();
         assert_eq!(namesakes, ["Евгений Примаков", "Евгений Петров"]);
-        assert!(
-            r.namesakes(EntityType::Per, "Зюзюкин", &Aliases::shipped())
-                .is_empty()
-        );
+        assert!(r.namesakes(EntityType::Per, "Зюзюкин").is_empty());
         assert_eq!(names_of(&r, EntityType::Per, "Барак"), ["Барак Обама"]);
     }
 

@@ -195,7 +195,7 @@ impl Resolver<'_> {
             entities: entities.iter().map(as_ref).collect(),
             within: within.iter().map(as_ref).collect(),
             ambiguous: if entities.is_empty() {
-                refs(kind, &registry.namesakes(kind, text, self.aliases))
+                refs(kind, &registry.namesakes(kind, text))
                     .iter()
                     .map(as_ref)
                     .collect()
