@@ -222,15 +222,16 @@ fn link_compound_surnames(
         endings_of.insert(j, w);
     }
     for i in 0..mentions.len() {
-        let words = stems(&mentions[i].norm);
-        let first = mentions[i]
-            .norm
-            .split_whitespace()
-            .next()
-            .unwrap_or_default();
-        if mentions[i].kind != EntityType::Per || words.len() < 2 || name_gender(first).is_some() {
+        let mut parts = mentions[i].norm.split_whitespace();
+        let first = parts.next().unwrap_or_default();
+        // Checked before stemming: most mentions are not people of several words.
+        if mentions[i].kind != EntityType::Per
+            || parts.next().is_none()
+            || name_gender(first).is_some()
+        {
             continue;
         }
+        let words = stems(&mentions[i].norm);
         let Some(j) = nearest(&[by_ending.get(&words)], i, |_| true) else {
             continue;
         };
