@@ -129,13 +129,22 @@ fn link_surnames(
         let key = stem(&mentions[i].norm);
         let surface_key = stem(&mentions[i].surface);
         let cue = verb_gender.get(i).copied().flatten();
+        let initial = initials(&mentions[i].surface).first().copied();
         let fits = |j: usize| {
             let first = mentions[j]
                 .norm
                 .split_whitespace()
                 .next()
                 .unwrap_or_default();
-            cue.is_none_or(|c| name_gender(first).is_none_or(|g| g == c))
+            // "Г. Горина" is not Катя Горина of the same article.
+            let same_letter = initial.is_none_or(|c| {
+                first
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .next()
+                    .is_some_and(|f| f == c)
+            });
+            same_letter && cue.is_none_or(|c| name_gender(first).is_none_or(|g| g == c))
         };
         let sets = [
             by_stem.get(&key),
@@ -165,6 +174,22 @@ fn link_surnames(
         }
         mentions[i].norm = mentions[j].norm.clone();
     }
+}
+
+/// The initials a mention is written with, lowercase: "г" of "Г. Горина", "и", "д" of
+/// "И. Д. Воронина", "а" of "А.Вебер".
+fn initials(surface: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut chars = surface.trim_start().chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_uppercase() || chars.peek() != Some(&'.') {
+            break;
+        }
+        chars.next();
+        out.extend(c.to_lowercase());
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+    }
+    out
 }
 
 /// A first name alone ("Бориса" in an article about Борис Джонсон) is the one full name of the
@@ -485,6 +510,15 @@ mod tests {
         assert_eq!(declines_from("карина", "карин"), Some("а"));
         assert_eq!(declines_from("обамы", "обама"), None);
         assert_eq!(declines_from("чаплин", "чаплин"), None);
+    }
+
+    #[test]
+    fn initials_of_a_mention() {
+        assert_eq!(initials("Г. Горина"), vec!['г']);
+        assert_eq!(initials("И.\u{a0}Д.\u{a0}Воронина"), vec!['и', 'д']);
+        assert_eq!(initials("А.Вебер"), vec!['а']);
+        assert!(initials("Горина").is_empty());
+        assert!(initials("ООН").is_empty());
     }
 
     #[test]
