@@ -2,7 +2,11 @@
 //! "Барак Обама" named in full earlier (or later), and "Детский фонд ООН (ЮНИСЕФ)" makes the
 //! abbreviation and its expansion one organization.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+// Fx, not SipHash: the maps are rebuilt for every article, keyed by short names, and hashing
+// was most of the linking's cost (callgrind).
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{EntityType, Mention};
 
@@ -64,7 +68,7 @@ pub(crate) fn link_people(
     link_first_names(mentions, &full, &name_gender);
     link_compound_surnames(mentions, &full, &name_gender);
     // A full mention fixed above may be repeated, in the same words, elsewhere in the document.
-    let mut fixed: HashMap<String, Vec<String>> = HashMap::new();
+    let mut fixed: HashMap<String, Vec<String>> = HashMap::default();
     for &j in &full {
         let norms = fixed.entry(mentions[j].surface.clone()).or_default();
         if !norms.contains(&mentions[j].norm) {
@@ -115,7 +119,7 @@ fn link_surnames(
     name_gender: &impl Fn(&str) -> Option<bool>,
     renormalize_masc: &mut impl FnMut(usize) -> Option<String>,
 ) {
-    let mut by_stem: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    let mut by_stem: HashMap<String, BTreeSet<usize>> = HashMap::default();
     for &j in full {
         by_stem
             .entry(stem(last_word(&mentions[j].norm)))
@@ -199,7 +203,7 @@ fn link_first_names(
     full: &[usize],
     name_gender: &impl Fn(&str) -> Option<bool>,
 ) {
-    let mut by_first: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut by_first: HashMap<String, BTreeSet<String>> = HashMap::default();
     for &j in full {
         if let Some(f) = mentions[j].norm.split_whitespace().next() {
             by_first
@@ -234,8 +238,8 @@ fn link_compound_surnames(
 ) {
     let stems = |norm: &str| -> Vec<String> { norm.split_whitespace().map(stem).collect() };
     // Full mentions by every shorter ending of two or more words of their name.
-    let mut by_ending: HashMap<Vec<String>, BTreeSet<usize>> = HashMap::new();
-    let mut endings_of: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut by_ending: HashMap<Vec<String>, BTreeSet<usize>> = HashMap::default();
+    let mut endings_of: HashMap<usize, Vec<String>> = HashMap::default();
     let add = |by_ending: &mut HashMap<Vec<String>, BTreeSet<usize>>, j: usize, w: &[String]| {
         for k in 1..w.len().saturating_sub(1) {
             by_ending.entry(w[k..].to_vec()).or_default().insert(j);
@@ -316,7 +320,7 @@ pub(crate) fn settle_surnames(
 ) {
     // Each bare or normalized surname by its first position: the earliest candidate wins, as
     // a scan of the mentions in text order would find it.
-    let mut bare: HashMap<String, usize> = HashMap::new();
+    let mut bare: HashMap<String, usize> = HashMap::default();
     for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
         let b = crate::analysis::lowercase(last_word(&m.surface));
         let at = bare.len();
@@ -335,11 +339,11 @@ pub(crate) fn settle_surnames(
             next += 1;
         }
     }
-    let mut subjects: HashMap<&str, usize> = HashMap::new();
+    let mut subjects: HashMap<&str, usize> = HashMap::default();
     for (i, n) in nominative.iter().enumerate() {
         subjects.entry(n.as_str()).or_insert(i);
     }
-    let mut changes: HashMap<String, Option<String>> = HashMap::new();
+    let mut changes: HashMap<String, Option<String>> = HashMap::default();
     for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
         if changes.contains_key(&m.norm) {
             continue;
