@@ -3,7 +3,7 @@
 //! whose files are built into the binary, so it works offline and from any folder.
 
 mod api;
-mod params;
+pub mod params;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
