@@ -12,11 +12,34 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 use serde_json::json;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::params::Params;
 use crate::search::{SearchError, Searcher};
 
-type Shared = Arc<Searcher>;
+/// What the handlers share: the open index, and the slots of the searches in flight.
+pub struct Backend {
+    searcher: Searcher,
+    slots: Arc<Semaphore>,
+    max_requests: usize,
+}
+
+impl Backend {
+    pub fn new(searcher: Searcher, max_requests: usize) -> Backend {
+        Backend {
+            searcher,
+            slots: Arc::new(Semaphore::new(max_requests)),
+            max_requests,
+        }
+    }
+
+    /// A slot for one search, or `None` when every one is taken.
+    pub(super) fn take_slot(&self) -> Option<OwnedSemaphorePermit> {
+        self.slots.clone().try_acquire_owned().ok()
+    }
+}
+
+type Shared = Arc<Backend>;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -63,16 +86,30 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Runs a search-side job on the blocking pool and answers with its JSON.
-async fn answer<T, F>(searcher: Shared, job: F) -> Result<Json<T>, ApiError>
+/// Runs a search-side job on the blocking pool and answers with its JSON, or at once with 503
+/// when every slot is taken. The job holds its slot until it ends, so a client that goes away
+/// frees none before its work stops: abandoned searches cannot pile up.
+async fn answer<T, F>(backend: Shared, job: F) -> Result<Json<T>, ApiError>
 where
     T: Serialize + Send + 'static,
     F: FnOnce(&Searcher) -> Result<T, ApiError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(move || job(&searcher))
-        .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"))?
-        .map(Json)
+    let slot = backend.take_slot().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the server is busy: {} searches are running; try again shortly",
+                backend.max_requests
+            ),
+        )
+    })?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        job(&backend.searcher)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"))?
+    .map(Json)
 }
 
 /// Reads a request's parameters with one endpoint's reader, refusing any it did not read.
