@@ -1,5 +1,6 @@
 //! `vestnik serve` against clients that would hold it: a head that never ends, a client that
-//! stops reading, more connections than allowed, requests abandoned as soon as sent. Real server on
+//! stops reading, more connections than allowed, requests abandoned as soon as sent, names of
+//! other hosts, and the low-level errors that must still answer JSON. Real server on
 //! loopback, real index of the sample corpus; what is asserted is behaviour (closed, refused,
 //! answered), with time bounds far above the timeouts set.
 
@@ -203,4 +204,115 @@ fn abandoned_requests_do_not_keep_the_server_busy() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn only_requests_for_this_machine_are_answered() {
+    let server = Server::start(common::corpus_index());
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    let ask = |host: &str| {
+        let request =
+            format!("GET /api/search?q=x HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        server.raw(request.as_bytes())
+    };
+    for host in [
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(ask(&host).0, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("localhost.evil.example:{port}"),
+        "localhost:1".to_string(),
+    ] {
+        let (code, head, body) = ask(&host);
+        assert_eq!(code, 421, "{host}");
+        assert!(head.contains("application/json"), "{head}");
+        let r: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(r["error"].as_str().unwrap().contains("localhost"), "{r}");
+    }
+    // The page too, not only the API; and a request with no Host at all.
+    assert_eq!(ask("evil.example").0, 421);
+    let (code, _, _) = server.raw(b"GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(code, 400);
+}
+
+#[test]
+fn an_address_on_a_network_accepts_any_name() {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("vestnik"));
+    command
+        .args(["serve", "--addr", "0.0.0.0:0", "--index"])
+        .arg(common::corpus_index());
+    let server = Server::spawn(command);
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    let addr = format!("127.0.0.1:{port}");
+    let (code, _, _) = common::http_raw(
+        &addr,
+        b"GET /api/search?q=x HTTP/1.1\r\nHost: archive.lan\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(code, 200);
+}
+
+#[test]
+fn every_error_is_json_down_to_the_malformed_request() {
+    let server = Server::start(common::corpus_index());
+    let host = &server.addr;
+    let cases: [(String, u16); 8] = [
+        (
+            format!("GET /nothing HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+            404,
+        ),
+        (
+            format!(
+                "POST /api/search HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            ),
+            405,
+        ),
+        (
+            format!("DELETE / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+            405,
+        ),
+        (
+            format!(
+                "POST /api/search HTTP/1.1\r\nHost: {host}\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n"
+            ),
+            413,
+        ),
+        (
+            format!("GET /api/search?q=%FF HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+            400,
+        ),
+        ("NONSENSE\r\n\r\n".to_string(), 400),
+        (
+            format!(
+                "GET /api/search HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n",
+                "a".repeat(100_000)
+            ),
+            431,
+        ),
+        (
+            format!(
+                "GET /api/search?q={} HTTP/1.1\r\nHost: {host}\r\n\r\n",
+                "a".repeat(100_000)
+            ),
+            431,
+        ),
+    ];
+    for (request, want) in cases {
+        let mut stream = TcpStream::connect(&server.addr).unwrap();
+        let _ = stream.write_all(request.as_bytes());
+        let response = read_all(&mut stream);
+        let shown = &request[..request.len().min(60)];
+        assert_eq!(status(&response), want, "{shown}: {response}");
+        let error = json_body(&response)["error"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        assert!(!error.is_empty(), "{shown}: {response}");
+    }
+    assert_eq!(server.json("/api/search?q=*").0, 200);
 }

@@ -3,6 +3,7 @@
 //! whose files are built into the binary, so it works offline and from any folder.
 
 mod api;
+mod guard;
 mod listen;
 pub mod params;
 mod stream;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -46,7 +48,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             opts.index.display()
         );
         let backend = api::Backend::new(searcher, opts.limits.max_requests);
-        let app = router(Arc::new(backend));
+        let app = router(Arc::new(backend), guard::HostCheck::for_addr(addr));
         listen::run(listener, app, opts.limits, async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -55,9 +57,10 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     })
 }
 
-/// Every route: the interface's three files and the API.
-fn router(backend: Arc<api::Backend>) -> Router {
-    Router::new()
+/// Every route (the interface's three files and the API) behind the checks every request
+/// passes; the last layer added is the first passed.
+fn router(backend: Arc<api::Backend>, hosts: guard::HostCheck) -> Router {
+    let routes = Router::new()
         .route(
             "/",
             get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
@@ -71,7 +74,14 @@ fn router(backend: Arc<api::Backend>) -> Router {
             get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
         )
         .merge(api::routes())
-        .with_state(backend)
+        .with_state(backend);
+    // The routes as the fallback of an empty router: the checks then wrap routing itself, so
+    // they run before it and see its answers (404, 405) as they leave.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn(guard::refuse_bodies))
+        .layer(middleware::from_fn_with_state(hosts, guard::check_host))
+        .layer(middleware::from_fn(guard::json_errors))
 }
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
@@ -123,7 +133,10 @@ mod tests {
         let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
         crate::index::build(&[corpus], dir.path(), &Default::default(), &()).unwrap();
         let backend = Arc::new(api::Backend::new(Searcher::open(dir.path()).unwrap(), 1));
-        let app = router(backend.clone());
+        let app = router(
+            backend.clone(),
+            guard::HostCheck::for_addr("127.0.0.1:8080".parse().unwrap()),
+        );
 
         let running = backend.take_slot().unwrap();
         let (status, r) = get(&app, "/api/search?q=*").await;
