@@ -121,22 +121,28 @@ fn sh(program: &str, args: &[&str]) {
     );
 }
 
-#[test]
-fn a_read_only_mount_is_searched_and_served() {
+/// `index` bind-mounted read-only under `dir`, unmounted when the guard is dropped.
+fn read_only_mount(dir: &Path, index: &Path) -> (PathBuf, Mounted) {
     assert!(
         is_root(),
         "this test bind-mounts an index read-only, which needs root; run it as root (CI does)"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let index = copy_of_index(dir.path());
-    let mount = dir.path().join("ro");
+    let mount = dir.join("ro");
     std::fs::create_dir(&mount).unwrap();
     sh(
         "mount",
         &["--bind", index.to_str().unwrap(), mount.to_str().unwrap()],
     );
-    let _mounted = Mounted(mount.clone());
+    let mounted = Mounted(mount.clone());
     sh("mount", &["-o", "remount,ro,bind", mount.to_str().unwrap()]);
+    (mount, mounted)
+}
+
+#[test]
+fn a_read_only_mount_is_searched_and_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = copy_of_index(dir.path());
+    let (mount, _mounted) = read_only_mount(dir.path(), &index);
     assert!(
         std::fs::write(mount.join("probe"), "x").is_err(),
         "the mount is writable"
@@ -147,23 +153,12 @@ fn a_read_only_mount_is_searched_and_served() {
 
 #[test]
 fn an_index_without_lock_files_on_a_read_only_mount_is_searched() {
-    assert!(
-        is_root(),
-        "this test bind-mounts an index read-only, which needs root; run it as root (CI does)"
-    );
     let dir = tempfile::tempdir().unwrap();
     let index = copy_of_index(dir.path());
     for lock in [".tantivy-meta.lock", ".tantivy-writer.lock"] {
         let _ = std::fs::remove_file(index.join(lock));
     }
-    let mount = dir.path().join("ro");
-    std::fs::create_dir(&mount).unwrap();
-    sh(
-        "mount",
-        &["--bind", index.to_str().unwrap(), mount.to_str().unwrap()],
-    );
-    let _mounted = Mounted(mount.clone());
-    sh("mount", &["-o", "remount,ro,bind", mount.to_str().unwrap()]);
+    let (mount, _mounted) = read_only_mount(dir.path(), &index);
 
     let out = vestnik()
         .args(["search", "детей", "--format", "json", "--index"])

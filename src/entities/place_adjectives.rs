@@ -91,15 +91,8 @@ fn build(places: &'static str, listed: &'static str) -> FxHashMap<String, &'stat
     out
 }
 
-/// Whether a lowercase word could be a place's adjective at all: every one the derivations or
-/// the list give has "ск", "цк" or "н" before its ending. Keeps the stemmer off most words.
-fn may_be_adjective(lower: &str) -> bool {
-    lower.chars().count() >= 5
-        && (lower.contains("ск") || lower.contains("цк") || lower.contains("чн"))
-}
-
-/// The two-letter sequences `may_be_adjective` looks for, in either case, as the four UTF-8
-/// bytes they are written in.
+/// Every adjective the derivations or the list give has "ск", "цк" or "чн" before its
+/// ending: the pairs, in either case, as the four UTF-8 bytes they are written in.
 const PAIRS: [u32; 6] = [
     pair("ск"),
     pair("цк"),
@@ -144,7 +137,7 @@ pub(crate) fn places_of(word: &str) -> Vec<&'static str> {
         return Vec::new();
     }
     let lower = crate::analysis::lowercase(word).replace('ё', "е");
-    if !may_be_adjective(&lower) {
+    if lower.chars().count() < 5 {
         return Vec::new();
     }
     if let Some(&place) = ADJECTIVES.get(&key(&lower)) {

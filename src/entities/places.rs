@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use frostem::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
+use super::memo::{self, Memo};
 use super::tokens::Token;
 
 /// Where a token stands in a known place name.
@@ -44,13 +45,9 @@ fn opening(word: &str) -> Option<(char, char)> {
 
 static PLACES: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer::parse(include_str!("places.txt")));
 
-/// Words whose key a thread remembers before it starts afresh: enough for the words an archive
-/// repeats, and a bound on memory however large its vocabulary.
-const REMEMBERED_KEYS: usize = 1 << 16;
-
 thread_local! {
     static STEMMER: Stemmer = Stemmer::new(Algorithm::Russian);
-    static KEYS: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
+    static KEYS: RefCell<Memo<String>> = RefCell::default();
 }
 
 /// The form both sides are compared in: lowercase, ё as е, Snowball-stemmed, so every case
@@ -60,18 +57,12 @@ thread_local! {
 /// of most capitalized words of every article, and the stemmer costs some 3,000 instructions a
 /// word where a lookup costs a tenth of that (callgrind).
 pub(crate) fn key(word: &str) -> String {
-    if let Some(known) = KEYS.with_borrow(|keys| keys.get(word).map(|k| k.to_string())) {
-        return known;
-    }
-    let lower = crate::analysis::lowercase(word).replace('ё', "е");
-    let key = STEMMER.with(|s| s.stem(&lower).into_owned());
     KEYS.with_borrow_mut(|keys| {
-        if keys.len() >= REMEMBERED_KEYS {
-            keys.clear();
-        }
-        keys.insert(word.into(), key.as_str().into());
-    });
-    key
+        keys.get_or(0, memo::key(&[word.as_bytes()]), || {
+            let lower = crate::analysis::lowercase(word).replace('ё', "е");
+            STEMMER.with(|s| s.stem(&lower).into_owned())
+        })
+    })
 }
 
 impl Gazetteer {
