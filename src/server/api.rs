@@ -1,8 +1,10 @@
 //! The JSON API: `/api/search`, `/api/facets`, `/api/entities`, `/api/related`,
 //! `/api/timeline` and `/api/doc`. Every answer is JSON, errors included (`{"error": "..."}` with a 4xx status for
-//! what the client must fix); searching runs on the blocking pool, off the network threads.
+//! what the client must fix, 503 for a search past its time budget); searching runs on the
+//! blocking pool, off the network threads, and stops when the client goes away.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
@@ -14,9 +16,21 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::params::Params;
-use crate::search::{DateBucket, SearchError, Searcher};
+use crate::search::{Budget, DateBucket, SearchError, Searcher};
 
-type Shared = Arc<Searcher>;
+/// What the handlers share: the open index, and how long one request's search may take.
+pub struct Backend {
+    searcher: Searcher,
+    timeout: Option<Duration>,
+}
+
+impl Backend {
+    pub fn new(searcher: Searcher, timeout: Option<Duration>) -> Backend {
+        Backend { searcher, timeout }
+    }
+}
+
+type Shared = Arc<Backend>;
 
 const FILTERS: [&str; 8] = [
     "q", "source", "person", "org", "loc", "from", "to", "undated",
@@ -56,6 +70,9 @@ impl From<SearchError> for ApiError {
     fn from(e: SearchError) -> ApiError {
         match e {
             SearchError::Query(m) => ApiError::bad(format!("invalid query: {m}")),
+            e @ (SearchError::Timeout(_) | SearchError::Cancelled) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+            }
             other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
         }
     }
@@ -67,13 +84,18 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Runs a search-side job on the blocking pool and answers with its JSON.
-async fn answer<T, F>(searcher: Shared, job: F) -> Result<Json<T>, ApiError>
+/// Runs a search-side job on the blocking pool, within the server's time budget, and answers
+/// with its JSON. When the client goes away, hyper drops this future, and with it the guard
+/// that cancels the budget: the job stops at its next look at it, instead of running on for
+/// nobody.
+async fn answer<T, F>(backend: Shared, job: F) -> Result<Json<T>, ApiError>
 where
     T: Serialize + Send + 'static,
-    F: FnOnce(&Searcher) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&Searcher, Budget) -> Result<T, ApiError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(move || job(&searcher))
+    let budget = backend.timeout.map_or_else(Budget::unlimited, Budget::new);
+    let _cancel = budget.cancel_on_drop();
+    tokio::task::spawn_blocking(move || job(&backend.searcher, budget))
         .await
         .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"))?
         .map(Json)
@@ -94,9 +116,11 @@ async fn search(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
     ]);
     p.only(&known).map_err(ApiError::bad)?;
     let req = p.search().map_err(ApiError::bad)?;
-    Ok(answer(s, move |s| Ok(s.search(&req)?))
-        .await?
-        .into_response())
+    Ok(
+        answer(s, move |s, budget| Ok(s.search(&req.budgeted(budget))?))
+            .await?
+            .into_response(),
+    )
 }
 
 /// The total and facets of a search, without hits: what `--facets-only` prints.
@@ -107,8 +131,8 @@ async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
     p.only(&known).map_err(ApiError::bad)?;
     let mut req = p.search().map_err(ApiError::bad)?;
     req.limit = 0;
-    Ok(answer(s, move |s| {
-        let r = s.search(&req)?;
+    Ok(answer(s, move |s, budget| {
+        let r = s.search(&req.budgeted(budget))?;
         Ok(serde_json::json!({
             "query": r.query,
             "total": r.total,
@@ -129,9 +153,11 @@ async fn entities(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
     let mut req = p.filtered().map_err(ApiError::bad)?;
     req.facet_size = p.limit(20).map_err(ApiError::bad)?;
     let kind = p.kind().map_err(ApiError::bad)?;
-    Ok(answer(s, move |s| Ok(s.entities(&req, kind)?))
-        .await?
-        .into_response())
+    Ok(answer(s, move |s, budget| {
+        Ok(s.entities(&req.budgeted(budget), kind)?)
+    })
+    .await?
+    .into_response())
 }
 
 async fn related(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
@@ -145,11 +171,11 @@ async fn related(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Res
     base.orgs.clear();
     base.locs.clear();
     let limit = p.limit(10).map_err(ApiError::bad)?;
-    Ok(
-        answer(s, move |s| Ok(s.related(kind, &name, &base, limit)?))
-            .await?
-            .into_response(),
-    )
+    Ok(answer(s, move |s, budget| {
+        Ok(s.related(kind, &name, &base.budgeted(budget), limit)?)
+    })
+    .await?
+    .into_response())
 }
 
 async fn timeline(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
@@ -159,9 +185,11 @@ async fn timeline(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
     p.only(&known).map_err(ApiError::bad)?;
     let mut req = p.filtered().map_err(ApiError::bad)?;
     req.date_bucket = p.bucket(DateBucket::Month).map_err(ApiError::bad)?;
-    Ok(answer(s, move |s| Ok(s.timeline(&req)?))
-        .await?
-        .into_response())
+    Ok(
+        answer(s, move |s, budget| Ok(s.timeline(&req.budgeted(budget))?))
+            .await?
+            .into_response(),
+    )
 }
 
 async fn doc(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
@@ -174,7 +202,7 @@ async fn doc(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Respons
     if id.len() > 1_000 {
         return Err(ApiError::bad("id is too long".into()));
     }
-    Ok(answer(s, move |s| {
+    Ok(answer(s, move |s, _| {
         s.document(&id)?.ok_or_else(|| {
             ApiError::new(StatusCode::NOT_FOUND, format!("no document with id '{id}'"))
         })

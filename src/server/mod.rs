@@ -8,6 +8,7 @@ mod params;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -21,6 +22,8 @@ use crate::search::Searcher;
 pub struct ServeOptions {
     pub index: PathBuf,
     pub addr: SocketAddr,
+    /// How long one request's search may take (`None`: no limit).
+    pub timeout: Option<Duration>,
 }
 
 /// Serves until Ctrl-C. Prints the address it listens on (with the port the system chose, for
@@ -40,7 +43,8 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             "Serving {} at http://{addr}/ (Ctrl-C stops)",
             opts.index.display()
         );
-        axum::serve(listener, router(Arc::new(searcher)))
+        let backend = api::Backend::new(searcher, opts.timeout);
+        axum::serve(listener, router(Arc::new(backend)))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -50,7 +54,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 }
 
 /// Every route: the interface's three files and the API.
-pub fn router(searcher: Arc<Searcher>) -> Router {
+pub fn router(backend: Arc<api::Backend>) -> Router {
     Router::new()
         .route(
             "/",
@@ -65,7 +69,7 @@ pub fn router(searcher: Arc<Searcher>) -> Router {
             get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
         )
         .merge(api::routes())
-        .with_state(searcher)
+        .with_state(backend)
 }
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
