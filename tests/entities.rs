@@ -820,3 +820,25 @@ fn strangers_cities_and_companies_are_not_people() {
         assert!(places.contains(place), "{place} in {places:?}");
     }
 }
+
+/// A surname written with an initial joins only a full name of that letter: the writer
+/// "Г. Горин" quoted in an article about the actress Катя Горина is not her.
+#[test]
+fn an_initial_keeps_a_surname_from_another_first_name() {
+    let text = "Премьера в театре\n\nАктриса Катя Горина сыграла главную роль. Пьесу \
+        по мотивам сказки написал драматург Г. Горин много лет назад. Катя Горина \
+        призналась, что давно мечтала об этой роли. Режиссер Андрей Сомов поставил спектакль, \
+        а А. Сомов-младший написал музыку.\n";
+    let (_dir, index) = common::index_of(&[("a.txt", text)]);
+    let searcher = vestnik::search::Searcher::open(&index).unwrap();
+    let mut req = SearchRequest::new("*");
+    req.facet_size = 50;
+    let facets = searcher.search(&req).unwrap().facets;
+    let people: BTreeSet<String> = facets.person.iter().map(|c| c.value.clone()).collect();
+    assert!(people.contains("Катя Горина"), "{people:?}");
+    assert!(people.contains("Андрей Сомов"), "{people:?}");
+    assert!(
+        people.iter().any(|p| p.ends_with("Горин")),
+        "the writer stays apart from the actress: {people:?}"
+    );
+}

@@ -32,6 +32,14 @@ fn every_endpoint_answers_like_the_command_line() {
     assert_eq!(r["hits"].as_array().unwrap().len(), 2);
     assert!(r["facets"]["person"].as_array().unwrap().is_empty());
 
+    // Every parameter the README documents for /api/search is read (count was refused once).
+    let (status, r) = server.json(&format!(
+        "/api/search?q={}&count=groups&group=false&offset=1&by=month&facet_size=3&undated=0",
+        enc("права детей")
+    ));
+    assert_eq!(status, 200, "{r}");
+    assert!(r["groups"].as_u64().unwrap() >= 1);
+
     let (status, f) = server.json(&format!(
         "/api/facets?q={}&facet=source,person&count=groups",
         enc("права детей")
@@ -83,6 +91,8 @@ fn bad_requests_get_a_json_error_and_the_server_stays_up() {
         ("/api/search?from=yesterday", 400, "from"),
         ("/api/search?q=%22unclosed", 400, "invalid query"),
         ("/api/search?colour=red", 400, "unknown parameter"),
+        ("/api/search?q=%FF", 400, "UTF-8"),
+        ("/api/timeline?count=groups", 400, "unknown parameter"),
         ("/api/related?q=x", 400, "person, org or loc"),
         ("/api/timeline?by=week", 400, "by"),
         ("/api/doc", 400, "id"),

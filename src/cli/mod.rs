@@ -7,6 +7,7 @@ mod extraction;
 mod index;
 mod ner;
 mod search;
+mod serve;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -88,12 +89,16 @@ struct ServeArgs {
     /// Index to serve [default: index, built from corpus/ when missing]
     #[arg(long)]
     index: Option<PathBuf>,
-    /// Address to listen on; the default answers this machine only (port 0: any free port)
+    /// Address to listen on (port 0: any free port). On a loopback address, the default, only
+    /// this machine is answered, and only for the names localhost, 127.0.0.1 and [::1]; another
+    /// address shares the archive on its network under any name
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: std::net::SocketAddr,
     /// Stop a request's search after this many seconds (503); 0: no limit
     #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = Timeout::parse)]
     timeout: Timeout,
+    #[command(flatten)]
+    limits: serve::LimitArgs,
 }
 
 fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
@@ -101,6 +106,7 @@ fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
     crate::server::serve(crate::server::ServeOptions {
         index,
         addr: args.addr,
+        limits: args.limits.limits(),
         timeout: args.timeout.0,
     })
 }

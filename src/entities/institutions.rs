@@ -116,7 +116,13 @@ pub(crate) fn lookup(span: &[Token]) -> Option<(&'static Entry, usize)> {
         .collect();
     let (_, first) = words.first()?;
     let candidates = list.by_first.get(&key(first.text))?;
-    let keys: Vec<String> = words.iter().map(|(_, t)| key(t.text)).collect();
+    // Only as many words as the longest candidate has are stemmed: a span may be long.
+    let longest = candidates.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    let keys: Vec<String> = words
+        .iter()
+        .take(longest)
+        .map(|(_, t)| key(t.text))
+        .collect();
     candidates.iter().find_map(|(listed, at)| {
         (listed.len() <= keys.len() && listed.iter().zip(&keys).all(|(w, k)| w.matches(k)))
             .then(|| (&list.entries[*at], words[listed.len() - 1].0 + 1))

@@ -2,7 +2,11 @@
 //! "Барак Обама" named in full earlier (or later), and "Детский фонд ООН (ЮНИСЕФ)" makes the
 //! abbreviation and its expansion one organization.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+// Fx, not SipHash: the maps are rebuilt for every article, keyed by short names, and hashing
+// was most of the linking's cost (callgrind).
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{EntityType, Mention};
 
@@ -64,7 +68,7 @@ pub(crate) fn link_people(
     link_first_names(mentions, &full, &name_gender);
     link_compound_surnames(mentions, &full, &name_gender);
     // A full mention fixed above may be repeated, in the same words, elsewhere in the document.
-    let mut fixed: HashMap<String, Vec<String>> = HashMap::new();
+    let mut fixed: HashMap<String, Vec<String>> = HashMap::default();
     for &j in &full {
         let norms = fixed.entry(mentions[j].surface.clone()).or_default();
         if !norms.contains(&mentions[j].norm) {
@@ -115,7 +119,7 @@ fn link_surnames(
     name_gender: &impl Fn(&str) -> Option<bool>,
     renormalize_masc: &mut impl FnMut(usize) -> Option<String>,
 ) {
-    let mut by_stem: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    let mut by_stem: HashMap<String, BTreeSet<usize>> = HashMap::default();
     for &j in full {
         by_stem
             .entry(stem(last_word(&mentions[j].norm)))
@@ -129,13 +133,22 @@ fn link_surnames(
         let key = stem(&mentions[i].norm);
         let surface_key = stem(&mentions[i].surface);
         let cue = verb_gender.get(i).copied().flatten();
+        let initial = initials(&mentions[i].surface).first().copied();
         let fits = |j: usize| {
             let first = mentions[j]
                 .norm
                 .split_whitespace()
                 .next()
                 .unwrap_or_default();
-            cue.is_none_or(|c| name_gender(first).is_none_or(|g| g == c))
+            // "Г. Горина" is not Катя Горина of the same article.
+            let same_letter = initial.is_none_or(|c| {
+                first
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .next()
+                    .is_some_and(|f| f == c)
+            });
+            same_letter && cue.is_none_or(|c| name_gender(first).is_none_or(|g| g == c))
         };
         let sets = [
             by_stem.get(&key),
@@ -167,6 +180,22 @@ fn link_surnames(
     }
 }
 
+/// The initials a mention is written with, lowercase: "г" of "Г. Горина", "и", "д" of
+/// "И. Д. Воронина", "а" of "А.Вебер".
+fn initials(surface: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut chars = surface.trim_start().chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_uppercase() || chars.peek() != Some(&'.') {
+            break;
+        }
+        chars.next();
+        out.extend(c.to_lowercase());
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+    }
+    out
+}
+
 /// A first name alone ("Бориса" in an article about Борис Джонсон) is the one full name of the
 /// document that starts with it; with two such names it stays as written.
 fn link_first_names(
@@ -174,7 +203,7 @@ fn link_first_names(
     full: &[usize],
     name_gender: &impl Fn(&str) -> Option<bool>,
 ) {
-    let mut by_first: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut by_first: HashMap<String, BTreeSet<String>> = HashMap::default();
     for &j in full {
         if let Some(f) = mentions[j].norm.split_whitespace().next() {
             by_first
@@ -209,8 +238,8 @@ fn link_compound_surnames(
 ) {
     let stems = |norm: &str| -> Vec<String> { norm.split_whitespace().map(stem).collect() };
     // Full mentions by every shorter ending of two or more words of their name.
-    let mut by_ending: HashMap<Vec<String>, BTreeSet<usize>> = HashMap::new();
-    let mut endings_of: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut by_ending: HashMap<Vec<String>, BTreeSet<usize>> = HashMap::default();
+    let mut endings_of: HashMap<usize, Vec<String>> = HashMap::default();
     let add = |by_ending: &mut HashMap<Vec<String>, BTreeSet<usize>>, j: usize, w: &[String]| {
         for k in 1..w.len().saturating_sub(1) {
             by_ending.entry(w[k..].to_vec()).or_default().insert(j);
@@ -222,15 +251,16 @@ fn link_compound_surnames(
         endings_of.insert(j, w);
     }
     for i in 0..mentions.len() {
-        let words = stems(&mentions[i].norm);
-        let first = mentions[i]
-            .norm
-            .split_whitespace()
-            .next()
-            .unwrap_or_default();
-        if mentions[i].kind != EntityType::Per || words.len() < 2 || name_gender(first).is_some() {
+        let mut parts = mentions[i].norm.split_whitespace();
+        let first = parts.next().unwrap_or_default();
+        // Checked before stemming: most mentions are not people of several words.
+        if mentions[i].kind != EntityType::Per
+            || parts.next().is_none()
+            || name_gender(first).is_some()
+        {
             continue;
         }
+        let words = stems(&mentions[i].norm);
         let Some(j) = nearest(&[by_ending.get(&words)], i, |_| true) else {
             continue;
         };
@@ -290,7 +320,7 @@ pub(crate) fn settle_surnames(
 ) {
     // Each bare or normalized surname by its first position: the earliest candidate wins, as
     // a scan of the mentions in text order would find it.
-    let mut bare: HashMap<String, usize> = HashMap::new();
+    let mut bare: HashMap<String, usize> = HashMap::default();
     for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
         let b = crate::analysis::lowercase(last_word(&m.surface));
         let at = bare.len();
@@ -309,11 +339,11 @@ pub(crate) fn settle_surnames(
             next += 1;
         }
     }
-    let mut subjects: HashMap<&str, usize> = HashMap::new();
+    let mut subjects: HashMap<&str, usize> = HashMap::default();
     for (i, n) in nominative.iter().enumerate() {
         subjects.entry(n.as_str()).or_insert(i);
     }
-    let mut changes: HashMap<String, Option<String>> = HashMap::new();
+    let mut changes: HashMap<String, Option<String>> = HashMap::default();
     for m in mentions.iter().filter(|m| m.kind == EntityType::Per) {
         if changes.contains_key(&m.norm) {
             continue;
@@ -484,6 +514,15 @@ mod tests {
         assert_eq!(declines_from("карина", "карин"), Some("а"));
         assert_eq!(declines_from("обамы", "обама"), None);
         assert_eq!(declines_from("чаплин", "чаплин"), None);
+    }
+
+    #[test]
+    fn initials_of_a_mention() {
+        assert_eq!(initials("Г. Горина"), vec!['г']);
+        assert_eq!(initials("И.\u{a0}Д.\u{a0}Воронина"), vec!['и', 'д']);
+        assert_eq!(initials("А.Вебер"), vec!['а']);
+        assert!(initials("Горина").is_empty());
+        assert!(initials("ООН").is_empty());
     }
 
     #[test]

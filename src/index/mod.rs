@@ -1,5 +1,6 @@
 //! The on-disk index: creating, opening and checking it, and writing articles into it.
 
+mod directory;
 mod document;
 mod groups;
 mod ledger;
@@ -16,15 +17,15 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::Directory;
 
 use crate::analysis;
 pub use roots::{Root, Roots};
 pub use schema::Fields;
 pub use state::ordinal_names;
 pub use write::{
-    BuildOptions, BuildSummary, Locked, MIN_WRITER_MEMORY, Progress, RootSummary, build,
-    to_datetime,
+    BuildOptions, BuildSummary, Locked, MIN_WRITER_MEMORY, Progress, RootSummary, Unwritable,
+    build, to_datetime,
 };
 
 /// The file beside tantivy's own that says which vestnik schema and analyzer wrote the index.
@@ -86,6 +87,14 @@ pub enum OpenError {
         "the index in {0} was written by an incompatible version of vestnik; rebuild it with `vestnik index PATH --index {0}`"
     )]
     Incompatible(PathBuf),
+    #[error(
+        "cannot read {}: {cause} (its owner can let others read it: `chmod a+r` it, or update the index with `vestnik index`, which leaves its files readable as the umask says)",
+        path.display()
+    )]
+    Unreadable {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
     #[error("cannot open the index in {path}: {source}")]
     Tantivy {
         path: PathBuf,
@@ -105,9 +114,31 @@ pub fn exists(dir: &Path) -> bool {
 }
 
 /// Opens the index in `dir` for reading, refusing one written by another schema or analyzer.
+/// Nothing is written, so a read-only folder or another user's index is searched as well.
 pub fn open(dir: &Path) -> Result<OpenIndex, OpenError> {
+    open_in(dir, |dir| {
+        Ok(Box::new(directory::ReadingDirectory::open(dir)?))
+    })
+}
+
+/// Opens the index in `dir` through the directory `directory` makes of it.
+fn open_in(
+    dir: &Path,
+    directory: impl FnOnce(&Path) -> tantivy::Result<Box<dyn Directory>>,
+) -> Result<OpenIndex, OpenError> {
     if !exists(dir) {
         return Err(OpenError::Missing(dir.to_path_buf()));
+    }
+    // tantivy wrote these readable by their owner only before vestnik's directory repaired
+    // that; say so rather than take the marker for another version's, or quote tantivy.
+    for name in ["meta.json", ".managed.json", MARKER] {
+        match fs::File::open(dir.join(name)) {
+            Err(cause) if cause.kind() == std::io::ErrorKind::PermissionDenied => {
+                let path = dir.join(name);
+                return Err(OpenError::Unreadable { path, cause });
+            }
+            _ => {}
+        }
     }
     if !marker_matches(dir) {
         return Err(OpenError::Incompatible(dir.to_path_buf()));
@@ -116,7 +147,7 @@ pub fn open(dir: &Path) -> Result<OpenIndex, OpenError> {
         path: dir.to_path_buf(),
         source,
     };
-    let index = Index::open_in_dir(dir).map_err(tantivy_err)?;
+    let index = Index::open(directory(dir).map_err(tantivy_err)?).map_err(tantivy_err)?;
     let (expected, fields) = schema::build();
     if index.schema() != expected {
         return Err(OpenError::Incompatible(dir.to_path_buf()));
@@ -174,12 +205,17 @@ pub(crate) fn open_for_writing(dir: &Path) -> anyhow::Result<OpenIndex> {
         fs::write(dir.join(MARKER), marker)
             .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
         let (schema, _) = schema::build();
-        let directory =
-            MmapDirectory::open(dir).with_context(|| format!("cannot open {}", dir.display()))?;
+        let directory = directory::WritingDirectory::open(dir, Path::new(MARKER))
+            .with_context(|| format!("cannot open {}", dir.display()))?;
         Index::create(directory, schema, settings())
             .with_context(|| format!("cannot create an index in {}", dir.display()))?;
     }
-    Ok(open(dir)?)
+    Ok(open_in(dir, |dir| {
+        Ok(Box::new(directory::WritingDirectory::open(
+            dir,
+            Path::new(MARKER),
+        )?))
+    })?)
 }
 
 /// Stored text is most of an index. zstd keeps it to about a third of the text's size, where

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::NaiveDate;
+use tantivy::directory::error::LockError;
 use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use super::ledger::Ledger;
@@ -150,6 +151,18 @@ pub struct RootSummary {
 )]
 pub struct Locked(pub PathBuf);
 
+/// An index folder this process may not write to (a read-only mount, another user's folder):
+/// not another indexer's, and nothing waiting fixes it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot write to the index in {}: {cause} (indexing needs write access to the folder; searching and serving do not)",
+    dir.display()
+)]
+pub struct Unwritable {
+    pub dir: PathBuf,
+    pub cause: Arc<std::io::Error>,
+}
+
 /// Brings the index in `index_dir` up to date with its roots: the folders and files it was
 /// built from, plus `roots` (added to them), minus `opts.remove`. New and changed files are read
 /// and written, files that are gone lose their articles, unchanged files are not read at all.
@@ -179,7 +192,19 @@ pub fn build(
     let writer: IndexWriter<TantivyDocument> =
         match open.index.writer(opts.memory.max(MIN_WRITER_MEMORY)) {
             Ok(w) => w,
-            Err(tantivy::TantivyError::LockFailure(..)) => {
+            Err(tantivy::TantivyError::LockFailure(LockError::IoError(e), _))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return Err(Unwritable {
+                    dir: index_dir.to_path_buf(),
+                    cause: e,
+                }
+                .into());
+            }
+            Err(tantivy::TantivyError::LockFailure(LockError::LockBusy, _)) => {
                 return Err(Locked(index_dir.to_path_buf()).into());
             }
             Err(e) => {

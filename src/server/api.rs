@@ -14,27 +14,37 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 use serde_json::json;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::params::Params;
-use crate::search::{Budget, DateBucket, SearchError, Searcher};
+use crate::search::{Budget, SearchError, Searcher};
 
-/// What the handlers share: the open index, and how long one request's search may take.
+/// What the handlers share: the open index, the slots of the searches in flight, and how long
+/// one search may take.
 pub struct Backend {
     searcher: Searcher,
+    slots: Arc<Semaphore>,
+    max_requests: usize,
     timeout: Option<Duration>,
 }
 
 impl Backend {
-    pub fn new(searcher: Searcher, timeout: Option<Duration>) -> Backend {
-        Backend { searcher, timeout }
+    pub fn new(searcher: Searcher, max_requests: usize, timeout: Option<Duration>) -> Backend {
+        Backend {
+            searcher,
+            slots: Arc::new(Semaphore::new(max_requests)),
+            max_requests,
+            timeout,
+        }
+    }
+
+    /// A slot for one search, or `None` when every one is taken.
+    pub(super) fn take_slot(&self) -> Option<OwnedSemaphorePermit> {
+        self.slots.clone().try_acquire_owned().ok()
     }
 }
 
 type Shared = Arc<Backend>;
-
-const FILTERS: [&str; 8] = [
-    "q", "source", "person", "org", "loc", "from", "to", "undated",
-];
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -54,7 +64,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+    pub(super) fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             message: message.into(),
@@ -84,10 +94,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Runs a search-side job on the blocking pool, within the server's time budget, and answers
-/// with its JSON. When the client goes away, hyper drops this future, and with it the guard
-/// that cancels the budget: the job stops at its next look at it, instead of running on for
-/// nobody.
+/// Runs a search-side job on the blocking pool and answers with its JSON, or at once with 503
+/// when every slot is taken. The job holds its slot until it ends, so a client that goes away
+/// frees none before its work stops: abandoned searches cannot pile up. The work stops
+/// soon: the job runs within the server's time budget, and when the client goes away, hyper
+/// drops this future and with it the guard that cancels the budget, so the job ends at its
+/// next look at it instead of running on for nobody.
 async fn answer<T, F>(backend: Shared, job: F) -> Result<Json<T>, ApiError>
 where
     T: Serialize + Send + 'static,
@@ -95,27 +107,37 @@ where
 {
     let budget = backend.timeout.map_or_else(Budget::unlimited, Budget::new);
     let _cancel = budget.cancel_on_drop();
-    tokio::task::spawn_blocking(move || job(&backend.searcher, budget))
-        .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"))?
-        .map(Json)
+    let slot = backend.take_slot().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the server is busy: {} searches are running; try again shortly",
+                backend.max_requests
+            ),
+        )
+    })?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        job(&backend.searcher, budget)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"))?
+    .map(Json)
+}
+
+/// Reads a request's parameters with one endpoint's reader, refusing any it did not read.
+fn read<T>(
+    raw: Option<String>,
+    reader: impl FnOnce(&Params) -> Result<T, String>,
+) -> Result<T, ApiError> {
+    let p = Params::parse(raw.as_deref()).map_err(ApiError::bad)?;
+    let value = reader(&p).map_err(ApiError::bad)?;
+    p.finish().map_err(ApiError::bad)?;
+    Ok(value)
 }
 
 async fn search(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(raw.as_deref());
-    let mut known = FILTERS.to_vec();
-    known.extend([
-        "sort",
-        "limit",
-        "offset",
-        "by",
-        "facet",
-        "facet_size",
-        "group",
-        "count",
-    ]);
-    p.only(&known).map_err(ApiError::bad)?;
-    let req = p.search().map_err(ApiError::bad)?;
+    let req = read(raw, Params::search)?;
     Ok(
         answer(s, move |s, budget| Ok(s.search(&req.budgeted(budget))?))
             .await?
@@ -125,12 +147,7 @@ async fn search(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
 
 /// The total and facets of a search, without hits: what `--facets-only` prints.
 async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(raw.as_deref());
-    let mut known = FILTERS.to_vec();
-    known.extend(["by", "facet", "facet_size", "count"]);
-    p.only(&known).map_err(ApiError::bad)?;
-    let mut req = p.search().map_err(ApiError::bad)?;
-    req.limit = 0;
+    let req = read(raw, Params::facets)?;
     Ok(answer(s, move |s, budget| {
         let r = s.search(&req.budgeted(budget))?;
         Ok(serde_json::json!({
@@ -146,13 +163,7 @@ async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
 }
 
 async fn entities(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(raw.as_deref());
-    let mut known = FILTERS.to_vec();
-    known.extend(["type", "limit"]);
-    p.only(&known).map_err(ApiError::bad)?;
-    let mut req = p.filtered().map_err(ApiError::bad)?;
-    req.facet_size = p.limit(20).map_err(ApiError::bad)?;
-    let kind = p.kind().map_err(ApiError::bad)?;
+    let (req, kind) = read(raw, Params::entities)?;
     Ok(answer(s, move |s, budget| {
         Ok(s.entities(&req.budgeted(budget), kind)?)
     })
@@ -161,30 +172,16 @@ async fn entities(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
 }
 
 async fn related(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(raw.as_deref());
-    let mut known = FILTERS.to_vec();
-    known.push("limit");
-    p.only(&known).map_err(ApiError::bad)?;
-    let (kind, name) = p.entity().map_err(ApiError::bad)?;
-    let mut base = p.filtered().map_err(ApiError::bad)?;
-    base.persons.clear();
-    base.orgs.clear();
-    base.locs.clear();
-    let limit = p.limit(10).map_err(ApiError::bad)?;
+    let r = read(raw, Params::related)?;
     Ok(answer(s, move |s, budget| {
-        Ok(s.related(kind, &name, &base.budgeted(budget), limit)?)
+        Ok(s.related(r.kind, &r.name, &r.base.budgeted(budget), r.limit)?)
     })
     .await?
     .into_response())
 }
 
 async fn timeline(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(raw.as_deref());
-    let mut known = FILTERS.to_vec();
-    known.push("by");
-    p.only(&known).map_err(ApiError::bad)?;
-    let mut req = p.filtered().map_err(ApiError::bad)?;
-    req.date_bucket = p.bucket(DateBucket::Month).map_err(ApiError::bad)?;
+    let req = read(raw, Params::timeline)?;
     Ok(
         answer(s, move |s, budget| Ok(s.timeline(&req.budgeted(budget))?))
             .await?
@@ -193,15 +190,7 @@ async fn timeline(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
 }
 
 async fn doc(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(raw.as_deref());
-    p.only(&["id"]).map_err(ApiError::bad)?;
-    let id = p
-        .one("id")
-        .ok_or_else(|| ApiError::bad("give the document's id".into()))?
-        .to_string();
-    if id.len() > 1_000 {
-        return Err(ApiError::bad("id is too long".into()));
-    }
+    let id = read(raw, Params::doc)?;
     Ok(answer(s, move |s, _| {
         s.document(&id)?.ok_or_else(|| {
             ApiError::new(StatusCode::NOT_FOUND, format!("no document with id '{id}'"))

@@ -3,7 +3,10 @@
 //! whose files are built into the binary, so it works offline and from any folder.
 
 mod api;
-mod params;
+mod guard;
+mod listen;
+pub mod params;
+mod stream;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,8 +16,11 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+
+pub use listen::Limits;
 
 use crate::search::Searcher;
 
@@ -22,6 +28,7 @@ use crate::search::Searcher;
 pub struct ServeOptions {
     pub index: PathBuf,
     pub addr: SocketAddr,
+    pub limits: Limits,
     /// How long one request's search may take (`None`: no limit).
     pub timeout: Option<Duration>,
 }
@@ -43,19 +50,20 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             "Serving {} at http://{addr}/ (Ctrl-C stops)",
             opts.index.display()
         );
-        let backend = api::Backend::new(searcher, opts.timeout);
-        axum::serve(listener, router(Arc::new(backend)))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("the server stopped with an error")
+        let backend = api::Backend::new(searcher, opts.limits.max_requests, opts.timeout);
+        let app = router(Arc::new(backend), guard::HostCheck::for_addr(addr));
+        listen::run(listener, app, opts.limits, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+        Ok(())
     })
 }
 
-/// Every route: the interface's three files and the API.
-pub fn router(backend: Arc<api::Backend>) -> Router {
-    Router::new()
+/// Every route (the interface's three files and the API) behind the checks every request
+/// passes; the last layer added is the first passed.
+fn router(backend: Arc<api::Backend>, hosts: guard::HostCheck) -> Router {
+    let routes = Router::new()
         .route(
             "/",
             get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
@@ -69,7 +77,14 @@ pub fn router(backend: Arc<api::Backend>) -> Router {
             get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
         )
         .merge(api::routes())
-        .with_state(backend)
+        .with_state(backend);
+    // The routes as the fallback of an empty router: the checks then wrap routing itself, so
+    // they run before it and see its answers (404, 405) as they leave.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn(guard::refuse_bodies))
+        .layer(middleware::from_fn_with_state(hosts, guard::check_host))
+        .layer(middleware::from_fn(guard::json_errors))
 }
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
@@ -91,4 +106,59 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    async fn get(app: &Router, uri: &str) -> (StatusCode, serde_json::Value) {
+        let request = Request::get(uri)
+            .header("host", "localhost")
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    /// A search past the limit is refused at once; the slot held by the running one (taken
+    /// here by hand, so that the two overlap whatever the timing) frees it.
+    #[tokio::test]
+    async fn searches_past_the_limit_get_a_503() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        crate::index::build(&[corpus], dir.path(), &Default::default(), &()).unwrap();
+        let backend = Arc::new(api::Backend::new(
+            Searcher::open(dir.path()).unwrap(),
+            1,
+            None,
+        ));
+        let app = router(
+            backend.clone(),
+            guard::HostCheck::for_addr("127.0.0.1:8080".parse().unwrap()),
+        );
+
+        let running = backend.take_slot().unwrap();
+        let (status, r) = get(&app, "/api/search?q=*").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r["error"].as_str().unwrap().contains("busy"), "{r}");
+        // The page's files take no slot.
+        let page = Request::get("/")
+            .header("host", "localhost")
+            .body(Body::empty());
+        let response = app.clone().oneshot(page.unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+
+        drop(running);
+        let (status, r) = get(&app, "/api/search?q=*").await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        assert_eq!(r["total"], 66);
+    }
 }

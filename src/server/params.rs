@@ -1,80 +1,138 @@
 //! API query strings into requests, with a message naming the parameter at fault: the API
 //! takes the command line's options under the same names.
+//!
+//! Parameters are checked by what was read: each endpoint's reader asks for the names it
+//! understands, and [`Params::finish`] refuses whatever it did not ask for. A list of known
+//! names kept beside the parsing code could drift from it (a documented parameter refused, an
+//! ignored one accepted); this cannot.
+
+use std::cell::RefCell;
 
 use chrono::NaiveDate;
 
 use crate::entities::EntityType;
 use crate::search::{DateBucket, FacetKind, SearchRequest, Sort};
 
-/// Longest query text accepted, in characters.
-const MAX_QUERY_CHARS: usize = 1_000;
+/// Longest query text or filter value accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1_000;
 /// Most hits a page may ask for, and the deepest page.
-const MAX_LIMIT: usize = 100;
-const MAX_OFFSET: usize = 10_000;
+pub const MAX_LIMIT: usize = 100;
+pub const MAX_OFFSET: usize = 10_000;
+/// Most values one repeatable parameter (`source`, `person`, `facet`, ...) may take: each is a
+/// clause of the search, and no page or script needs more.
+pub const MAX_VALUES: usize = 100;
+/// Most `name=value` pairs a query string may hold.
+pub const MAX_PAIRS: usize = 500;
 
-/// The decoded `name=value` pairs of a query string, in order.
-pub struct Params(Vec<(String, String)>);
+/// The decoded `name=value` pairs of a query string, in order, and the names read so far.
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    read: RefCell<Vec<&'static str>>,
+}
+
+/// What `/api/related` asks: the entity, the articles it is counted over, how many of each
+/// kind to list.
+pub struct Related {
+    pub kind: EntityType,
+    pub name: String,
+    pub base: SearchRequest,
+    pub limit: usize,
+}
 
 impl Params {
-    pub fn parse(raw: Option<&str>) -> Params {
-        Params(
-            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
+    /// Decodes a query string (`+` is a space, `%XX` a byte). Bytes that do not make UTF-8 are
+    /// an error rather than replacement characters: a query for "\u{FFFD}" is nobody's.
+    pub fn parse(raw: Option<&str>) -> Result<Params, String> {
+        let mut pairs = Vec::new();
+        for piece in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            if pairs.len() == MAX_PAIRS {
+                return Err(format!(
+                    "the query string has more than {MAX_PAIRS} parameters"
+                ));
+            }
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            let name =
+                decode(name).map_err(|_| "a parameter name is not valid UTF-8".to_string())?;
+            let value =
+                decode(value).map_err(|_| format!("{} is not valid UTF-8", shown(&name)))?;
+            pairs.push((name, value));
+        }
+        Ok(Params {
+            pairs,
+            read: RefCell::new(Vec::new()),
+        })
     }
 
-    /// Fails on any parameter not in `known`, so that a misspelt filter is not silently
-    /// ignored.
-    pub fn only(&self, known: &[&str]) -> Result<(), String> {
-        match self.0.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+    /// Fails on any parameter the endpoint did not read, so that a misspelt filter is not
+    /// silently ignored; the message lists what the endpoint reads.
+    pub fn finish(&self) -> Result<(), String> {
+        let read = self.read.borrow();
+        match self.pairs.iter().find(|(k, _)| !read.contains(&k.as_str())) {
             Some((k, _)) => Err(format!(
-                "unknown parameter '{k}' (this endpoint takes: {})",
-                known.join(", ")
+                "unknown parameter '{}' (this endpoint takes: {})",
+                shown(k),
+                read.join(", ")
             )),
             None => Ok(()),
         }
     }
 
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.trim().is_empty())
-            .collect()
+    fn mark(&self, name: &'static str) {
+        let mut read = self.read.borrow_mut();
+        if !read.contains(&name) {
+            read.push(name);
+        }
     }
 
-    pub fn one(&self, name: &str) -> Option<&str> {
-        self.0
+    /// Every non-blank value of a repeatable parameter, in order.
+    pub fn all(&self, name: &'static str) -> Result<Vec<String>, String> {
+        self.mark(name);
+        let values: Vec<String> = self
+            .pairs
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.clone())
+            .collect();
+        if values.len() > MAX_VALUES {
+            return Err(format!("{name} is given more than {MAX_VALUES} times"));
+        }
+        Ok(values)
+    }
+
+    /// The last non-blank value of a parameter.
+    pub fn one(&self, name: &'static str) -> Option<&str> {
+        self.mark(name);
+        self.pairs
             .iter()
             .rev()
             .find(|(k, v)| k == name && !v.trim().is_empty())
             .map(|(_, v)| v.as_str())
     }
 
-    fn number(&self, name: &str, default: usize, max: usize) -> Result<usize, String> {
+    fn number(&self, name: &'static str, default: usize, max: usize) -> Result<usize, String> {
         match self.one(name) {
             None => Ok(default),
             Some(v) => match v.trim().parse::<usize>() {
                 Ok(n) if n <= max => Ok(n),
                 _ => Err(format!(
-                    "{name} must be a whole number from 0 to {max}, not '{v}'"
+                    "{name} must be a whole number from 0 to {max}, not '{}'",
+                    shown(v)
                 )),
             },
         }
     }
 
-    fn day(&self, name: &str) -> Result<Option<NaiveDate>, String> {
+    fn day(&self, name: &'static str) -> Result<Option<NaiveDate>, String> {
         self.one(name)
             .map(|v| {
-                crate::corpus::infer::parse_date(v)
-                    .ok_or_else(|| format!("{name} must be a date (YYYY-MM-DD), not '{v}'"))
+                crate::corpus::infer::parse_date(v).ok_or_else(|| {
+                    format!("{name} must be a date (YYYY-MM-DD), not '{}'", shown(v))
+                })
             })
             .transpose()
     }
 
-    pub fn query(&self) -> Result<String, String> {
+    fn query(&self) -> Result<String, String> {
         let q = self.one("q").unwrap_or("*").to_string();
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(format!("q is longer than {MAX_QUERY_CHARS} characters"));
@@ -82,74 +140,70 @@ impl Params {
         Ok(q)
     }
 
-    pub fn limit(&self, default: usize) -> Result<usize, String> {
+    fn limit(&self, default: usize) -> Result<usize, String> {
         self.number("limit", default, MAX_LIMIT)
     }
 
-    pub fn bucket(&self, default: DateBucket) -> Result<DateBucket, String> {
+    fn bucket(&self, default: DateBucket) -> Result<DateBucket, String> {
         match self.one("by") {
             None => Ok(default),
             Some("year") => Ok(DateBucket::Year),
             Some("month") => Ok(DateBucket::Month),
             Some("day") => Ok(DateBucket::Day),
-            Some(v) => Err(format!("by must be year, month or day, not '{v}'")),
+            Some(v) => Err(format!("by must be year, month or day, not '{}'", shown(v))),
         }
     }
 
-    /// The filters every endpoint shares: query text, sources, entities, dates.
-    pub fn filtered(&self) -> Result<SearchRequest, String> {
-        for name in ["source", "person", "org", "loc"] {
-            if self
-                .all(name)
-                .iter()
-                .any(|v| v.chars().count() > MAX_QUERY_CHARS)
-            {
-                return Err(format!(
-                    "{name} is longer than {MAX_QUERY_CHARS} characters"
-                ));
-            }
+    /// A yes/no parameter: `true`/`1` or `false`/`0`, `default` when absent.
+    fn flag(&self, name: &'static str, default: bool) -> Result<bool, String> {
+        match self.one(name) {
+            None => Ok(default),
+            Some("true") | Some("1") => Ok(true),
+            Some("false") | Some("0") => Ok(false),
+            Some(v) => Err(format!("{name} must be true or false, not '{}'", shown(v))),
         }
+    }
+
+    /// Entity and source names, each no longer than a query.
+    fn names(&self, name: &'static str) -> Result<Vec<String>, String> {
+        let values = self.all(name)?;
+        if values.iter().any(|v| v.chars().count() > MAX_QUERY_CHARS) {
+            return Err(format!(
+                "{name} is longer than {MAX_QUERY_CHARS} characters"
+            ));
+        }
+        Ok(values)
+    }
+
+    /// The filters every endpoint shares: query text, sources, entities, dates.
+    fn filtered(&self) -> Result<SearchRequest, String> {
         let mut req = SearchRequest::new(self.query()?);
-        req.sources = self.all("source");
-        req.persons = self.all("person");
-        req.orgs = self.all("org");
-        req.locs = self.all("loc");
+        req.sources = self.names("source")?;
+        req.persons = self.names("person")?;
+        req.orgs = self.names("org")?;
+        req.locs = self.names("loc")?;
         req.from = self.day("from")?;
         req.to = self.day("to")?;
         req.undated = self.flag("undated", false)?;
         Ok(req)
     }
 
-    /// A yes/no parameter: `true`/`1` or `false`/`0`, `default` when absent.
-    fn flag(&self, name: &str, default: bool) -> Result<bool, String> {
-        match self.one(name) {
-            None => Ok(default),
-            Some("true") | Some("1") => Ok(true),
-            Some("false") | Some("0") => Ok(false),
-            Some(v) => Err(format!("{name} must be true or false, not '{v}'")),
-        }
-    }
-
-    /// `/api/search`: the filters plus page, order, facets and grouping.
-    pub fn search(&self) -> Result<SearchRequest, String> {
-        let mut req = self.filtered()?;
-        req.limit = self.limit(10)?;
-        req.offset = self.number("offset", 0, MAX_OFFSET)?;
-        req.facet_size = self.number("facet_size", 10, MAX_LIMIT)?;
+    /// How the facets of a search are counted: `by`, `facet`, `facet_size`, `count`.
+    fn counted(&self, req: &mut SearchRequest) -> Result<(), String> {
         req.date_bucket = self.bucket(DateBucket::Year)?;
-        req.sort = match self.one("sort") {
-            None | Some("relevance") => Sort::Relevance,
-            Some("date") => Sort::Date,
-            Some(v) => return Err(format!("sort must be relevance or date, not '{v}'")),
-        };
+        req.facet_size = self.number("facet_size", 10, MAX_LIMIT)?;
         req.count_groups = match self.one("count") {
             None | Some("articles") => false,
             Some("groups") => true,
-            Some(v) => return Err(format!("count must be articles or groups, not '{v}'")),
+            Some(v) => {
+                return Err(format!(
+                    "count must be articles or groups, not '{}'",
+                    shown(v)
+                ));
+            }
         };
-        req.group = self.flag("group", true)?;
         let facets: Vec<String> = self
-            .all("facet")
+            .all("facet")?
             .iter()
             .flat_map(|v| v.split(',').map(|s| s.trim().to_string()))
             .collect();
@@ -165,40 +219,123 @@ impl Params {
                     "loc" => FacetKind::Loc,
                     other => {
                         return Err(format!(
-                            "facet must be source, date, person, org, loc or none, not '{other}'"
+                            "facet must be source, date, person, org, loc or none, not '{}'",
+                            shown(other)
                         ));
                     }
                 };
-                req.facets.push(kind);
+                if !req.facets.contains(&kind) {
+                    req.facets.push(kind);
+                }
             }
         }
+        Ok(())
+    }
+
+    /// `/api/search`: the filters plus page, order, facets and grouping.
+    pub fn search(&self) -> Result<SearchRequest, String> {
+        let mut req = self.filtered()?;
+        req.limit = self.limit(10)?;
+        req.offset = self.number("offset", 0, MAX_OFFSET)?;
+        req.sort = match self.one("sort") {
+            None | Some("relevance") => Sort::Relevance,
+            Some("date") => Sort::Date,
+            Some(v) => {
+                return Err(format!(
+                    "sort must be relevance or date, not '{}'",
+                    shown(v)
+                ));
+            }
+        };
+        req.group = self.flag("group", true)?;
+        self.counted(&mut req)?;
         Ok(req)
     }
 
-    /// The entity a `/api/related` request is about.
-    pub fn entity(&self) -> Result<(EntityType, String), String> {
-        let given: Vec<(EntityType, &str)> = [
-            (EntityType::Per, "person"),
-            (EntityType::Org, "org"),
-            (EntityType::Loc, "loc"),
-        ]
-        .into_iter()
-        .filter_map(|(k, n)| self.one(n).map(|v| (k, v)))
-        .collect();
-        match given.as_slice() {
-            [(kind, name)] => Ok((*kind, name.to_string())),
-            _ => Err("give exactly one of person, org or loc".into()),
-        }
+    /// `/api/facets`: the filters and how to count, no page.
+    pub fn facets(&self) -> Result<SearchRequest, String> {
+        let mut req = self.filtered()?;
+        self.counted(&mut req)?;
+        req.limit = 0;
+        Ok(req)
     }
 
-    pub fn kind(&self) -> Result<Option<EntityType>, String> {
-        match self.one("type") {
-            None => Ok(None),
-            Some("person") => Ok(Some(EntityType::Per)),
-            Some("org") => Ok(Some(EntityType::Org)),
-            Some("loc") => Ok(Some(EntityType::Loc)),
-            Some(v) => Err(format!("type must be person, org or loc, not '{v}'")),
+    /// `/api/entities`: the filters, `type` and `limit` (entities listed, default 20).
+    pub fn entities(&self) -> Result<(SearchRequest, Option<EntityType>), String> {
+        let mut req = self.filtered()?;
+        req.facet_size = self.limit(20)?;
+        let kind = match self.one("type") {
+            None => None,
+            Some("person") => Some(EntityType::Per),
+            Some("org") => Some(EntityType::Org),
+            Some("loc") => Some(EntityType::Loc),
+            Some(v) => {
+                return Err(format!(
+                    "type must be person, org or loc, not '{}'",
+                    shown(v)
+                ));
+            }
+        };
+        Ok((req, kind))
+    }
+
+    /// `/api/related`: exactly one of `person`, `org`, `loc`, the other filters and `limit`.
+    pub fn related(&self) -> Result<Related, String> {
+        let mut base = self.filtered()?;
+        let given: Vec<(EntityType, String)> = [
+            (EntityType::Per, std::mem::take(&mut base.persons)),
+            (EntityType::Org, std::mem::take(&mut base.orgs)),
+            (EntityType::Loc, std::mem::take(&mut base.locs)),
+        ]
+        .into_iter()
+        .flat_map(|(kind, names)| names.into_iter().map(move |n| (kind, n)))
+        .collect();
+        let (kind, name) = match <[_; 1]>::try_from(given) {
+            Ok([one]) => one,
+            Err(_) => return Err("give exactly one of person, org or loc".into()),
+        };
+        let limit = self.limit(10)?;
+        Ok(Related {
+            kind,
+            name,
+            base,
+            limit,
+        })
+    }
+
+    /// `/api/timeline`: the filters and `by` (default month).
+    pub fn timeline(&self) -> Result<SearchRequest, String> {
+        let mut req = self.filtered()?;
+        req.date_bucket = self.bucket(DateBucket::Month)?;
+        Ok(req)
+    }
+
+    /// `/api/doc`: the document's `id`.
+    pub fn doc(&self) -> Result<String, String> {
+        let id = self
+            .one("id")
+            .ok_or_else(|| "give the document's id".to_string())?;
+        if id.len() > MAX_QUERY_CHARS {
+            return Err("id is too long".into());
         }
+        Ok(id.to_string())
+    }
+}
+
+/// One component of a query string, decoded.
+fn decode(component: &str) -> Result<String, std::string::FromUtf8Error> {
+    let spaced = component.replace('+', " ");
+    String::from_utf8(percent_encoding::percent_decode_str(&spaced).collect())
+}
+
+/// A value as an error message quotes it: cut short, so a megabyte of junk is not echoed.
+fn shown(value: &str) -> String {
+    const SHOWN: usize = 60;
+    if value.chars().count() <= SHOWN {
+        value.to_string()
+    } else {
+        let cut: String = value.chars().take(SHOWN).collect();
+        format!("{cut}…")
     }
 }
 
@@ -206,12 +343,20 @@ impl Params {
 mod tests {
     use super::*;
 
+    fn read<T>(q: &str, f: impl FnOnce(&Params) -> Result<T, String>) -> Result<T, String> {
+        let p = Params::parse(Some(q))?;
+        let value = f(&p)?;
+        p.finish()?;
+        Ok(value)
+    }
+
     #[test]
     fn requests_take_the_command_line_options() {
-        let p = Params::parse(Some(
+        let r = read(
             "q=%D0%BF%D1%80%D0%B0%D0%B2%D0%B0&person=Karin&source=Zakon.kz&source=Tengrinews&from=2024-01-01&sort=date&limit=5&facet=source,date&group=false",
-        ));
-        let r = p.search().unwrap();
+            Params::search,
+        )
+        .unwrap();
         assert_eq!(r.query, "права");
         assert_eq!(r.persons, ["Karin"]);
         assert_eq!(r.sources, ["Zakon.kz", "Tengrinews"]);
@@ -219,27 +364,72 @@ mod tests {
         assert_eq!((r.sort, r.limit, r.group), (Sort::Date, 5, false));
         assert_eq!(r.facets, [FacetKind::Source, FacetKind::Date]);
         assert!(!r.undated);
-        assert!(Params::parse(Some("undated=1")).search().unwrap().undated);
-        assert_eq!(Params::parse(None).search().unwrap().query, "*");
+        assert!(read("undated=1", Params::search).unwrap().undated);
+        assert_eq!(read("", Params::search).unwrap().query, "*");
+        assert_eq!(read("q=a+b", Params::search).unwrap().query, "a b");
+    }
+
+    /// Every parameter the README's API table lists, with a valid value, on its endpoint.
+    #[test]
+    fn every_documented_parameter_is_read() {
+        let filters = "q=x&source=s&person=p&org=o&loc=l&from=2020-01-01&to=2021-01-01&undated=0";
+        let search = format!(
+            "{filters}&sort=date&limit=5&offset=5&by=month&facet=source&facet_size=3&group=false&count=groups"
+        );
+        let r = read(&search, Params::search).unwrap();
+        assert!(r.count_groups && r.offset == 5 && r.facet_size == 3);
+        let facets = format!("{filters}&by=day&facet=date&facet_size=3&count=groups");
+        assert!(read(&facets, Params::facets).unwrap().count_groups);
+        let entities = format!("{filters}&type=org&limit=7");
+        assert_eq!(
+            read(&entities, Params::entities).unwrap().1,
+            Some(EntityType::Org)
+        );
+        let related = "q=x&source=s&org=o&from=2020-01-01&to=2021-01-01&undated=0&limit=4";
+        let r = read(related, Params::related).unwrap();
+        assert_eq!(
+            (r.kind, r.name.as_str(), r.limit),
+            (EntityType::Org, "o", 4)
+        );
+        assert!(r.base.orgs.is_empty());
+        let timeline = format!("{filters}&by=year");
+        assert_eq!(
+            read(&timeline, Params::timeline).unwrap().date_bucket,
+            DateBucket::Year
+        );
+        assert_eq!(read("id=a%2Fb.txt", Params::doc).unwrap(), "a/b.txt");
+    }
+
+    #[test]
+    fn an_endpoint_refuses_what_it_does_not_read() {
+        let err = read("limit=5", Params::facets).unwrap_err();
+        assert!(err.contains("unknown parameter 'limit'"), "{err}");
+        assert!(err.contains("count") && err.contains("facet_size"), "{err}");
+        assert!(read("count=groups", Params::timeline).is_err());
+        assert!(read("id=x&qq=1", Params::doc).unwrap_err().contains("'qq'"));
+        assert!(read("sort=date", Params::entities).is_err());
     }
 
     #[test]
     fn bad_values_name_the_parameter() {
-        let err = |q: &str| Params::parse(Some(q)).search().unwrap_err();
+        let err = |q: &str| read(q, Params::search).unwrap_err();
         assert!(err("limit=1000").contains("limit"));
         assert!(err("limit=-1").contains("limit"));
+        assert!(err("offset=18446744073709551616").contains("offset"));
         assert!(err("from=yesterday").contains("from"));
         assert!(err("sort=random").contains("sort"));
         assert!(err("facet=colour").contains("facet"));
+        assert!(err("count=words").contains("count"));
         assert!(err("undated=maybe").contains("undated"));
         assert!(err(&format!("q={}", "а".repeat(1001))).contains("longer"));
         assert!(err(&format!("person={}", "а".repeat(1001))).contains("person"));
-        assert!(
-            Params::parse(Some("qq=1"))
-                .only(&["q"])
-                .unwrap_err()
-                .contains("'qq'")
-        );
-        assert!(Params::parse(Some("person=a&org=b")).entity().is_err());
+        assert!(err("q=%FF").contains("UTF-8"));
+        assert!(err("%FF=1").contains("UTF-8"));
+        assert!(err(&"source=a&".repeat(MAX_VALUES + 1)).contains("source"));
+        assert!(err(&"x&".repeat(MAX_PAIRS + 1)).contains("parameters"));
+        assert!(err(&format!("sort={}", "z".repeat(10_000))).len() < 200);
+        assert!(read("person=a&org=b", Params::related).is_err());
+        assert!(read("person=a&person=b", Params::related).is_err());
+        assert!(read("q=x", Params::related).is_err());
     }
 }

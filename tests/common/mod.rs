@@ -171,10 +171,24 @@ pub struct Server {
 
 impl Server {
     pub fn start(index: &Path) -> Server {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vestnik"))
+        Server::start_with(index, &[])
+    }
+
+    /// `vestnik serve` with more flags (`--header-timeout 1`, ...).
+    pub fn start_with(index: &Path, flags: &[&str]) -> Server {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("vestnik"));
+        command
             .args(["serve", "--addr", "127.0.0.1:0", "--index"])
             .arg(index)
+            .args(flags);
+        Server::spawn(command)
+    }
+
+    /// Runs a prepared `vestnik serve ... --addr 127.0.0.1:0` command (under another user, say)
+    /// and waits for the address it prints.
+    pub fn spawn(mut command: std::process::Command) -> Server {
+        use std::io::BufRead;
+        let mut child = command
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
