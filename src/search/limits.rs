@@ -205,13 +205,25 @@ fn check_literal(
     Ok(())
 }
 
-/// The start of `text`, for a message.
-fn excerpt(text: &str) -> String {
-    if text.chars().count() <= QUOTED_CHARS {
-        return text.to_string();
-    }
+/// What a user typed, as a message quotes it: its start, on one line (control characters
+/// escaped, so that a newline in a query cannot break the error line in two).
+pub(crate) fn excerpt(text: &str) -> String {
     let cut: String = text.chars().take(QUOTED_CHARS).collect();
-    format!("{}…", cut.trim_end())
+    let more = if cut.len() < text.len() { "…" } else { "" };
+    format!("{}{more}", one_line(cut.trim_end()))
+}
+
+/// `text` with its control characters escaped (`\n`, `\u{7}`).
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1025,12 +1025,13 @@ fn prunable(query: &dyn Query) -> bool {
 fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
     use tantivy::query::QueryParserError as E;
     match e {
-        E::SyntaxError(s) => {
-            format!("syntax error near '{s}' (check quotes, brackets and operators)")
-        }
+        E::SyntaxError(s) => format!(
+            "syntax error near '{}' (check quotes, brackets and operators)",
+            limits::excerpt(s)
+        ),
         E::FieldDoesNotExist(f) => query::unknown_field(f),
         E::DateFormatError(_) => "invalid date (use YYYY, YYYY-MM or YYYY-MM-DD)".to_string(),
         E::AllButQueryForbidden => "a query cannot only exclude; add a term to search for".into(),
-        other => other.to_string(),
+        other => limits::one_line(&other.to_string()),
     }
 }

@@ -10,7 +10,7 @@ use tantivy::query_grammar::{Occur, UserInputAst, UserInputLeaf};
 use tantivy::schema::Schema;
 
 use super::SearchError;
-use super::limits::quoted_spans;
+use super::limits::{excerpt, quoted_spans};
 use crate::corpus::infer::parse_date;
 use crate::index::schema::names;
 
@@ -96,8 +96,9 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
             let p = parse_period(s);
             if p.is_none() && error.is_none() {
                 error = Some(SearchError::Query(format!(
-                    "invalid date '{s}' in '{}' (use YYYY, YYYY-MM, YYYY-MM-DD, or none for articles without a date)",
-                    &c[0]
+                    "invalid date '{}' in '{}' (use YYYY, YYYY-MM, YYYY-MM-DD, or none for articles without a date)",
+                    excerpt(s),
+                    excerpt(&c[0])
                 )));
             }
             p
@@ -167,7 +168,10 @@ const ON_EVERY_ARTICLE: [&str; 3] = [names::ID, names::TITLE, names::BODY];
 
 /// A field name a user typed that the index does not have, in words they can act on.
 pub(crate) fn unknown_field(name: &str) -> String {
-    format!("unknown field '{name}' (fields: title, body, source, date, person, org, loc)")
+    format!(
+        "unknown field '{}' (fields: title, body, source, date, person, org, loc)",
+        excerpt(name)
+    )
 }
 
 /// Resolves each `field:*` to what it can mean: every article for the fields they all have
@@ -200,7 +204,8 @@ pub(crate) fn every_article_with(
                     UserInputAst::Leaf(Box::new(UserInputLeaf::Exists { field }))
                 } else {
                     return Err(SearchError::Query(format!(
-                        "{field}:* cannot be searched (field:* works for title, body, source, date, person, org and loc; date:none finds articles without a date)"
+                        "{}:* cannot be searched (field:* works for title, body, source, date, person, org and loc; date:none finds articles without a date)",
+                        excerpt(&field)
                     )));
                 }
             }
@@ -272,7 +277,10 @@ pub(crate) fn explain_syntax_error(query: &str) -> String {
     {
         return "two operators in a row".into();
     }
-    format!("cannot parse '{query}' (check quotes, brackets, operators and field:value pairs)")
+    format!(
+        "cannot parse '{}' (check quotes, brackets, operators and field:value pairs)",
+        excerpt(query)
+    )
 }
 
 #[cfg(test)]
