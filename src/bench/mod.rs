@@ -6,6 +6,7 @@ pub mod corpus;
 pub mod eval_search;
 pub mod extraction;
 pub mod groups;
+pub mod hostile;
 pub mod run;
 pub mod stats;
 

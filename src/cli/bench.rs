@@ -1,4 +1,4 @@
-//! `vestnik bench corpus`, `run`, `groups` and `extraction`.
+//! `vestnik bench corpus`, `run`, `groups`, `extraction` and `hostile`.
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::bench::{corpus, groups, run};
+use crate::bench::{corpus, groups, hostile, run};
 
 #[derive(clap::Args)]
 pub(super) struct BenchArgs {
@@ -24,6 +24,26 @@ enum BenchCommand {
     Groups(GroupsArgs),
     /// Score the HTML reader on real web pages against the article a person marked in each
     Extraction(super::extraction::ExtractionArgs),
+    /// Run queries written to exhaust the engine, each with a time budget, and show that every
+    /// one ends within it (+10%) with exit 0 or 2
+    Hostile(HostileArgs),
+}
+
+#[derive(clap::Args)]
+struct HostileArgs {
+    /// Index to query
+    #[arg(long)]
+    index: PathBuf,
+    /// Each query's budget in seconds, as `vestnik search --timeout`
+    #[arg(long, value_name = "SECS", default_value = super::DEFAULT_TIMEOUT, value_parser = super::Timeout::parse)]
+    timeout: super::Timeout,
+    /// Queries to run instead of the built-in list: a file (one per line) or a folder (one
+    /// per file, as a `cargo fuzz` corpus)
+    #[arg(long, value_name = "PATH")]
+    queries: Option<PathBuf>,
+    /// Print the figures as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -82,7 +102,35 @@ pub(super) fn bench_command(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Run(a) => run_command(a),
         BenchCommand::Groups(a) => groups_command(a),
         BenchCommand::Extraction(a) => super::extraction::extraction_command(a),
+        BenchCommand::Hostile(a) => hostile_command(a),
     }
+}
+
+fn hostile_command(args: HostileArgs) -> anyhow::Result<()> {
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this is a debug build; build with --release for figures that mean anything"
+        );
+    }
+    let Some(budget) = args.timeout.0 else {
+        anyhow::bail!("give each query a budget: --timeout SECS above 0");
+    };
+    let queries = match &args.queries {
+        Some(path) => hostile::load(path)?,
+        None => hostile::builtin(),
+    };
+    let report = hostile::run(&args.index, &queries, budget, &mut |o| {
+        eprintln!("{:>8.3} s  exit {}  {}", o.seconds, o.exit, o.name)
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", hostile::table(&report));
+    }
+    if !report.within {
+        anyhow::bail!("not every query ended with exit 0 or 2 within its budget (+10%)");
+    }
+    Ok(())
 }
 
 fn groups_command(args: GroupsArgs) -> anyhow::Result<()> {

@@ -11,13 +11,41 @@ mod serve;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::search::SearchError;
+use crate::search::{Budget, SearchError};
 
 const DEFAULT_CORPUS: &str = "corpus";
 const DEFAULT_INDEX: &str = "index";
+/// A search's time budget unless `--timeout` says otherwise: ordinary queries on a
+/// 200,000-article archive take about a second.
+const DEFAULT_TIMEOUT: &str = "5";
+
+/// `--timeout SECS`: how long one search may take; 0 means no limit.
+#[derive(Debug, Clone, Copy)]
+struct Timeout(Option<Duration>);
+
+impl Timeout {
+    /// Seconds, fractions allowed, up to a day.
+    fn parse(s: &str) -> Result<Timeout, String> {
+        match s.trim().parse::<f64>() {
+            Ok(0.0) => Ok(Timeout(None)),
+            Ok(secs) if secs > 0.0 && secs <= 86_400.0 => {
+                Ok(Timeout(Some(Duration::from_secs_f64(secs))))
+            }
+            _ => Err(format!(
+                "'{s}' is not a number of seconds from 0 (no limit) to 86400"
+            )),
+        }
+    }
+
+    /// A fresh budget of this length, starting now.
+    fn budget(self) -> Budget {
+        self.0.map_or_else(Budget::unlimited, Budget::new)
+    }
+}
 
 #[derive(Parser)]
 #[command(
@@ -66,6 +94,9 @@ struct ServeArgs {
     /// address shares the archive on its network under any name
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: std::net::SocketAddr,
+    /// Stop a request's search after this many seconds (503); 0: no limit
+    #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = Timeout::parse)]
+    timeout: Timeout,
     #[command(flatten)]
     limits: serve::LimitArgs,
 }
@@ -76,17 +107,19 @@ fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
         index,
         addr: args.addr,
         limits: args.limits.limits(),
+        timeout: args.timeout.0,
     })
 }
 
-/// Exit status for an error: 2 for a query the user must fix, 128 + the signal for a run a
-/// signal stopped (as a shell reports it), 1 for everything else.
+/// Exit status for an error: 2 for a query the user must fix (one that ran out of time
+/// included), 128 + the signal for a run a signal stopped (as a shell reports it), 1 for
+/// everything else.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if let Some(index::Interrupted { signal, .. }) = err.downcast_ref() {
         return 128u8.saturating_add(u8::try_from(*signal).unwrap_or(0));
     }
     match err.downcast_ref::<SearchError>() {
-        Some(SearchError::Query(_)) => 2,
+        Some(SearchError::Query(_) | SearchError::Timeout(_)) => 2,
         _ => 1,
     }
 }

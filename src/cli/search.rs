@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EntityFilters, query_index, query_or_all, report_unresolved, terminal_style};
+use super::{
+    DEFAULT_TIMEOUT, EntityFilters, Timeout, query_index, query_or_all, report_unresolved,
+    terminal_style,
+};
 use crate::entities;
 use crate::output::{self, Format, Parts};
 use crate::search::{DateBucket, FacetKind, SearchRequest, Searcher, Sort};
@@ -66,6 +69,9 @@ pub(super) struct SearchArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Stop the search after this many seconds (exit 2); 0: no limit
+    #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = Timeout::parse)]
+    timeout: Timeout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -108,6 +114,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         },
         group: !args.no_group,
         count_groups: args.count == CountBy::Groups,
+        budget: args.timeout.budget(),
     };
     let result = searcher.search(&request)?;
     report_unresolved(&result.filters);

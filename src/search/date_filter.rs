@@ -98,6 +98,8 @@ impl DateConditions {
                     lower,
                     upper,
                 } if field == names::DATE => self.narrow(day(lower), day(upper)),
+                // `date:*`: any date at all.
+                UserInputLeaf::Exists { field } if field == names::DATE => self.narrow(None, None),
                 _ => {}
             },
         }

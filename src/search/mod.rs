@@ -2,10 +2,13 @@
 //! HTTP, benchmarks) goes through, so they all answer the same question the same way.
 
 mod archive;
+mod budget;
 mod date_filter;
 mod entity;
 mod explore;
 mod facets;
+mod limits;
+mod phrase;
 mod query;
 mod snippet;
 
@@ -24,11 +27,15 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 
 use archive::ArchiveEntities;
+use budget::Budgeted;
+pub use budget::{Budget, CancelOnDrop};
 use date_filter::DateConditions;
 pub use entity::{EntityRef, FilterMatch, Filters, SourceMatch};
 pub use explore::{Related, Timeline, fill_gaps};
 use facets::FacetCollector;
 pub use facets::{DateBucket, DateCount, FacetCount, FacetKind, Facets};
+pub use limits::{MAX_CLAUSES, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_PHRASE_WORDS, MAX_SLOP};
+use phrase::Phrases;
 
 use crate::entities::{Aliases, EntityType};
 use crate::index::schema::MentionLine;
@@ -82,6 +89,9 @@ pub struct SearchRequest {
     /// Count facets by release group (each republished text once, as its first version)
     /// instead of by article; the result then also gives the number of groups.
     pub count_groups: bool,
+    /// How long the search may take, and its cancel switch (unlimited by default; the front
+    /// ends set one).
+    pub budget: Budget,
 }
 
 impl SearchRequest {
@@ -91,6 +101,14 @@ impl SearchRequest {
             EntityType::Per => &mut self.persons,
             EntityType::Org => &mut self.orgs,
             EntityType::Loc => &mut self.locs,
+        }
+    }
+
+    /// This request with another time budget.
+    pub fn budgeted(&self, budget: Budget) -> SearchRequest {
+        SearchRequest {
+            budget,
+            ..self.clone()
         }
     }
 
@@ -112,6 +130,7 @@ impl SearchRequest {
             facets: FacetKind::ALL.to_vec(),
             group: true,
             count_groups: false,
+            budget: Budget::unlimited(),
         }
     }
 }
@@ -261,11 +280,20 @@ pub struct SearchResult {
     pub filters: Filters,
 }
 
-/// Errors a caller branches on: a bad query is the user's to fix (exit 2), the rest are not.
+/// Errors a caller branches on: a bad query is the user's to fix (exit 2), and so is one that
+/// ran out of time (exit 2, HTTP 503); the rest are not.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("invalid query: {0}")]
     Query(String),
+    #[error(
+        "timeout: the search stopped at its time budget of {} (narrow the query, or allow more time with --timeout)",
+        budget::seconds(*.0)
+    )]
+    Timeout(std::time::Duration),
+    /// Whoever asked stopped waiting for the answer.
+    #[error("the search was cancelled")]
+    Cancelled,
     #[error(transparent)]
     Index(#[from] tantivy::TantivyError),
 }
@@ -346,6 +374,7 @@ impl Searcher {
         let archive = self.archive(&searcher)?;
         let (query, _) = self.query(req, &archive)?;
         let (total, facets) = self.count(&searcher, &*query, req, &archive)?;
+        req.budget.check()?;
         let mut listings: Vec<EntityListing> = Vec::new();
         for k in EntityType::ALL {
             if kind.is_some_and(|want| want != k) {
@@ -383,6 +412,7 @@ impl Searcher {
                 vec![Default::default(); listings.len()];
             let docs = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
             for (_, address) in docs {
+                req.budget.check()?;
                 let doc: TantivyDocument = searcher.doc(address)?;
                 for line in doc
                     .get_all(self.fields.mentions)
@@ -464,6 +494,7 @@ impl Searcher {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {
+        limits::check_page(req)?;
         let searcher = self.reader.searcher();
         let archive = self.archive(&searcher)?;
         let (query, filters) = self.query(req, &archive)?;
@@ -487,15 +518,23 @@ impl Searcher {
         // Grouped, a page of hits is collapsed from more ranked candidates: a few per hit, and
         // four times as many again while groups fill the candidates and more matches remain.
         let mut fetch = if req.group && limit > 0 {
-            (req.offset + limit).saturating_mul(3).saturating_add(8)
+            req.offset
+                .saturating_add(limit)
+                .saturating_mul(3)
+                .saturating_add(8)
         } else {
             limit
         };
         let (total, facets, page) = loop {
             let n = fetch.min(num_docs);
-            let skip = if req.group { 0 } else { req.offset };
+            let skip = if req.group {
+                0
+            } else {
+                req.offset.min(num_docs)
+            };
             let (total, facets, candidates) =
                 self.collect(&searcher, &*query, facets.clone(), req.sort, n, skip)?;
+            req.budget.check()?;
             if !req.group {
                 break (total, facets, candidates);
             }
@@ -508,7 +547,7 @@ impl Searcher {
         };
         let (facets, groups) = match &facets_by_group {
             Some(collector) => {
-                let (n, f) = count_by_group(&searcher, &*query, collector)?;
+                let (n, f) = count_by_group(&searcher, &*query, collector, &req.budget)?;
                 (f, Some(n))
             }
             None => (facets.unwrap_or_default(), None),
@@ -517,6 +556,7 @@ impl Searcher {
         let snippets = self.snippets(&searcher, &*query)?;
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
+            req.budget.check()?;
             let doc: TantivyDocument = searcher.doc(address)?;
             let mut hit = self.hit(&doc, score, &snippets, &archive);
             if req.group
@@ -667,7 +707,12 @@ impl Searcher {
         filters.date_conflict = dates.conflict();
         filters.dates_possible = filters.date_conflict.is_none();
         filters.undated = dates.undated;
-        Ok((self.with_filters(query, req), filters))
+        let query = self.with_filters(query, req);
+        let prunable = prunable(&*query);
+        Ok((
+            Box::new(Budgeted::new(query, req.budget.clone(), prunable)),
+            filters,
+        ))
     }
 
     /// How many articles match, and their facets.
@@ -709,12 +754,23 @@ impl Searcher {
             aliases: &self.aliases,
             filters: Filters::default(),
         };
+        let mut analyzer = crate::analysis::russian_analyzer();
+        let f = &self.fields;
+        let mut phrases = Phrases::new(
+            &mut analyzer,
+            (f.title, f.body, f.id),
+            TITLE_BOOST,
+            &req.budget,
+        );
         let mut ast = if text == "*" {
             UserInputAst::Leaf(Box::new(UserInputLeaf::All))
         } else {
+            limits::check_nesting(text)?;
             let rewritten = query::rewrite_dates(text)?;
             let ast = tantivy::query_grammar::parse_query(&rewritten)
                 .map_err(|_| SearchError::Query(query::explain_syntax_error(text)))?;
+            limits::check_query(&ast, &mut |l| phrases.words(l).map(|w| w.len()))?;
+            let ast = query::every_article_with(ast, &self.reader.searcher().schema().clone())?;
             resolver.rewrite(query::lift_negations(ast))
         };
         let flags = [
@@ -733,11 +789,12 @@ impl Searcher {
             ast = UserInputAst::Clause(clauses);
         }
         let dates = DateConditions::of(req, &ast);
+        let ast = phrases.mark(ast);
         let query = self
             .parser
             .build_query_from_user_input_ast(ast)
             .map_err(|e| SearchError::Query(describe_parse_error(&e)))?;
-        Ok((query, resolver.filters, dates))
+        Ok((phrases.replace(query), resolver.filters, dates))
     }
 
     fn with_filters(&self, user: Box<dyn Query>, req: &SearchRequest) -> Box<dyn Query> {
@@ -829,9 +886,11 @@ fn count_by_group(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     facets: &FacetCollector,
+    budget: &Budget,
 ) -> Result<(usize, Facets), SearchError> {
     use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
     let matches = searcher.search(query, &DocSetCollector)?;
+    budget.check()?;
     let mut ordered: Vec<DocAddress> = matches.into_iter().collect();
     ordered.sort();
     let mut seen = std::collections::HashSet::new();
@@ -842,7 +901,10 @@ fn count_by_group(
         facets::SegmentFacets,
         Option<tantivy::columnar::Column<u64>>,
     )> = None;
-    for address in ordered {
+    for (i, address) in ordered.into_iter().enumerate() {
+        if i.is_multiple_of(4096) {
+            budget.check()?;
+        }
         if current.as_ref().is_none_or(|c| c.0 != address.segment_ord) {
             if let Some((_, seg, _)) = current.take() {
                 fruits.push(seg.harvest());
@@ -943,6 +1005,9 @@ fn collapse(
 /// Whether `query` is a plain disjunction of terms, such as one word over title and body
 /// (the title's term wrapped in its boost).
 fn prunable(query: &dyn Query) -> bool {
+    if let Some(b) = query.downcast_ref::<Budgeted>() {
+        return prunable(b.inner());
+    }
     if query.is::<TermQuery>() {
         return true;
     }
@@ -960,14 +1025,13 @@ fn prunable(query: &dyn Query) -> bool {
 fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
     use tantivy::query::QueryParserError as E;
     match e {
-        E::SyntaxError(s) => {
-            format!("syntax error near '{s}' (check quotes, brackets and operators)")
-        }
-        E::FieldDoesNotExist(f) => {
-            format!("unknown field '{f}' (fields: title, body, source, date, person, org, loc)")
-        }
+        E::SyntaxError(s) => format!(
+            "syntax error near '{}' (check quotes, brackets and operators)",
+            limits::excerpt(s)
+        ),
+        E::FieldDoesNotExist(f) => query::unknown_field(f),
         E::DateFormatError(_) => "invalid date (use YYYY, YYYY-MM or YYYY-MM-DD)".to_string(),
         E::AllButQueryForbidden => "a query cannot only exclude; add a term to search for".into(),
-        other => other.to_string(),
+        other => limits::one_line(&other.to_string()),
     }
 }

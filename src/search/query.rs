@@ -6,9 +6,11 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::{Captures, Regex};
 
-use tantivy::query_grammar::{Occur, UserInputAst};
+use tantivy::query_grammar::{Occur, UserInputAst, UserInputLeaf};
+use tantivy::schema::Schema;
 
 use super::SearchError;
+use super::limits::{excerpt, quoted_spans};
 use crate::corpus::infer::parse_date;
 use crate::index::schema::names;
 
@@ -79,16 +81,24 @@ fn rfc3339(d: NaiveDate) -> String {
 /// Rewrites every `date:` clause into the RFC 3339 range that tantivy's parser expects, so users
 /// can write `date:2024`, `date:2024-05`, `date:>=2024-01-01` or `date:[2024-01-01 TO 2024-06-30]`
 /// with both ends inclusive; `date:none` becomes the marker every article without a date
-/// carries.
+/// carries, and `date:[* TO *]` every dated article (tantivy drops a range open at both
+/// ends, which left the query matching nothing). Text in quotes is a phrase to find, never a
+/// clause: `"выпуск date:2010"` stays as written.
 pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
+    let quoted = quoted_spans(query);
     let mut error = None;
     let out = DATE_CLAUSE.replace_all(query, |c: &Captures| {
+        let start = c.get(0).map_or(0, |m| m.start());
+        if quoted.iter().any(|q| q.contains(&start)) {
+            return c[0].to_string();
+        }
         let mut period = |s: &str| -> Option<Period> {
             let p = parse_period(s);
             if p.is_none() && error.is_none() {
                 error = Some(SearchError::Query(format!(
-                    "invalid date '{s}' in '{}' (use YYYY, YYYY-MM, YYYY-MM-DD, or none for articles without a date)",
-                    &c[0]
+                    "invalid date '{}' in '{}' (use YYYY, YYYY-MM, YYYY-MM-DD, or none for articles without a date)",
+                    excerpt(s),
+                    excerpt(&c[0])
                 )));
             }
             p
@@ -97,6 +107,9 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
         if let (Some(lo), Some(hi)) = (c.name("lo"), c.name("hi")) {
             let inclusive_lo = &c["open"] == "[";
             let inclusive_hi = &c["close"] == "]";
+            if lo.as_str() == "*" && hi.as_str() == "*" {
+                return "date:*".to_string();
+            }
             let lo = match lo.as_str() {
                 "*" => "*".to_string(),
                 s => match period(s) {
@@ -132,6 +145,9 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
             }
         } else {
             let v = &c["val"];
+            if v == "*" {
+                return "date:*".to_string();
+            }
             if v.trim_matches('"').eq_ignore_ascii_case("none") {
                 return format!("{}:true", names::UNDATED);
             }
@@ -145,6 +161,57 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
         Some(e) => Err(e),
         None => Ok(out.into_owned()),
     }
+}
+
+/// The fields every article has: `field:*` on them is every article.
+const ON_EVERY_ARTICLE: [&str; 3] = [names::ID, names::TITLE, names::BODY];
+
+/// A field name a user typed that the index does not have, in words they can act on.
+pub(crate) fn unknown_field(name: &str) -> String {
+    format!(
+        "unknown field '{}' (fields: title, body, source, date, person, org, loc)",
+        excerpt(name)
+    )
+}
+
+/// Resolves each `field:*` to what it can mean: every article for the fields they all have
+/// (`id`, `title`, `body`), the articles with a value for a field counted in columns (`date`,
+/// `source`, `person`, `org`, `loc`); any other field has no such answer and is the user's
+/// to fix, as is an unknown one. (tantivy answers `field:*` from columns only, and failed
+/// the search on any other field.)
+pub(crate) fn every_article_with(
+    ast: UserInputAst,
+    schema: &Schema,
+) -> Result<UserInputAst, SearchError> {
+    Ok(match ast {
+        UserInputAst::Clause(items) => UserInputAst::Clause(
+            items
+                .into_iter()
+                .map(|(o, sub)| Ok((o, every_article_with(sub, schema)?)))
+                .collect::<Result<_, SearchError>>()?,
+        ),
+        UserInputAst::Boost(inner, b) => {
+            UserInputAst::Boost(Box::new(every_article_with(*inner, schema)?), b)
+        }
+        UserInputAst::Leaf(leaf) => match *leaf {
+            UserInputLeaf::Exists { field } => {
+                let Ok(f) = schema.get_field(&field) else {
+                    return Err(SearchError::Query(unknown_field(&field)));
+                };
+                if ON_EVERY_ARTICLE.contains(&field.as_str()) {
+                    UserInputAst::Leaf(Box::new(UserInputLeaf::All))
+                } else if schema.get_field_entry(f).is_fast() {
+                    UserInputAst::Leaf(Box::new(UserInputLeaf::Exists { field }))
+                } else {
+                    return Err(SearchError::Query(format!(
+                        "{}:* cannot be searched (field:* works for title, body, source, date, person, org and loc; date:none finds articles without a date)",
+                        excerpt(&field)
+                    )));
+                }
+            }
+            other => UserInputAst::Leaf(Box::new(other)),
+        },
+    })
 }
 
 /// tantivy reads "a AND NOT b" as "+a +(-b)": a required clause that matches nothing. Users
@@ -210,7 +277,10 @@ pub(crate) fn explain_syntax_error(query: &str) -> String {
     {
         return "two operators in a row".into();
     }
-    format!("cannot parse '{query}' (check quotes, brackets, operators and field:value pairs)")
+    format!(
+        "cannot parse '{}' (check quotes, brackets, operators and field:value pairs)",
+        excerpt(query)
+    )
 }
 
 #[cfg(test)]
@@ -265,6 +335,50 @@ mod tests {
         );
         assert_eq!(rewrite_dates("-date:NONE").unwrap(), "-undated:true");
         assert!(rewrite_dates("date:>=none").is_err());
+    }
+
+    #[test]
+    fn quoted_text_is_never_a_date_clause() {
+        assert_eq!(
+            rewrite_dates("\"выпуск date:2010\"").unwrap(),
+            "\"выпуск date:2010\""
+        );
+        assert_eq!(
+            rewrite_dates("'date:2010' date:2010").unwrap(),
+            "'date:2010' date:[2010-01-01T00:00:00Z TO 2010-12-31T00:00:00Z]"
+        );
+        // A quoted value is still the clause's.
+        assert_eq!(
+            rewrite_dates("date:\"2010\"").unwrap(),
+            "date:[2010-01-01T00:00:00Z TO 2010-12-31T00:00:00Z]"
+        );
+    }
+
+    #[test]
+    fn an_open_range_is_every_dated_article() {
+        assert_eq!(rewrite_dates("date:[* TO *]").unwrap(), "date:*");
+        assert_eq!(rewrite_dates("date:*").unwrap(), "date:*");
+        assert_eq!(
+            rewrite_dates("права date:{* TO *}").unwrap(),
+            "права date:*"
+        );
+    }
+
+    #[test]
+    fn field_star_means_every_article_with_the_field() {
+        let (schema, _) = crate::index::schema::build();
+        let resolve = |q: &str| {
+            every_article_with(tantivy::query_grammar::parse_query(q).unwrap(), &schema)
+                .map(|ast| format!("{ast:?}"))
+        };
+        assert_eq!(resolve("id:*").unwrap(), "*");
+        assert_eq!(resolve("title:*").unwrap(), "*");
+        assert_eq!(resolve("date:*").unwrap(), "$exists(\"date\")");
+        assert_eq!(resolve("person:*").unwrap(), "$exists(\"person\")");
+        let err = resolve("zzz:*").unwrap_err().to_string();
+        assert!(err.contains("unknown field 'zzz'"), "{err}");
+        let err = resolve("url:*").unwrap_err().to_string();
+        assert!(err.contains("url:* cannot be searched"), "{err}");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The JSON API: `/api/search`, `/api/facets`, `/api/entities`, `/api/related`,
 //! `/api/timeline` and `/api/doc`. Every answer is JSON, errors included (`{"error": "..."}` with a 4xx status for
-//! what the client must fix); searching runs on the blocking pool, off the network threads.
+//! what the client must fix, 503 for a search past its time budget); searching runs on the
+//! blocking pool, off the network threads, and stops when the client goes away.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
@@ -15,21 +17,24 @@ use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::params::Params;
-use crate::search::{SearchError, Searcher};
+use crate::search::{Budget, SearchError, Searcher};
 
-/// What the handlers share: the open index, and the slots of the searches in flight.
+/// What the handlers share: the open index, the slots of the searches in flight, and how long
+/// one search may take.
 pub struct Backend {
     searcher: Searcher,
     slots: Arc<Semaphore>,
     max_requests: usize,
+    timeout: Option<Duration>,
 }
 
 impl Backend {
-    pub fn new(searcher: Searcher, max_requests: usize) -> Backend {
+    pub fn new(searcher: Searcher, max_requests: usize, timeout: Option<Duration>) -> Backend {
         Backend {
             searcher,
             slots: Arc::new(Semaphore::new(max_requests)),
             max_requests,
+            timeout,
         }
     }
 
@@ -75,6 +80,9 @@ impl From<SearchError> for ApiError {
     fn from(e: SearchError) -> ApiError {
         match e {
             SearchError::Query(m) => ApiError::bad(format!("invalid query: {m}")),
+            e @ (SearchError::Timeout(_) | SearchError::Cancelled) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+            }
             other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
         }
     }
@@ -88,12 +96,17 @@ impl IntoResponse for ApiError {
 
 /// Runs a search-side job on the blocking pool and answers with its JSON, or at once with 503
 /// when every slot is taken. The job holds its slot until it ends, so a client that goes away
-/// frees none before its work stops: abandoned searches cannot pile up.
+/// frees none before its work stops: abandoned searches cannot pile up. The work stops
+/// soon: the job runs within the server's time budget, and when the client goes away, hyper
+/// drops this future and with it the guard that cancels the budget, so the job ends at its
+/// next look at it instead of running on for nobody.
 async fn answer<T, F>(backend: Shared, job: F) -> Result<Json<T>, ApiError>
 where
     T: Serialize + Send + 'static,
-    F: FnOnce(&Searcher) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&Searcher, Budget) -> Result<T, ApiError> + Send + 'static,
 {
+    let budget = backend.timeout.map_or_else(Budget::unlimited, Budget::new);
+    let _cancel = budget.cancel_on_drop();
     let slot = backend.take_slot().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -105,7 +118,7 @@ where
     })?;
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        job(&backend.searcher)
+        job(&backend.searcher, budget)
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"))?
@@ -125,16 +138,18 @@ fn read<T>(
 
 async fn search(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let req = read(raw, Params::search)?;
-    Ok(answer(s, move |s| Ok(s.search(&req)?))
-        .await?
-        .into_response())
+    Ok(
+        answer(s, move |s, budget| Ok(s.search(&req.budgeted(budget))?))
+            .await?
+            .into_response(),
+    )
 }
 
 /// The total and facets of a search, without hits: what `--facets-only` prints.
 async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let req = read(raw, Params::facets)?;
-    Ok(answer(s, move |s| {
-        let r = s.search(&req)?;
+    Ok(answer(s, move |s, budget| {
+        let r = s.search(&req.budgeted(budget))?;
         Ok(serde_json::json!({
             "query": r.query,
             "total": r.total,
@@ -149,31 +164,34 @@ async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
 
 async fn entities(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let (req, kind) = read(raw, Params::entities)?;
-    Ok(answer(s, move |s| Ok(s.entities(&req, kind)?))
-        .await?
-        .into_response())
+    Ok(answer(s, move |s, budget| {
+        Ok(s.entities(&req.budgeted(budget), kind)?)
+    })
+    .await?
+    .into_response())
 }
 
 async fn related(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let r = read(raw, Params::related)?;
-    Ok(answer(
-        s,
-        move |s| Ok(s.related(r.kind, &r.name, &r.base, r.limit)?),
-    )
+    Ok(answer(s, move |s, budget| {
+        Ok(s.related(r.kind, &r.name, &r.base.budgeted(budget), r.limit)?)
+    })
     .await?
     .into_response())
 }
 
 async fn timeline(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let req = read(raw, Params::timeline)?;
-    Ok(answer(s, move |s| Ok(s.timeline(&req)?))
-        .await?
-        .into_response())
+    Ok(
+        answer(s, move |s, budget| Ok(s.timeline(&req.budgeted(budget))?))
+            .await?
+            .into_response(),
+    )
 }
 
 async fn doc(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let id = read(raw, Params::doc)?;
-    Ok(answer(s, move |s| {
+    Ok(answer(s, move |s, _| {
         s.document(&id)?.ok_or_else(|| {
             ApiError::new(StatusCode::NOT_FOUND, format!("no document with id '{id}'"))
         })

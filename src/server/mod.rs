@@ -11,6 +11,7 @@ mod stream;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -28,6 +29,8 @@ pub struct ServeOptions {
     pub index: PathBuf,
     pub addr: SocketAddr,
     pub limits: Limits,
+    /// How long one request's search may take (`None`: no limit).
+    pub timeout: Option<Duration>,
 }
 
 /// Serves until Ctrl-C. Prints the address it listens on (with the port the system chose, for
@@ -47,7 +50,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             "Serving {} at http://{addr}/ (Ctrl-C stops)",
             opts.index.display()
         );
-        let backend = api::Backend::new(searcher, opts.limits.max_requests);
+        let backend = api::Backend::new(searcher, opts.limits.max_requests, opts.timeout);
         let app = router(Arc::new(backend), guard::HostCheck::for_addr(addr));
         listen::run(listener, app, opts.limits, async {
             let _ = tokio::signal::ctrl_c().await;
@@ -132,7 +135,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
         crate::index::build(&[corpus], dir.path(), &Default::default(), &()).unwrap();
-        let backend = Arc::new(api::Backend::new(Searcher::open(dir.path()).unwrap(), 1));
+        let backend = Arc::new(api::Backend::new(
+            Searcher::open(dir.path()).unwrap(),
+            1,
+            None,
+        ));
         let app = router(
             backend.clone(),
             guard::HostCheck::for_addr("127.0.0.1:8080".parse().unwrap()),
