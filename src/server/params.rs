@@ -328,15 +328,26 @@ fn decode(component: &str) -> Result<String, std::string::FromUtf8Error> {
     String::from_utf8(percent_encoding::percent_decode_str(&spaced).collect())
 }
 
-/// A value as an error message quotes it: cut short, so a megabyte of junk is not echoed.
+/// A value as an error message quotes it: cut short, so a megabyte of junk is not echoed, and
+/// with control characters escaped, so the message stays one line.
 fn shown(value: &str) -> String {
     const SHOWN: usize = 60;
-    if value.chars().count() <= SHOWN {
-        value.to_string()
-    } else {
-        let cut: String = value.chars().take(SHOWN).collect();
-        format!("{cut}…")
+    let mut out: String = value
+        .chars()
+        .take(SHOWN)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if value.chars().nth(SHOWN).is_some() {
+        out.push('…');
     }
+    out
 }
 
 #[cfg(test)]
@@ -428,8 +439,37 @@ mod tests {
         assert!(err(&"source=a&".repeat(MAX_VALUES + 1)).contains("source"));
         assert!(err(&"x&".repeat(MAX_PAIRS + 1)).contains("parameters"));
         assert!(err(&format!("sort={}", "z".repeat(10_000))).len() < 200);
+        assert!(!err("sort=a%0Ab").contains('\n') && err("sort=a%0Ab").contains("a\\nb"));
         assert!(read("person=a&org=b", Params::related).is_err());
         assert!(read("person=a&person=b", Params::related).is_err());
         assert!(read("q=x", Params::related).is_err());
+    }
+
+    /// An endpoint's reader, its answer dropped.
+    type Reader = fn(&Params) -> Result<(), String>;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// What the fuzz target (`fuzz/fuzz_targets/params.rs`) checks at length, briefly in
+        /// every test run: any query string is read or refused in one line, never a panic.
+        #[test]
+        fn any_query_string_is_read_or_refused(
+            raw in "((q|source|person|org|loc|from|to|undated|sort|limit|offset|by|facet|facet_size|group|count|type|id|x|%[0-9A-F]{2}|[^&=]{0,8})=?([^&]{0,12}|%[0-9A-Fa-f]{2}|[0-9]{1,25})&?){0,12}"
+        ) {
+            let readers: [Reader; 6] = [
+                |p| p.search().map(drop),
+                |p| p.facets().map(drop),
+                |p| p.entities().map(drop),
+                |p| p.related().map(drop),
+                |p| p.timeline().map(drop),
+                |p| p.doc().map(drop),
+            ];
+            for reader in readers {
+                if let Err(e) = read(&raw, reader) {
+                    proptest::prop_assert!(!e.is_empty() && !e.contains('\n'), "{e:?}");
+                }
+            }
+        }
     }
 }
