@@ -14,7 +14,10 @@ For SECONDS, at once:
 - one ordinary client asking the page's requests (mix.lua's) one after another on fresh
   connections, each timed from connect to the last byte of the answer.
 
-PARTS=slow,bursts,junk,heavy picks the hostile clients (default slow,bursts,junk,abandoned).
+- adversarial queries (sloppy phrases of recurring words, deep nesting, huge terms, thousands
+  of clauses) one after another, each answer awaited ("adversarial");
+PARTS=slow,bursts,junk,heavy,... picks the hostile clients (default
+slow,bursts,junk,abandoned,adversarial).
 Every half second the server's RSS is read from /proc/PID/status. Prints one JSON line: the
 ordinary client's latency percentiles and statuses, the hostile clients' counts, the peak RSS
 (VmHWM) and whether the server's process is still the same one.
@@ -136,6 +139,38 @@ async def heavy(addr, stop, stats):
         stats[f"heavy_{status}"] += 1
 
 
+def adversarial_queries():
+    """Queries written to exhaust a search engine (as `vestnik bench hostile`'s built-in list):
+    sloppy phrases of recurring common words, deep nesting, huge terms, many clauses. The API
+    refuses a query over 1,000 characters outright, so most stay under that."""
+    from urllib.parse import quote
+    w = lambda word, n: " ".join([word] * n)
+    queries = [
+        f'"{w("в", 32)}"~100', f'"{w("в на", 16)}"~100', f'"{w("Москва", 32)}"~100',
+        f'"{w("Москва", 140)}"~100000', f'"{w("в", 20)}"*',
+        "(" * 400 + "a" + ")" * 400, "NOT " * 240 + "a", "(" * 12000 + "a" + ")" * 12000,
+        "я" * 990, " ".join(f"ш{i}" for i in range(160)), " OR ".join(["школ"] * 160),
+        f'"{w("в", 30)}"~100 OR "{w("на", 30)}"~100 OR "{w("и", 30)}"~100',
+        "id:* title:* date:[* TO *]", "body:[а TO я]", "zzz:*",
+    ]
+    return [quote(q) for q in queries]
+
+
+async def adversarial(addr, stop, stats):
+    """Adversarial queries one after another, each answer awaited (200, 400 for a refused
+    query, 503 for one stopped at its budget), every facet asked for."""
+    queries = adversarial_queries()
+    i = 0
+    while time.monotonic() < stop:
+        q = queries[i % len(queries)]
+        i += 1
+        request = (f"GET /api/search?q={q}&limit=100&facet=source,date,person,org,loc HTTP/1.1\r\n"
+                   f"Host: {addr}\r\nConnection: close\r\n\r\n").encode()
+        status, _ = await exchange(addr, request)
+        stats.setdefault(f"adversarial_{status}", 0)
+        stats[f"adversarial_{status}"] += 1
+
+
 def ordinary(addr, seconds, out):
     """The ordinary client, in a process of its own so the hostile ones do not slow its clock:
     blocking sockets, one request at a time."""
@@ -204,7 +239,7 @@ async def main():
     addr, pid, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
     slow = int(sys.argv[4]) if len(sys.argv) > 4 else 200
     hostile = os.environ.get("HOSTILE", "1") != "0"
-    parts = os.environ.get("PARTS", "slow,bursts,junk,abandoned").split(",")
+    parts = os.environ.get("PARTS", "slow,bursts,junk,abandoned,adversarial").split(",")
     stop = time.monotonic() + seconds
     stats = {k: 0 for k in ("slow_connections", "slow_closed_by_server", "slow_refused_503",
                             "slow_errors", "burst_connections", "burst_errors", "abandoned",
@@ -218,7 +253,8 @@ async def main():
     if hostile:
         if "slow" in parts:
             tasks += [slow_client(addr, stop, stats) for _ in range(slow)]
-        named = (("bursts", bursts), ("junk", junk), ("abandoned", abandoned), ("heavy", heavy))
+        named = (("bursts", bursts), ("junk", junk), ("abandoned", abandoned), ("heavy", heavy),
+                 ("adversarial", adversarial))
         for name, part in named:
             if name in parts:
                 tasks.append(part(addr, stop, stats))
