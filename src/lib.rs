@@ -12,6 +12,7 @@ pub mod cli;
 pub mod corpus;
 pub mod dedup;
 pub mod entities;
+pub mod export;
 pub mod identity;
 pub mod index;
 pub mod output;

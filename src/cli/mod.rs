@@ -3,6 +3,7 @@
 
 mod bench;
 mod explore;
+mod export;
 mod extraction;
 mod index;
 mod ner;
@@ -78,6 +79,8 @@ enum Command {
     EvalSearch(ner::EvalSearchArgs),
     /// Serve the archive to a browser and scripts: a search interface and a JSON API
     Serve(ServeArgs),
+    /// Export the archive, analyzed and with its entities, to shards of a distributed engine
+    Export(export::ExportArgs),
     /// Benchmarks: build a scale corpus from real news, measure indexing and queries
     Bench(bench::BenchArgs),
     /// Train the entity model on gold-annotated JSONL (for developers; the model ships in the binary)
@@ -134,6 +137,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::EvalSearch(args) => ner::eval_search_command(args),
         Command::TrainNer(args) => ner::train_ner_command(args),
         Command::Bench(args) => bench::bench_command(args),
+        Command::Export(args) => export::export_command(args),
         Command::Related(args) => explore::related_command(args),
         Command::Serve(args) => serve_command(args),
         Command::Timeline(args) => explore::timeline_command(args),

@@ -2,6 +2,7 @@
 //! HTTP, benchmarks) goes through, so they all answer the same question the same way.
 
 mod archive;
+mod articles;
 mod budget;
 mod date_filter;
 mod entity;
@@ -27,6 +28,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 
 use archive::ArchiveEntities;
+pub use articles::StoredArticle;
 use budget::Budgeted;
 pub use budget::{Budget, CancelOnDrop};
 use date_filter::DateConditions;

@@ -1,0 +1,107 @@
+//! Exports of the archive to a distributed engine, so that archives past one machine keep
+//! vestnik's Russian analysis and entities while another engine stores and distributes them.
+//!
+//! The articles are written with vestnik's analysis already applied: each word of the title
+//! and body becomes the key of its index term ([`word_key`]), and the engine indexes those keys
+//! as they are, without morphology of its own. So a query analyzed by vestnik and turned into
+//! keys the same way matches exactly the articles the local index matches, whatever the
+//! engine's own tokenizer makes of Cyrillic, Kazakh letters or hyphens.
+
+pub mod sphinx;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+/// The engine-side key of one index term: `w` and the base-36 FNV-1a hash of its UTF-8
+/// bytes, at most 14 ASCII letters and digits. A hash rather than the term itself, because
+/// engines cap a word's length (Sphinx at 42 bytes, which a long Russian stem hex-encoded
+/// passes) and split words on characters outside their alphabet; 64 bits keep collisions
+/// unlikely far past any archive's vocabulary (about one in 10^7 for a million distinct terms).
+pub fn word_key(term: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in term.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut digits = Vec::with_capacity(13);
+    loop {
+        let d = (hash % 36) as u8;
+        digits.push(if d < 10 { b'0' + d } else { b'a' + d - 10 });
+        hash /= 36;
+        if hash == 0 {
+            break;
+        }
+    }
+    let mut key = String::with_capacity(digits.len() + 1);
+    key.push('w');
+    key.extend(digits.iter().rev().map(|&d| char::from(d)));
+    key
+}
+
+/// `text` as vestnik's Russian analyzer reads it, each term as its [`word_key`], separated by
+/// single spaces: the words an engine indexes for a field. Where the analyzer leaves a gap in
+/// positions, a filler word ([`GAP`]) keeps the gap, so that phrases match across it exactly
+/// as they do locally.
+pub fn analyzed_keys(analyzer: &mut TextAnalyzer, text: &str) -> String {
+    let mut out = String::new();
+    let mut stream = analyzer.token_stream(text);
+    let mut next = 0;
+    while stream.advance() {
+        let token = stream.token();
+        if token.position < next {
+            // A second term at the same position: engines index one word per position.
+            continue;
+        }
+        for _ in next..token.position {
+            push_word(&mut out, GAP);
+        }
+        push_word(&mut out, &word_key(&token.text));
+        next = token.position + 1;
+    }
+    out
+}
+
+/// The filler of a gap in positions: no term's key, as every key has a digit or letter after
+/// the `w`.
+pub const GAP: &str = "w";
+
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_short_ascii_and_tell_terms_apart() {
+        let long = "x".repeat(500);
+        let terms = ["школ", "школа", "ә", "аль-каид", "", long.as_str()];
+        let keys: Vec<String> = terms.iter().map(|t| word_key(t)).collect();
+        for k in &keys {
+            assert!(k.len() <= 14 && k.starts_with('w'), "{k}");
+            assert!(
+                k.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "{k}"
+            );
+        }
+        let distinct: std::collections::BTreeSet<_> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len());
+        // Stable across runs and versions: the exported files and the queries must agree.
+        assert_eq!(word_key("школ"), word_key("школ"));
+    }
+
+    #[test]
+    fn forms_of_a_word_share_their_keys() {
+        let mut a = crate::analysis::russian_analyzer();
+        let mut keys = |t: &str| analyzed_keys(&mut a, t);
+        assert_eq!(keys("школы"), keys("Школа"));
+        assert_eq!(keys("ёлка"), keys("елка"));
+        assert_eq!(keys("новые школы").split(' ').count(), 2);
+        assert_ne!(keys("школы"), keys("шкафы"));
+        assert_eq!(keys(""), "");
+    }
+}

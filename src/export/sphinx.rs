@@ -1,0 +1,461 @@
+//! `vestnik export --to sphinx`: the archive as N Sphinx (2.2) shards and a coordinator over
+//! them, with vestnik's analysis applied (see the module above).
+//!
+//! What is written to `DIR`:
+//! - `shard-K.tsv` (K = 1..N): the shard's articles for Sphinx's `tsvpipe` source, one line
+//!   each: the Sphinx document id, the title's and body's keys (full-text fields), then the
+//!   stored values and the attributes (see [`COLUMNS`]);
+//! - `shard-K.conf`: that shard's source, index and `searchd` (SphinxQL on 127.0.0.1:P+K, the
+//!   binary protocol the coordinator speaks on 127.0.0.1:P+100+K);
+//! - `coordinator.conf`: a distributed index `vestnik` over the shards' binary ports, SphinxQL on
+//!   127.0.0.1:P (binary on P+100);
+//! - `entities.json`: the archive's entities with the numbers the `person`, `org` and `loc`
+//!   attributes hold, so that a name resolves to the same entities as in the local index;
+//! - `README.md`: how to start it.
+//!
+//! Articles go to shards in turn, so shards are even in size. The export streams: one article
+//! is in memory at a time, and each shard's file is written as it goes. With `build`, each
+//! shard's index is then built by Sphinx's `indexer`, every shard at once.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+
+use super::analyzed_keys;
+use crate::entities::EntityType;
+use crate::search::{Searcher, StoredArticle};
+
+/// The name of the coordinator's distributed index.
+pub const INDEX: &str = "vestnik";
+/// The binary-protocol port of a node is its SphinxQL port plus this.
+pub const BINARY_OFFSET: u16 = 100;
+/// Most shards: each needs two ports above the coordinator's.
+pub const MAX_SHARDS: usize = 99;
+
+/// The columns of a shard's TSV file after the document id, with their Sphinx `tsvpipe`
+/// declarations, in order.
+pub const COLUMNS: [(&str, &str); 14] = [
+    ("tsvpipe_field", "title_words"),
+    ("tsvpipe_field", "body_words"),
+    ("tsvpipe_attr_string", "vid"),
+    ("tsvpipe_attr_string", "title"),
+    ("tsvpipe_attr_string", "url"),
+    ("tsvpipe_attr_string", "source"),
+    ("tsvpipe_attr_string", "date"),
+    ("tsvpipe_attr_uint", "year"),
+    ("tsvpipe_attr_uint", "month"),
+    ("tsvpipe_attr_uint", "day"),
+    ("tsvpipe_attr_bigint", "grp"),
+    ("tsvpipe_attr_multi", "person"),
+    ("tsvpipe_attr_multi", "org"),
+    ("tsvpipe_attr_multi", "loc"),
+];
+
+/// What to export and where.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dir: PathBuf,
+    pub shards: usize,
+    /// The coordinator's SphinxQL port; the rest follow from it.
+    pub port: u16,
+    /// Run `indexer` on every shard once the files are written.
+    pub build: bool,
+}
+
+impl Options {
+    /// Shard `k`'s SphinxQL port (1-based).
+    pub fn shard_port(&self, k: usize) -> u16 {
+        self.port + k as u16
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if self.shards == 0 || self.shards > MAX_SHARDS {
+            bail!("--shards must be from 1 to {MAX_SHARDS}");
+        }
+        let highest = u32::from(self.port) + u32::from(BINARY_OFFSET) + self.shards as u32;
+        if self.port == 0 || highest > u32::from(u16::MAX) {
+            bail!(
+                "--port {} leaves no room for {} shards: ports {}..={highest} are used",
+                self.port,
+                self.shards,
+                self.port
+            );
+        }
+        Ok(())
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub articles: u64,
+    pub shards: Vec<u64>,
+    pub built: bool,
+}
+
+/// Writes the export; `progress` is told the number of articles written so far, now and then.
+pub fn export(
+    searcher: &Searcher,
+    opts: &Options,
+    progress: &mut dyn FnMut(u64),
+) -> anyhow::Result<Summary> {
+    opts.check()?;
+    let dir = &opts.dir;
+    std::fs::create_dir_all(dir.join("data"))
+        .and_then(|()| std::fs::create_dir_all(dir.join("run")))
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", dir.display()))?;
+
+    let mut writers = Vec::with_capacity(opts.shards);
+    for k in 1..=opts.shards {
+        let path = part_path(&dir, k);
+        let file =
+            File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        writers.push(BufWriter::new(file));
+    }
+    let mut counts = vec![0u64; opts.shards];
+    let mut analyzer = crate::analysis::russian_analyzer();
+    let mut line = String::new();
+    let mut written = 0u64;
+    searcher.each_article(&mut |a| {
+        let shard = (written % opts.shards as u64) as usize;
+        written += 1;
+        line.clear();
+        write_line(&mut line, written, a, &mut analyzer);
+        writers[shard]
+            .write_all(line.as_bytes())
+            .with_context(|| format!("cannot write {}", part_path(&dir, shard + 1).display()))?;
+        counts[shard] += 1;
+        if written.is_multiple_of(10_000) {
+            progress(written);
+        }
+        Ok(())
+    })?;
+    for (k, w) in writers.into_iter().enumerate() {
+        let path = part_path(&dir, k + 1);
+        w.into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        // Complete files only under their final names: an export stopped half-way leaves
+        // `.part` files that no configuration reads.
+        std::fs::rename(&path, tsv_path(&dir, k + 1))
+            .with_context(|| format!("cannot rename {}", path.display()))?;
+    }
+    progress(written);
+
+    write_entities(searcher, &dir)?;
+    for k in 1..=opts.shards {
+        write_file(
+            &dir.join(format!("shard-{k}.conf")),
+            &shard_conf(&dir, opts, k),
+        )?;
+    }
+    write_file(&dir.join("coordinator.conf"), &coordinator_conf(&dir, opts))?;
+    write_file(&dir.join("README.md"), &readme(&dir, opts))?;
+    if opts.build {
+        build(&dir, opts.shards)?;
+    }
+    Ok(Summary {
+        articles: written,
+        shards: counts,
+        built: opts.build,
+    })
+}
+
+fn part_path(dir: &Path, k: usize) -> PathBuf {
+    dir.join(format!("shard-{k}.tsv.part"))
+}
+
+fn tsv_path(dir: &Path, k: usize) -> PathBuf {
+    dir.join(format!("shard-{k}.tsv"))
+}
+
+/// One article as a TSV line (newline included), in [`COLUMNS`] order after its id.
+fn write_line(
+    out: &mut String,
+    id: u64,
+    a: &StoredArticle,
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+) {
+    use std::fmt::Write as _;
+    let (year, month, day) = date_parts(a.date.as_deref());
+    let numbers = |kind: EntityType| {
+        a.entities[kind as usize]
+            .iter()
+            .map(|n| (n + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let _ = writeln!(
+        out,
+        "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{year}\t{month}\t{day}\t{}\t{}\t{}\t{}",
+        analyzed_keys(analyzer, &a.title),
+        analyzed_keys(analyzer, &a.body),
+        cell(&a.id),
+        cell(&a.title),
+        cell(a.url.as_deref().unwrap_or_default()),
+        cell(a.source.as_deref().unwrap_or_default()),
+        cell(a.date.as_deref().unwrap_or_default()),
+        // Sphinx's 64-bit attributes are signed: the group's bits, read as a signed number.
+        a.group as i64,
+        numbers(EntityType::Per),
+        numbers(EntityType::Org),
+        numbers(EntityType::Loc),
+    );
+}
+
+/// `YYYY-MM-DD` as the integer attributes: the year, the month as YYYYMM, the day as
+/// YYYYMMDD (so each can be faceted and ranged without an expression, which Sphinx 2.2 does
+/// not pass to its agents); zeros for an article without a date.
+fn date_parts(date: Option<&str>) -> (u32, u32, u32) {
+    let Some(d) = date else {
+        return (0, 0, 0);
+    };
+    let digits: String = d.chars().filter(char::is_ascii_digit).collect();
+    match (digits.get(..4), digits.get(..6), digits.get(..8)) {
+        (Some(y), Some(m), Some(day)) => (
+            y.parse().unwrap_or(0),
+            m.parse().unwrap_or(0),
+            day.parse().unwrap_or(0),
+        ),
+        _ => (0, 0, 0),
+    }
+}
+
+/// A stored value in one TSV cell: tabs and line breaks, which would end it, become spaces.
+fn cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\t', '\n', '\r']) {
+        s.replace(['\t', '\n', '\r'], " ").into()
+    } else {
+        s.into()
+    }
+}
+
+/// One entity as `entities.json` lists it.
+#[derive(Serialize)]
+struct ExportedEntity<'a> {
+    /// The value of the kind's multi-value attribute.
+    number: u32,
+    id: &'a str,
+    name: &'a str,
+    variants: &'a [String],
+}
+
+fn write_entities(searcher: &Searcher, dir: &Path) -> anyhow::Result<()> {
+    let mut all = serde_json::Map::new();
+    for kind in EntityType::ALL {
+        let entities = searcher.archive_entities(kind)?;
+        let list: Vec<ExportedEntity> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ExportedEntity {
+                number: i as u32 + 1,
+                id: &e.id,
+                name: &e.name,
+                variants: &e.variants,
+            })
+            .collect();
+        all.insert(attribute(kind).to_string(), serde_json::to_value(list)?);
+    }
+    let path = dir.join("entities.json");
+    let file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    serde_json::to_writer(BufWriter::new(file), &all)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The multi-value attribute holding a kind's entities.
+pub fn attribute(kind: EntityType) -> &'static str {
+    match kind {
+        EntityType::Per => "person",
+        EntityType::Org => "org",
+        EntityType::Loc => "loc",
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A path inside a configuration: Sphinx reads it up to the end of the line.
+fn conf_path(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn searchd_section(dir: &Path, name: &str, sphinxql: u16) -> String {
+    let run = dir.join("run");
+    format!(
+        "searchd\n{{\n\
+         \tlisten = 127.0.0.1:{sphinxql}:mysql41\n\
+         \tlisten = 127.0.0.1:{}\n\
+         \tpid_file = {}\n\
+         \tlog = {}\n\
+         \tquery_log = {}\n\
+         \tbinlog_path =\n\
+         \tmax_matches = 100000\n\
+         \tworkers = threads\n\
+         }}\n",
+        sphinxql + BINARY_OFFSET,
+        conf_path(&run.join(format!("{name}.pid"))),
+        conf_path(&run.join(format!("{name}.log"))),
+        conf_path(&run.join(format!("{name}.query.log"))),
+    )
+}
+
+fn shard_conf(dir: &Path, opts: &Options, k: usize) -> String {
+    let mut s = format!(
+        "# vestnik export, shard {k} of {}: start with `searchd --config {}`\n\n\
+         source shard{k}\n{{\n\ttype = tsvpipe\n\ttsvpipe_command = cat {}\n",
+        opts.shards,
+        conf_path(&dir.join(format!("shard-{k}.conf"))),
+        conf_path(&tsv_path(dir, k)),
+    );
+    for (directive, name) in COLUMNS {
+        s.push_str(&format!("\t{directive} = {name}\n"));
+    }
+    s.push_str(&format!(
+        "}}\n\nindex shard{k}\n{{\n\
+         \tsource = shard{k}\n\
+         \tpath = {}\n\
+         \t# The words are vestnik's term keys: ASCII letters and digits, no morphology.\n\
+         \tcharset_table = 0..9, a..z\n\
+         \tmorphology = none\n\
+         \tmin_word_len = 1\n\
+         \tdocinfo = extern\n\
+         }}\n\nindexer\n{{\n\tmem_limit = 256M\n}}\n\n",
+        conf_path(&dir.join("data").join(format!("shard-{k}"))),
+    ));
+    s.push_str(&searchd_section(
+        dir,
+        &format!("shard-{k}"),
+        opts.shard_port(k),
+    ));
+    s
+}
+
+fn coordinator_conf(dir: &Path, opts: &Options) -> String {
+    let mut s = format!(
+        "# vestnik export: the distributed index over {} shards; start the shards first, then\n\
+         # `searchd --config {}`\n\nindex {INDEX}\n{{\n\ttype = distributed\n",
+        opts.shards,
+        conf_path(&dir.join("coordinator.conf")),
+    );
+    for k in 1..=opts.shards {
+        s.push_str(&format!(
+            "\tagent = 127.0.0.1:{}:shard{k}\n",
+            opts.shard_port(k) + BINARY_OFFSET
+        ));
+    }
+    s.push_str("\tagent_connect_timeout = 1000\n\tagent_query_timeout = 30000\n}\n\n");
+    s.push_str(&searchd_section(dir, "coordinator", opts.port));
+    s
+}
+
+fn readme(dir: &Path, opts: &Options) -> String {
+    let shards: String = (1..=opts.shards)
+        .map(|k| format!("searchd --config {}/shard-{k}.conf\n", dir.display()))
+        .collect();
+    let build: String = (1..=opts.shards)
+        .map(|k| format!("indexer --config {}/shard-{k}.conf --all\n", dir.display()))
+        .collect();
+    format!(
+        "# vestnik archive for Sphinx 2.2, {n} shards\n\n\
+         Written by `vestnik export --to sphinx`. Each shard's articles are in `shard-K.tsv` with\n\
+         vestnik's analysis applied (each word is the key of its vestnik index term), so the\n\
+         shards match exactly what the local index matches.\n\n\
+         Build the shards' indexes (the export has done it unless run with `--no-build`):\n\n\
+         ```sh\n{build}```\n\n\
+         Start the shards, then the coordinator:\n\n\
+         ```sh\n{shards}searchd --config {dir}/coordinator.conf\n```\n\n\
+         Ports, all on 127.0.0.1: the coordinator's SphinxQL on {p} (binary protocol {pb}); shard\n\
+         K's SphinxQL on {p}+K, its binary protocol, which the coordinator's agents use, on\n\
+         {p}+{off}+K. Query the distributed index `{INDEX}` with any MySQL client\n\
+         (`mysql -h 127.0.0.1 -P {p}`), or with `vestnik search --engine sphinxql://127.0.0.1:{p}`.\n\
+         Stop each with `searchd --config FILE --stopwait`. Process ids and logs are in `run/`.\n\n\
+         `entities.json` lists the archive's entities with the numbers the `person`, `org` and\n\
+         `loc` attributes hold.\n",
+        n = opts.shards,
+        dir = dir.display(),
+        p = opts.port,
+        pb = opts.port + BINARY_OFFSET,
+        off = BINARY_OFFSET,
+    )
+}
+
+/// Builds every shard's index with Sphinx's `indexer`, all at once.
+fn build(dir: &Path, shards: usize) -> anyhow::Result<()> {
+    let mut children = Vec::with_capacity(shards);
+    for k in 1..=shards {
+        let conf = dir.join(format!("shard-{k}.conf"));
+        let log = dir.join("run").join(format!("shard-{k}.indexer.log"));
+        let out = File::create(&log).with_context(|| format!("cannot write {}", log.display()))?;
+        let child = Command::new("indexer")
+            .arg("--config")
+            .arg(&conf)
+            .arg("--all")
+            .stdout(out.try_clone()?)
+            .stderr(out)
+            .spawn()
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    anyhow::anyhow!(
+                        "Sphinx's indexer is not installed (Debian: apt-get install sphinxsearch); install it, or export with --no-build"
+                    )
+                } else {
+                    anyhow::anyhow!("cannot run indexer: {e}")
+                }
+            })?;
+        children.push((k, log, child));
+    }
+    let mut failed = Vec::new();
+    for (k, log, mut child) in children {
+        let status = child.wait().context("indexer did not finish")?;
+        if !status.success() {
+            failed.push(format!("shard {k} (see {})", log.display()));
+        }
+    }
+    if !failed.is_empty() {
+        bail!("indexer failed for {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_become_sortable_integers() {
+        assert_eq!(date_parts(Some("2024-05-17")), (2024, 202405, 20240517));
+        assert_eq!(date_parts(None), (0, 0, 0));
+        assert_eq!(date_parts(Some("2024")), (0, 0, 0));
+    }
+
+    #[test]
+    fn cells_stay_on_their_line() {
+        assert_eq!(cell("a\tb\nc\rd"), "a b c d");
+        assert_eq!(cell("Заголовок"), "Заголовок");
+    }
+
+    #[test]
+    fn ports_must_fit() {
+        let mut o = Options {
+            dir: PathBuf::from("x"),
+            shards: 2,
+            port: 9306,
+            build: false,
+        };
+        assert!(o.check().is_ok());
+        o.port = 65_500;
+        assert!(o.check().is_err());
+        o.port = 9306;
+        o.shards = 0;
+        assert!(o.check().is_err());
+    }
+}

@@ -1,0 +1,91 @@
+//! Every live article of the index, once, with its entities as archive-wide entity numbers:
+//! what an export to another engine reads. The articles are read segment by segment from the
+//! document store, so memory stays that of one article whatever the archive's size.
+
+use tantivy::TantivyDocument;
+use tantivy::schema::Value;
+
+use super::{SearchError, Searcher, day, stored_all, stored_text};
+use crate::entities::EntityType;
+use crate::identity::Entity;
+use crate::index::schema::MentionLine;
+
+/// Decompressed store blocks kept per segment: the store is read in order, so one suffices.
+const STORE_BLOCKS: usize = 1;
+
+/// One stored article, as an export writes it.
+#[derive(Debug, Clone, Default)]
+pub struct StoredArticle {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    /// `YYYY-MM-DD`, when the article has a date.
+    pub date: Option<String>,
+    /// The release group (republished texts share one).
+    pub group: u64,
+    /// The article's people, organizations and places as entity numbers: positions in
+    /// [`Searcher::archive_entities`] of the kind (in [`EntityType::ALL`] order), without
+    /// repeats. A name the registry does not hold (none, as both are built from the same
+    /// index) is left out.
+    pub entities: [Vec<u32>; 3],
+}
+
+impl Searcher {
+    /// Calls `each` with every live article, in index order; stops at the first error it
+    /// returns. Returns how many articles were read.
+    pub fn each_article(
+        &self,
+        each: &mut dyn FnMut(&StoredArticle) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
+        let searcher = self.reader.searcher();
+        let archive = self.archive(&searcher)?;
+        let f = &self.fields;
+        let mut read = 0;
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(STORE_BLOCKS)
+                .map_err(|e| SearchError::Index(e.into()))?;
+            for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                let doc = doc.map_err(SearchError::Index)?;
+                let mut article = StoredArticle {
+                    id: stored_text(&doc, f.id).unwrap_or_default(),
+                    title: stored_text(&doc, f.title).unwrap_or_default(),
+                    body: stored_text(&doc, f.body).unwrap_or_default(),
+                    url: stored_text(&doc, f.url),
+                    source: stored_text(&doc, f.source),
+                    date: day(&doc, f.date),
+                    group: doc.get_first(f.group).and_then(|v| v.as_u64()).unwrap_or(0),
+                    entities: Default::default(),
+                };
+                for line in stored_all(&doc, f.mentions) {
+                    let Some(line) = MentionLine::read(&line) else {
+                        continue;
+                    };
+                    let Some(kind) = EntityType::from_label(line.kind) else {
+                        continue;
+                    };
+                    let Some(number) = archive.registry.entity_of(kind, line.name) else {
+                        continue;
+                    };
+                    let numbers = &mut article.entities[kind as usize];
+                    if !numbers.contains(&number) {
+                        numbers.push(number);
+                    }
+                }
+                each(&article)?;
+                read += 1;
+            }
+        }
+        Ok(read)
+    }
+
+    /// The archive's entities of one kind, in the order [`StoredArticle::entities`] numbers
+    /// them.
+    pub fn archive_entities(&self, kind: EntityType) -> Result<Vec<Entity>, SearchError> {
+        let searcher = self.reader.searcher();
+        let archive = self.archive(&searcher)?;
+        Ok(archive.registry.entities(kind).to_vec())
+    }
+}
