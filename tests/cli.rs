@@ -534,3 +534,53 @@ fn a_reader_that_stops_early_is_not_an_error() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
     }
 }
+
+/// `--with-body`: every match, not a page, each with its text; CSV with a byte-order mark.
+#[test]
+fn search_with_body_writes_every_match() {
+    let index = common::corpus_index();
+    let out = common::succeed(
+        common::vestnik()
+            .args([
+                "search",
+                "*",
+                "--no-group",
+                "--format",
+                "jsonl",
+                "--with-body",
+                "--index",
+            ])
+            .arg(index),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), common::search("*").total);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["body"].as_str().is_some_and(|b| !b.is_empty()))
+    );
+    let out = common::succeed(
+        common::vestnik()
+            .args([
+                "search",
+                "школы",
+                "--format",
+                "csv",
+                "--with-body",
+                "--index",
+            ])
+            .arg(index),
+    );
+    assert!(out.stdout.starts_with("\u{feff}id,title,".as_bytes()));
+    let fails = common::vestnik()
+        .args(["search", "*", "--with-body", "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    assert!(!fails.status.success());
+    assert!(String::from_utf8_lossy(&fails.stderr).contains("--format jsonl"));
+}

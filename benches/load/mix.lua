@@ -1,4 +1,5 @@
--- wrk script: each request takes the next path of a mix of what the page asks for.
+-- wrk script: each request takes the next path of a mix of what the page asks for (a search
+-- with its facets and timeline, an excluded source's check, an entity profile's four calls).
 local paths = {
   "/api/search?q=%D0%BF%D1%80%D0%B0%D0%B2%D0%B8%D1%82%D0%B5%D0%BB%D1%8C%D1%81%D1%82%D0%B2%D0%BE",
   "/api/search?q=%D0%BF%D1%80%D0%B5%D0%B7%D0%B8%D0%B4%D0%B5%D0%BD%D1%82+%D0%B2%D1%8B%D0%B1%D0%BE%D1%80%D1%8B&facet=source,date",
@@ -9,6 +10,13 @@ local paths = {
   "/api/timeline?q=%D0%B2%D1%8B%D0%B1%D0%BE%D1%80%D1%8B&by=year",
   "/api/related?org=%D0%9D%D0%90%D0%A2%D0%9E&q=%D1%81%D0%B0%D0%BC%D0%BC%D0%B8%D1%82",
   "/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D1%8B+%D0%B4%D0%B5%D1%82%D0%B5%D0%B9&offset=10",
+  "/api/search?q=%D0%B2%D1%8B%D0%B1%D0%BE%D1%80%D1%8B&limit=10&offset=0&sort=relevance&group=true&facet=source,person,org,loc&facet_size=30&count=articles",
+  "/api/timeline?q=%D0%B2%D1%8B%D0%B1%D0%BE%D1%80%D1%8B&by=month",
+  "/api/facets?source=Nowhere.kz&facet=none",
+  "/api/related?person=%D0%9F%D1%83%D1%82%D0%B8%D0%BD&limit=10",
+  "/api/timeline?person=%D0%9F%D1%83%D1%82%D0%B8%D0%BD&by=month",
+  "/api/facets?person=%D0%9F%D1%83%D1%82%D0%B8%D0%BD&facet=source&facet_size=10",
+  "/api/entities?person=%D0%9F%D1%83%D1%82%D0%B8%D0%BD&type=person&limit=5",
   "/",
 }
 local i = 0

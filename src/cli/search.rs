@@ -11,7 +11,9 @@ use super::{
 };
 use crate::entities;
 use crate::output::{self, Format, Parts};
-use crate::search::{DateBucket, FacetKind, SearchRequest, Searcher, Sort};
+use crate::search::{
+    DateBucket, ExportError, ExportFormat, FacetKind, SearchRequest, Searcher, Sort,
+};
 
 #[derive(clap::Args)]
 pub(super) struct SearchArgs {
@@ -69,6 +71,10 @@ pub(super) struct SearchArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Write every match with its text, no page limit (with --format jsonl or csv): the
+    /// export `GET /api/export` streams
+    #[arg(long, conflicts_with_all = ["limit", "offset", "facets_only"])]
+    with_body: bool,
     /// Stop the search after this many seconds (exit 2); 0: no limit
     #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = Timeout::parse)]
     timeout: Timeout,
@@ -116,6 +122,9 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         count_groups: args.count == CountBy::Groups,
         budget: args.timeout.budget(),
     };
+    if args.with_body {
+        return export(&searcher, request, args.format);
+    }
     let result = searcher.search(&request)?;
     report_unresolved(&result.filters);
     let parts = if args.facets_only {
@@ -127,6 +136,25 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     output::write(&mut out, &result, args.format, parts, terminal_style())?;
     out.flush()?;
     Ok(())
+}
+
+/// `--with-body`: every match, written as it is read (see `Searcher::export`).
+fn export(searcher: &Searcher, mut request: SearchRequest, format: Format) -> anyhow::Result<()> {
+    let format = match format {
+        Format::Jsonl => ExportFormat::Jsonl,
+        Format::Csv => ExportFormat::Csv,
+        _ => anyhow::bail!("--with-body needs --format jsonl or --format csv"),
+    };
+    // A count first, for the same warnings about filters naming nothing as a search gives.
+    request.facets = Vec::new();
+    request.limit = 0;
+    report_unresolved(&searcher.search(&request)?.filters);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match searcher.export(&request, format, true, &mut out) {
+        Ok(_) => Ok(()),
+        Err(ExportError::Search(e)) => Err(e.into()),
+        Err(ExportError::Write(e)) => Err(e.into()),
+    }
 }
 
 #[derive(clap::Args)]

@@ -1,7 +1,9 @@
 //! The JSON API: `/api/search`, `/api/facets`, `/api/entities`, `/api/related`,
-//! `/api/timeline` and `/api/doc`. Every answer is JSON, errors included (`{"error": "..."}` with a 4xx status for
-//! what the client must fix, 503 for a search past its time budget); searching runs on the
-//! blocking pool, off the network threads, and stops when the client goes away.
+//! `/api/timeline`, `/api/doc`, and `/api/export` (every match as streamed CSV or JSON lines,
+//! see `export.rs`). Every other answer is JSON, and every error is, the export's included
+//! (`{"error": "..."}` with a 4xx status for what the client must fix, 503 for a search past
+//! its time budget); searching runs on the blocking pool, off the network threads, and stops
+//! when the client goes away.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,6 +40,16 @@ impl Backend {
         }
     }
 
+    /// The open index, for handlers that answer otherwise than with one JSON value.
+    pub(super) fn searcher(&self) -> &Searcher {
+        &self.searcher
+    }
+
+    /// The time budget of one search.
+    pub(super) fn budget(&self) -> Budget {
+        self.timeout.map_or_else(Budget::unlimited, Budget::new)
+    }
+
     /// A slot for one search, or `None` when every one is taken.
     pub(super) fn take_slot(&self) -> Option<OwnedSemaphorePermit> {
         self.slots.clone().try_acquire_owned().ok()
@@ -54,6 +66,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/related", get(related))
         .route("/api/timeline", get(timeline))
         .route("/api/doc", get(doc))
+        .route("/api/export", get(export))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such page or endpoint") })
 }
 
@@ -198,4 +211,20 @@ async fn doc(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Respons
     })
     .await?
     .into_response())
+}
+
+/// Every match of a search, streamed (see `super::export`); it holds a search's slot until
+/// the last byte is handed over.
+async fn export(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let e = read(raw, Params::export)?;
+    let slot = s.take_slot().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the server is busy: {} searches are running; try again shortly",
+                s.max_requests
+            ),
+        )
+    })?;
+    super::export::stream(s, slot, e).await
 }

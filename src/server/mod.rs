@@ -3,6 +3,7 @@
 //! whose files are built into the binary, so it works offline and from any folder.
 
 mod api;
+mod export;
 mod guard;
 mod listen;
 pub mod params;

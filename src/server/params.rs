@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use chrono::NaiveDate;
 
 use crate::entities::EntityType;
-use crate::search::{DateBucket, FacetKind, SearchRequest, Sort};
+use crate::search::{DateBucket, ExportFormat, FacetKind, SearchRequest, Sort};
 
 /// Longest query text or filter value accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1_000;
@@ -37,6 +37,14 @@ pub struct Related {
     pub name: String,
     pub base: SearchRequest,
     pub limit: usize,
+}
+
+/// What `/api/export` asks: the search, how to write it, and whether with the articles' text.
+#[derive(Debug)]
+pub struct Export {
+    pub req: SearchRequest,
+    pub format: ExportFormat,
+    pub with_body: bool,
 }
 
 impl Params {
@@ -310,6 +318,36 @@ impl Params {
         Ok(req)
     }
 
+    /// `/api/export`: the filters, `sort`, `group`, `format` (csv or jsonl, default csv) and
+    /// `with_body` (default: true for jsonl, false for csv, whose cells spreadsheet programs
+    /// cut at 32,767 characters). No `limit`: an export is every match.
+    pub fn export(&self) -> Result<Export, String> {
+        let mut req = self.filtered()?;
+        req.sort = match self.one("sort") {
+            None | Some("relevance") => Sort::Relevance,
+            Some("date") => Sort::Date,
+            Some(v) => {
+                return Err(format!(
+                    "sort must be relevance or date, not '{}'",
+                    shown(v)
+                ));
+            }
+        };
+        req.group = self.flag("group", true)?;
+        req.facets = Vec::new();
+        let format = match self.one("format") {
+            None | Some("csv") => ExportFormat::Csv,
+            Some("jsonl") => ExportFormat::Jsonl,
+            Some(v) => return Err(format!("format must be csv or jsonl, not '{}'", shown(v))),
+        };
+        let with_body = self.flag("with_body", format == ExportFormat::Jsonl)?;
+        Ok(Export {
+            req,
+            format,
+            with_body,
+        })
+    }
+
     /// `/api/doc`: the document's `id`.
     pub fn doc(&self) -> Result<String, String> {
         let id = self
@@ -409,6 +447,20 @@ mod tests {
             DateBucket::Year
         );
         assert_eq!(read("id=a%2Fb.txt", Params::doc).unwrap(), "a/b.txt");
+        let export = format!("{filters}&sort=date&group=false&format=jsonl&with_body=0");
+        let e = read(&export, Params::export).unwrap();
+        assert_eq!(
+            (e.format, e.with_body, e.req.group),
+            (ExportFormat::Jsonl, false, false)
+        );
+        assert!(read("format=jsonl", Params::export).unwrap().with_body);
+        assert!(!read("", Params::export).unwrap().with_body);
+        assert!(read("limit=5", Params::export).is_err());
+        assert!(
+            read("format=xls", Params::export)
+                .unwrap_err()
+                .contains("format")
+        );
     }
 
     #[test]
@@ -455,15 +507,16 @@ mod tests {
         /// every test run: any query string is read or refused in one line, never a panic.
         #[test]
         fn any_query_string_is_read_or_refused(
-            raw in "((q|source|person|org|loc|from|to|undated|sort|limit|offset|by|facet|facet_size|group|count|type|id|x|%[0-9A-F]{2}|[^&=]{0,8})=?([^&]{0,12}|%[0-9A-Fa-f]{2}|[0-9]{1,25})&?){0,12}"
+            raw in "((q|source|person|org|loc|from|to|undated|sort|limit|offset|by|facet|facet_size|group|count|type|id|format|with_body|x|%[0-9A-F]{2}|[^&=]{0,8})=?([^&]{0,12}|%[0-9A-Fa-f]{2}|[0-9]{1,25})&?){0,12}"
         ) {
-            let readers: [Reader; 6] = [
+            let readers: [Reader; 7] = [
                 |p| p.search().map(drop),
                 |p| p.facets().map(drop),
                 |p| p.entities().map(drop),
                 |p| p.related().map(drop),
                 |p| p.timeline().map(drop),
                 |p| p.doc().map(drop),
+                |p| p.export().map(drop),
             ];
             for reader in readers {
                 if let Err(e) = read(&raw, reader) {
