@@ -534,3 +534,33 @@ fn a_reader_that_stops_early_is_not_an_error() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
     }
 }
+
+/// Each repeatable filter says in its help whether repeating it means all (AND) or any (OR).
+#[test]
+fn help_says_how_repeated_filters_combine() {
+    for command in ["search", "timeline"] {
+        let out = common::succeed(vestnik().args([command, "--help"]));
+        let help = stdout_of(&out)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for (flag, means) in [
+            ("--person", "every one of them (AND)"),
+            ("--org", "every one of them (AND)"),
+            ("--loc", "every one of them (AND)"),
+            ("--source", "any of them (OR"),
+        ] {
+            let at = help
+                .find(&format!("{flag} <"))
+                .unwrap_or_else(|| panic!("{flag}"));
+            let next = help[at + 2..]
+                .find(" --")
+                .map_or(help.len(), |i| at + 2 + i);
+            assert!(
+                help[at..next].contains(means),
+                "{command} {flag}: {}",
+                &help[at..next]
+            );
+        }
+    }
+}

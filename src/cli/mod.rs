@@ -13,6 +13,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use crate::search::{Budget, SearchError};
@@ -111,12 +112,22 @@ fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// Exit status for an error: 2 for a query the user must fix (one that ran out of time
-/// included), 128 + the signal for a run a signal stopped (as a shell reports it), 1 for
-/// everything else.
+/// A mistake in what the user typed that needs no search to see, such as
+/// `--from 2024-05-1799`: its one line is the whole message, and the exit status is 2, as for
+/// a query the user must fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+/// Exit status for an error: 2 for a query or argument the user must fix (a search that ran
+/// out of time included), 128 + the signal for a run a signal stopped (as a shell reports
+/// it), 1 for everything else.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if let Some(index::Interrupted { signal, .. }) = err.downcast_ref() {
         return 128u8.saturating_add(u8::try_from(*signal).unwrap_or(0));
+    }
+    if err.downcast_ref::<UserError>().is_some() {
+        return 2;
     }
     match err.downcast_ref::<SearchError>() {
         Some(SearchError::Query(_) | SearchError::Timeout(_)) => 2,
@@ -173,16 +184,19 @@ fn terminal_style() -> crate::output::Style {
 }
 
 /// The entity filters of the query commands: each a name in any case form, in part or in Latin
-/// letters, repeatable.
+/// letters. Repeated, each must hold (AND): an article names many people, and "articles
+/// naming both" is the question a second name asks.
 #[derive(clap::Args)]
 struct EntityFilters {
-    /// Only articles naming this person, in any case form, in part or in Latin letters (repeat for several)
+    /// Only articles naming this person, in any case form, in part or in Latin letters;
+    /// repeated, every one of them (AND)
     #[arg(long = "person", value_name = "NAME")]
     persons: Vec<String>,
-    /// Only articles naming this organization (aliases count: UNICEF = ЮНИСЕФ)
+    /// Only articles naming this organization (aliases count: UNICEF = ЮНИСЕФ); repeated,
+    /// every one of them (AND)
     #[arg(long = "org", value_name = "NAME")]
     orgs: Vec<String>,
-    /// Only articles naming this place
+    /// Only articles naming this place; repeated, every one of them (AND)
     #[arg(long = "loc", value_name = "NAME")]
     locs: Vec<String>,
 }
@@ -190,6 +204,53 @@ struct EntityFilters {
 impl EntityFilters {
     fn is_empty(&self) -> bool {
         self.persons.is_empty() && self.orgs.is_empty() && self.locs.is_empty()
+    }
+}
+
+/// The date filters of the query commands, as typed. They are read by [`crate::dates`] once
+/// clap is done, rather than by a clap value parser, so that a mistake is reported on one line
+/// like every other (clap adds a usage note of its own).
+#[derive(clap::Args)]
+struct DateFilters {
+    /// Only articles dated on or after the first day of this year, month or day: 2024,
+    /// 2024-05, 2024-05-17 or 17.05.2024 (--from 2024 is from 2024-01-01)
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    from: Option<String>,
+    /// Only articles dated on or before the last day of this year, month or day (--to 2024 is
+    /// through 2024-12-31, --to 2024-02 through 2024-02-29)
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    to: Option<String>,
+    /// Only articles without a date (as date:none in the query)
+    #[arg(long)]
+    undated: bool,
+}
+
+impl DateFilters {
+    fn is_empty(&self) -> bool {
+        self.from.is_none() && self.to.is_none() && !self.undated
+    }
+
+    /// The first and the last day asked for; a range that ends before it starts is kept as
+    /// given (the search then finds nothing and says why), never dropped.
+    fn days(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>), UserError> {
+        let read = |flag: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|v| {
+                    crate::dates::parse_period(v).map_err(|e| UserError(format!("{flag}: {e}")))
+                })
+                .transpose()
+        };
+        let from = read("--from", &self.from)?.map(|p| p.first);
+        let to = read("--to", &self.to)?.map(|p| p.last);
+        Ok((from, to))
+    }
+
+    /// Sets the request's dates.
+    fn apply(&self, req: &mut crate::search::SearchRequest) -> Result<(), UserError> {
+        (req.from, req.to) = self.days()?;
+        req.undated = self.undated;
+        Ok(())
     }
 }
 

@@ -3,11 +3,9 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
 use super::{
-    DEFAULT_TIMEOUT, EntityFilters, Timeout, query_index, query_or_all, report_unresolved,
-    terminal_style,
+    DEFAULT_TIMEOUT, DateFilters, EntityFilters, Timeout, query_index, query_or_all,
+    report_unresolved, terminal_style,
 };
 use crate::entities;
 use crate::output::{self, Format, Parts};
@@ -22,7 +20,8 @@ pub(super) struct SearchArgs {
     /// Index to search [default: index, built from corpus/ when missing]
     #[arg(long)]
     index: Option<PathBuf>,
-    /// Only articles from this source (repeat for several)
+    /// Only articles from this source (case-insensitive, the whole name); repeated, any of
+    /// them (OR: an article has one source)
     #[arg(long = "source", value_name = "SOURCE")]
     sources: Vec<String>,
     #[command(flatten)]
@@ -30,15 +29,8 @@ pub(super) struct SearchArgs {
     /// How many people, organizations and places the entity facets list
     #[arg(long, default_value_t = 10)]
     facet_size: usize,
-    /// Only articles on or after this date (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_day)]
-    from: Option<NaiveDate>,
-    /// Only articles on or before this date (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_day)]
-    to: Option<NaiveDate>,
-    /// Only articles without a date (as date:none in the query)
-    #[arg(long)]
-    undated: bool,
+    #[command(flatten)]
+    dates: DateFilters,
     /// Order of hits
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     sort: Sort,
@@ -80,25 +72,19 @@ enum CountBy {
     Groups,
 }
 
-pub(super) fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    crate::corpus::infer::parse_date(s)
-        .ok_or_else(|| format!("'{s}' is not a date (use YYYY-MM-DD)"))
-}
-
 pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
-    let filtered = !args.sources.is_empty()
-        || args.from.is_some()
-        || args.to.is_some()
-        || args.undated
-        || !args.entities.is_empty();
+    let filtered = !args.sources.is_empty() || !args.dates.is_empty() || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
+    // Dates are checked before the index is opened (or built): a mistake in them is the
+    // user's to fix whatever the index holds.
+    let (from, to) = args.dates.days()?;
     let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
     let request = SearchRequest {
         query,
         sources: args.sources,
-        from: args.from,
-        to: args.to,
-        undated: args.undated,
+        from,
+        to,
+        undated: args.dates.undated,
         sort: args.sort,
         limit: if args.facets_only { 0 } else { args.limit },
         offset: args.offset,
