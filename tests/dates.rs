@@ -158,8 +158,13 @@ fn the_date_facet_counts_the_articles_without_a_date() {
     assert!(facets(&["школа"]).iter().all(|b| b["value"].is_string()));
     assert_eq!(none(&facets(&["президент", "--from", "2000-01-01"])), 0);
 
-    // Text says it in words, after the periods.
-    let text = common::succeed(vestnik().args(["search", "*", "--index"]).arg(&index));
+    // Text says it in words: in the full table after the periods, and among the busiest
+    // periods of the compact summary.
+    let text = common::succeed(
+        vestnik()
+            .args(["search", "*", "--facets", "full", "--index"])
+            .arg(&index),
+    );
     let text = String::from_utf8(text.stdout).unwrap();
     let dates = text.split("\nDates\n").nth(1).expect("a date table");
     let dates: Vec<&str> = dates.lines().take_while(|l| !l.is_empty()).collect();
@@ -168,6 +173,13 @@ fn the_date_facet_counts_the_articles_without_a_date() {
         "{dates:?}"
     );
     assert!(text.contains("2021-03-12 (inferred)"), "{text}");
+    let compact = common::succeed(vestnik().args(["search", "*", "--index"]).arg(&index));
+    let compact = String::from_utf8(compact.stdout).unwrap();
+    let line = compact
+        .lines()
+        .find(|l| l.starts_with("Dates"))
+        .expect("a date line");
+    assert!(line.contains("no date (3)"), "{line}");
 }
 
 #[test]

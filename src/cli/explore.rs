@@ -86,7 +86,12 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
     let related = searcher.related(kind, name, &base, args.limit)?;
     report_unresolved(&related.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_related(&mut out, &related, args.filters.format, terminal_style())?;
+    output::write_related(
+        &mut out,
+        &related,
+        args.filters.format,
+        terminal_style(false),
+    )?;
     out.flush()?;
     Ok(())
 }
@@ -104,7 +109,12 @@ pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
     let timeline = searcher.timeline(&req)?;
     report_unresolved(&timeline.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_timeline(&mut out, &timeline, args.filters.format, terminal_style())?;
+    output::write_timeline(
+        &mut out,
+        &timeline,
+        args.filters.format,
+        terminal_style(false),
+    )?;
     out.flush()?;
     Ok(())
 }

@@ -6,6 +6,7 @@ mod explore;
 mod extraction;
 mod index;
 mod ner;
+mod pager;
 mod search;
 mod serve;
 
@@ -174,12 +175,16 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Colour on a terminal unless `NO_COLOR` is set (to anything but the empty string).
-fn terminal_style() -> crate::output::Style {
+/// Colour on a terminal unless `NO_COLOR` is set (to anything but the empty string); «» around
+/// matched words only when `marks` asks for them. Without colour, nothing marks a match by
+/// default, as ripgrep does in a pipe: guillemets would be taken for the text's own Russian
+/// quotation marks, and a script that wants the positions has them in JSON.
+fn terminal_style(marks: bool) -> crate::output::Style {
     use std::io::IsTerminal;
     crate::output::Style {
         color: io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        marks,
     }
 }
 

@@ -3,12 +3,13 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use super::pager::Paged;
 use super::{
     DEFAULT_TIMEOUT, DateFilters, EntityFilters, Timeout, query_index, query_or_all,
     report_unresolved, terminal_style,
 };
 use crate::entities;
-use crate::output::{self, Format, Parts};
+use crate::output::{self, FacetView, Format, Parts, View};
 use crate::search::{DateBucket, FacetKind, SearchRequest, Searcher, Sort};
 
 #[derive(clap::Args)]
@@ -61,6 +62,17 @@ pub(super) struct SearchArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Text output: the top 5 of each facet on a line after the hits (compact), or every
+    /// value counted in tables (full) [default: compact; full with --facets-only]
+    #[arg(long, value_enum, value_name = "VIEW")]
+    facets: Option<FacetView>,
+    /// Text output: put «» around matched words (a terminal shows them in colour; a pipe or
+    /// NO_COLOR shows nothing without this)
+    #[arg(long)]
+    marks: bool,
+    /// Print straight to the terminal, never through $PAGER
+    #[arg(long)]
+    no_pager: bool,
     /// Stop the search after this many seconds (exit 2); 0: no limit
     #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = Timeout::parse)]
     timeout: Timeout,
@@ -109,9 +121,20 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     } else {
         Parts::All
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write(&mut out, &result, args.format, parts, terminal_style())?;
-    out.flush()?;
+    let view = View {
+        parts,
+        style: terminal_style(args.marks),
+        facets: args.facets.unwrap_or(if args.facets_only {
+            FacetView::Full
+        } else {
+            FacetView::Compact
+        }),
+        offset: args.offset,
+        facet_size: args.facet_size,
+    };
+    let mut out = Paged::stdout(args.no_pager);
+    output::write(&mut out, &result, args.format, &view)?;
+    out.finish()?;
     Ok(())
 }
 
