@@ -750,3 +750,83 @@ fn help_says_how_repeated_filters_combine() {
         }
     }
 }
+
+/// `vestnik show ID`: the article's metadata, its entities by type with the forms it wrote
+/// them in, its body wrapped for reading; `--format json` is what `/api/doc` answers.
+#[test]
+fn show_prints_one_article() {
+    let article = manifest()
+        .iter()
+        .find(|a| !a.people.is_empty() && !a.organizations.is_empty() && a.url.is_some())
+        .expect("an article naming people and organizations");
+    let json: Value =
+        serde_json::from_str(&text_of(&["show", &article.id, "--format", "json"])).unwrap();
+    let server = common::Server::start(corpus_index());
+    let query =
+        percent_encoding::utf8_percent_encode(&article.id, percent_encoding::NON_ALPHANUMERIC);
+    let (status, api) = server.json(&format!("/api/doc?id={query}"));
+    assert_eq!(status, 200);
+    assert_eq!(json, api);
+    assert_eq!(json["id"], article.id.as_str());
+
+    let text = text_of(&["show", &article.id]);
+    let lines: Vec<&str> = text.lines().collect();
+    let title: Vec<&str> = article.title.split_whitespace().collect();
+    assert!(lines[0].starts_with(title[0]), "{text}");
+    let field = |label: &str| {
+        lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(label))
+            .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+            .map(|v| v.trim_end_matches(" (inferred)").to_string())
+    };
+    assert_eq!(field("date").as_deref(), json["date"].as_str());
+    assert_eq!(field("source").as_deref(), json["source"].as_str());
+    assert_eq!(field("url").as_deref(), json["url"].as_str());
+    assert_eq!(field("id").as_deref(), Some(article.id.as_str()));
+    for (heading, kind) in [("People", "person"), ("Organizations", "org")] {
+        let first = json["entities"][kind][0].as_str().unwrap();
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(heading))
+            .unwrap_or_else(|| panic!("{heading}: {text}"));
+        assert!(line.contains(first), "{line}");
+    }
+    // Every word of the body, in order, on lines of at most 80 characters.
+    let body: Vec<&str> = json["body"].as_str().unwrap().split_whitespace().collect();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(
+        words.windows(body.len()).any(|w| w == body.as_slice()),
+        "the body is all there: {text}"
+    );
+    for line in &lines {
+        // Values that are one long word (a url, a path) and the lists under a heading aside.
+        let label = line.split_whitespace().next().unwrap_or("");
+        if line.starts_with(' ') || ["url", "file", "id"].contains(&label) {
+            continue;
+        }
+        assert!(
+            line.chars().count() <= 80 || !line.trim().contains(' '),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn show_refuses_an_id_no_article_has() {
+    for id in ["no-such-article", "zakon/нет.txt", "a\nb"] {
+        let out = vestnik()
+            .args(["show", id, "--index"])
+            .arg(corpus_index())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{id}");
+        assert!(out.stdout.is_empty());
+        let err = stderr_of(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert_eq!(
+            err,
+            format!("vestnik: no article with id '{}'\n", id.escape_debug())
+        );
+    }
+}

@@ -700,6 +700,45 @@ fn a_range_of_years_that_ends_before_it_starts_finds_nothing_and_says_why() {
     );
 }
 
+/// `vestnik show` marks what the index says was inferred, as the hits do, and its JSON is what
+/// `/api/doc` answers.
+#[test]
+fn show_marks_inferred_metadata_and_answers_as_the_api() {
+    let (_dir, index) = dates_index();
+    let show = |args: &[&str]| {
+        let out = common::succeed(vestnik().arg("show").args(args).arg("--index").arg(&index));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let date_line = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("date "))
+            .expect("a date line")
+            .to_string()
+    };
+    let aral = show(&["aral.txt"]);
+    assert!(
+        date_line(&aral).ends_with("2021-03-12 (inferred)"),
+        "{aral}"
+    );
+    assert!(aral.starts_with("Северный Арал возвращается\n"), "{aral}");
+    assert!(aral.contains("Кокаральской"), "{aral}");
+    let stated = show(&["stated.txt"]);
+    assert!(date_line(&stated).ends_with(" 2024-05-17"), "{stated}");
+    assert!(
+        stated.contains("Zakon.kz") && !stated.contains("(inferred)"),
+        "{stated}"
+    );
+    assert!(date_line(&show(&["elbe.txt"])).ends_with(" none"));
+
+    let server = Server::start(&index);
+    for id in ["aral.txt", "stated.txt", "elbe.txt"] {
+        let cli: Value = serde_json::from_str(&show(&[id, "--format", "json"])).unwrap();
+        let (status, api) = server.json(&format!("/api/doc?id={id}"));
+        assert_eq!(status, 200);
+        assert_eq!(cli, api, "{id}");
+    }
+}
+
 /// The 962 real articles: the two misdated in issue 13 have no date now, and the dates that
 /// are inferred keep the order of Wikinews page ids (which grow with publication time), as
 /// measured: 230 articles dated, 3 of NEREL's 224 out of order (each a slip in the source

@@ -9,6 +9,7 @@ mod ner;
 mod pager;
 mod search;
 mod serve;
+mod show;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,9 @@ enum Command {
     Related(explore::RelatedArgs),
     /// Articles matching a query per year, month or day
     Timeline(explore::TimelineArgs),
+    /// Print one article: its metadata, the people, organizations and places it names, and
+    /// its text (as the server's /api/doc)
+    Show(show::ShowArgs),
     /// Score the entity extractor on gold-annotated JSONL (the ../shared/data/ner format)
     EvalNer(ner::EvalNerArgs),
     /// Score entity search (--person, --org, --loc) on gold JSONL with cross-document ids
@@ -149,6 +153,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Related(args) => explore::related_command(args),
         Command::Serve(args) => serve_command(args),
         Command::Timeline(args) => explore::timeline_command(args),
+        Command::Show(args) => show::show_command(args),
     };
     match result {
         Err(e) if is_broken_pipe(&e) => Ok(()),

@@ -1,7 +1,8 @@
-//! Renderings of a [`SearchResult`]: text for people, JSON, JSON Lines and CSV for
-//! scripts; of `related` and `timeline`. One renderer per shape, which every front
-//! end uses.
+//! Renderings of a [`SearchResult`]: text for people, JSON, JSON Lines and CSV for scripts;
+//! of one article ([`write_document`]); of `related` and `timeline`. One renderer per shape,
+//! which every front end uses.
 
+mod document;
 mod explore;
 mod text;
 
@@ -10,6 +11,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::search::{Facets, Filters, Hit, SearchResult};
+pub use document::{DocumentFormat, write_document};
 pub use explore::{write_related, write_timeline};
 pub use text::{Style, write_text};
 

@@ -181,6 +181,8 @@ fn write_hit(out: &mut dyn Write, n: usize, h: &Hit, style: Style) -> io::Result
         meta.push(format!("score {s:.2}"));
     }
     meta.push(h.url.clone().unwrap_or_else(|| h.path.clone()));
+    // The id is what `vestnik show` takes.
+    meta.push(format!("id {}", h.id));
     writeln!(out, "   {}", style.dim(&meta.join(" · ")))?;
     let named: Vec<&String> = h
         .entities
