@@ -3,13 +3,14 @@
 //! Data flows one way: [`corpus`] reads files into articles, [`analysis`] defines how Russian
 //! text becomes terms, [`entities`] finds people, organizations and places in an article and
 //! [`identity`] joins them across the archive, [`index`] writes and opens the tantivy index,
-//! [`search`] answers requests, and [`output`] renders the answers; [`server`] answers them
-//! over HTTP. [`cli`] only wires them to the command line.
+//! [`dates`] reads the dates people type, [`search`] answers requests, and [`output`] renders
+//! the answers; [`server`] answers them over HTTP. [`cli`] only wires them to the command line.
 
 pub mod analysis;
 pub mod bench;
 pub mod cli;
 pub mod corpus;
+pub mod dates;
 pub mod dedup;
 pub mod entities;
 pub mod export;

@@ -158,8 +158,13 @@ fn the_date_facet_counts_the_articles_without_a_date() {
     assert!(facets(&["школа"]).iter().all(|b| b["value"].is_string()));
     assert_eq!(none(&facets(&["президент", "--from", "2000-01-01"])), 0);
 
-    // Text says it in words, after the periods.
-    let text = common::succeed(vestnik().args(["search", "*", "--index"]).arg(&index));
+    // Text says it in words: in the full table after the periods, and among the busiest
+    // periods of the compact summary.
+    let text = common::succeed(
+        vestnik()
+            .args(["search", "*", "--facets", "full", "--index"])
+            .arg(&index),
+    );
     let text = String::from_utf8(text.stdout).unwrap();
     let dates = text.split("\nDates\n").nth(1).expect("a date table");
     let dates: Vec<&str> = dates.lines().take_while(|l| !l.is_empty()).collect();
@@ -168,6 +173,13 @@ fn the_date_facet_counts_the_articles_without_a_date() {
         "{dates:?}"
     );
     assert!(text.contains("2021-03-12 (inferred)"), "{text}");
+    let compact = common::succeed(vestnik().args(["search", "*", "--index"]).arg(&index));
+    let compact = String::from_utf8(compact.stdout).unwrap();
+    let line = compact
+        .lines()
+        .find(|l| l.starts_with("Dates"))
+        .expect("a date line");
+    assert!(line.contains("no date (3)"), "{line}");
 }
 
 #[test]
@@ -439,6 +451,292 @@ fn the_api_says_why_impossible_date_conditions_find_nothing() {
     let (_, r) = server.json("/api/search?undated=1&q=date%3Anone&group=false&limit=100");
     assert_eq!(r["total"], UNDATED.len());
     assert_eq!(r["filters"]["date_conflict"], Value::Null);
+}
+
+/// `--from`, `--to` (search, timeline) and the API's `from`, `to` take a year, a month or a
+/// day, in the forms a query's `date:` takes: a range starts on the first day of its first
+/// value and ends on the last day of its last.
+#[test]
+fn date_filters_take_a_year_a_month_or_a_day() {
+    let (_dir, index) = dates_index();
+    let search = |args: &[&str]| {
+        ids_of(
+            vestnik()
+                .args(["search", "--format", "json", "--no-group", "--index"])
+                .arg(&index)
+                .args(args),
+        )
+    };
+    for (args, found) in [
+        (&["--from", "2024"][..], &["stated.txt"][..]),
+        (&["--from", "2021", "--to", "2021"], &["aral.txt"]),
+        (&["--from", "2021-03", "--to", "2021-03"], &["aral.txt"]),
+        (&["--from", "2021-04"], &["stated.txt"]),
+        (&["--to", "2013-08"], &["front.txt", "rukhani.txt"]),
+        (&["--to", "2013-07"], &["front.txt"]),
+        (&["--to", "2013"], &["front.txt", "rukhani.txt"]),
+        (
+            &["--from", "04.08.2013", "--to", "04.08.2013"],
+            &["rukhani.txt"],
+        ),
+        (
+            &["--from", "2013-8-4", "--to", "2013-08-04"],
+            &["rukhani.txt"],
+        ),
+        (
+            &["--from", " 2013-08 "],
+            &["aral.txt", "rukhani.txt", "stated.txt"],
+        ),
+        (&["date:2013-08"], &["rukhani.txt"]),
+        (&["date:04.08.2013"], &["rukhani.txt"]),
+        (&["date:[2011 TO 2013-08]"], &["front.txt", "rukhani.txt"]),
+    ] {
+        assert_eq!(search(args), set(found), "{args:?}");
+    }
+    let timeline = json_of(
+        vestnik()
+            .args(["timeline", "--from", "2013", "--to", "2021", "--by", "year"])
+            .args(["--format", "json", "--index"])
+            .arg(&index),
+    );
+    assert_eq!(timeline["total"], 2, "{timeline}");
+
+    let server = Server::start(&index);
+    let api = |path: &str| -> BTreeSet<String> {
+        let (status, r) = server.json(path);
+        assert_eq!(status, 200, "{path}: {r}");
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        api("/api/search?from=2021&to=2021&group=false"),
+        set(&["aral.txt"])
+    );
+    assert_eq!(
+        api("/api/search?to=2013-08&group=false&limit=100"),
+        set(&["front.txt", "rukhani.txt"])
+    );
+    assert_eq!(
+        api("/api/search?from=04.08.2013&to=2013-08-04&group=false"),
+        set(&["rukhani.txt"])
+    );
+    let (_, t) = server.json("/api/timeline?from=2013&to=2021&by=year");
+    assert_eq!(t["total"], 2, "{t}");
+}
+
+/// `--to 2024-02` is through 29 February in a leap year, `--to 2023` through 31 December,
+/// `--from 2024-03` from 1 March: on the command line, in the API and in a query alike.
+#[test]
+fn a_month_or_a_year_ends_on_its_last_day() {
+    let (_dir, index) = index_of(&[
+        (
+            "dec.txt",
+            "Заголовок: Канун года\nДата: 31.12.2023\n\nВ Алматы поставили ёлку.",
+        ),
+        (
+            "leap.txt",
+            "Заголовок: Високосный день\nДата: 29.02.2024\n\nВ Алматы открылась выставка.",
+        ),
+        (
+            "march.txt",
+            "Заголовок: Первое марта\nДата: 01.03.2024\n\nВ Алматы открылась ярмарка.",
+        ),
+    ]);
+    let search = |args: &[&str]| {
+        ids_of(
+            vestnik()
+                .args(["search", "--format", "json", "--no-group", "--index"])
+                .arg(&index)
+                .args(args),
+        )
+    };
+    for (args, found) in [
+        (&["--to", "2024-02"][..], &["dec.txt", "leap.txt"][..]),
+        (&["--from", "2024-02", "--to", "2024-02"], &["leap.txt"]),
+        (
+            &["--from", "29.02.2024", "--to", "29.02.2024"],
+            &["leap.txt"],
+        ),
+        (&["--to", "2023"], &["dec.txt"]),
+        (&["--from", "2024-03"], &["march.txt"]),
+        (&["--from", "2024"], &["leap.txt", "march.txt"]),
+        (&["date:2024-02"], &["leap.txt"]),
+        (&["date:<=2024-02"], &["dec.txt", "leap.txt"]),
+        (&["date:<2024-03"], &["dec.txt", "leap.txt"]),
+    ] {
+        assert_eq!(search(args), set(found), "{args:?}");
+    }
+    let server = Server::start(&index);
+    let (status, r) = server.json("/api/search?from=2024&to=2024-02&group=false");
+    assert_eq!(status, 200, "{r}");
+    let ids: Vec<&str> = r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["leap.txt"]);
+}
+
+/// A date that is none is refused in one line naming it and the forms a date may take,
+/// wherever it is written: `--from`/`--to` of search, timeline and related (exit 2, nothing
+/// on stdout), `date:` in a query (exit 2), the API's `from`/`to` and `q` (400).
+#[test]
+fn a_date_that_is_none_is_refused_alike_everywhere() {
+    const FORMS: &str = "YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY";
+    let (_dir, index) = dates_index();
+    let run = |args: &[&str]| {
+        let out = vestnik()
+            .args(args)
+            .arg("--index")
+            .arg(&index)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        err
+    };
+    let server = Server::start(&index);
+    for bad in [
+        "2024-05-1799",
+        "32.01.2024",
+        "2024-13",
+        "2023-02-29",
+        "не позже 01.01.2024 года",
+        "вчера",
+        "24",
+    ] {
+        for (command, flag) in [
+            (&["search", "*"][..], "--from"),
+            (&["search", "школа"], "--to"),
+            (&["timeline", "*"], "--from"),
+            (&["related", "--org", "ЮНИСЕФ"], "--to"),
+        ] {
+            let err = run(&[command, &[flag, bad]].concat());
+            assert!(
+                err.starts_with(&format!("vestnik: {flag}: invalid date '{bad}'"))
+                    && err.trim_end().ends_with(&format!("(use {FORMS})")),
+                "{command:?} {flag} {bad}: {err}"
+            );
+        }
+        let encoded =
+            percent_encoding::utf8_percent_encode(bad, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        for name in ["from", "to"] {
+            let (status, r) = server.json(&format!("/api/search?{name}={encoded}"));
+            assert_eq!(status, 400, "{name}={bad}");
+            let err = r["error"].as_str().unwrap();
+            assert!(
+                err.starts_with(&format!("{name}: invalid date '{bad}'"))
+                    && err.ends_with(&format!("(use {FORMS})")),
+                "{name}={bad}: {err}"
+            );
+        }
+        if bad.contains(' ') {
+            continue;
+        }
+        let query = format!("date:{bad}");
+        let err = run(&["search", query.as_str()]);
+        assert!(
+            err.starts_with(&format!(
+                "vestnik: invalid query: invalid date '{bad}' in 'date:{bad}'"
+            )) && err.contains(FORMS),
+            "{bad}: {err}"
+        );
+        let (status, r) = server.json(&format!("/api/search?q=date%3A{encoded}"));
+        assert_eq!(status, 400, "date:{bad}");
+        let err = r["error"].as_str().unwrap();
+        assert!(
+            err.starts_with(&format!("invalid query: invalid date '{bad}'")) && err.contains(FORMS),
+            "date:{bad}: {err}"
+        );
+    }
+}
+
+/// A range of years that ends before it starts is kept as given, never dropped: no article,
+/// exit status 0, and why on stderr and in `filters.date_conflict`.
+#[test]
+fn a_range_of_years_that_ends_before_it_starts_finds_nothing_and_says_why() {
+    let (_dir, index) = dates_index();
+    let why = "the date range is empty: it starts on 2025-01-01 and ends on 2024-12-31";
+    for args in [
+        &["search", "*", "--format", "json"][..],
+        &["timeline", "*", "--format", "json"],
+    ] {
+        let out = vestnik()
+            .args(args)
+            .args(["--from", "2025", "--to", "2024", "--index"])
+            .arg(&index)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["total"], 0, "{args:?}");
+        assert_eq!(v["filters"]["date_conflict"], why, "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr, format!("vestnik: {why}\n"), "{args:?}");
+    }
+    let text = common::succeed(
+        vestnik()
+            .args(["search", "--from", "2025-01", "--to", "2024", "--index"])
+            .arg(&index),
+    );
+    assert_eq!(
+        String::from_utf8(text.stdout).unwrap(),
+        "0 articles match: *\n"
+    );
+    let server = Server::start(&index);
+    let (status, r) = server.json("/api/search?from=2025&to=2024");
+    assert_eq!(status, 200);
+    assert_eq!(
+        (r["total"].clone(), r["filters"]["date_conflict"].clone()),
+        (0.into(), why.into())
+    );
+}
+
+/// `vestnik show` marks what the index says was inferred, as the hits do, and its JSON is what
+/// `/api/doc` answers.
+#[test]
+fn show_marks_inferred_metadata_and_answers_as_the_api() {
+    let (_dir, index) = dates_index();
+    let show = |args: &[&str]| {
+        let out = common::succeed(vestnik().arg("show").args(args).arg("--index").arg(&index));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let date_line = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("date "))
+            .expect("a date line")
+            .to_string()
+    };
+    let aral = show(&["aral.txt"]);
+    assert!(
+        date_line(&aral).ends_with("2021-03-12 (inferred)"),
+        "{aral}"
+    );
+    assert!(aral.starts_with("Северный Арал возвращается\n"), "{aral}");
+    assert!(aral.contains("Кокаральской"), "{aral}");
+    let stated = show(&["stated.txt"]);
+    assert!(date_line(&stated).ends_with(" 2024-05-17"), "{stated}");
+    assert!(
+        stated.contains("Zakon.kz") && !stated.contains("(inferred)"),
+        "{stated}"
+    );
+    assert!(date_line(&show(&["elbe.txt"])).ends_with(" none"));
+
+    let server = Server::start(&index);
+    for id in ["aral.txt", "stated.txt", "elbe.txt"] {
+        let cli: Value = serde_json::from_str(&show(&[id, "--format", "json"])).unwrap();
+        let (status, api) = server.json(&format!("/api/doc?id={id}"));
+        assert_eq!(status, 200);
+        assert_eq!(cli, api, "{id}");
+    }
 }
 
 /// The 962 real articles: the two misdated in issue 13 have no date now, and the dates that

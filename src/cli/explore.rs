@@ -3,10 +3,10 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
-use super::search::parse_day;
-use super::{EntityFilters, query_index, query_or_all, report_unresolved, terminal_style};
+use super::{
+    DateFilters, EntityFilters, UserError, query_index, query_or_all, report_unresolved,
+    terminal_style,
+};
 use crate::entities::EntityType;
 use crate::output::{self, Format};
 use crate::search::{DateBucket, SearchRequest, Searcher};
@@ -17,31 +17,23 @@ struct Filters {
     /// Index to read [default: index, built from corpus/ when missing]
     #[arg(long)]
     index: Option<PathBuf>,
-    /// Only articles from this source (repeat for several)
+    /// Only articles from this source (case-insensitive, the whole name); repeated, any of
+    /// them (OR: an article has one source)
     #[arg(long = "source", value_name = "SOURCE")]
     sources: Vec<String>,
-    /// Only articles on or after this date (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_day)]
-    from: Option<NaiveDate>,
-    /// Only articles on or before this date (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_day)]
-    to: Option<NaiveDate>,
-    /// Only articles without a date (as date:none in the query)
-    #[arg(long)]
-    undated: bool,
+    #[command(flatten)]
+    dates: DateFilters,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
 
 impl Filters {
-    fn request(&self, query: &str) -> SearchRequest {
+    fn request(&self, query: &str) -> Result<SearchRequest, UserError> {
         let mut req = SearchRequest::new(query);
         req.sources = self.sources.clone();
-        req.from = self.from;
-        req.to = self.to;
-        req.undated = self.undated;
-        req
+        self.dates.apply(&mut req)?;
+        Ok(req)
     }
 }
 
@@ -89,25 +81,27 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
         (_, _, Some(l)) => (EntityType::Loc, l),
         _ => anyhow::bail!("give --person, --org or --loc"),
     };
+    let base = args.filters.request(&args.query)?;
     let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
-    let related = searcher.related(kind, name, &args.filters.request(&args.query), args.limit)?;
+    let related = searcher.related(kind, name, &base, args.limit)?;
     report_unresolved(&related.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_related(&mut out, &related, args.filters.format, terminal_style())?;
+    output::write_related(
+        &mut out,
+        &related,
+        args.filters.format,
+        terminal_style(false),
+    )?;
     out.flush()?;
     Ok(())
 }
 
 pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
     let f = &args.filters;
-    let filtered = !f.sources.is_empty()
-        || f.from.is_some()
-        || f.to.is_some()
-        || f.undated
-        || !args.entities.is_empty();
+    let filtered = !f.sources.is_empty() || !f.dates.is_empty() || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
+    let mut req = args.filters.request(&query)?;
     let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
-    let mut req = args.filters.request(&query);
     req.date_bucket = args.by;
     req.persons = args.entities.persons;
     req.orgs = args.entities.orgs;
@@ -115,7 +109,12 @@ pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
     let timeline = searcher.timeline(&req)?;
     report_unresolved(&timeline.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_timeline(&mut out, &timeline, args.filters.format, terminal_style())?;
+    output::write_timeline(
+        &mut out,
+        &timeline,
+        args.filters.format,
+        terminal_style(false),
+    )?;
     out.flush()?;
     Ok(())
 }

@@ -7,13 +7,16 @@ mod export;
 mod extraction;
 mod index;
 mod ner;
+mod pager;
 mod search;
 mod serve;
+mod show;
 
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use crate::search::{Budget, SearchError};
@@ -73,6 +76,9 @@ enum Command {
     Related(explore::RelatedArgs),
     /// Articles matching a query per year, month or day
     Timeline(explore::TimelineArgs),
+    /// Print one article: its metadata, the people, organizations and places it names, and
+    /// its text (as the server's /api/doc)
+    Show(show::ShowArgs),
     /// Score the entity extractor on gold-annotated JSONL (the ../shared/data/ner format)
     EvalNer(ner::EvalNerArgs),
     /// Score entity search (--person, --org, --loc) on gold JSONL with cross-document ids
@@ -114,12 +120,22 @@ fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// Exit status for an error: 2 for a query the user must fix (one that ran out of time
-/// included), 128 + the signal for a run a signal stopped (as a shell reports it), 1 for
-/// everything else.
+/// A mistake in what the user typed that needs no search to see, such as
+/// `--from 2024-05-1799`: its one line is the whole message, and the exit status is 2, as for
+/// a query the user must fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+/// Exit status for an error: 2 for a query or argument the user must fix (a search that ran
+/// out of time included), 128 + the signal for a run a signal stopped (as a shell reports
+/// it), 1 for everything else.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if let Some(index::Interrupted { signal, .. }) = err.downcast_ref() {
         return 128u8.saturating_add(u8::try_from(*signal).unwrap_or(0));
+    }
+    if err.downcast_ref::<UserError>().is_some() {
+        return 2;
     }
     match err.downcast_ref::<SearchError>() {
         Some(SearchError::Query(_) | SearchError::Timeout(_)) => 2,
@@ -141,6 +157,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Related(args) => explore::related_command(args),
         Command::Serve(args) => serve_command(args),
         Command::Timeline(args) => explore::timeline_command(args),
+        Command::Show(args) => show::show_command(args),
     };
     match result {
         Err(e) if is_broken_pipe(&e) => Ok(()),
@@ -167,26 +184,33 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Colour on a terminal unless `NO_COLOR` is set (to anything but the empty string).
-fn terminal_style() -> crate::output::Style {
+/// Colour on a terminal unless `NO_COLOR` is set (to anything but the empty string); «» around
+/// matched words only when `marks` asks for them. Without colour, nothing marks a match by
+/// default, as ripgrep does in a pipe: guillemets would be taken for the text's own Russian
+/// quotation marks, and a script that wants the positions has them in JSON.
+fn terminal_style(marks: bool) -> crate::output::Style {
     use std::io::IsTerminal;
     crate::output::Style {
         color: io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        marks,
     }
 }
 
 /// The entity filters of the query commands: each a name in any case form, in part or in Latin
-/// letters, repeatable.
+/// letters. Repeated, each must hold (AND): an article names many people, and "articles
+/// naming both" is the question a second name asks.
 #[derive(clap::Args)]
 struct EntityFilters {
-    /// Only articles naming this person, in any case form, in part or in Latin letters (repeat for several)
+    /// Only articles naming this person, in any case form, in part or in Latin letters;
+    /// repeated, every one of them (AND)
     #[arg(long = "person", value_name = "NAME")]
     persons: Vec<String>,
-    /// Only articles naming this organization (aliases count: UNICEF = ЮНИСЕФ)
+    /// Only articles naming this organization (aliases count: UNICEF = ЮНИСЕФ); repeated,
+    /// every one of them (AND)
     #[arg(long = "org", value_name = "NAME")]
     orgs: Vec<String>,
-    /// Only articles naming this place
+    /// Only articles naming this place; repeated, every one of them (AND)
     #[arg(long = "loc", value_name = "NAME")]
     locs: Vec<String>,
 }
@@ -194,6 +218,53 @@ struct EntityFilters {
 impl EntityFilters {
     fn is_empty(&self) -> bool {
         self.persons.is_empty() && self.orgs.is_empty() && self.locs.is_empty()
+    }
+}
+
+/// The date filters of the query commands, as typed. They are read by [`crate::dates`] once
+/// clap is done, rather than by a clap value parser, so that a mistake is reported on one line
+/// like every other (clap adds a usage note of its own).
+#[derive(clap::Args)]
+struct DateFilters {
+    /// Only articles dated on or after the first day of this year, month or day: 2024,
+    /// 2024-05, 2024-05-17 or 17.05.2024 (--from 2024 is from 2024-01-01)
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    from: Option<String>,
+    /// Only articles dated on or before the last day of this year, month or day (--to 2024 is
+    /// through 2024-12-31, --to 2024-02 through 2024-02-29)
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    to: Option<String>,
+    /// Only articles without a date (as date:none in the query)
+    #[arg(long)]
+    undated: bool,
+}
+
+impl DateFilters {
+    fn is_empty(&self) -> bool {
+        self.from.is_none() && self.to.is_none() && !self.undated
+    }
+
+    /// The first and the last day asked for; a range that ends before it starts is kept as
+    /// given (the search then finds nothing and says why), never dropped.
+    fn days(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>), UserError> {
+        let read = |flag: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|v| {
+                    crate::dates::parse_period(v).map_err(|e| UserError(format!("{flag}: {e}")))
+                })
+                .transpose()
+        };
+        let from = read("--from", &self.from)?.map(|p| p.first);
+        let to = read("--to", &self.to)?.map(|p| p.last);
+        Ok((from, to))
+    }
+
+    /// Sets the request's dates.
+    fn apply(&self, req: &mut crate::search::SearchRequest) -> Result<(), UserError> {
+        (req.from, req.to) = self.days()?;
+        req.undated = self.undated;
+        Ok(())
     }
 }
 

@@ -3,14 +3,13 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
+use super::pager::Paged;
 use super::{
-    DEFAULT_TIMEOUT, EntityFilters, Timeout, query_index, query_or_all, report_unresolved,
-    terminal_style,
+    DEFAULT_TIMEOUT, DateFilters, EntityFilters, Timeout, query_index, query_or_all,
+    report_unresolved, terminal_style,
 };
 use crate::entities;
-use crate::output::{self, Format, Parts};
+use crate::output::{self, FacetView, Format, Parts, View};
 use crate::search::{
     DateBucket, ExportError, ExportFormat, FacetKind, SearchRequest, Searcher, Sort,
 };
@@ -24,7 +23,8 @@ pub(super) struct SearchArgs {
     /// Index to search [default: index, built from corpus/ when missing]
     #[arg(long)]
     index: Option<PathBuf>,
-    /// Only articles from this source (repeat for several)
+    /// Only articles from this source (case-insensitive, the whole name); repeated, any of
+    /// them (OR: an article has one source)
     #[arg(long = "source", value_name = "SOURCE")]
     sources: Vec<String>,
     #[command(flatten)]
@@ -32,15 +32,8 @@ pub(super) struct SearchArgs {
     /// How many people, organizations and places the entity facets list
     #[arg(long, default_value_t = 10)]
     facet_size: usize,
-    /// Only articles on or after this date (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_day)]
-    from: Option<NaiveDate>,
-    /// Only articles on or before this date (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_day)]
-    to: Option<NaiveDate>,
-    /// Only articles without a date (as date:none in the query)
-    #[arg(long)]
-    undated: bool,
+    #[command(flatten)]
+    dates: DateFilters,
     /// Order of hits
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     sort: Sort,
@@ -75,6 +68,17 @@ pub(super) struct SearchArgs {
     /// export `GET /api/export` streams
     #[arg(long, conflicts_with_all = ["limit", "offset", "facets_only"])]
     with_body: bool,
+    /// Text output: the top 5 of each facet on a line after the hits (compact), or every
+    /// value counted in tables (full) [default: compact; full with --facets-only]
+    #[arg(long, value_enum, value_name = "VIEW")]
+    facets: Option<FacetView>,
+    /// Text output: put «» around matched words (a terminal shows them in colour; a pipe or
+    /// NO_COLOR shows nothing without this)
+    #[arg(long)]
+    marks: bool,
+    /// Print straight to the terminal, never through $PAGER
+    #[arg(long)]
+    no_pager: bool,
     /// Stop the search after this many seconds (exit 2); 0: no limit
     #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = Timeout::parse)]
     timeout: Timeout,
@@ -86,25 +90,19 @@ enum CountBy {
     Groups,
 }
 
-pub(super) fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    crate::corpus::infer::parse_date(s)
-        .ok_or_else(|| format!("'{s}' is not a date (use YYYY-MM-DD)"))
-}
-
 pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
-    let filtered = !args.sources.is_empty()
-        || args.from.is_some()
-        || args.to.is_some()
-        || args.undated
-        || !args.entities.is_empty();
+    let filtered = !args.sources.is_empty() || !args.dates.is_empty() || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
+    // Dates are checked before the index is opened (or built): a mistake in them is the
+    // user's to fix whatever the index holds.
+    let (from, to) = args.dates.days()?;
     let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
     let request = SearchRequest {
         query,
         sources: args.sources,
-        from: args.from,
-        to: args.to,
-        undated: args.undated,
+        from,
+        to,
+        undated: args.dates.undated,
         sort: args.sort,
         limit: if args.facets_only { 0 } else { args.limit },
         offset: args.offset,
@@ -132,9 +130,20 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     } else {
         Parts::All
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write(&mut out, &result, args.format, parts, terminal_style())?;
-    out.flush()?;
+    let view = View {
+        parts,
+        style: terminal_style(args.marks),
+        facets: args.facets.unwrap_or(if args.facets_only {
+            FacetView::Full
+        } else {
+            FacetView::Compact
+        }),
+        offset: args.offset,
+        facet_size: args.facet_size,
+    };
+    let mut out = Paged::stdout(args.no_pager);
+    output::write(&mut out, &result, args.format, &view)?;
+    out.finish()?;
     Ok(())
 }
 

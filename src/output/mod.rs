@@ -1,5 +1,8 @@
-//! Renderings of a [`SearchResult`]: text for people, JSON, JSON Lines and CSV for scripts.
+//! Renderings of a [`SearchResult`]: text for people, JSON, JSON Lines and CSV for scripts;
+//! of one article ([`write_document`]); of `related` and `timeline`. One renderer per shape,
+//! which every front end uses.
 
+mod document;
 mod explore;
 mod text;
 
@@ -8,6 +11,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::search::{Facets, Filters, Hit, SearchResult};
+pub use document::{DocumentFormat, write_document};
 pub use explore::{write_related, write_timeline};
 pub use text::{Style, write_text};
 
@@ -27,15 +31,36 @@ pub enum Parts {
     FacetsOnly,
 }
 
+/// How the text rendering shows the facets: the top values of each on one line, so that the
+/// hits stay in view, or every value counted, in tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FacetView {
+    #[default]
+    Compact,
+    Full,
+}
+
+/// What to print of a search, and how: `parts` holds for every format, the rest for text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    pub parts: Parts,
+    pub style: Style,
+    pub facets: FacetView,
+    /// Hits skipped before this page, so that its hits are numbered from `offset + 1`.
+    pub offset: usize,
+    /// How many values the entity facets were asked for: a facet that long may have more.
+    pub facet_size: usize,
+}
+
 pub fn write(
     out: &mut dyn Write,
     result: &SearchResult,
     format: Format,
-    parts: Parts,
-    style: Style,
+    view: &View,
 ) -> io::Result<()> {
+    let parts = view.parts;
     match format {
-        Format::Text => write_text(out, result, parts, style),
+        Format::Text => write_text(out, result, view),
         Format::Json => write_json(out, result, parts),
         Format::Jsonl => write_jsonl(out, result, parts),
         Format::Csv => write_csv(out, result, parts),

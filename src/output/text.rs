@@ -1,27 +1,34 @@
-//! The terminal rendering: numbered hits with highlighted snippets, then facet tables.
+//! The terminal rendering: the total, numbered hits with highlighted snippets, then the facets
+//! (a line each of their top values, or tables).
 
 use std::io::{self, Write};
 
-use super::Parts;
+use super::{FacetView, Parts, View};
 use crate::search::{DateCount, FacetCount, Hit, SearchResult};
 
-/// How highlights and headings are marked: ANSI colour on a terminal, «guillemets» in pipes
-/// and under `NO_COLOR`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How highlights and headings are marked: ANSI colour on a terminal, and «guillemets» around
+/// matched words when asked for (`--marks`), whatever the colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Style {
     pub color: bool,
+    pub marks: bool,
 }
 
 impl Style {
     fn mark(&self, word: &str) -> String {
+        let word = if self.marks {
+            format!("«{word}»")
+        } else {
+            word.to_string()
+        };
         if self.color {
             format!("\x1b[1;31m{word}\x1b[0m")
         } else {
-            format!("«{word}»")
+            word
         }
     }
 
-    fn bold(&self, s: &str) -> String {
+    pub(super) fn bold(&self, s: &str) -> String {
         if self.color {
             format!("\x1b[1m{s}\x1b[0m")
         } else {
@@ -29,7 +36,7 @@ impl Style {
         }
     }
 
-    fn dim(&self, s: &str) -> String {
+    pub(super) fn dim(&self, s: &str) -> String {
         if self.color {
             format!("\x1b[2m{s}\x1b[0m")
         } else {
@@ -40,42 +47,101 @@ impl Style {
 
 /// Widest bar in the date histogram, in characters.
 const BAR_WIDTH: u64 = 40;
+/// Values each facet shows in the compact view.
+const COMPACT_VALUES: usize = 5;
 
-pub fn write_text(
-    out: &mut dyn Write,
-    r: &SearchResult,
-    parts: Parts,
-    style: Style,
-) -> io::Result<()> {
-    if parts == Parts::All {
+pub fn write_text(out: &mut dyn Write, r: &SearchResult, view: &View) -> io::Result<()> {
+    let style = view.style;
+    // The total first: what a page of hits is part of.
+    writeln!(out, "{}", summary_line(r, view))?;
+    if view.parts == Parts::All {
         for (i, hit) in r.hits.iter().enumerate() {
-            write_hit(out, i + 1, hit, style)?;
+            writeln!(out)?;
+            write_hit(out, view.offset + i + 1, hit, style)?;
         }
     }
+    if r.total == 0 {
+        return Ok(());
+    }
+    let facets = [
+        ("Sources", rows_of(&r.facets.source), false),
+        ("Dates", date_rows(&r.facets.date), true),
+        ("People", rows_of(&r.facets.person), false),
+        ("Organizations", rows_of(&r.facets.org), false),
+        ("Places", rows_of(&r.facets.loc), false),
+    ];
+    match view.facets {
+        FacetView::Full => {
+            for (title, rows, bars) in &facets {
+                write_counts(out, title, rows, style, *bars)?;
+            }
+        }
+        FacetView::Compact => {
+            let width = facets.iter().map(|(t, _, _)| t.len()).max().unwrap_or(0);
+            let mut first = true;
+            for (title, rows, _) in &facets {
+                if rows.is_empty() {
+                    continue;
+                }
+                if first {
+                    writeln!(out)?;
+                    first = false;
+                }
+                // Entity facets are cut at the request's facet size: a list that long may
+                // stand for more values than it holds.
+                let entity = !["Sources", "Dates"].contains(title);
+                let cut = entity && rows.len() >= view.facet_size;
+                let line = compact_line(rows, COMPACT_VALUES, cut);
+                let pad = " ".repeat(width - title.len());
+                writeln!(out, "{}{pad}  {line}", style.bold(title))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "23 articles match: права детей (showing 11–20)".
+fn summary_line(r: &SearchResult, view: &View) -> String {
     let noun = if r.total == 1 {
         "article matches"
     } else {
         "articles match"
     };
-    let shown = match (parts, r.hits.len()) {
-        (Parts::FacetsOnly, _) | (_, 0) => String::new(),
-        (_, n) if n == r.total => String::new(),
-        (_, n) => format!(" (showing {n})"),
+    let n = r.hits.len();
+    let shown = match view.parts {
+        Parts::FacetsOnly => String::new(),
+        Parts::All if n == 0 && view.offset > 0 && r.total > 0 => {
+            format!(" (none shown after the first {})", view.offset)
+        }
+        Parts::All if n == 0 || (view.offset == 0 && n == r.total) => String::new(),
+        Parts::All if n == 1 => format!(" (showing {})", view.offset + 1),
+        Parts::All => format!(" (showing {}–{})", view.offset + 1, view.offset + n),
     };
     let releases = match r.groups {
         Some(1) => " (1 release)".to_string(),
         Some(n) => format!(" ({n} releases)"),
         None => String::new(),
     };
-    writeln!(out, "{} {noun}{releases}: {}{shown}", r.total, r.query)?;
-    if r.total > 0 {
-        write_counts(out, "Sources", &rows_of(&r.facets.source), style, false)?;
-        write_counts(out, "Dates", &date_rows(&r.facets.date), style, true)?;
-        write_counts(out, "People", &rows_of(&r.facets.person), style, false)?;
-        write_counts(out, "Organizations", &rows_of(&r.facets.org), style, false)?;
-        write_counts(out, "Places", &rows_of(&r.facets.loc), style, false)?;
+    format!("{} {noun}{releases}: {}{shown}", r.total, r.query)
+}
+
+/// A facet's top `n` values with their counts on one line, most first (the date facet's too:
+/// its busiest periods), and how many more there are: `… 4 more`, or `… 4+ more` where the
+/// list was cut before it ended (`cut`).
+fn compact_line(rows: &[(&str, u64)], n: usize, cut: bool) -> String {
+    let mut top: Vec<&(&str, u64)> = rows.iter().collect();
+    // Stable: equal counts keep the facet's own order (names, or dates in order).
+    top.sort_by_key(|row| std::cmp::Reverse(row.1));
+    let mut parts: Vec<String> = top
+        .iter()
+        .take(n)
+        .map(|(value, count)| format!("{value} ({count})"))
+        .collect();
+    if rows.len() > n {
+        let plus = if cut { "+" } else { "" };
+        parts.push(format!("… {}{plus} more", rows.len() - n));
     }
-    Ok(())
+    parts.join(" · ")
 }
 
 /// The label of the date facet's bucket of articles without a date.
@@ -115,6 +181,8 @@ fn write_hit(out: &mut dyn Write, n: usize, h: &Hit, style: Style) -> io::Result
         meta.push(format!("score {s:.2}"));
     }
     meta.push(h.url.clone().unwrap_or_else(|| h.path.clone()));
+    // The id is what `vestnik show` takes.
+    meta.push(format!("id {}", h.id));
     writeln!(out, "   {}", style.dim(&meta.join(" · ")))?;
     let named: Vec<&String> = h
         .entities
@@ -153,7 +221,7 @@ fn write_hit(out: &mut dyn Write, n: usize, h: &Hit, style: Style) -> io::Result
         };
         writeln!(out, "   {}", style.dim(&line))?;
     }
-    writeln!(out)
+    Ok(())
 }
 
 /// The snippet on one line with its highlights marked.
@@ -202,4 +270,53 @@ pub(super) fn write_counts(
         writeln!(out, "  {value}{} {count:>6}{bar}", " ".repeat(pad))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_are_marked_only_as_asked() {
+        let plain = Style::default();
+        assert_eq!(plain.mark("права"), "права");
+        let marks = Style {
+            marks: true,
+            ..plain
+        };
+        assert_eq!(marks.mark("права"), "«права»");
+        let color = Style {
+            color: true,
+            ..plain
+        };
+        assert_eq!(color.mark("права"), "\x1b[1;31mправа\x1b[0m");
+        let both = Style {
+            color: true,
+            marks: true,
+        };
+        assert_eq!(both.mark("права"), "\x1b[1;31m«права»\x1b[0m");
+    }
+
+    #[test]
+    fn a_compact_facet_is_its_top_values_and_how_many_more() {
+        let rows = [
+            ("2019", 1),
+            ("2020", 4),
+            ("2021", 2),
+            ("2022", 4),
+            ("2023", 3),
+            ("2024", 1),
+            ("no date", 2),
+        ];
+        assert_eq!(
+            compact_line(&rows, 5, false),
+            "2020 (4) · 2022 (4) · 2023 (3) · 2021 (2) · no date (2) · … 2 more"
+        );
+        assert_eq!(
+            compact_line(&rows, 5, true),
+            "2020 (4) · 2022 (4) · 2023 (3) · 2021 (2) · no date (2) · … 2+ more"
+        );
+        // All shown: nothing more to note, cut or not.
+        assert_eq!(compact_line(&rows[..2], 5, true), "2020 (4) · 2019 (1)");
+    }
 }

@@ -1034,7 +1034,7 @@ fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
             limits::excerpt(s)
         ),
         E::FieldDoesNotExist(f) => query::unknown_field(f),
-        E::DateFormatError(_) => "invalid date (use YYYY, YYYY-MM or YYYY-MM-DD)".to_string(),
+        E::DateFormatError(_) => format!("invalid date (use {})", crate::dates::FORMS),
         E::AllButQueryForbidden => "a query cannot only exclude; add a term to search for".into(),
         other => limits::one_line(&other.to_string()),
     }

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use regex::{Captures, Regex};
 
 use tantivy::query_grammar::{Occur, UserInputAst, UserInputLeaf};
@@ -11,7 +11,7 @@ use tantivy::schema::Schema;
 
 use super::SearchError;
 use super::limits::{excerpt, quoted_spans};
-use crate::corpus::infer::parse_date;
+use crate::dates::{self, Period};
 use crate::index::schema::names;
 
 /// `date:` followed by a range in brackets, a comparison, or a bare value.
@@ -27,52 +27,6 @@ static DATE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
-
-/// A span of days a date written in a query stands for: `2024` is the whole year,
-/// `2024-05` the month, `2024-05-17` (or `17.05.2024`) one day.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Period {
-    pub first: NaiveDate,
-    pub last: NaiveDate,
-}
-
-pub(crate) fn parse_period(s: &str) -> Option<Period> {
-    let s = s.trim().trim_matches('"');
-    if let Some(day) = parse_date(s) {
-        return Some(Period {
-            first: day,
-            last: day,
-        });
-    }
-    let (year, month) = match s.split_once('-') {
-        Some((y, m)) => (y, Some(m)),
-        None => (s, None),
-    };
-    if year.len() != 4 {
-        return None;
-    }
-    let year: i32 = year.parse().ok()?;
-    match month {
-        None => Some(Period {
-            first: NaiveDate::from_ymd_opt(year, 1, 1)?,
-            last: NaiveDate::from_ymd_opt(year, 12, 31)?,
-        }),
-        Some(m) => {
-            let m: u32 = m.parse().ok()?;
-            let first = NaiveDate::from_ymd_opt(year, m, 1)?;
-            let next = if m == 12 {
-                NaiveDate::from_ymd_opt(year + 1, 1, 1)?
-            } else {
-                NaiveDate::from_ymd_opt(year, m + 1, 1)?
-            };
-            Some(Period {
-                first,
-                last: next.pred_opt()?,
-            })
-        }
-    }
-    .filter(|p| (1900..=2100).contains(&p.first.year()))
-}
 
 fn rfc3339(d: NaiveDate) -> String {
     format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
@@ -92,16 +46,24 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String, SearchError> {
         if quoted.iter().any(|q| q.contains(&start)) {
             return c[0].to_string();
         }
+        // The dates people type are read as everywhere else (`--from`, `from=`); only the
+        // quotes a query may put around a value, and `none`, are the query language's.
         let mut period = |s: &str| -> Option<Period> {
-            let p = parse_period(s);
-            if p.is_none() && error.is_none() {
-                error = Some(SearchError::Query(format!(
-                    "invalid date '{}' in '{}' (use YYYY, YYYY-MM, YYYY-MM-DD, or none for articles without a date)",
-                    excerpt(s),
-                    excerpt(&c[0])
-                )));
+            match dates::parse_period(s.trim().trim_matches('"')) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    if error.is_none() {
+                        let reason = e.reason().map(|r| format!(": {r}")).unwrap_or_default();
+                        error = Some(SearchError::Query(format!(
+                            "invalid date '{}' in '{}'{reason} (use {}, or none for articles without a date)",
+                            e.value(),
+                            excerpt(&c[0]),
+                            dates::FORMS
+                        )));
+                    }
+                    None
+                }
             }
-            p
         };
 
         if let (Some(lo), Some(hi)) = (c.name("lo"), c.name("hi")) {
@@ -385,6 +347,30 @@ mod tests {
     fn a_bad_date_names_itself() {
         let err = rewrite_dates("date:2024-13-01").unwrap_err().to_string();
         assert!(err.contains("2024-13-01"), "{err}");
+        assert!(err.contains("there is no month 13"), "{err}");
         assert!(rewrite_dates("update: the date").is_ok());
+    }
+
+    /// The query's dates are read by the same strict reader as `--from` and `from=`: the
+    /// metadata reader took `2024-05-1799` for 17 May.
+    #[test]
+    fn query_dates_are_whole_values() {
+        assert_eq!(
+            rewrite_dates("date:17.05.2024").unwrap(),
+            "date:[2024-05-17T00:00:00Z TO 2024-05-17T00:00:00Z]"
+        );
+        for bad in [
+            "date:2024-05-1799",
+            "date:32.01.2024",
+            "date:>=2024-02-30",
+            "date:[2024 TO 2024-05-17x]",
+        ] {
+            let err = rewrite_dates(bad).unwrap_err().to_string();
+            assert!(
+                err.contains("invalid date")
+                    && err.contains("YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY"),
+                "{bad}: {err}"
+            );
+        }
     }
 }

@@ -8,8 +8,7 @@
 
 use std::cell::RefCell;
 
-use chrono::NaiveDate;
-
+use crate::dates::{self, Period};
 use crate::entities::EntityType;
 use crate::search::{DateBucket, ExportFormat, FacetKind, SearchRequest, Sort};
 
@@ -130,13 +129,11 @@ impl Params {
         }
     }
 
-    fn day(&self, name: &'static str) -> Result<Option<NaiveDate>, String> {
+    /// A date parameter, read as the command line reads `--from`/`--to`
+    /// ([`crate::dates`]): a year, a month or a day.
+    fn period(&self, name: &'static str) -> Result<Option<Period>, String> {
         self.one(name)
-            .map(|v| {
-                crate::corpus::infer::parse_date(v).ok_or_else(|| {
-                    format!("{name} must be a date (YYYY-MM-DD), not '{}'", shown(v))
-                })
-            })
+            .map(|v| dates::parse_period(v).map_err(|e| format!("{name}: {e}")))
             .transpose()
     }
 
@@ -190,8 +187,9 @@ impl Params {
         req.persons = self.names("person")?;
         req.orgs = self.names("org")?;
         req.locs = self.names("loc")?;
-        req.from = self.day("from")?;
-        req.to = self.day("to")?;
+        // `from=2024` is from its first day, `to=2024` through its last.
+        req.from = self.period("from")?.map(|p| p.first);
+        req.to = self.period("to")?.map(|p| p.last);
         req.undated = self.flag("undated", false)?;
         Ok(req)
     }
@@ -390,6 +388,8 @@ fn shown(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
 
     fn read<T>(q: &str, f: impl FnOnce(&Params) -> Result<T, String>) -> Result<T, String> {
@@ -495,6 +495,30 @@ mod tests {
         assert!(read("person=a&org=b", Params::related).is_err());
         assert!(read("person=a&person=b", Params::related).is_err());
         assert!(read("q=x", Params::related).is_err());
+    }
+
+    /// `from` and `to` take what `--from` and `--to` take: a year or a month is its first day
+    /// as `from` and its last as `to`; anything else is refused by name.
+    #[test]
+    fn dates_are_years_months_or_days() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let r = read("from=2024&to=2024-02", Params::search).unwrap();
+        assert_eq!((r.from, r.to), (day(2024, 1, 1), day(2024, 2, 29)));
+        let r = read("from=17.05.2024&to=2025", Params::timeline).unwrap();
+        assert_eq!((r.from, r.to), (day(2024, 5, 17), day(2025, 12, 31)));
+        for bad in [
+            "from=2024-05-1799",
+            "to=32.01.2024",
+            "from=%D0%B2%D1%87%D0%B5%D1%80%D0%B0",
+        ] {
+            let err = read(bad, Params::search).unwrap_err();
+            let name = bad.split('=').next().unwrap();
+            assert!(
+                err.starts_with(&format!("{name}: invalid date '"))
+                    && err.ends_with("(use YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY)"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     /// An endpoint's reader, its answer dropped.
