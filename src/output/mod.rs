@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{Facets, Filters, Hit, SearchResult};
+use crate::search::{Facets, Filters, Hit, Relaxation, SearchResult};
 pub use explore::{write_related, write_timeline};
 pub use text::{Style, write_text};
 
@@ -60,6 +60,10 @@ struct Summary<'a> {
     groups: Option<usize>,
     facets: &'a Facets,
     filters: &'a Filters,
+    relaxed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relaxation: Option<&'a Relaxation>,
+    suggestions: &'a [String],
 }
 
 impl<'a> Summary<'a> {
@@ -70,6 +74,9 @@ impl<'a> Summary<'a> {
             groups: r.groups,
             facets: &r.facets,
             filters: &r.filters,
+            relaxed: r.relaxed,
+            relaxation: r.relaxation.as_ref(),
+            suggestions: &r.suggestions,
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::Parts;
-use crate::search::{DateCount, FacetCount, Hit, SearchResult};
+use crate::search::{DateCount, FacetCount, Hit, Relaxation, SearchResult};
 
 /// How highlights and headings are marked: ANSI colour on a terminal, «guillemets» in pipes
 /// and under `NO_COLOR`.
@@ -47,6 +47,9 @@ pub fn write_text(
     parts: Parts,
     style: Style,
 ) -> io::Result<()> {
+    if let Some(relaxed) = &r.relaxation {
+        writeln!(out, "{}", style.dim(&relaxed_notice(relaxed)))?;
+    }
     if parts == Parts::All {
         for (i, hit) in r.hits.iter().enumerate() {
             write_hit(out, i + 1, hit, style)?;
@@ -76,6 +79,22 @@ pub fn write_text(
         write_counts(out, "Places", &rows_of(&r.facets.loc), style, false)?;
     }
     Ok(())
+}
+
+/// What a relaxed answer shows, in one line: "no article has every word; showing articles with
+/// most of them (3 of 5 words; «какой» left out)".
+pub fn relaxed_notice(r: &Relaxation) -> String {
+    let few = match r.strict_total {
+        0 => "no article has every word".to_string(),
+        1 => "only 1 article has every word".to_string(),
+        n => format!("only {n} articles have every word"),
+    };
+    let mut detail = format!("at least {} of {} words", r.required, r.words);
+    if !r.ignored.is_empty() {
+        let quoted: Vec<String> = r.ignored.iter().map(|w| format!("«{w}»")).collect();
+        detail.push_str(&format!("; {} left out", quoted.join(", ")));
+    }
+    format!("{few}; showing articles with most of them ({detail})")
 }
 
 /// The label of the date facet's bucket of articles without a date.

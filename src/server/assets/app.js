@@ -93,6 +93,13 @@ async function render() {
     if (!r.filters.dates_possible) {
       unknown.push(el("span", { class: "error", "data-unresolved": "dates" }, " — " + r.filters.date_conflict));
     }
+    // A relaxed answer says so: these articles hold most of the words, not every one.
+    if (r.relaxed) {
+      unknown.push(el("span", { class: "note", "data-relaxed": r.relaxation.required }, " — no article has every word; showing articles with most of them (at least " + r.relaxation.required + " of " + r.relaxation.words + ")"));
+    }
+    if ((r.suggestions || []).length) {
+      unknown.push(el("span", { class: "note", "data-suggestions": "" }, " — did you mean " + r.suggestions.join(", ") + "?"));
+    }
     $("summary").replaceChildren(r.total === 1 ? "1 article" : r.total + " articles", ...unknown);
     renderHits(r.hits);
     renderPager(s, r.total, r.hits.length);
