@@ -251,6 +251,10 @@ pub struct Relaxation {
     pub strict_total: usize,
 }
 
+/// Analyzes a literal as its field does: its words with their positions (`None` for a field
+/// whose values are not split).
+pub(crate) type Tokens<'a> = dyn FnMut(&UserInputLiteral) -> Option<Vec<(usize, String)>> + 'a;
+
 /// The free words of a query that relaxing may loosen, and the stop words among them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FreeWords {
@@ -265,10 +269,7 @@ impl FreeWords {
     /// when relaxing cannot loosen it: a single term, a top level joined by OR, or no word
     /// that is not a stop word. `tokens` analyzes a literal as its field does (`None` for a
     /// field whose values are not split).
-    pub fn of(
-        ast: &UserInputAst,
-        tokens: &mut dyn FnMut(&UserInputLiteral) -> Option<Vec<(usize, String)>>,
-    ) -> Option<FreeWords> {
+    pub fn of(ast: &UserInputAst, tokens: &mut Tokens<'_>) -> Option<FreeWords> {
         let UserInputAst::Clause(items) = ast else {
             return None;
         };
