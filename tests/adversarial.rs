@@ -134,6 +134,18 @@ fn every_adversarial_query_ends_with_an_answer_or_a_named_mistake() {
         "body:[а TO я]".into(),
         "id:* title:* date:[* TO *]".into(),
         "zzz:*".into(),
+        // Fuzzy and prefix terms over the shortest words expand to a bounded set of terms.
+        "а*".into(),
+        "в*".into(),
+        "а~2".into(),
+        "в~2 на~2 д*".into(),
+        "person:в*".into(),
+        "person:а~2".into(),
+        "title:в~2 OR body:н*".into(),
+        format!("{long_word}*"),
+        format!("{long_word}~2"),
+        ["в~2"; 200].join(" "),
+        "в~9".into(),
     ];
     for q in &queries {
         let run = search(&index, &[q]);
@@ -168,6 +180,10 @@ fn bounded_queries_still_find_what_they_ask_for() {
     assert_eq!(found("\"новых школ сельских\"~1"), 1);
     assert_eq!(found("\"новых сельских школ\"~1"), 0);
     assert_eq!(found("\"новых сельских школ\"~3"), 1);
+    assert_eq!(found("Москв*"), 1);
+    assert_eq!(found("Масква~1"), 1);
+    assert!(found("дом*") >= 1);
+    assert_eq!(found("Школы~1 учителя"), 1);
 }
 
 #[test]

@@ -138,6 +138,30 @@ pub fn builtin() -> Vec<Hostile> {
         same,
     ));
     out.push(ask("zzz:*", "zzz:*".into(), same));
+    // Fuzzy and prefix terms over the shortest words: each expands to a bounded set.
+    out.push(ask("а* (prefix)", "а*".into(), same));
+    out.push(ask("а~2 (fuzzy)", "а~2".into(), same));
+    out.push(ask(
+        "15 common words~2",
+        COMMON[..15]
+            .iter()
+            .map(|w| format!("{w}~2"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        same,
+    ));
+    out.push(ask("person:а* (prefix)", "person:а*".into(), same));
+    out.push(ask("person:а~2 (fuzzy)", "person:а~2".into(), same));
+    out.push(ask(
+        "a question of 30 words (relaxed)",
+        COMMON
+            .iter()
+            .chain(&COMMON[..14])
+            .map(|w| format!("{w}ский"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        same,
+    ));
     out.push(ask("date:[* TO *]", "date:[* TO *]".into(), same));
     out.push(ask("person:а", "person:а".into(), same));
     out.push(ask("* at offset 2^64-1", "*".into(), |r| {

@@ -7,6 +7,7 @@ pub mod eval_search;
 pub mod extraction;
 pub mod groups;
 pub mod hostile;
+pub mod ir;
 pub mod run;
 pub mod stats;
 

@@ -377,11 +377,12 @@ mod tests {
                 "date_facets",
                 "source_facet",
                 "sort_date",
-                "entity_facets"
+                "entity_facets",
+                "relaxed"
             ]
         );
         let facets: Vec<usize> = mix.iter().map(|q| request(q).facets.len()).collect();
-        assert_eq!(facets, [0, 0, 0, 0, 0, 2, 1, 0, 5]);
+        assert_eq!(facets, [0, 0, 0, 0, 0, 2, 1, 0, 5, 0]);
         assert_eq!(request(&mix[5]).limit, 10);
         assert_eq!(request(&mix[6]).limit, 0);
         assert_eq!(request(&mix[7]).sort, Sort::Date);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::bench::{corpus, groups, hostile, run};
+use crate::bench::{corpus, groups, hostile, ir, run};
 
 #[derive(clap::Args)]
 pub(super) struct BenchArgs {
@@ -27,6 +27,22 @@ enum BenchCommand {
     /// Run queries written to exhaust the engine, each with a time budget, and show that every
     /// one ends within it (+10%) with exit 0 or 2
     Hostile(HostileArgs),
+    /// Score ranking on XQuAD-ru (Russian questions people wrote on Wikipedia paragraphs):
+    /// nDCG@10, Recall@100 and MRR@10 on its paragraphs and its sentences
+    Ir(IrArgs),
+}
+
+#[derive(clap::Args)]
+struct IrArgs {
+    /// The XQuAD-ru folder, holding para/ and sent/
+    #[arg(default_value = "../shared/data/ir/xquad-ru")]
+    dir: PathBuf,
+    /// Search as `vestnik search --strict` (every word required)
+    #[arg(long)]
+    strict: bool,
+    /// Print the figures as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -103,7 +119,20 @@ pub(super) fn bench_command(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Groups(a) => groups_command(a),
         BenchCommand::Extraction(a) => super::extraction::extraction_command(a),
         BenchCommand::Hostile(a) => hostile_command(a),
+        BenchCommand::Ir(a) => ir_command(a),
     }
+}
+
+fn ir_command(args: IrArgs) -> anyhow::Result<()> {
+    let report = ir::run(&args.dir, args.strict, &mut |step| {
+        eprintln!("bench ir: {step}...")
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", ir::table(&report));
+    }
+    Ok(())
 }
 
 fn hostile_command(args: HostileArgs) -> anyhow::Result<()> {

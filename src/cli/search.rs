@@ -82,6 +82,10 @@ pub(super) struct SearchArgs {
     /// Stop the search after this many seconds (exit 2); 0: no limit
     #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = Timeout::parse)]
     timeout: Timeout,
+    /// Require every word, even when fewer than 3 articles have them all (by default such a
+    /// query shows the articles with most of its words, and says so)
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -119,12 +123,16 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         group: !args.no_group,
         count_groups: args.count == CountBy::Groups,
         budget: args.timeout.budget(),
+        strict: args.strict,
     };
     if args.with_body {
         return export(&searcher, request, args.format);
     }
     let result = searcher.search(&request)?;
     report_unresolved(&result.filters);
+    if !result.suggestions.is_empty() {
+        eprintln!("vestnik: did you mean {}?", result.suggestions.join(", "));
+    }
     let parts = if args.facets_only {
         Parts::FacetsOnly
     } else {

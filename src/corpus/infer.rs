@@ -71,8 +71,9 @@ pub(crate) fn complete(fields: Fields, path: &Path, root: &Path, fallback_id: St
         None => {
             inferred.title = true;
             let (title, rest) = infer_title(&body);
-            if let Some(rest) = rest {
-                body = rest;
+            match rest {
+                Some(rest) => body = rest,
+                None => inferred.title_is_first_sentence = true,
             }
             title
         }

@@ -55,6 +55,11 @@ pub struct Article {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Inferred {
     pub title: bool,
+    /// The inferred title is the text's first sentence, which the body still holds: not a
+    /// headline, so not ranked as one (a short first line set apart as a headline is taken out
+    /// of the body and counts as the file's headline).
+    #[serde(skip)]
+    pub title_is_first_sentence: bool,
     pub date: bool,
     pub source: bool,
 }

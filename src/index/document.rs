@@ -60,6 +60,9 @@ fn to_document(
         doc.add_text(f.path, p);
     }
     doc.add_text(f.title, &a.title);
+    if !a.inferred.title_is_first_sentence {
+        doc.add_text(f.headline, &a.title);
+    }
     doc.add_text(f.body, &a.body);
     match a.date {
         Some(date) => doc.add_date(f.date, to_datetime(date)),

@@ -12,8 +12,10 @@ use crate::entities::EntityType;
 /// without an id of their own are named by their text, not their line (`#N`), and each
 /// document carries the fingerprint of its id (`head`); the `author` field; the `undated`
 /// marker, and dates inferred only where the text presents them as the article's (an older
-/// index holds dates of past events the new inference rejects, so it is rebuilt).
-pub const SCHEMA_VERSION: u32 = 9;
+/// index holds dates of past events the new inference rejects, so it is rebuilt). 10: the
+/// `headline` field, the titles ranked as headlines (a title made from the text's first
+/// sentence is not one).
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -21,6 +23,12 @@ pub struct Fields {
     pub id: Field,
     pub path: Field,
     pub title: Field,
+    /// The title again where it is a headline: one the file states (metadata, a Markdown
+    /// heading, a short first line set apart) rather than the text's first sentence, which
+    /// the body holds already. Searches rank it above the body (`search::TITLE_BOOST`);
+    /// `title:` still searches every title. Stored, so that an article copied from the
+    /// stored document (`document::reused`) keeps it.
+    pub headline: Field,
     pub body: Field,
     pub date: Field,
     /// `true` on every article without a date, so that `--undated` and `date:none` are one
@@ -71,6 +79,7 @@ pub mod names {
     pub const ID: &str = "id";
     pub const PATH: &str = "path";
     pub const TITLE: &str = "title";
+    pub const HEADLINE: &str = "headline";
     pub const BODY: &str = "body";
     pub const DATE: &str = "date";
     pub const UNDATED: &str = "undated";
@@ -135,6 +144,7 @@ pub fn build() -> (Schema, Fields) {
             TextOptions::default().set_stored().set_fast("raw"),
         ),
         title: b.add_text_field(names::TITLE, russian.clone()),
+        headline: b.add_text_field(names::HEADLINE, russian.clone()),
         body: b.add_text_field(names::BODY, russian),
         date: b.add_date_field(names::DATE, date),
         undated: b.add_bool_field(names::UNDATED, INDEXED),

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{Facets, Filters, Hit, SearchResult};
+use crate::search::{Facets, Filters, Hit, Relaxation, SearchResult};
 pub use document::{DocumentFormat, write_document};
 pub use explore::{write_related, write_timeline};
 pub use text::{Style, write_text};
@@ -85,6 +85,10 @@ struct Summary<'a> {
     groups: Option<usize>,
     facets: &'a Facets,
     filters: &'a Filters,
+    relaxed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relaxation: Option<&'a Relaxation>,
+    suggestions: &'a [String],
 }
 
 impl<'a> Summary<'a> {
@@ -95,6 +99,9 @@ impl<'a> Summary<'a> {
             groups: r.groups,
             facets: &r.facets,
             filters: &r.filters,
+            relaxed: r.relaxed,
+            relaxation: r.relaxation.as_ref(),
+            suggestions: &r.suggestions,
         }
     }
 }

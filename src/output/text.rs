@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{FacetView, Parts, View};
-use crate::search::{DateCount, FacetCount, Hit, SearchResult};
+use crate::search::{DateCount, FacetCount, Hit, Relaxation, SearchResult};
 
 /// How highlights and headings are marked: ANSI colour on a terminal, and «guillemets» around
 /// matched words when asked for (`--marks`), whatever the colour.
@@ -54,6 +54,9 @@ pub fn write_text(out: &mut dyn Write, r: &SearchResult, view: &View) -> io::Res
     let style = view.style;
     // The total first: what a page of hits is part of.
     writeln!(out, "{}", summary_line(r, view))?;
+    if let Some(relaxed) = &r.relaxation {
+        writeln!(out, "{}", style.dim(&relaxed_notice(relaxed)))?;
+    }
     if view.parts == Parts::All {
         for (i, hit) in r.hits.iter().enumerate() {
             writeln!(out)?;
@@ -142,6 +145,22 @@ fn compact_line(rows: &[(&str, u64)], n: usize, cut: bool) -> String {
         parts.push(format!("… {}{plus} more", rows.len() - n));
     }
     parts.join(" · ")
+}
+
+/// What a relaxed answer shows, in one line: "no article has every word; showing articles with
+/// most of them (3 of 5 words; «какой» left out)".
+pub fn relaxed_notice(r: &Relaxation) -> String {
+    let few = match r.strict_total {
+        0 => "no article has every word".to_string(),
+        1 => "only 1 article has every word".to_string(),
+        n => format!("only {n} articles have every word"),
+    };
+    let mut detail = format!("at least {} of {} words", r.required, r.words);
+    if !r.ignored.is_empty() {
+        let quoted: Vec<String> = r.ignored.iter().map(|w| format!("«{w}»")).collect();
+        detail.push_str(&format!("; {} left out", quoted.join(", ")));
+    }
+    format!("{few}; showing articles with most of them ({detail})")
 }
 
 /// The label of the date facet's bucket of articles without a date.

@@ -9,7 +9,10 @@
 use serde::Serialize;
 use tantivy::query_grammar::{Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral};
 
+use super::SearchError;
 use super::archive::ArchiveEntities;
+use super::budget::Budget;
+use super::fuzzy::{MAX_EXPANSIONS, NameMatcher};
 use crate::entities::{Aliases, EntityType};
 use crate::index::schema::names;
 
@@ -166,6 +169,8 @@ pub(crate) struct Resolver<'a> {
     pub archive: &'a ArchiveEntities,
     pub aliases: &'a Aliases,
     pub filters: Filters,
+    /// Looked at while a fuzzy or prefix name is matched against every entity.
+    pub budget: &'a Budget,
 }
 
 impl Resolver<'_> {
@@ -177,14 +182,68 @@ impl Resolver<'_> {
             .archive
             .registry
             .resolve_within(kind, text, self.aliases);
+        self.clause_of(kind, text, given_in, &found.entities, &found.within)
+    }
+
+    /// The clause for a fuzzy or prefix name on an entity field (`person:Назарб*`,
+    /// `person:Назарбаеф~`): any name of the entities one of whose names, or a word of it,
+    /// matches, the closest and most written first, at most [`MAX_EXPANSIONS`] of them.
+    pub fn pattern_clause(
+        &mut self,
+        kind: EntityType,
+        literal: &UserInputLiteral,
+    ) -> Result<UserInputAst, SearchError> {
+        let Some((word, prefix, slop)) = super::fuzzy::typed_pattern(literal) else {
+            return Ok(self.clause(kind, &literal.phrase, "query"));
+        };
+        let literal = &UserInputLiteral {
+            phrase: word,
+            prefix,
+            slop,
+            ..literal.clone()
+        };
+        let matcher = NameMatcher::new(&literal.phrase, literal.prefix, literal.slop)?;
+        let mut matched: Vec<(u8, u64, u32)> = Vec::new();
+        for (i, e) in self.archive.registry.entities(kind).iter().enumerate() {
+            if i % 4096 == 4095 && self.budget.spent() {
+                break;
+            }
+            if let Some(d) = e.variants.iter().filter_map(|v| matcher.distance(v)).min() {
+                matched.push((d, e.docs, i as u32));
+            }
+        }
+        matched.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        matched.truncate(MAX_EXPANSIONS);
+        let entities: Vec<u32> = matched.into_iter().map(|(_, _, i)| i).collect();
+        let typed = format!(
+            "{}{}",
+            literal.phrase,
+            if literal.prefix {
+                "*".to_string()
+            } else {
+                format!("~{}", literal.slop)
+            }
+        );
+        Ok(self.clause_of(kind, &typed, "query", &entities, &[]))
+    }
+
+    /// The clause for the entities a name resolved to (and the places they require).
+    fn clause_of(
+        &mut self,
+        kind: EntityType,
+        text: &str,
+        given_in: &'static str,
+        found_entities: &[u32],
+        found_within: &[u32],
+    ) -> UserInputAst {
         let registry = &self.archive.registry;
         let refs = |kind: EntityType, list: &[u32]| -> Vec<&crate::identity::Entity> {
             list.iter()
                 .filter_map(|&i| registry.entity(kind, i))
                 .collect()
         };
-        let entities = refs(kind, &found.entities);
-        let within = refs(EntityType::Loc, &found.within);
+        let entities = refs(kind, found_entities);
+        let within = refs(EntityType::Loc, found_within);
         let as_ref = |e: &&crate::identity::Entity| EntityRef {
             id: e.id.clone(),
             name: e.name.clone(),
@@ -230,24 +289,31 @@ impl Resolver<'_> {
     }
 
     /// Replaces every `person:`/`org:`/`loc:` literal in a parsed query with its clause.
-    pub fn rewrite(&mut self, ast: UserInputAst) -> UserInputAst {
-        match ast {
+    pub fn rewrite(&mut self, ast: UserInputAst) -> Result<UserInputAst, SearchError> {
+        Ok(match ast {
             UserInputAst::Clause(items) => UserInputAst::Clause(
                 items
                     .into_iter()
-                    .map(|(o, sub)| (o, self.rewrite(sub)))
-                    .collect(),
+                    .map(|(o, sub)| Ok((o, self.rewrite(sub)?)))
+                    .collect::<Result<_, SearchError>>()?,
             ),
-            UserInputAst::Boost(inner, b) => UserInputAst::Boost(Box::new(self.rewrite(*inner)), b),
+            UserInputAst::Boost(inner, b) => {
+                UserInputAst::Boost(Box::new(self.rewrite(*inner)?), b)
+            }
             UserInputAst::Leaf(leaf) => match *leaf {
                 UserInputLeaf::Literal(lit) => {
                     match lit.field_name.as_deref().and_then(kind_of_field) {
+                        Some(kind)
+                            if lit.prefix || (lit.slop > 0 && lit.delimiter == Delimiter::None) =>
+                        {
+                            self.pattern_clause(kind, &lit)?
+                        }
                         Some(kind) => self.clause(kind, &lit.phrase, "query"),
                         None => UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(lit))),
                     }
                 }
                 other => UserInputAst::Leaf(Box::new(other)),
             },
-        }
+        })
     }
 }

@@ -85,7 +85,8 @@ impl Searcher {
     ) -> Result<usize, ExportError> {
         let searcher = self.reader.searcher();
         let archive = self.archive(&searcher)?;
-        let (query, _) = self.query(req, &archive)?;
+        // Every article the query matches as written: an export is not relaxed.
+        let query = self.query(req, &archive, None)?.query;
         let total = searcher
             .search(&*query, &Count)
             .map_err(SearchError::from)?;

@@ -22,14 +22,16 @@
 //!
 //! Queries are built by tantivy's parser; [`Phrases`] marks the phrase literals it takes over
 //! with a stand-in term before the parser runs, and puts its own query in their place after.
+//! Fuzzy and prefix terms (`word~1`, `word*`), which the parser would read as phrases, are
+//! taken over the same way, their queries built by `fuzzy`.
 
 use std::fmt;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query,
-    Scorer, TermQuery, Weight,
+    Bm25Weight, BooleanQuery, BoostQuery, EmptyQuery, EmptyScorer, EnableScoring, Explanation,
+    Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -332,12 +334,20 @@ impl Scorer for PhraseScorer {
 pub(crate) struct Phrases<'a> {
     /// The analyzer of the text fields (title and body share one).
     pub analyzer: &'a mut TextAnalyzer,
+    /// Every title, for `title:`.
     pub title: Field,
+    /// The titles ranked as headlines, searched with the body when no field is named.
+    pub headline: Field,
     pub body: Field,
     /// The stand-ins' field (`id`: untokenized, no boost).
     pub stand_in: Field,
     pub title_boost: Score,
     pub budget: &'a Budget,
+    /// Whose dictionaries fuzzy and prefix terms expand over.
+    pub searcher: &'a tantivy::Searcher,
+    /// The first mistake found in a literal taken over (a fuzzy distance over the maximum),
+    /// for the caller to report once the query is built.
+    pub error: Option<super::SearchError>,
     /// The queries for the marks, by number, with the boost the query gave each.
     found: Vec<Option<Box<dyn Query>>>,
 }
@@ -345,17 +355,21 @@ pub(crate) struct Phrases<'a> {
 impl<'a> Phrases<'a> {
     pub fn new(
         analyzer: &'a mut TextAnalyzer,
-        (title, body, stand_in): (Field, Field, Field),
+        (title, headline, body, stand_in): (Field, Field, Field, Field),
         title_boost: Score,
         budget: &'a Budget,
+        searcher: &'a tantivy::Searcher,
     ) -> Phrases<'a> {
         Phrases {
             analyzer,
             title,
+            headline,
             body,
             stand_in,
             title_boost,
             budget,
+            searcher,
+            error: None,
             found: Vec::new(),
         }
     }
@@ -418,9 +432,82 @@ impl<'a> Phrases<'a> {
     }
 
     /// Whether this module matches `literal`: a phrase of three words or more on the text
-    /// fields (a phrase ending in a prefix, `"a b c"*`, is tantivy's).
+    /// fields (a phrase ending in a prefix, `"a b c"*`, is tantivy's), or a fuzzy or prefix
+    /// term (see `fuzzy`).
     fn takes(&mut self, literal: &UserInputLiteral) -> bool {
-        !literal.prefix && self.words(literal).is_some_and(|w| w.len() >= MIN_WORDS)
+        self.is_pattern(literal)
+            || (!literal.prefix && self.words(literal).is_some_and(|w| w.len() >= MIN_WORDS))
+    }
+
+    /// A single word typed with `~N` or `*`, outside quotes, on a text field.
+    fn is_pattern(&mut self, literal: &UserInputLiteral) -> bool {
+        let Some((word, _, _)) = super::fuzzy::typed_pattern(literal) else {
+            return false;
+        };
+        let bare = UserInputLiteral {
+            phrase: word,
+            ..literal.clone()
+        };
+        self.words(&bare).is_some_and(|w| w.len() == 1)
+    }
+
+    /// The fields a literal searches: its own, or the headline and the body.
+    fn fields_of(&self, literal: &UserInputLiteral) -> Vec<Field> {
+        match literal.field_name.as_deref() {
+            Some("title") => vec![self.title],
+            Some("body") => vec![self.body],
+            _ => vec![self.headline, self.body],
+        }
+    }
+
+    /// The query of a fuzzy or prefix term: any of the indexed terms it expands to, scored
+    /// as the words themselves would be.
+    fn pattern_query(&mut self, literal: &UserInputLiteral, boost: Score) -> Box<dyn Query> {
+        let Some((word, prefix, slop)) = super::fuzzy::typed_pattern(literal) else {
+            return Box::new(EmptyQuery);
+        };
+        let literal = &UserInputLiteral {
+            phrase: word,
+            prefix,
+            slop,
+            ..literal.clone()
+        };
+        let words = self.words(literal).unwrap_or_default();
+        let Some((_, stem)) = words.first() else {
+            return Box::new(EmptyQuery);
+        };
+        let folded = crate::analysis::name_terms(&literal.phrase)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| stem.clone());
+        let fields = self.fields_of(literal);
+        let expanded = super::fuzzy::Pattern::of(&folded, stem, literal.prefix, literal.slop)
+            .and_then(|p| super::fuzzy::expand(self.searcher, &fields, &p, self.budget));
+        let expanded = match expanded {
+            Ok(e) => e,
+            Err(e) => {
+                if self.error.is_none() {
+                    self.error = Some(e);
+                }
+                return Box::new(EmptyQuery);
+            }
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for field in fields {
+            let field_boost = if field == self.headline {
+                self.title_boost
+            } else {
+                1.0
+            };
+            for term in super::fuzzy::terms_of(field, &expanded) {
+                let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, boost_by(Box::new(q), field_boost)));
+            }
+        }
+        if clauses.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        boost_by(Box::new(BooleanQuery::new(clauses)), boost)
     }
 
     fn holds_phrase(&mut self, ast: &UserInputAst) -> bool {
@@ -435,14 +522,13 @@ impl<'a> Phrases<'a> {
     }
 
     /// The query of a phrase literal, as tantivy's parser would build it: on its field, or on
-    /// the title (boosted) and the body.
+    /// the headline (boosted) and the body.
     fn query_of(&mut self, literal: &UserInputLiteral, boost: Score) -> Box<dyn Query> {
+        if self.is_pattern(literal) {
+            return self.pattern_query(literal, boost);
+        }
         let words = self.words(literal).unwrap_or_default();
-        let fields: Vec<Field> = match literal.field_name.as_deref() {
-            Some("title") => vec![self.title],
-            Some("body") => vec![self.body],
-            _ => vec![self.title, self.body],
-        };
+        let fields = self.fields_of(literal);
         let mut per_field: Vec<(Occur, Box<dyn Query>)> = fields
             .into_iter()
             .map(|field| {
@@ -455,7 +541,7 @@ impl<'a> Phrases<'a> {
                     slop: literal.slop,
                     budget: self.budget.clone(),
                 };
-                let field_boost = if field == self.title {
+                let field_boost = if field == self.headline {
                     self.title_boost
                 } else {
                     1.0

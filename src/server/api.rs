@@ -169,6 +169,9 @@ async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
             "groups": r.groups,
             "facets": r.facets,
             "filters": r.filters,
+            "relaxed": r.relaxed,
+            "relaxation": r.relaxation,
+            "suggestions": r.suggestions,
         }))
     })
     .await?

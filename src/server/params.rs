@@ -254,6 +254,7 @@ impl Params {
             }
         };
         req.group = self.flag("group", true)?;
+        req.strict = self.flag("strict", false)?;
         self.counted(&mut req)?;
         Ok(req)
     }
@@ -262,6 +263,7 @@ impl Params {
     pub fn facets(&self) -> Result<SearchRequest, String> {
         let mut req = self.filtered()?;
         self.counted(&mut req)?;
+        req.strict = self.flag("strict", false)?;
         req.limit = 0;
         Ok(req)
     }
@@ -423,12 +425,15 @@ mod tests {
     fn every_documented_parameter_is_read() {
         let filters = "q=x&source=s&person=p&org=o&loc=l&from=2020-01-01&to=2021-01-01&undated=0";
         let search = format!(
-            "{filters}&sort=date&limit=5&offset=5&by=month&facet=source&facet_size=3&group=false&count=groups"
+            "{filters}&sort=date&limit=5&offset=5&by=month&facet=source&facet_size=3&group=false&count=groups&strict=true"
         );
         let r = read(&search, Params::search).unwrap();
-        assert!(r.count_groups && r.offset == 5 && r.facet_size == 3);
-        let facets = format!("{filters}&by=day&facet=date&facet_size=3&count=groups");
-        assert!(read(&facets, Params::facets).unwrap().count_groups);
+        assert!(r.count_groups && r.offset == 5 && r.facet_size == 3 && r.strict);
+        assert!(!read("q=x", Params::search).unwrap().strict);
+        assert!(read("strict=maybe", Params::search).is_err());
+        let facets = format!("{filters}&by=day&facet=date&facet_size=3&count=groups&strict=1");
+        let f = read(&facets, Params::facets).unwrap();
+        assert!(f.count_groups && f.strict);
         let entities = format!("{filters}&type=org&limit=7");
         assert_eq!(
             read(&entities, Params::entities).unwrap().1,

@@ -231,6 +231,15 @@ async function render() {
     $("summary").dataset.total = r.total;
     const parts = [count(r.total, T.articles)];
     if (r.groups !== null && r.groups !== undefined) parts.push(" · " + count(r.groups, T.releases));
+    // A relaxed answer says so: these articles hold most of the words, not every one.
+    if (r.relaxed) {
+      notes.push(el("span", { class: "note", "data-relaxed": r.relaxation.required }, lang === "en"
+        ? " — no article has every word; showing articles with most of them (at least " + r.relaxation.required + " of " + r.relaxation.words + ")"
+        : " — ни в одной статье нет всех слов; показаны статьи с большинством из них (не меньше " + r.relaxation.required + " из " + r.relaxation.words + ")"));
+    }
+    if ((r.suggestions || []).length) {
+      notes.push(el("span", { class: "note", "data-suggestions": "" }, (lang === "en" ? " — did you mean " : " — возможно, вы имели в виду ") + r.suggestions.join(", ") + "?"));
+    }
     $("summary").replaceChildren(...parts, ...unresolved(r.filters, s), ...notes);
     renderHits(r.hits, s);
     renderPager(s, r.total, r.hits.length);

@@ -1,0 +1,203 @@
+//! Relaxed matching on the sample corpus: a question that no article answers word for word
+//! shows the articles with most of its words, and says so; a query that finds enough keeps
+//! its exact answer; phrases, `+`, `-` and filters keep their meaning under relaxation.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{searcher, succeed, vestnik};
+use vestnik::search::{RELAX_BELOW, SearchRequest, SearchResult};
+
+/// A question on "Аграрии получат льготные кредиты на весенний сев" (dk/agrokredit.txt),
+/// with a place the corpus never names, so that no article has every word.
+const QUESTION: &str = "Какие кредиты получат аграрии на весенний сев в Караганде?";
+
+fn run(req: SearchRequest) -> SearchResult {
+    let mut req = req;
+    req.limit = 1000;
+    searcher().search(&req).expect("query runs")
+}
+
+fn ask(query: &str) -> SearchResult {
+    run(SearchRequest::new(query))
+}
+
+fn strictly(query: &str) -> SearchResult {
+    let mut req = SearchRequest::new(query);
+    req.strict = true;
+    run(req)
+}
+
+fn ids(r: &SearchResult) -> BTreeSet<String> {
+    r.hits.iter().map(|h| h.id.clone()).collect()
+}
+
+fn body_of(id: &str) -> String {
+    let doc = searcher().document(id).expect("reads").expect("exists");
+    format!("{} {}", doc.title, doc.body).to_lowercase()
+}
+
+#[test]
+fn a_question_finds_its_article_with_most_of_its_words() {
+    assert_eq!(strictly(QUESTION).total, 0, "no article has every word");
+    let r = ask(QUESTION);
+    assert!(r.relaxed, "relaxed");
+    let how = r.relaxation.as_ref().expect("says how");
+    assert_eq!(how.strict_total, 0);
+    // кредиты, получат, аграрии, весенний, сев, Караганде; «какие», «на», «в» left out.
+    assert_eq!(how.words, 6);
+    assert!(how.required >= 1 && how.required < 6, "{how:?}");
+    assert_eq!(how.ignored, ["Какие", "на", "в"]);
+    assert!(
+        r.hits[0].title.contains("Аграрии получат льготные кредиты"),
+        "{}",
+        r.hits[0].title
+    );
+    // The total and the facets describe what is shown.
+    assert_eq!(r.total, r.hits.len());
+    let by_source: u64 = r.facets.source.iter().map(|c| c.count).sum();
+    assert_eq!(by_source as usize, r.total);
+}
+
+#[test]
+fn strict_turns_relaxation_off() {
+    let r = strictly(QUESTION);
+    assert!(!r.relaxed && r.relaxation.is_none());
+    assert_eq!(r.total, 0);
+}
+
+#[test]
+fn a_query_with_enough_hits_is_never_relaxed() {
+    let mut seen_enough = 0;
+    for q in [
+        "ЮНИСЕФ детей",
+        "школы Казахстан",
+        "Карин детей",
+        "ЮНИСЕФ Шымкент",
+        "кредиты аграрии",
+        "министр просвещения",
+    ] {
+        let strict = strictly(q);
+        let default = ask(q);
+        if strict.total >= RELAX_BELOW {
+            seen_enough += 1;
+            assert!(!default.relaxed, "{q}");
+            assert_eq!(ids(&default), ids(&strict), "{q}");
+        } else if default.relaxed {
+            // Relaxing only adds: every strict hit is still there.
+            assert!(ids(&strict).is_subset(&ids(&default)), "{q}");
+        }
+    }
+    assert!(
+        seen_enough >= 2,
+        "the candidates must include strict answers"
+    );
+}
+
+#[test]
+fn unknown_words_find_nothing_even_relaxed() {
+    let r = ask("зюзюква брымбрум кукарямба");
+    assert_eq!(r.total, 0);
+    assert!(!r.relaxed);
+}
+
+#[test]
+fn phrases_required_and_excluded_words_keep_their_meaning() {
+    // The phrase stays required: only the article that says "ювенальной юстиции".
+    let r = ask("\"ювенальной юстиции\" детей аграрии Караганде");
+    assert!(r.relaxed);
+    assert!(r.total >= 1);
+    for h in &r.hits {
+        assert!(body_of(&h.id).contains("ювенальной юстиции"), "{}", h.title);
+    }
+    // +word stays required.
+    let r = ask("+Акмолинской кредиты Караганде ювенальной");
+    assert!(r.relaxed);
+    for h in &r.hits {
+        assert!(body_of(&h.id).contains("акмолинской"), "{}", h.title);
+    }
+    // -word stays excluded: the article about the loans names Акмолинская область.
+    let r = ask(&format!("{QUESTION} -Акмолинской"));
+    assert!(r.total > 0);
+    for h in &r.hits {
+        assert!(!body_of(&h.id).contains("акмолинской"), "{}", h.title);
+    }
+    // AND keeps every word required.
+    assert_eq!(ask("кредиты AND аграрии AND Караганде").total, 0);
+}
+
+#[test]
+fn filters_never_widen() {
+    let mut req = SearchRequest::new(QUESTION);
+    req.sources = vec!["Деловой Казахстан".into()];
+    let r = run(req);
+    assert!(r.relaxed && r.total > 0);
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.source.as_deref() == Some("Деловой Казахстан"))
+    );
+    // A filter naming nobody matches nothing, relaxed or not.
+    let mut req = SearchRequest::new(QUESTION);
+    req.persons = vec!["Зюзюква Брымбрумова".into()];
+    let r = run(req);
+    assert_eq!(r.total, 0);
+    let r = ask(&format!("{QUESTION} person:\"Зюзюква Брымбрумова\""));
+    assert_eq!(r.total, 0);
+    let r = ask(&format!("{QUESTION} date:1995"));
+    assert_eq!(r.total, 0);
+}
+
+#[test]
+fn the_command_line_says_it_relaxed() {
+    let index = common::corpus_index();
+    let out = succeed(vestnik().args(["search", QUESTION, "--index"]).arg(index));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no article has every word; showing articles with most of them"),
+        "{text}"
+    );
+    let out = succeed(
+        vestnik()
+            .args(["search", QUESTION, "--strict", "--index"])
+            .arg(index),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("showing articles with most"), "{text}");
+    assert!(text.starts_with("0 articles match"), "{text}");
+
+    let json = common::json_of(
+        vestnik()
+            .args(["search", QUESTION, "--format", "json", "--index"])
+            .arg(index),
+    );
+    assert_eq!(json["relaxed"], true);
+    assert!(json["relaxation"]["required"].as_u64().unwrap() >= 1);
+    let json = common::json_of(
+        vestnik()
+            .args(["search", "Карин", "--format", "json", "--index"])
+            .arg(index),
+    );
+    assert_eq!(json["relaxed"], false);
+    assert!(json.get("relaxation").is_none());
+}
+
+#[test]
+fn the_api_reads_strict() {
+    let server = common::Server::start(common::corpus_index());
+    let q: String = form_urlencoded::byte_serialize(QUESTION.as_bytes()).collect();
+    let get = |path: String| {
+        let (status, json) = server.json(&path);
+        assert_eq!(status, 200, "{path}: {json}");
+        json
+    };
+    let relaxed = get(format!("/api/search?q={q}"));
+    assert_eq!(relaxed["relaxed"], true, "{relaxed}");
+    let strict = get(format!("/api/search?q={q}&strict=true"));
+    assert_eq!(strict["relaxed"], false);
+    assert_eq!(strict["total"], 0);
+    let facets = get(format!("/api/facets?q={q}&strict=false"));
+    assert_eq!(facets["relaxed"], true);
+    assert_eq!(facets["total"], relaxed["total"]);
+}
