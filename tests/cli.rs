@@ -583,6 +583,8 @@ fn search_with_body_writes_every_match() {
         .unwrap();
     assert!(!fails.status.success());
     assert!(String::from_utf8_lossy(&fails.stderr).contains("--format jsonl"));
+}
+
 /// The words the first hit of a query highlights, as its JSON gives them.
 fn highlighted_words(query: &str) -> Vec<String> {
     let v = common::json_of(
