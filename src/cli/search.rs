@@ -82,7 +82,7 @@ pub(super) struct SearchArgs {
     /// Stop the search after this many seconds (exit 2); 0: no limit
     #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = Timeout::parse)]
     timeout: Timeout,
-    /// Require every word, even when fewer than 3 articles have them all (by default such a
+    /// Require every word, even when no article has them all (by default such a
     /// query shows the articles with most of its words, and says so)
     #[arg(long)]
     strict: bool,
