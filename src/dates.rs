@@ -156,22 +156,7 @@ fn day(text: &str, y: i32, m: u32, d: u32) -> Result<Period, DateError> {
 /// A value as a message quotes it: cut short, so a pasted paragraph is not echoed back, and
 /// with control characters escaped, so the message stays one line.
 fn shown(value: &str) -> String {
-    const SHOWN: usize = 40;
-    let mut out: String = value
-        .chars()
-        .take(SHOWN)
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    if value.chars().nth(SHOWN).is_some() {
-        out.push('…');
-    }
-    out
+    crate::quote::quoted(value, 40)
 }
 
 #[cfg(test)]

@@ -17,5 +17,6 @@ pub mod export;
 pub mod identity;
 pub mod index;
 pub mod output;
+pub mod quote;
 pub mod search;
 pub mod server;

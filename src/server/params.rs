@@ -369,23 +369,7 @@ fn decode(component: &str) -> Result<String, std::string::FromUtf8Error> {
 /// A value as an error message quotes it: cut short, so a megabyte of junk is not echoed, and
 /// with control characters escaped, so the message stays one line.
 fn shown(value: &str) -> String {
-    const SHOWN: usize = 60;
-    let mut out: String = value
-        .chars()
-        .take(SHOWN)
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect();
-    if value.chars().nth(SHOWN).is_some() {
-        out.push('…');
-    }
-    out
+    crate::quote::quoted(value, 60)
 }
 
 #[cfg(test)]
