@@ -303,9 +303,8 @@ impl Resolver<'_> {
             UserInputAst::Leaf(leaf) => match *leaf {
                 UserInputLeaf::Literal(lit) => {
                     match lit.field_name.as_deref().and_then(kind_of_field) {
-                        Some(kind)
-                            if lit.prefix || (lit.slop > 0 && lit.delimiter == Delimiter::None) =>
-                        {
+                        // The grammar keeps `*` and `~N` inside an unquoted word.
+                        Some(kind) if super::fuzzy::typed_pattern(&lit).is_some() => {
                             self.pattern_clause(kind, &lit)?
                         }
                         Some(kind) => self.clause(kind, &lit.phrase, "query"),

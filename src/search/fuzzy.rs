@@ -4,9 +4,15 @@
 //! tantivy's grammar reads `word~1` as a one-word phrase with a slop, which its parser turned
 //! into the phrase "word 1", and `word*` as a phrase prefix, which over a stemmed field found
 //! nothing: so both are taken over here. Index terms are analyzed words (lowercased, ё as е,
-//! stemmed), so a pattern is built from the analyzed form: a fuzzy term is every indexed term
-//! within the edit distance of the typed word's stem; a prefix is the part of the typed word
-//! its stem keeps ("назарбаев*" looks for "назарба…", the stem "назарбаев" has).
+//! stemmed). A prefix is the typed letters ("назарб*" looks for "назарб…"), and the typed
+//! word's own stem when it is a whole word.
+//!
+//! A fuzzy term is measured between words, not stems: a misspelt ending changes what the
+//! stemmer takes off, so "назарбаеф" keeps its whole self as a stem while every form of
+//! "Назарбаев" is indexed as "назарба", two edits away though the words are one apart. So an
+//! indexed stem matches when the stem with one of the endings the Russian stemmer removes
+//! ([`ENDINGS`]) is a word within the distance of the typed word, and that word stems back
+//! to it: "назарба" + "ев" is "назарбаев", one edit from "назарбаеф".
 //!
 //! Both are bounded, as Lucene bounds them: a pattern expands to at most [`MAX_EXPANSIONS`]
 //! terms (the closest, then the most frequent), from at most [`MAX_SCANNED`] terms read per
@@ -20,6 +26,7 @@ use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder};
 use regex::{Captures, Regex};
 use tantivy::Term;
 use tantivy::schema::Field;
+use tantivy::tokenizer::TokenStream;
 
 use super::SearchError;
 use super::budget::Budget;
@@ -30,8 +37,16 @@ pub const MAX_EXPANSIONS: usize = 50;
 pub const MAX_SCANNED: usize = 20_000;
 /// Largest edit distance a fuzzy term may ask for: beyond it nearly every short word matches.
 pub const MAX_DISTANCE: u8 = 2;
-/// The edit distance of `word~` without a number, as in Lucene.
-pub const DEFAULT_DISTANCE: u8 = 2;
+/// The edit distance of `word~` without a number, by the word's letters, as Elasticsearch's
+/// `fuzziness: AUTO`: none up to 2 letters, 1 up to 5, 2 beyond. One edit turns a short word
+/// into another word ("мир~" would find "мор", "мар", "миг"...), so short words get fewer.
+pub fn default_distance_for(letters: usize) -> u8 {
+    match letters {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    }
+}
 /// Longest word a fuzzy term may be built from, in letters: the automaton grows with the
 /// word (a 20,000-letter word at distance 2 asks for hundreds of megabytes), and no word of
 /// the language is near this long.
@@ -47,8 +62,9 @@ static BUILDERS: LazyLock<[LevenshteinAutomatonBuilder; 3]> =
 static BARE_TILDE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"([^\s"'()\[\]{}~^:]+)~(\s|\)|\^|$)"#).expect("valid regex"));
 
-/// `query` with each `word~` written `word~2` ([`DEFAULT_DISTANCE`]), which the grammar
-/// requires; text in quotes is left as it is.
+/// `query` with each `word~` written `word~N` with its default distance
+/// ([`default_distance_for`]), or as the bare word when that is none, as the grammar requires
+/// a number; text in quotes is left as it is.
 pub(crate) fn default_distance(query: &str) -> String {
     let quoted = super::limits::quoted_spans(query);
     BARE_TILDE
@@ -57,7 +73,16 @@ pub(crate) fn default_distance(query: &str) -> String {
             if quoted.iter().any(|q| q.contains(&start)) {
                 return c[0].to_string();
             }
-            format!("{}~{DEFAULT_DISTANCE}{}", &c[1], &c[2])
+            let word = &c[1];
+            let letters = word
+                .rsplit_once(':')
+                .map_or(word, |(_, w)| w)
+                .chars()
+                .count();
+            match default_distance_for(letters) {
+                0 => format!("{word}{}", &c[2]),
+                n => format!("{word}~{n}{}", &c[2]),
+            }
         })
         .into_owned()
 }
@@ -94,7 +119,8 @@ pub(crate) enum Pattern {
         prefix: String,
         stem: Option<String>,
     },
-    /// Terms within `distance` edits (a transposition counts as one) of `word`.
+    /// Stems of the words within `distance` edits (a transposition counts as one) of `word`,
+    /// the typed word folded and not stemmed.
     Fuzzy { word: String, distance: u8 },
 }
 
@@ -108,7 +134,7 @@ impl Pattern {
                 stem: (stem != folded && !stem.starts_with(folded)).then(|| stem.to_string()),
             });
         }
-        if stem.chars().count() > MAX_FUZZY_CHARS {
+        if folded.chars().count() > MAX_FUZZY_CHARS {
             return Err(SearchError::Query(format!(
                 "a fuzzy word may have at most {MAX_FUZZY_CHARS} letters"
             )));
@@ -121,8 +147,16 @@ impl Pattern {
                     "the edit distance of {folded}~{slop} is over {MAX_DISTANCE} (write word~1 or word~2)"
                 ))
             })?;
+        // As many edits as letters reach the empty word, and from it every short word.
+        let letters = folded.chars().count();
+        if usize::from(distance) >= letters {
+            return Err(SearchError::Query(format!(
+                "{folded}~{slop} allows as many edits as the word has letters, which every short word is within (write {folded}~{} or the word itself)",
+                letters.saturating_sub(1)
+            )));
+        }
         Ok(Pattern::Fuzzy {
-            word: stem.to_string(),
+            word: folded.to_string(),
             distance,
         })
     }
@@ -151,10 +185,129 @@ impl Pattern {
     }
 }
 
-/// An automaton over the dictionary's bytes, as tantivy's own fuzzy query walks it.
-struct Automaton<'a>(&'a DFA);
+/// The endings the Russian stemmer takes off a word, folded (ё as е), and the empty one:
+/// Snowball's noun, adjective, verb, gerund and participle endings, participles and
+/// superlatives with an adjective's ending, and each of those with a reflexive «ся»/«сь».
+/// A stem and one of these is a word the index holds that stem for, when it stems back to it.
+pub(crate) static ENDINGS: LazyLock<Endings> = LazyLock::new(|| {
+    const NOUN: &str = "а ев ов ие ье е иями ями ами еи ии и ией ей ой ий й иям ям ием ем ам ом о у ах иях ях ы ь ию ью ю ия ья я";
+    const ADJECTIVE: &str =
+        "ее ие ые ое ими ыми ей ий ый ой ем им ым ом его ого ему ому их ых ую юю ая яя ою ею";
+    const VERB: &str = "ла на ете йте ли й л ем н ло но ет ют ны ть ешь нно ила ыла ена ейте уйте ите или ыли ей уй ил ыл им ым ен ило ыло ено ят ует уют ит ыт ены ить ыть ишь ую ю";
+    const GERUND: &str = "в вши вшись ив ивши ившись ыв ывши ывшись";
+    const BEFORE_ADJECTIVE: &str = "ем нн вш ющ щ ивш ывш ующ ейш н";
+    let words = |list: &'static str| list.split(' ');
+    let mut all: Vec<String> = vec![String::new()];
+    all.extend(
+        words(NOUN)
+            .chain(words(ADJECTIVE))
+            .chain(words(VERB))
+            .chain(words(GERUND))
+            .map(String::from),
+    );
+    for before in words(BEFORE_ADJECTIVE) {
+        all.push(before.to_string());
+        all.extend(words(ADJECTIVE).map(|a| format!("{before}{a}")));
+    }
+    let reflexive: Vec<String> = all
+        .iter()
+        .filter(|e| !e.ends_with("сь") && !e.ends_with("ся"))
+        .flat_map(|e| [format!("{e}ся"), format!("{e}сь")])
+        .collect();
+    all.extend(reflexive);
+    all.extend(
+        [
+            "ейше",
+            "ость",
+            "ост",
+            "ости",
+            "остью",
+            "остей",
+            "остям",
+            "остями",
+            "остях",
+        ]
+        .map(String::from),
+    );
+    Endings::new(&all)
+});
 
-impl tantivy_fst::Automaton for Automaton<'_> {
+/// Endings as a trie over their bytes, so that a Levenshtein automaton is run over all of
+/// them at once, leaving a branch as soon as the automaton can no longer match.
+pub(crate) struct Endings {
+    /// Each node's children (byte, node) and whether an ending stops there; node 0 is the root.
+    nodes: Vec<(Vec<(u8, usize)>, bool)>,
+}
+
+impl Endings {
+    fn new(endings: &[String]) -> Endings {
+        let mut nodes: Vec<(Vec<(u8, usize)>, bool)> = vec![(Vec::new(), false)];
+        for e in endings {
+            let mut at = 0;
+            for &b in e.as_bytes() {
+                at = match nodes[at].0.iter().find(|(c, _)| *c == b) {
+                    Some(&(_, next)) => next,
+                    None => {
+                        nodes.push((Vec::new(), false));
+                        let next = nodes.len() - 1;
+                        nodes[at].0.push((b, next));
+                        next
+                    }
+                };
+            }
+            nodes[at].1 = true;
+        }
+        Endings { nodes }
+    }
+
+    /// Whether some ending takes the automaton from `state` to a match.
+    fn any_match(&self, dfa: &DFA, state: u32) -> bool {
+        let mut stack = vec![(0usize, state)];
+        while let Some((node, state)) = stack.pop() {
+            let (children, ends) = &self.nodes[node];
+            if *ends && matches!(dfa.distance(state), Distance::Exact(_)) {
+                return true;
+            }
+            for &(b, next) in children {
+                let s = dfa.transition(state, b);
+                if s != levenshtein_automata::SINK_STATE {
+                    stack.push((next, s));
+                }
+            }
+        }
+        false
+    }
+
+    /// Every ending that takes the automaton from `state` to a match, with its distance.
+    fn matches(&self, dfa: &DFA, state: u32) -> Vec<(String, u8)> {
+        let mut out = Vec::new();
+        let mut stack = vec![(0usize, state, Vec::new())];
+        while let Some((node, state, bytes)) = stack.pop() {
+            let (children, ends) = &self.nodes[node];
+            if *ends
+                && let Distance::Exact(d) = dfa.distance(state)
+                && let Ok(e) = String::from_utf8(bytes.clone())
+            {
+                out.push((e, d));
+            }
+            for &(b, next) in children {
+                let s = dfa.transition(state, b);
+                if s != levenshtein_automata::SINK_STATE {
+                    let mut more = bytes.clone();
+                    more.push(b);
+                    stack.push((next, s, more));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// An automaton over the dictionary's bytes that accepts a stem when the stem and one of the
+/// [`ENDINGS`] is within the distance of the typed word.
+struct StemAutomaton<'a>(&'a DFA);
+
+impl tantivy_fst::Automaton for StemAutomaton<'_> {
     type State = u32;
 
     fn start(&self) -> u32 {
@@ -162,7 +315,7 @@ impl tantivy_fst::Automaton for Automaton<'_> {
     }
 
     fn is_match(&self, state: &u32) -> bool {
-        matches!(self.0.distance(*state), Distance::Exact(_))
+        ENDINGS.any_match(self.0, *state)
     }
 
     fn can_match(&self, state: &u32) -> bool {
@@ -174,6 +327,26 @@ impl tantivy_fst::Automaton for Automaton<'_> {
     }
 }
 
+/// How far the closest word the index holds `stem` for is from the typed word, if one is
+/// within the distance: the least distance of the stem and an ending that stems back to it.
+fn stem_distance(
+    dfa: &DFA,
+    stem: &str,
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+) -> Option<u8> {
+    let state = stem
+        .bytes()
+        .fold(dfa.initial_state(), |s, b| dfa.transition(s, b));
+    let mut endings = ENDINGS.matches(dfa, state);
+    endings.sort_by_key(|(e, d)| (*d, e.len()));
+    endings.into_iter().find_map(|(ending, d)| {
+        let word = format!("{stem}{ending}");
+        let mut stream = analyzer.token_stream(&word);
+        let stems_back = stream.advance() && stream.token().text == stem && !stream.advance();
+        stems_back.then_some(d)
+    })
+}
+
 /// The indexed terms of `fields` a pattern stands for, closest first and then most frequent,
 /// at most [`MAX_EXPANSIONS`]; each with its distance and its articles (summed over fields).
 pub(crate) fn expand(
@@ -183,6 +356,7 @@ pub(crate) fn expand(
     budget: &Budget,
 ) -> Result<Vec<(String, u8, u64)>, SearchError> {
     let dfa = pattern.dfa();
+    let mut analyzer = crate::analysis::russian_analyzer();
     let mut found: HashMap<String, (u8, u64)> = HashMap::new();
     for reader in searcher.segment_readers() {
         for &field in fields {
@@ -206,7 +380,7 @@ pub(crate) fn expand(
                     // The automaton's stream and the range's are of different types: read
                     // the automaton's here.
                     let mut s = dict
-                        .search(Automaton(dfa))
+                        .search(StemAutomaton(dfa))
                         .into_stream()
                         .map_err(tantivy::TantivyError::from)?;
                     let mut scanned = 0;
@@ -218,7 +392,7 @@ pub(crate) fn expand(
                         let Ok(text) = std::str::from_utf8(key) else {
                             continue;
                         };
-                        if let Some(d) = pattern.distance(Some(dfa), text) {
+                        if let Some(d) = stem_distance(dfa, text, &mut analyzer) {
                             add(&mut found, text, d, info.doc_freq);
                         }
                     }
@@ -357,6 +531,8 @@ mod tests {
     #[test]
     fn fuzzy_distances_are_bounded() {
         assert!(Pattern::of("путин", "путин", false, 3).is_err());
+        assert!(Pattern::of("аб", "аб", false, 2).is_err());
+        assert!(Pattern::of("аб", "аб", false, 1).is_ok());
         let m = NameMatcher::new("Назарбаеф", false, 2).unwrap();
         assert_eq!(m.distance("Нурсултан Назарбаев"), Some(1));
         assert_eq!(m.distance("Касым-Жомарт Токаев"), None);
@@ -366,10 +542,30 @@ mod tests {
     }
 
     #[test]
+    fn a_stem_is_as_far_as_its_nearest_word() {
+        let mut analyzer = crate::analysis::russian_analyzer();
+        let mut near = |typed: &str, distance: u8, stem: &str| {
+            let dfa = BUILDERS[usize::from(distance)].build_dfa(typed);
+            stem_distance(&dfa, stem, &mut analyzer)
+        };
+        // "назарба" + "ев"; "тока" + "ев"; "назарбаеву" is indexed as "назарбаев".
+        assert_eq!(near("назарбаеф", 1, "назарба"), Some(1));
+        assert_eq!(near("назарбаеву", 1, "назарбаев"), Some(0));
+        assert_eq!(near("назарбаеву", 1, "назарба"), Some(1));
+        assert_eq!(near("токаефф", 2, "тока"), Some(2));
+        assert_eq!(near("токаефф", 1, "тока"), None);
+        // "шко" + "ла" is within reach, but "школа" stems to "школ", not "шко".
+        assert_eq!(near("школа", 0, "шко"), None);
+        assert_eq!(near("школа", 0, "школ"), Some(0));
+    }
+
+    #[test]
     fn a_bare_tilde_is_the_default_distance() {
         assert_eq!(default_distance("Назарбаеф~"), "Назарбаеф~2");
-        assert_eq!(default_distance("a~ b~1 (c~)"), "a~2 b~1 (c~2)");
+        assert_eq!(default_distance("a~ b~1 (c~)"), "a b~1 (c)");
+        assert_eq!(default_distance("мир~ мирный~"), "мир~1 мирный~2");
         assert_eq!(default_distance("person:Токаефф~"), "person:Токаефф~2");
+        assert_eq!(default_distance("person:Ким~"), "person:Ким~1");
         assert_eq!(default_distance("\"a b\"~2 \"x~ y\""), "\"a b\"~2 \"x~ y\"");
     }
 

@@ -176,9 +176,10 @@ fn closest_word(
         }
     }
     let entity = closest_entity(archive, &EntityType::ALL, typed, budget)?;
+    let folded = fuzzy::fold(typed.trim());
     let pattern = Pattern::Fuzzy {
-        word: stem.clone(),
-        distance: max_distance(stem),
+        distance: max_distance(&folded),
+        word: folded,
     };
     let word = fuzzy::expand(searcher, &[fields.body], &pattern, budget)?
         .into_iter()
