@@ -3,6 +3,7 @@
 
 mod archive;
 mod articles;
+mod at_least;
 mod budget;
 mod date_filter;
 mod entity;

@@ -344,13 +344,7 @@ fn stand_in_leaf() -> UserInputAst {
 /// The loosened words as one query: `required` of the word queries must match, and the score
 /// is the sum of those that do.
 pub(crate) fn at_least(words: Vec<Box<dyn Query>>, required: usize) -> Box<dyn Query> {
-    let clauses = words
-        .into_iter()
-        .map(|q| (tantivy::query::Occur::Should, q))
-        .collect();
-    Box::new(BooleanQuery::with_minimum_required_clauses(
-        clauses, required,
-    ))
+    Box::new(super::at_least::AtLeast::new(words, required))
 }
 
 /// `query` with the stand-in term `stand_in` replaced by `words`.
