@@ -396,3 +396,34 @@ fn snippets_highlight_the_matched_forms() {
     assert_eq!(search("перепечатка").total, 0);
     assert_eq!(search("dataLayer").total, 0);
 }
+
+/// Every listed entity comes with the forms articles wrote it in, the ones named once among
+/// many articles included: forms are read from the articles naming each entity, not from the
+/// first articles of the query.
+#[test]
+fn every_listed_entity_has_its_forms() {
+    let s = searcher();
+    let mut all = SearchRequest::new("*");
+    all.facet_size = 1000;
+    let listings = s.entities(&all, None).expect("entities list");
+    assert!(
+        listings.iter().filter(|l| l.count == 1).count() > 10,
+        "{listings:?}"
+    );
+    for l in &listings {
+        assert!(!l.surfaces.is_empty(), "{} {} has no forms", l.kind, l.name);
+    }
+    let mut req = SearchRequest::new("*");
+    req.persons = vec!["Карин".into()];
+    let karin = s.entities(&req, None).expect("entities of Карин");
+    let first = karin.iter().find(|l| l.kind == "PER").expect("a person");
+    assert_eq!(first.name, "Ерлан Карин");
+    for form in ["Ерлан Карин", "Ерлану Карину", "Ерланом Кариным"]
+    {
+        assert!(
+            first.surfaces.iter().any(|s| s == form),
+            "{form}: {:?}",
+            first.surfaces
+        );
+    }
+}
