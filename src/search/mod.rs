@@ -914,12 +914,17 @@ impl Searcher {
             UserInputAst::Leaf(Box::new(UserInputLeaf::All))
         } else {
             limits::check_nesting(text)?;
-            let rewritten = fuzzy::default_distance(&query::rewrite_dates(text)?);
-            let ast = tantivy::query_grammar::parse_query(&rewritten)
-                .map_err(|_| SearchError::Query(query::explain_syntax_error(text)))?;
+            let rewritten =
+                fuzzy::default_distance(&query::quote_clocks(&query::rewrite_dates(text)?));
+            let parsed = tantivy::query_grammar::parse_query(&rewritten).or_else(|e| {
+                // A question typed in prose: its stray quotes are text (`query::repair_quotes`).
+                let repaired = query::repair_quotes(&rewritten).ok_or(e)?;
+                tantivy::query_grammar::parse_query(&repaired)
+            });
+            let ast = parsed.map_err(|_| SearchError::Query(query::explain_syntax_error(text)))?;
             limits::check_query(&ast, &mut |l| phrases.words(l).map(|w| w.len()))?;
             let ast = query::every_article_with(ast, &searcher.schema().clone())?;
-            resolver.rewrite(query::lift_negations(ast))?
+            relax::flatten_groups(resolver.rewrite(query::lift_negations(ast))?)
         };
         let free = FreeWords::of(&ast, &mut |l| phrases.words(l));
         let loosened = match (relax, &free) {

@@ -374,3 +374,97 @@ mod tests {
         }
     }
 }
+
+/// A time or score typed in a question ("4:51", "2:0"), outside quotes: read by the grammar
+/// as the field "4", an unknown field and so an error.
+static CLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(^|[\s(])(\d+(?::\d+)+)([\s),.?!;]|$)").expect("valid regex"));
+
+/// `text` with each time or score outside quotes ("4:51") written as the phrase of its
+/// numbers (`"4:51"`): no field's name is a number, so such a colon is never a field's.
+pub(crate) fn quote_clocks(text: &str) -> String {
+    let quoted = quoted_spans(text);
+    CLOCK
+        .replace_all(text, |c: &Captures| {
+            let start = c.get(2).map_or(0, |m| m.start());
+            if quoted.iter().any(|q| q.contains(&start)) {
+                return c[0].to_string();
+            }
+            format!("{}\"{}\"{}", &c[1], &c[2], &c[3])
+        })
+        .into_owned()
+}
+
+/// The query as a question typed in prose means it, when its quotes are what the grammar
+/// cannot read: an apostrophe inside or after a word ("DECnet'а", "ABC'") is a letter of
+/// text, not the start of a phrase, and a double quote left without its pair (`"Доктора
+/// Кто»`, closed by another kind of quote) is dropped. `None` when there is nothing to
+/// repair. Fields, operators and the other quotes are left as typed, so no filter changes.
+pub(crate) fn repair_quotes(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut in_phrase = false;
+    let mut in_single = false;
+    let doubles = chars.iter().filter(|&&c| c == '"').count();
+    let mut doubles_seen = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '"' if in_single => out.push(c),
+            '"' => {
+                doubles_seen += 1;
+                // An odd count: the last one has no pair.
+                if doubles % 2 == 1 && doubles_seen == doubles {
+                    changed = true;
+                    continue;
+                }
+                in_phrase = !in_phrase;
+                out.push(c);
+            }
+            '\'' if in_single => {
+                in_single = false;
+                out.push(c);
+            }
+            '\'' if !in_phrase && i > 0 && chars[i - 1].is_alphanumeric() => {
+                out.push(' ');
+                changed = true;
+            }
+            '\'' if !in_phrase => {
+                in_single = true;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod prose_tests {
+    use super::*;
+
+    #[test]
+    fn a_time_is_a_phrase_of_its_numbers() {
+        assert_eq!(quote_clocks("оставалось 4:51?"), "оставалось \"4:51\"?");
+        assert_eq!(quote_clocks("счёт 2:0 в матче"), "счёт \"2:0\" в матче");
+        assert_eq!(quote_clocks("\"в 4:51\" date:2024"), "\"в 4:51\" date:2024");
+        assert_eq!(quote_clocks("title:2024"), "title:2024");
+    }
+
+    #[test]
+    fn stray_quotes_are_text() {
+        assert_eq!(
+            repair_quotes("в Фазе II DECnet'а?").as_deref(),
+            Some("в Фазе II DECnet а?")
+        );
+        assert_eq!(
+            repair_quotes("серии \"Доктора Кто» Дадли").as_deref(),
+            Some("серии Доктора Кто» Дадли")
+        );
+        assert_eq!(
+            repair_quotes("\"a b\" source:\"X").as_deref(),
+            Some("\"a b\" source:X")
+        );
+        assert_eq!(repair_quotes("\"a b\" 'c d'"), None);
+    }
+}

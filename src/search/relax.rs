@@ -310,6 +310,30 @@ impl FreeWords {
     }
 }
 
+/// `ast` with each group of words typed side by side in parentheses, itself typed side by
+/// side with the rest ("турбину (в градусах Цельсия)"), spliced into the enclosing clause:
+/// both mean every word, so the query is the same, and its words become free words that
+/// relaxing may loosen. Groups with an operator, a `+`/`-` or a boost keep their brackets.
+pub(crate) fn flatten_groups(ast: UserInputAst) -> UserInputAst {
+    let UserInputAst::Clause(items) = ast else {
+        return ast;
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (occur, sub) in items {
+        match sub {
+            UserInputAst::Clause(inner)
+                if occur.is_none() && inner.iter().all(|(o, _)| o.is_none()) =>
+            {
+                if let UserInputAst::Clause(flat) = flatten_groups(UserInputAst::Clause(inner)) {
+                    out.extend(flat);
+                }
+            }
+            other => out.push((occur, other)),
+        }
+    }
+    UserInputAst::Clause(out)
+}
+
 /// A top-level item that is a free word: a bare literal on the default fields, typed without
 /// an operator, quotes, a slop or a prefix.
 fn free_literal(occur: Option<Occur>, ast: &UserInputAst) -> Option<&UserInputLiteral> {
