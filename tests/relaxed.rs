@@ -201,3 +201,34 @@ fn the_api_reads_strict() {
     assert_eq!(facets["relaxed"], true);
     assert_eq!(facets["total"], relaxed["total"]);
 }
+
+/// A question is prose: a time, an apostrophe after a word, a quote closed by another kind
+/// and words in brackets are text, and the question still finds its article; paired quotes
+/// and fields keep their meaning.
+#[test]
+fn a_question_in_prose_is_read_as_text() {
+    let article = ids(&ask(QUESTION));
+    assert!(!article.is_empty());
+    for typed in [
+        "Какие кредиты получат аграрии'а на весенний сев в Караганде?",
+        "Какие \"кредиты получат аграрии» на весенний сев в Караганде?",
+        "Какие кредиты получат аграрии (на весенний сев) в Караганде?",
+    ] {
+        let r = ask(typed);
+        assert!(r.relaxed, "{typed}");
+        assert!(article.is_subset(&ids(&r)), "{typed}");
+    }
+    // A time is the phrase of its numbers, not the field "4": required like a quoted phrase.
+    let timed = searcher().search(&SearchRequest::new("кредиты получат аграрии в 4:51"));
+    assert_eq!(timed.expect("a time is not a field").total, 0);
+    // Brackets of side-by-side words mean every word, strict or not.
+    assert_eq!(
+        ids(&strictly("аграрии (весенний сев)")),
+        ids(&strictly("аграрии весенний сев"))
+    );
+    assert!(!ids(&strictly("аграрии весенний сев")).is_empty());
+    // A quote that is paired stays a phrase; a field is still a field.
+    assert_eq!(ask("\"сев весенний\"").total, 0);
+    let unknown = searcher().search(&SearchRequest::new("кредиты source:\"Нигде.kz"));
+    assert_eq!(unknown.map(|r| r.total).unwrap_or(0), 0);
+}
