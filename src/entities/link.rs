@@ -406,7 +406,7 @@ fn settle_one(
             .map(|(_, b)| b)
     })?;
     let mut name: Vec<String> = first.iter().map(|w| w.to_string()).collect();
-    name.push(super::normalize::recase(last, &settled));
+    name.push(super::grammar::recase(last, &settled));
     Some(name.join(" "))
 }
 

@@ -8,6 +8,7 @@
 mod aliases;
 pub mod eval;
 mod features;
+mod grammar;
 mod institutions;
 mod link;
 mod memo;
@@ -300,9 +301,9 @@ impl Extractor {
             };
             let gender = verb_gender[i].map(|masc| {
                 if masc {
-                    normalize::Gender::Masc
+                    grammar::Gender::Masc
                 } else {
-                    normalize::Gender::Femn
+                    grammar::Gender::Femn
                 }
             });
             if !(gender.is_some() || verb.has("3per")) {
@@ -320,7 +321,7 @@ impl Extractor {
                     p.known
                         && p.tag.starts_with("NOUN")
                         && p.has("nomn")
-                        && gender.is_none_or(|g| normalize::gender_of(p) == Some(g))
+                        && gender.is_none_or(|g| grammar::gender_of(p) == Some(g))
                 });
                 if agrees {
                     continue;
@@ -396,7 +397,7 @@ impl Extractor {
                 // One read as oblique after a full name that is plainly a nominative is one
                 // too ("Алан Гарсия (…), Ольянта Умала").
                 (before == after && person::shows_nominative(before, &self.morph))
-                    .then_some(normalize::Case::Nomn)
+                    .then_some(grammar::Case::Nomn)
             };
             let Some(case) = case else {
                 continue;
