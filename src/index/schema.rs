@@ -1,5 +1,7 @@
 //! The index schema: which article fields are searchable, stored and fast, under one version.
 
+use chrono::NaiveDate;
+use tantivy::DateTime;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
     Schema, TextFieldIndexing, TextOptions,
@@ -163,6 +165,16 @@ pub fn build() -> (Schema, Fields) {
         dup_sig: b.add_u64_field(names::DUP_SIG, FAST),
     };
     (b.build(), fields)
+}
+
+/// How the `date` field encodes a date: dates are days, stored as midnight UTC so that day,
+/// month and year buckets are exact. Every writer and every date filter goes through this.
+pub fn to_datetime(date: NaiveDate) -> DateTime {
+    let secs = date
+        .and_hms_opt(0, 0, 0)
+        .map(|dt| dt.and_utc().timestamp())
+        .unwrap_or_default();
+    DateTime::from_timestamp_secs(secs)
 }
 
 /// A stored entity line of the `mentions` field.
