@@ -16,6 +16,7 @@ pub mod entities;
 pub mod export;
 pub mod identity;
 pub mod index;
+pub mod memory;
 pub mod output;
 pub mod quote;
 pub mod search;
