@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 // was most of the linking's cost (callgrind).
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{EntityType, Mention};
+use super::mention::{EntityType, Mention};
 
 /// A surname without its case ending, for matching mentions of one person.
 pub fn stem(word: &str) -> String {

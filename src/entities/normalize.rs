@@ -1,9 +1,9 @@
 //! Bringing a mention to its dictionary form: "Ерлана Карина" → "Ерлан Карин",
 //! "Реджиной Де Доминичис" → "Реджина Де Доминичис", "в Алматы" → "Алматы".
 
-use super::EntityType;
 use super::grammar::{Case, Gender, HARD, agree, gender_of, is_cyrillic, recase};
 use super::memo::{self, Memo};
+use super::mention::EntityType;
 use super::morph::{Morph, Parse};
 use super::person;
 use super::tokens::{Token, join, join_with};

@@ -3,9 +3,10 @@
 //! Жаксыбеков"), a village after "села" or a Kazakh institution ("Мажилиса") can pass for one.
 //! Each such span is cut down to the name, retyped, or dropped.
 
+use super::mention::EntityType;
 use super::morph::Morph;
 use super::tokens::{self, Token};
-use super::{EntityType, institutions, person, places, titles};
+use super::{institutions, person, places, titles};
 
 /// What a span the tagger read as a person is.
 #[derive(Debug, Clone, PartialEq)]

@@ -268,7 +268,7 @@ thread_local! {
     static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
 }
 
-/// The entity spans of every type in `tokens`, indexed as [`super::EntityType::ALL`]: those the
+/// The entity spans of every type in `tokens`, indexed as [`EntityType::ALL`](super::EntityType::ALL): those the
 /// full features give, since the scores are the same.
 ///
 /// An article longer than [`MAX_PIECE`] tokens is tagged piece by piece, cut after a sentence
