@@ -5,6 +5,8 @@
 //! [`identity`] joins them across the archive, [`index`] writes and opens the tantivy index,
 //! [`dates`] reads the dates people type, [`search`] answers requests, and [`output`] renders
 //! the answers; [`server`] answers them over HTTP. [`cli`] only wires them to the command line.
+#![deny(unsafe_code)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod analysis;
 pub mod bench;
@@ -21,3 +23,4 @@ pub mod output;
 pub mod quote;
 pub mod search;
 pub mod server;
+mod sys;
