@@ -244,4 +244,39 @@ mod tests {
         assert_eq!(read.surfaces, ["Ерлана Карина", "Карин"]);
         assert_eq!(MentionLine::read("PER"), None);
     }
+
+    /// What a name or surface is stored as: unchanged when it holds no whitespace but plain
+    /// spaces, else its words joined by single spaces.
+    fn stored(s: &str) -> String {
+        if s.chars().any(|c| c.is_whitespace() && c != ' ') {
+            s.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// Names as articles write them, tabs, line breaks and other whitespace included, and any
+    /// text at all.
+    fn written() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof!["[ЕКаеринрё \t\n\r\u{a0}\u{2028}-]{0,16}", any::<String>(),]
+    }
+
+    proptest::proptest! {
+        /// Any line written reads back as its type, name and surfaces, each as stored.
+        #[test]
+        fn every_mention_line_reads_back(
+            kind in proptest::sample::select(vec!["PER", "ORG", "LOC"]),
+            name in written(),
+            surfaces in proptest::collection::vec(written(), 0..5),
+        ) {
+            let line = MentionLine::write(kind, &name, &surfaces);
+            proptest::prop_assert!(!line.contains(['\n', '\r']), "{line:?}");
+            let read = MentionLine::read(&line).expect("a written line reads");
+            proptest::prop_assert_eq!(read.kind, kind);
+            proptest::prop_assert_eq!(read.name, stored(&name));
+            let want: Vec<String> = surfaces.iter().map(|s| stored(s)).collect();
+            proptest::prop_assert_eq!(read.surfaces, want);
+        }
+    }
 }
