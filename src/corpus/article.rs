@@ -18,11 +18,17 @@ pub struct Article {
     /// of its own even when another record has the same text; a path-derived id is not, so
     /// copies of one file in two folders stay one article.
     pub own_id: bool,
+    /// The file it was read from.
     pub path: PathBuf,
+    /// Its title (the file's own, or inferred: see [`Inferred`]).
     pub title: String,
+    /// Its text, without the metadata lines, front matter or markup.
     pub body: String,
+    /// Its publication date, if the file states one or it can be inferred.
     pub date: Option<NaiveDate>,
+    /// Who published it ("Zakon.kz"), stated or inferred from the text or folder.
     pub source: Option<String>,
+    /// Its address, where the file gives one.
     pub url: Option<String>,
     /// Who wrote it, as the file states it (a JSON `author`, a page's JSON-LD or meta tag);
     /// never guessed from the text.
@@ -39,17 +45,21 @@ pub struct Article {
 /// Which metadata fields were inferred rather than read from the file's own metadata.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Inferred {
+    /// The title.
     pub title: bool,
     /// The inferred title is the text's first sentence, which the body still holds: not a
     /// headline, so not ranked as one (a short first line set apart as a headline is taken out
     /// of the body and counts as the file's headline).
     #[serde(skip)]
     pub title_is_first_sentence: bool,
+    /// The date.
     pub date: bool,
+    /// The source.
     pub source: bool,
 }
 
 impl Inferred {
+    /// The names of the inferred fields ("title", "date", "source"), in that order.
     pub fn names(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
         if self.title {
@@ -69,18 +79,30 @@ impl Inferred {
 /// [`SkipReason::kind`]; the `Display` form gives the detail.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SkipReason {
+    /// Not a kind of file vestnik reads (by its extension).
     Unsupported,
+    /// A folder, device or other non-file where a file was expected.
     NotRegularFile,
+    /// Larger than `--max-size`.
     TooLarge {
+        /// The file's size in bytes.
         size: u64,
+        /// The limit in bytes.
         limit: u64,
     },
+    /// The system would not read it (the error it gave).
     Unreadable(String),
+    /// No bytes at all.
     Empty,
+    /// A binary file, not text.
     Binary,
+    /// Not valid text in any encoding vestnik reads (the name of its best guess).
     Undecodable(&'static str),
+    /// JSON that does not parse (the parser's message).
     InvalidJson(String),
+    /// A JSON record that is no object.
     NotAnObject,
+    /// Neither a title nor a body.
     NoText,
     /// The walk itself failed here: a symlink loop, a folder that cannot be listed.
     Walk(String),
@@ -139,9 +161,11 @@ impl fmt::Display for SkipReason {
 /// A file, or one record of a file, that could not become an article, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skip {
+    /// The file.
     pub path: PathBuf,
     /// 1-based line (JSONL) or element (JSON array) number, where the problem is that narrow.
     pub record: Option<usize>,
+    /// Why.
     pub reason: SkipReason,
 }
 

@@ -49,6 +49,7 @@ impl Extractor {
         (!self.model.is_empty()).then_some(&self.model)
     }
 
+    /// Whether a model is loaded (a build with an empty `ner.model` finds no entities).
     pub fn has_model(&self) -> bool {
         !self.model.is_empty()
     }

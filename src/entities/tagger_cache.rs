@@ -109,8 +109,10 @@ impl Ids {
         }
     }
 
-    /// Adds a hash [`Ids::get`] did not find; the table never fills, since the cache forgets
-    /// its words at [`MAX_WORDS`].
+    /// Adds a hash [`Ids::get`] did not find. The table is never more than half full, so a
+    /// probe always ends at an empty slot: it has twice [`MAX_WORDS`] slots, and
+    /// [`Cache::scores`] forgets every word before a piece of text (at most [`MAX_PIECE`]
+    /// tokens) could take their number past [`MAX_WORDS`].
     fn insert(&mut self, hash: u64, id: usize) {
         let mask = self.slots.len() - 1;
         let mut at = Ids::home(hash);

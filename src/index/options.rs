@@ -12,12 +12,15 @@ use crate::entities::Aliases;
 /// Told about each file as the indexer reaches it, and about the bytes read of a large one, so
 /// a terminal can show progress.
 pub trait Progress {
+    /// The run has listed its files: this many will be looked at.
     fn start(&self, files: u64);
     /// A file is being read; `size` is its length in bytes.
     fn file_start(&self, path: &Path, size: u64);
     /// So many bytes of the current file have been read.
     fn file_bytes(&self, read: u64);
+    /// A file is done.
     fn file_done(&self, path: &Path);
+    /// The run is done.
     fn finish(&self);
 }
 
@@ -35,6 +38,7 @@ impl Progress for () {
 pub struct BuildOptions {
     /// Start from an empty index instead of updating.
     pub rebuild: bool,
+    /// How files are read (a forced encoding, the size limit).
     pub read: ReadOptions,
     /// Commit after this many written articles...
     pub commit_every: usize,

@@ -9,11 +9,17 @@ use crate::corpus::Skip;
 /// are what the index holds afterwards.
 #[derive(Debug, Default)]
 pub struct BuildSummary {
+    /// The index folder.
     pub index_dir: PathBuf,
+    /// Files found under the roots.
     pub files: usize,
+    /// Files read for the first time.
     pub added: usize,
+    /// Files read again because they changed.
     pub updated: usize,
+    /// Files gone since the last run, whose articles were deleted.
     pub deleted: usize,
+    /// Files left unread, unchanged since the last run.
     pub unchanged: usize,
     /// Files found under a new path: moved or renamed (with their root, too), known by the size
     /// and modification time of a file that is gone.
@@ -29,7 +35,9 @@ pub struct BuildSummary {
     pub bytes: u64,
     /// Commits made; zero when nothing changed.
     pub commits: usize,
+    /// Files and records that made no article, and why.
     pub skipped: Vec<Skip>,
+    /// How long the run took.
     pub elapsed: Duration,
     /// The roots the index now has, each with the files found under it.
     pub roots: Vec<RootSummary>,
@@ -47,6 +55,7 @@ pub struct BuildSummary {
 /// A file or record kept although some of its bytes were not valid in its encoding.
 #[derive(Debug, Clone)]
 pub struct Repaired {
+    /// The file.
     pub path: PathBuf,
     /// The article kept.
     pub id: String,
@@ -57,7 +66,9 @@ pub struct Repaired {
 /// One root of the index after a run.
 #[derive(Debug, Default, Clone)]
 pub struct RootSummary {
+    /// The root, as the index records it.
     pub path: PathBuf,
+    /// Files found under it.
     pub files: usize,
     /// The root no longer exists; its articles were kept.
     pub missing: bool,

@@ -38,7 +38,9 @@ pub struct Locked(pub PathBuf);
     dir.display()
 )]
 pub struct Unwritable {
+    /// The index folder.
     pub dir: PathBuf,
+    /// What the system said when the writer's lock file could not be made.
     pub cause: Arc<std::io::Error>,
 }
 
