@@ -428,6 +428,30 @@ fn eval_ner_scores_a_tiny_gold_file() {
     }
 }
 
+/// eval-ner on NEREL dev, which no model was trained on: the figures the README publishes
+/// (F1 PER 0.911, ORG 0.691, LOC 0.783, norm_accuracy 0.899, as measured on 2 December 2026),
+/// each held above a floor 0.015 below it, so that a change costing the extractor more than
+/// noise fails here instead of showing only in the README's next measurement.
+#[test]
+fn eval_ner_holds_its_nerel_dev_figures() {
+    let gold = common::shared_dir("eval_ner_holds_its_nerel_dev_figures")
+        .join("data")
+        .join("ner")
+        .join("nerel-dev.jsonl");
+    const FLOORS: [(&str, f64); 3] = [("PER", 0.896), ("ORG", 0.676), ("LOC", 0.768)];
+    const NORM_FLOOR: f64 = 0.884;
+    let (v, _) = eval_ner_json(&gold, &[]);
+    for (kind, floor) in FLOORS {
+        let f1 = v[kind]["f1"].as_f64().expect("an F1 per type");
+        assert!(f1 >= floor, "{kind} F1 {f1:.3} fell below {floor}");
+    }
+    let norm = v["norm_accuracy"].as_f64().expect("norm_accuracy");
+    assert!(
+        norm >= NORM_FLOOR,
+        "norm_accuracy {norm:.3} fell below {NORM_FLOOR}"
+    );
+}
+
 #[test]
 fn eval_ner_cross_validates_with_models_it_trains() {
     // Four articles, two folds: each fold is tagged by a model trained on the other fold and

@@ -253,7 +253,7 @@ pub fn run(
     let searcher = Searcher::open(index)?;
     // The archive's entity table is built once per index generation: not a query's work.
     searcher.search(&SearchRequest::new("*"))?;
-    let peak = super::AnonPeak::start();
+    let peak = crate::memory::AnonPeak::start();
     let mut outcomes = Vec::new();
     for q in queries {
         let started = Instant::now();

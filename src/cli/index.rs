@@ -128,7 +128,7 @@ pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
         interrupt: Some(on_signals()?),
         memory: usize::try_from(args.memory).unwrap_or(usize::MAX),
     };
-    let memory = crate::bench::AnonPeak::start();
+    let memory = crate::memory::AnonPeak::start();
     let summary = index::build(&paths, &args.index, &opts, &TerminalProgress::new())?;
     let peak_anon = memory.finish();
     match args.format {
@@ -337,7 +337,7 @@ fn summary_json(s: &BuildSummary, peak_anon: Option<u64>) -> serde_json::Value {
         "commits": s.commits,
         "skipped": skipped,
         "seconds": s.elapsed.as_secs_f64(),
-        "peak_rss_bytes": crate::bench::peak_rss_bytes(),
+        "peak_rss_bytes": crate::memory::peak_rss_bytes(),
         "peak_anon_bytes": peak_anon,
     })
 }

@@ -33,7 +33,7 @@ pub(super) fn screen() -> Option<Screen> {
             .and_then(|v| v.trim().parse::<usize>().ok())
             .filter(|&n| n > 0)
     };
-    let (rows, cols) = window_size().unwrap_or((0, 0));
+    let (rows, cols) = crate::sys::stdout_window_size().unwrap_or((0, 0));
     Some(Screen {
         rows: if rows > 0 {
             rows
@@ -46,26 +46,6 @@ pub(super) fn screen() -> Option<Screen> {
             env("COLUMNS").unwrap_or(80)
         },
     })
-}
-
-/// The rows and columns the terminal reports for stdout.
-#[cfg(unix)]
-fn window_size() -> Option<(usize, usize)> {
-    let mut size = libc::winsize {
-        ws_row: 0,
-        ws_col: 0,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct it is given, which outlives
-    // the call; on failure it writes nothing and returns -1.
-    let done = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) };
-    (done == 0).then_some((usize::from(size.ws_row), usize::from(size.ws_col)))
-}
-
-#[cfg(not(unix))]
-fn window_size() -> Option<(usize, usize)> {
-    None
 }
 
 /// Where a command's output goes: straight to stdout, or held for the pager.

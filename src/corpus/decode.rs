@@ -4,7 +4,7 @@
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, KOI8_R, KOI8_U, UTF_8};
 
-use super::SkipReason;
+use super::article::SkipReason;
 
 /// Text and the encoding it was decoded from.
 #[derive(Debug)]

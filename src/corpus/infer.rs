@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
+use super::article::{Article, Fields, Inferred};
 use super::dateline::{MONTHS, month_number, publication_date};
-use super::{Article, Fields, Inferred};
 
 /// Longest inferred title, in characters, before it is cut at a word boundary.
 const MAX_TITLE_CHARS: usize = 160;

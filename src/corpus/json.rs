@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Fields, SkipReason};
+use super::article::{Fields, SkipReason};
 
 type Record = (Option<usize>, Result<Fields, SkipReason>);
 

@@ -1,6 +1,7 @@
 //! Reading an archive: walking folders, telling formats apart, decoding, and turning each file
 //! into plain [`Article`]s. Nothing here knows about the index or the command line.
 
+mod article;
 pub mod dateline;
 mod decode;
 mod html;
@@ -10,12 +11,10 @@ mod stream;
 mod text;
 mod walk;
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::NaiveDate;
-use serde::Serialize;
-
+pub(crate) use article::Fields;
+pub use article::{Article, Inferred, Skip, SkipReason};
 pub use decode::{Decoded, decode, encoding_for_label};
 pub use encoding_rs::Encoding;
 pub use stream::{Records, records};
@@ -23,163 +22,6 @@ pub use walk::{Found, IGNORE_FILE, walk};
 
 /// Files larger than this are skipped unless the user raises the limit.
 pub const DEFAULT_MAX_SIZE: u64 = 20 * 1024 * 1024;
-
-/// What one file says about one article, after metadata inference.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Article {
-    /// The input's own id where it gives one, otherwise derived from the path.
-    pub id: String,
-    /// Whether the input named `id` itself (a JSON record's `id`). Such a record is an article
-    /// of its own even when another record has the same text; a path-derived id is not, so
-    /// copies of one file in two folders stay one article.
-    pub own_id: bool,
-    pub path: PathBuf,
-    pub title: String,
-    pub body: String,
-    pub date: Option<NaiveDate>,
-    pub source: Option<String>,
-    pub url: Option<String>,
-    /// Who wrote it, as the file states it (a JSON `author`, a page's JSON-LD or meta tag);
-    /// never guessed from the text.
-    pub author: Option<String>,
-    /// Which of the fields above were guessed from the text, file name or folder.
-    pub inferred: Inferred,
-    /// The character encoding the file was decoded from ("UTF-8", "windows-1251", ...).
-    pub encoding: &'static str,
-    /// Bytes of the file (or record) that were not valid in that encoding and were replaced
-    /// with U+FFFD; the indexer reports them.
-    pub repaired: usize,
-}
-
-/// Which metadata fields were inferred rather than read from the file's own metadata.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Inferred {
-    pub title: bool,
-    /// The inferred title is the text's first sentence, which the body still holds: not a
-    /// headline, so not ranked as one (a short first line set apart as a headline is taken out
-    /// of the body and counts as the file's headline).
-    #[serde(skip)]
-    pub title_is_first_sentence: bool,
-    pub date: bool,
-    pub source: bool,
-}
-
-impl Inferred {
-    pub fn names(&self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        if self.title {
-            out.push("title");
-        }
-        if self.date {
-            out.push("date");
-        }
-        if self.source {
-            out.push("source");
-        }
-        out
-    }
-}
-
-/// Why a file or a record did not become an article. The summary groups skips by
-/// [`SkipReason::kind`]; the `Display` form gives the detail.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SkipReason {
-    Unsupported,
-    NotRegularFile,
-    TooLarge {
-        size: u64,
-        limit: u64,
-    },
-    Unreadable(String),
-    Empty,
-    Binary,
-    Undecodable(&'static str),
-    InvalidJson(String),
-    NotAnObject,
-    NoText,
-    /// The walk itself failed here: a symlink loop, a folder that cannot be listed.
-    Walk(String),
-}
-
-impl SkipReason {
-    /// A short stable name for grouping in summaries.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            SkipReason::Unsupported => "unsupported type",
-            SkipReason::NotRegularFile => "not a regular file",
-            SkipReason::TooLarge { .. } => "too large",
-            SkipReason::Unreadable(_) => "unreadable",
-            SkipReason::Empty => "empty",
-            SkipReason::Binary => "binary",
-            SkipReason::Undecodable(_) => "undecodable",
-            SkipReason::InvalidJson(_) => "invalid JSON",
-            SkipReason::NotAnObject => "not a JSON object",
-            SkipReason::NoText => "no text",
-            SkipReason::Walk(_) => "walk error",
-        }
-    }
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SkipReason::Unsupported => {
-                write!(
-                    f,
-                    "unsupported file type (expected .txt, .md, .json, .jsonl, .html)"
-                )
-            }
-            SkipReason::NotRegularFile => write!(f, "not a regular file"),
-            SkipReason::TooLarge { size, limit } => write!(
-                f,
-                "too large ({:.1} MB, limit {:.1} MB; raise it with --max-size)",
-                *size as f64 / 1048576.0,
-                *limit as f64 / 1048576.0
-            ),
-            SkipReason::Unreadable(e) => write!(f, "cannot read: {e}"),
-            SkipReason::Empty => write!(f, "empty file"),
-            SkipReason::Binary => write!(f, "binary file, not text"),
-            SkipReason::Undecodable(enc) => write!(
-                f,
-                "not valid text in any supported encoding (best guess {enc}; force one with --encoding)"
-            ),
-            SkipReason::InvalidJson(e) => write!(f, "invalid JSON: {e}"),
-            SkipReason::NotAnObject => write!(f, "not a JSON object"),
-            SkipReason::NoText => write!(f, "no text"),
-            SkipReason::Walk(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-/// A file, or one record of a file, that could not become an article, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Skip {
-    pub path: PathBuf,
-    /// 1-based line (JSONL) or element (JSON array) number, where the problem is that narrow.
-    pub record: Option<usize>,
-    pub reason: SkipReason,
-}
-
-impl fmt::Display for Skip {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.record {
-            Some(n) => write!(f, "{}:{}: {}", self.path.display(), n, self.reason),
-            None => write!(f, "{}: {}", self.path.display(), self.reason),
-        }
-    }
-}
-
-/// The metadata a format reader found, before inference fills the gaps.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Fields {
-    pub id: Option<String>,
-    pub title: Option<String>,
-    pub date: Option<String>,
-    pub source: Option<String>,
-    pub url: Option<String>,
-    pub author: Option<String>,
-    pub text: String,
-}
 
 /// Everything read from one file: its articles and the records that were skipped.
 #[derive(Debug, Default)]

@@ -1,6 +1,6 @@
 //! Plain text and Markdown: an optional metadata header or `---` front matter, then the body.
 
-use super::Fields;
+use super::article::Fields;
 
 /// Reads a `.txt` file: `Key: value` header lines (English or Russian keys) up to the first
 /// blank line, or `---` front matter, then the body.

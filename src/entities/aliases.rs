@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::EntityType;
+use super::mention::EntityType;
 
 static SHIPPED: &str = include_str!("aliases.txt");
 /// Other names of places (historical and official ones), for the index only.

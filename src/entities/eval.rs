@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{EntityType, Mention};
+use super::mention::{EntityType, Mention};
 
 /// Every record of a gold file (one JSON object per line, blank lines aside), as `T`: a broken
 /// line is an error naming the file and line.

@@ -5,11 +5,11 @@
 //! and where it stands ([`neighbour`]), the word with its neighbours ([`pairs`]), and the token's
 //! place in the sentence and document ([`context`], [`start`]). Training hashes every feature
 //! of every token ([`token_features`]); tagging an archive adds up each word form's groups once
-//! and reuses the sums (`scoring.rs`), which gives the same scores at a fraction of the cost.
+//! and reuses the sums (`tagger_cache.rs`), which gives the same scores at a fraction of the cost.
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use super::EntityType;
+use super::mention::EntityType;
 use super::morph::{Info, Morph, WordInfo};
 use super::places::Place;
 use super::tokens::Token;
@@ -513,7 +513,8 @@ static GAZETTEER_SEEN: std::sync::LazyLock<Seen> = std::sync::LazyLock::new(Defa
 
 fn lookup_gazetteer(word: &str) -> Option<&'static str> {
     use std::sync::LazyLock;
-    static ALIASES: LazyLock<super::Aliases> = LazyLock::new(super::Aliases::for_tagger);
+    static ALIASES: LazyLock<super::aliases::Aliases> =
+        LazyLock::new(super::aliases::Aliases::for_tagger);
     if super::person::is_regional_name(word) {
         return Some("NAME");
     }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use super::EntityType;
+use super::mention::EntityType;
 use super::places::key;
 use super::tokens::{Token, tokenize};
 

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 // was most of the linking's cost (callgrind).
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{EntityType, Mention};
+use super::mention::{EntityType, Mention};
 
 /// A surname without its case ending, for matching mentions of one person.
 pub fn stem(word: &str) -> String {
@@ -406,7 +406,7 @@ fn settle_one(
             .map(|(_, b)| b)
     })?;
     let mut name: Vec<String> = first.iter().map(|w| w.to_string()).collect();
-    name.push(super::normalize::recase(last, &settled));
+    name.push(super::grammar::recase(last, &settled));
     Some(name.join(" "))
 }
 

@@ -1,11 +1,12 @@
 //! Bringing a mention to its dictionary form: "Ерлана Карина" → "Ерлан Карин",
 //! "Реджиной Де Доминичис" → "Реджина Де Доминичис", "в Алматы" → "Алматы".
 
-use super::EntityType;
+use super::grammar::{Case, Gender, HARD, agree, gender_of, is_cyrillic, recase};
 use super::memo::{self, Memo};
+use super::mention::EntityType;
 use super::morph::{Morph, Parse};
 use super::person;
-use super::tokens::Token;
+use super::tokens::{Token, join, join_with};
 
 thread_local! {
     static REMEMBERED: std::cell::RefCell<Memo<String>> = std::cell::RefCell::default();
@@ -55,22 +56,6 @@ pub(crate) fn normalize(
         ),
         _ => phrase(span, morph),
     }
-}
-
-/// The span's text with whitespace as in the text, collapsed to single spaces.
-pub(crate) fn join(span: &[Token]) -> String {
-    join_with(span, |t| t.text.to_string())
-}
-
-fn join_with(span: &[Token], mut word: impl FnMut(&Token) -> String) -> String {
-    let mut out = String::new();
-    for (i, t) in span.iter().enumerate() {
-        if i > 0 && t.start > span[i - 1].end {
-            out.push(' ');
-        }
-        out.push_str(&word(t));
-    }
-    out
 }
 
 /// An organization or place in the nominative: the head noun and the adjectives before it
@@ -223,17 +208,6 @@ fn compound_lemma(word: &str, morph: &Morph) -> Option<String> {
     })
 }
 
-/// Whether an adjective's reading and a noun's agree in case, number and gender.
-fn agree(adjective: &Parse, noun: &Parse) -> bool {
-    if Case::of(adjective) != Case::of(noun) {
-        return false;
-    }
-    if adjective.has("plur") || noun.has("plur") {
-        return adjective.has("plur") && noun.has("plur");
-    }
-    adjective.has("neut") == noun.has("neut") && gender_of(adjective) == gender_of(noun)
-}
-
 fn p_is_plural(p: &Parse) -> bool {
     p.has("plur") && !p.has("Pltm")
 }
@@ -289,81 +263,6 @@ fn adjective(masc: &str, gender: Option<Gender>, neut: bool) -> String {
         }
     }
     masc.to_string()
-}
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub(crate) enum Gender {
-    Masc,
-    Femn,
-}
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub(crate) enum Case {
-    Nomn,
-    Gent,
-    Datv,
-    Accs,
-    Ablt,
-    Loct,
-}
-
-impl Case {
-    pub(crate) fn of(p: &Parse) -> Option<Case> {
-        [
-            ("nomn", Case::Nomn),
-            ("gent", Case::Gent),
-            ("datv", Case::Datv),
-            ("accs", Case::Accs),
-            ("ablt", Case::Ablt),
-            ("loct", Case::Loct),
-        ]
-        .into_iter()
-        .find(|(g, _)| p.has(g))
-        .map(|(_, c)| c)
-    }
-}
-
-pub(crate) fn gender_of(p: &Parse) -> Option<Gender> {
-    if p.has("femn") {
-        Some(Gender::Femn)
-    } else if p.has("masc") {
-        Some(Gender::Masc)
-    } else {
-        None
-    }
-}
-
-pub(crate) fn is_cyrillic(word: &str) -> bool {
-    word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
-}
-
-const HARD: &str = "бвгджзклмнпрстфхцчшщ";
-
-pub(crate) fn ends_with_consonant_then(lower: &str, ending: &str) -> Option<String> {
-    let base = lower.strip_suffix(ending)?;
-    base.chars()
-        .last()
-        .filter(|c| HARD.contains(*c))
-        .map(|_| base.to_string())
-}
-
-/// `lemma` spelled with the capitalization of `word`.
-pub(crate) fn recase(word: &str, lemma: &str) -> String {
-    let upper = word.chars().all(|c| !c.is_lowercase());
-    if upper && word.chars().count() > 1 {
-        return lemma.to_uppercase();
-    }
-    let mut out = String::new();
-    let mut next_upper = word.chars().next().is_some_and(char::is_uppercase);
-    for c in lemma.chars() {
-        if next_upper {
-            out.extend(c.to_uppercase());
-        } else {
-            out.push(c);
-        }
-        next_upper = c == '-';
-    }
-    out
 }
 
 #[cfg(test)]

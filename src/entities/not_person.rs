@@ -3,9 +3,10 @@
 //! Жаксыбеков"), a village after "села" or a Kazakh institution ("Мажилиса") can pass for one.
 //! Each such span is cut down to the name, retyped, or dropped.
 
+use super::mention::EntityType;
 use super::morph::Morph;
-use super::tokens::Token;
-use super::{EntityType, institutions, normalize, person, places, titles};
+use super::tokens::{self, Token};
+use super::{institutions, person, places, titles};
 
 /// What a span the tagger read as a person is.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,7 +101,7 @@ fn listed(tokens: &[Token], first: usize, last: usize) -> Option<Verdict> {
         )),
         // Only an organization's name takes a complement; "Тенгиз Абуладзе" is a person.
         institutions::Kind::Entity(EntityType::Org) => {
-            let rest = normalize::join(&span[covered..]);
+            let rest = tokens::join(&span[covered..]);
             let name = format!("{} {rest}", entry.name);
             Some(Verdict::Other(EntityType::Org, first, last, Some(name)))
         }

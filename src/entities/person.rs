@@ -3,11 +3,9 @@
 //! it; the word before the name can give the case; the Russian surname declension rules undo
 //! what the dictionary does not know.
 
+use super::grammar::{Case, Gender, ends_with_consonant_then, gender_of, is_cyrillic, recase};
 use super::morph::{Morph, Parse};
-use super::normalize::{
-    Case, Gender, ends_with_consonant_then, gender_of, is_cyrillic, join, recase,
-};
-use super::tokens::Token;
+use super::tokens::{Token, join};
 
 /// The oblique case a man's name was in, read off how normalization changed its last word:
 /// "Суареса" → "Суарес" was a genitive, "Суаресу" a dative, "Суаресом" an instrumental.

@@ -16,7 +16,10 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
+use super::mention::{EntityType, Mention};
+use super::morph::Morph;
 use super::places::key;
+use super::tokens;
 
 /// Adjective keys (the Snowball stem every case form of the adjective shares) → place.
 static ADJECTIVES: LazyLock<FxHashMap<String, &'static str>> = LazyLock::new(|| {
@@ -167,6 +170,74 @@ pub(crate) fn places_of(word: &str) -> Vec<&'static str> {
     }
     out.dedup();
     out
+}
+
+/// Places named by their adjective ("британского", "московских"), as place mentions of
+/// the place's name: for the index, which should find the article under the place (see the
+/// module doc). Words inside a person's name are left alone, and so are languages
+/// ("на английском языке" is about no place); inside an organization's or a place's name
+/// the adjective still names its place ("Московский университет", "Московская область").
+pub(super) fn mentions(
+    morph: &Morph,
+    tokens: &[tokens::Token],
+    mentions: &[Mention],
+) -> Vec<Mention> {
+    // People by start, each with the furthest end of any person starting at or before it,
+    // so "inside a person" is one binary search (an article may name thousands).
+    let mut people: Vec<(usize, usize)> = mentions
+        .iter()
+        .filter(|m| m.kind == EntityType::Per)
+        .map(|m| (m.start, m.end))
+        .collect();
+    people.sort_unstable();
+    let mut furthest = 0;
+    for p in &mut people {
+        furthest = furthest.max(p.1);
+        p.1 = furthest;
+    }
+    let in_person = |start: usize, end: usize| {
+        let before = people.partition_point(|p| p.0 <= start);
+        before > 0 && end <= people[before - 1].1
+    };
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let places = places_of(t.text);
+        if places.is_empty() {
+            continue;
+        }
+        if in_person(t.start, t.end) || names_a_language(&tokens[i + 1..]) {
+            continue;
+        }
+        let lower = crate::analysis::lowercase(t.text);
+        if !morph.info(&lower).parses.iter().any(|p| p.has("ADJF")) {
+            continue;
+        }
+        out.extend(places.into_iter().map(|place| Mention {
+            kind: EntityType::Loc,
+            start: t.start,
+            end: t.end,
+            surface: t.text.to_string(),
+            norm: place.to_string(),
+        }));
+    }
+    out
+}
+
+/// Whether the words after an adjective make it a language's: "языке" follows, maybe after
+/// other adjectives of a list ("на казахском, русском и английском языках").
+fn names_a_language(after: &[tokens::Token]) -> bool {
+    for t in after.iter().take(6) {
+        let lower = crate::analysis::lowercase(t.text);
+        if lower.starts_with("язык") {
+            return true;
+        }
+        let listing =
+            lower == "," || lower == "и" || lower.ends_with("ском") || lower.ends_with("ских");
+        if !listing {
+            return false;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

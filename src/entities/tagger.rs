@@ -11,8 +11,8 @@
 
 use std::io::{Read, Write};
 
-use super::EntityType;
 use super::features::TokenFeatures;
+use super::mention::EntityType;
 
 /// Rows of the weight table (a power of two).
 const BUCKETS: usize = 1 << 20;
@@ -474,6 +474,11 @@ pub(crate) fn train(
         trained_on: Vec::new(),
         id: next_id(),
     }
+}
+
+/// A text's fingerprint for [`Extractor::trained_on`](super::Extractor::trained_on).
+pub(crate) fn fingerprint(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 #[cfg(test)]

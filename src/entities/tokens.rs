@@ -69,6 +69,23 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}')
 }
 
+/// The span's text with whitespace as in the text, collapsed to single spaces.
+pub(crate) fn join(span: &[Token]) -> String {
+    join_with(span, |t| t.text.to_string())
+}
+
+/// The span's words, each spelled by `word`, with one space wherever the text had whitespace.
+pub(crate) fn join_with(span: &[Token], mut word: impl FnMut(&Token) -> String) -> String {
+    let mut out = String::new();
+    for (i, t) in span.iter().enumerate() {
+        if i > 0 && t.start > span[i - 1].end {
+            out.push(' ');
+        }
+        out.push_str(&word(t));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

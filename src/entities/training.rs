@@ -1,8 +1,12 @@
 //! Training the tagger (`vestnik train-ner`): gold articles become labelled sentences, with the
 //! corrections the shipped data needs.
 
+use super::eval::{self, GoldArticle};
+use super::mention::EntityType;
+use super::morph::Morph;
+use super::tagger::{self, fingerprint};
 use super::tokens::{self, Token};
-use super::{EntityType, GoldArticle, Morph, eval, features, fingerprint, places, tagger};
+use super::{features, places};
 
 /// NEREL as shipped in `../shared/data/ner` lacks its STATE_OR_PROVINCE class, so "Флорида"
 /// and "Свердловская область" stand there unannotated, as if they were no place. A known place

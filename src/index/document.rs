@@ -3,10 +3,8 @@
 
 use tantivy::TantivyDocument;
 
-use super::Fields;
 use super::groups::stored as signature_values;
-use super::schema::MentionLine;
-use super::write::to_datetime;
+use super::schema::{Fields, MentionLine, to_datetime};
 use crate::corpus::{Article, Inferred};
 use crate::dedup::Signature;
 use crate::entities::{Aliases, ArticleEntities, EntityType, Extractor};
@@ -185,4 +183,31 @@ pub(super) fn reused(
         }
     }
     doc
+}
+
+/// An article's identity: the same title, text and metadata under several paths is stored
+/// once; any change to them makes a new article. Path-derived ids are left out, so copies of
+/// one file in two places are the same article; an id the record gives itself is part of it,
+/// so records with their own ids are articles of their own whatever their text (identical
+/// texts then share a release group).
+pub(super) fn article_hash(a: &Article, seed: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
+    let date = a.date.map(|d| d.to_string());
+    if a.own_id {
+        h.update(b"\x01id");
+        h.update(a.id.as_bytes());
+        h.update(&[0]);
+    }
+    for part in [
+        Some(a.title.as_str()),
+        Some(a.body.as_str()),
+        date.as_deref(),
+        a.source.as_deref(),
+        a.url.as_deref(),
+        a.author.as_deref(),
+    ] {
+        h.update(part.unwrap_or("").as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
 }

@@ -4,12 +4,14 @@ mod directory;
 mod document;
 mod groups;
 mod ledger;
+mod options;
 mod pipeline;
 mod reuse;
 mod roots;
 mod run;
 pub mod schema;
 mod state;
+mod summary;
 mod write;
 
 use std::fs;
@@ -20,13 +22,12 @@ use tantivy::Index;
 use tantivy::directory::Directory;
 
 use crate::analysis;
+pub use options::{BuildOptions, Progress};
 pub use roots::{Root, Roots};
-pub use schema::Fields;
+pub use schema::{Fields, to_datetime};
 pub use state::ordinal_names;
-pub use write::{
-    BuildOptions, BuildSummary, Locked, MIN_WRITER_MEMORY, Progress, RootSummary, Unwritable,
-    build, to_datetime,
-};
+pub use summary::{BuildSummary, Repaired, RootSummary};
+pub use write::{Locked, MIN_WRITER_MEMORY, Unwritable, build};
 
 /// The file beside tantivy's own that says which vestnik schema and analyzer wrote the index.
 const MARKER: &str = "vestnik.json";

@@ -10,8 +10,8 @@ use std::thread::JoinHandle;
 
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::Fields;
 use super::document::{self, NewArticle};
+use super::schema::Fields;
 use crate::entities::Aliases;
 
 /// Articles waiting per worker: enough that a slow article does not idle the others.

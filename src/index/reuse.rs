@@ -11,9 +11,9 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, TantivyDocument, Term};
 
-use super::document::{Head, reused};
+use super::document::{Head, article_hash, reused};
 use super::run::{Run, Written};
-use super::write::{BuildSummary, article_hash};
+use super::summary::BuildSummary;
 use crate::corpus::{self, Article, Found};
 
 /// Which head a rewritten document gets.
@@ -240,7 +240,7 @@ impl Run {
 /// The stored document of article `hash` in `searcher`.
 fn stored_doc(
     searcher: &Searcher,
-    fields: &super::Fields,
+    fields: &super::schema::Fields,
     hash: u64,
 ) -> anyhow::Result<Option<TantivyDocument>> {
     let term = Term::from_field_u64(fields.hash, hash);

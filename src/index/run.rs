@@ -13,16 +13,15 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexReader, Searcher, Term};
 
-use super::Fields;
-use super::document::{Head, NewArticle};
+use super::document::{Head, NewArticle, article_hash};
 use super::groups::Grouper;
 use super::ledger::{Ledger, Stamped};
+use super::options::{BuildOptions, Progress, entity_seed};
 use super::pipeline::Pipeline;
 use super::roots::{Root, Roots};
-use super::schema::names;
+use super::schema::{Fields, names};
 use super::state::{FileCache, FileEntry, stamp};
-use super::write::{BuildOptions, BuildSummary, Progress, Repaired, RootSummary};
-use super::write::{article_hash, entity_seed};
+use super::summary::{BuildSummary, Repaired, RootSummary};
 use crate::corpus::{self, Article, Found, Skip, SkipReason};
 
 /// Bytes read between two progress reports within a file.

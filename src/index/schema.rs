@@ -1,5 +1,7 @@
 //! The index schema: which article fields are searchable, stored and fast, under one version.
 
+use chrono::NaiveDate;
+use tantivy::DateTime;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
     Schema, TextFieldIndexing, TextOptions,
@@ -165,6 +167,16 @@ pub fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// How the `date` field encodes a date: dates are days, stored as midnight UTC so that day,
+/// month and year buckets are exact. Every writer and every date filter goes through this.
+pub fn to_datetime(date: NaiveDate) -> DateTime {
+    let secs = date
+        .and_hms_opt(0, 0, 0)
+        .map(|dt| dt.and_utc().timestamp())
+        .unwrap_or_default();
+    DateTime::from_timestamp_secs(secs)
+}
+
 /// A stored entity line of the `mentions` field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MentionLine<'a> {
@@ -231,5 +243,40 @@ mod tests {
         assert_eq!(read.name, "Ерлан Карин");
         assert_eq!(read.surfaces, ["Ерлана Карина", "Карин"]);
         assert_eq!(MentionLine::read("PER"), None);
+    }
+
+    /// What a name or surface is stored as: unchanged when it holds no whitespace but plain
+    /// spaces, else its words joined by single spaces.
+    fn stored(s: &str) -> String {
+        if s.chars().any(|c| c.is_whitespace() && c != ' ') {
+            s.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// Names as articles write them, tabs, line breaks and other whitespace included, and any
+    /// text at all.
+    fn written() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof!["[ЕКаеринрё \t\n\r\u{a0}\u{2028}-]{0,16}", any::<String>(),]
+    }
+
+    proptest::proptest! {
+        /// Any line written reads back as its type, name and surfaces, each as stored.
+        #[test]
+        fn every_mention_line_reads_back(
+            kind in proptest::sample::select(vec!["PER", "ORG", "LOC"]),
+            name in written(),
+            surfaces in proptest::collection::vec(written(), 0..5),
+        ) {
+            let line = MentionLine::write(kind, &name, &surfaces);
+            proptest::prop_assert!(!line.contains(['\n', '\r']), "{line:?}");
+            let read = MentionLine::read(&line).expect("a written line reads");
+            proptest::prop_assert_eq!(read.kind, kind);
+            proptest::prop_assert_eq!(read.name, stored(&name));
+            let want: Vec<String> = surfaces.iter().map(|s| stored(s)).collect();
+            proptest::prop_assert_eq!(read.surfaces, want);
+        }
     }
 }

@@ -5,144 +5,23 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
-use chrono::NaiveDate;
 use tantivy::directory::error::LockError;
-use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use super::ledger::Ledger;
 use super::open_for_writing;
+use super::options::{BuildOptions, Progress};
 use super::pipeline::Pipeline;
 use super::roots::RootPlan;
 use super::run::Run;
 use super::state::{FileCache, index_view};
-use crate::corpus::{Article, ReadOptions, Skip};
-use crate::entities::Aliases;
+use super::summary::BuildSummary;
 
 /// The least memory tantivy's writer is given: below ~15 MB per indexing thread it refuses.
 pub const MIN_WRITER_MEMORY: usize = 64 << 20;
-
-/// Told about each file as the indexer reaches it, and about the bytes read of a large one, so
-/// a terminal can show progress.
-pub trait Progress {
-    fn start(&self, files: u64);
-    /// A file is being read; `size` is its length in bytes.
-    fn file_start(&self, path: &Path, size: u64);
-    /// So many bytes of the current file have been read.
-    fn file_bytes(&self, read: u64);
-    fn file_done(&self, path: &Path);
-    fn finish(&self);
-}
-
-/// Progress for callers that show none.
-impl Progress for () {
-    fn start(&self, _: u64) {}
-    fn file_start(&self, _: &Path, _: u64) {}
-    fn file_bytes(&self, _: u64) {}
-    fn file_done(&self, _: &Path) {}
-    fn finish(&self) {}
-}
-
-/// How a build runs.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    /// Start from an empty index instead of updating.
-    pub rebuild: bool,
-    pub read: ReadOptions,
-    /// Commit after this many written articles...
-    pub commit_every: usize,
-    /// ...or this much time, whichever comes first.
-    pub commit_interval: Duration,
-    /// Extract people, organizations and places (off only to measure what extraction costs).
-    pub entities: bool,
-    /// Joins equivalent entity names across documents.
-    pub aliases: Aliases,
-    /// Roots to drop from the index (with their articles).
-    pub remove: Vec<PathBuf>,
-    /// Set (to a signal number) to stop the run: what is written is committed, nothing is
-    /// deleted, and the next run finishes the job.
-    pub interrupt: Option<Arc<AtomicUsize>>,
-    /// Bytes tantivy's writer may fill before it writes a segment; with the queues between
-    /// stages, what bounds the memory of a build of any size.
-    pub memory: usize,
-}
-
-impl Default for BuildOptions {
-    fn default() -> Self {
-        BuildOptions {
-            rebuild: false,
-            read: ReadOptions::default(),
-            commit_every: 10_000,
-            commit_interval: Duration::from_secs(30),
-            entities: true,
-            aliases: Aliases::shipped(),
-            remove: Vec::new(),
-            interrupt: None,
-            memory: 256 << 20,
-        }
-    }
-}
-
-/// What a build did, for the summary printed after it. File counts are per file; articles
-/// are what the index holds afterwards.
-#[derive(Debug, Default)]
-pub struct BuildSummary {
-    pub index_dir: PathBuf,
-    pub files: usize,
-    pub added: usize,
-    pub updated: usize,
-    pub deleted: usize,
-    pub unchanged: usize,
-    /// Files found under a new path: moved or renamed (with their root, too), known by the size
-    /// and modification time of a file that is gone.
-    pub moved: usize,
-    /// Articles written (new or changed) in this run.
-    pub written: usize,
-    /// Of those, articles whose stored document was written again with other paths or another
-    /// id (a file moved, copied or renamed) without extracting their entities again.
-    pub reused: usize,
-    /// Articles in the index after the run.
-    pub articles: usize,
-    /// Bytes of text in the articles read in this run.
-    pub bytes: u64,
-    /// Commits made; zero when nothing changed.
-    pub commits: usize,
-    pub skipped: Vec<Skip>,
-    pub elapsed: Duration,
-    /// The roots the index now has, each with the files found under it.
-    pub roots: Vec<RootSummary>,
-    /// Roots this run removed.
-    pub removed: Vec<PathBuf>,
-    /// Paths given that a root already held: (given, that root).
-    pub covered: Vec<(PathBuf, PathBuf)>,
-    /// Files and records read with bytes that were not valid text replaced.
-    pub repaired: Vec<Repaired>,
-    /// The run was stopped by [`BuildOptions::interrupt`] (this value) after committing what it
-    /// had written.
-    pub interrupted: Option<usize>,
-}
-
-/// A file or record kept although some of its bytes were not valid in its encoding.
-#[derive(Debug, Clone)]
-pub struct Repaired {
-    pub path: PathBuf,
-    /// The article kept.
-    pub id: String,
-    /// Bytes replaced with U+FFFD.
-    pub bytes: usize,
-}
-
-/// One root of the index after a run.
-#[derive(Debug, Default, Clone)]
-pub struct RootSummary {
-    pub path: PathBuf,
-    pub files: usize,
-    /// The root no longer exists; its articles were kept.
-    pub missing: bool,
-}
 
 /// A second indexer on the same index; callers tell the user to wait rather than fail vaguely.
 #[derive(Debug, thiserror::Error)]
@@ -159,7 +38,9 @@ pub struct Locked(pub PathBuf);
     dir.display()
 )]
 pub struct Unwritable {
+    /// The index folder.
     pub dir: PathBuf,
+    /// What the system said when the writer's lock file could not be made.
     pub cause: Arc<std::io::Error>,
 }
 
@@ -289,52 +170,4 @@ pub fn build(
     progress.finish();
     summary.elapsed = started.elapsed();
     Ok(summary)
-}
-
-/// Mixed into article hashes, so that turning extraction on or off, or changing the alias
-/// table, rewrites every article.
-pub(super) fn entity_seed(opts: &BuildOptions) -> u64 {
-    if !opts.entities {
-        return 0;
-    }
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(crate::entities::MODEL_VERSION.as_bytes());
-    h.update(&opts.aliases.fingerprint().to_le_bytes());
-    h.digest() | 1
-}
-
-/// An article's identity: the same title, text and metadata under several paths is stored
-/// once; any change to them makes a new article. Path-derived ids are left out, so copies of
-/// one file in two places are the same article; an id the record gives itself is part of it,
-/// so records with their own ids are articles of their own whatever their text (identical
-/// texts then share a release group).
-pub(super) fn article_hash(a: &Article, seed: u64) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
-    let date = a.date.map(|d| d.to_string());
-    if a.own_id {
-        h.update(b"\x01id");
-        h.update(a.id.as_bytes());
-        h.update(&[0]);
-    }
-    for part in [
-        Some(a.title.as_str()),
-        Some(a.body.as_str()),
-        date.as_deref(),
-        a.source.as_deref(),
-        a.url.as_deref(),
-        a.author.as_deref(),
-    ] {
-        h.update(part.unwrap_or("").as_bytes());
-        h.update(&[0]);
-    }
-    h.digest()
-}
-
-/// Dates are days: stored as midnight UTC so that day, month and year buckets are exact.
-pub fn to_datetime(date: NaiveDate) -> DateTime {
-    let secs = date
-        .and_hms_opt(0, 0, 0)
-        .map(|dt| dt.and_utc().timestamp())
-        .unwrap_or_default();
-    DateTime::from_timestamp_secs(secs)
 }

@@ -16,7 +16,7 @@ mod visible;
 
 use scraper::Html;
 
-use super::Fields;
+use super::article::Fields;
 
 /// Nesting deeper than this goes to the iterative visible-text reader only: the extractor
 /// walks the tree recursively, and real pages stay far below it.
