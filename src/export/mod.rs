@@ -17,11 +17,7 @@ use tantivy::tokenizer::TextAnalyzer;
 /// passes) and split words on characters outside their alphabet; 64 bits keep collisions
 /// unlikely far past any archive's vocabulary (about one in 10^7 for a million distinct terms).
 pub fn word_key(term: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in term.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let mut hash = fnv1a(term);
     let mut digits = Vec::with_capacity(13);
     loop {
         let d = (hash % 36) as u8;
@@ -35,6 +31,26 @@ pub fn word_key(term: &str) -> String {
     key.push('w');
     key.extend(digits.iter().rev().map(|&d| char::from(d)));
     key
+}
+
+/// 64-bit FNV-1a of a string's UTF-8 bytes: stable across runs, platforms and versions, as
+/// the exported files and the queries made later must agree.
+fn fnv1a(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// The engine-side key of a source: the FNV-1a hash of the name as the local index matches
+/// it (lowercased, whole), as a signed 64-bit attribute; never 0, which stands for none. A
+/// number rather than the name, so that a filter is an integer comparison (string filters
+/// in Sphinx 2.2 fold only ASCII case) and no user text is ever put into a query.
+pub fn source_key(source: &str) -> i64 {
+    let key = fnv1a(&source.to_lowercase()) as i64;
+    if key == 0 { 1 } else { key }
 }
 
 /// `text` as vestnik's Russian analyzer reads it, each term as its [`word_key`], separated by

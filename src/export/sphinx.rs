@@ -3,14 +3,18 @@
 //!
 //! What is written to `DIR`:
 //! - `shard-K.tsv` (K = 1..N): the shard's articles for Sphinx's `tsvpipe` source, one line
-//!   each: the Sphinx document id, the title's and body's keys (full-text fields), then the
-//!   stored values and the attributes (see [`COLUMNS`]);
+//!   each: the Sphinx document id, the keys of the title, of the headline (the title where it
+//!   is one, as the local index ranks it) and of the body (full-text fields), then the stored
+//!   values and the attributes (see [`COLUMNS`]). The body is stored as a string attribute:
+//!   Sphinx 2.2 has no document store, and snippets are made from the stored text;
 //! - `shard-K.conf`: that shard's source, index and `searchd` (SphinxQL on 127.0.0.1:P+K, the
 //!   binary protocol the coordinator speaks on 127.0.0.1:P+100+K);
 //! - `coordinator.conf`: a distributed index `vestnik` over the shards' binary ports, SphinxQL on
 //!   127.0.0.1:P (binary on P+100);
 //! - `entities.json`: the archive's entities with the numbers the `person`, `org` and `loc`
-//!   attributes hold, so that a name resolves to the same entities as in the local index;
+//!   attributes hold, and what the registry is built from (every name with its article count,
+//!   the lines the index added to the alias table), so that a name typed against the engine
+//!   resolves to exactly the entities it resolves to in the local index;
 //! - `README.md`: how to start it.
 //!
 //! Articles go to shards in turn, so shards are even in size. The export streams: one article
@@ -38,14 +42,17 @@ pub const MAX_SHARDS: usize = 99;
 
 /// The columns of a shard's TSV file after the document id, with their Sphinx `tsvpipe`
 /// declarations, in order.
-pub const COLUMNS: [(&str, &str); 14] = [
+pub const COLUMNS: [(&str, &str); 17] = [
     ("tsvpipe_field", "title_words"),
+    ("tsvpipe_field", "headline_words"),
     ("tsvpipe_field", "body_words"),
     ("tsvpipe_attr_string", "vid"),
     ("tsvpipe_attr_string", "title"),
     ("tsvpipe_attr_string", "url"),
     ("tsvpipe_attr_string", "source"),
     ("tsvpipe_attr_string", "date"),
+    ("tsvpipe_attr_string", "body"),
+    ("tsvpipe_attr_bigint", "srckey"),
     ("tsvpipe_attr_uint", "year"),
     ("tsvpipe_attr_uint", "month"),
     ("tsvpipe_attr_uint", "day"),
@@ -123,7 +130,13 @@ pub fn export(
     let mut analyzer = crate::analysis::russian_analyzer();
     let mut line = String::new();
     let mut written = 0u64;
+    let mut names: NameCounts = Default::default();
     searcher.each_article(&mut |a| {
+        for (counts, list) in names.iter_mut().zip(&a.names) {
+            for name in list {
+                *counts.entry(name.clone()).or_default() += 1;
+            }
+        }
         let shard = (written % opts.shards as u64) as usize;
         written += 1;
         line.clear();
@@ -150,7 +163,7 @@ pub fn export(
     }
     progress(written);
 
-    write_entities(searcher, &dir)?;
+    write_entities(searcher, &dir, names)?;
     for k in 1..=opts.shards {
         write_file(
             &dir.join(format!("shard-{k}.conf")),
@@ -195,14 +208,21 @@ fn write_line(
     };
     let _ = writeln!(
         out,
-        "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{year}\t{month}\t{day}\t{}\t{}\t{}\t{}",
+        "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{year}\t{month}\t{day}\t{}\t{}\t{}\t{}",
         analyzed_keys(analyzer, &a.title),
+        if a.headline {
+            analyzed_keys(analyzer, &a.title)
+        } else {
+            String::new()
+        },
         analyzed_keys(analyzer, &a.body),
         cell(&a.id),
         cell(&a.title),
         cell(a.url.as_deref().unwrap_or_default()),
         cell(a.source.as_deref().unwrap_or_default()),
         cell(a.date.as_deref().unwrap_or_default()),
+        cell(&a.body),
+        a.source.as_deref().map_or(0, super::source_key),
         // Sphinx's 64-bit attributes are signed: the group's bits, read as a signed number.
         a.group as i64,
         numbers(EntityType::Per),
@@ -238,35 +258,131 @@ fn cell(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// One entity as `entities.json` lists it.
-#[derive(Serialize)]
-struct ExportedEntity<'a> {
-    /// The value of the kind's multi-value attribute.
-    number: u32,
-    id: &'a str,
-    name: &'a str,
-    variants: &'a [String],
+/// `entities.json`: what the engine path needs to name entities as the local index does.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct EntitiesFile {
+    /// Bumped when the file's meaning changes; a reader refuses another.
+    pub format: u32,
+    /// Per kind (by [`attribute`] name): its entities, each with its attribute value.
+    pub person: Vec<ExportedEntity>,
+    pub org: Vec<ExportedEntity>,
+    pub loc: Vec<ExportedEntity>,
+    /// Per kind, every name the archive holds with the articles carrying it: the registry's
+    /// input, so that a reader builds the very registry the local index resolves names with.
+    pub names: KindNames,
+    /// The lines the index added to the shipped alias table.
+    pub aliases: String,
 }
 
-fn write_entities(searcher: &Searcher, dir: &Path) -> anyhow::Result<()> {
-    let mut all = serde_json::Map::new();
+/// The current [`EntitiesFile::format`].
+pub const ENTITIES_FORMAT: u32 = 2;
+
+/// Names and article counts, per kind.
+#[derive(Debug, Default, Serialize, serde::Deserialize)]
+pub struct KindNames {
+    pub person: Vec<(String, u64)>,
+    pub org: Vec<(String, u64)>,
+    pub loc: Vec<(String, u64)>,
+}
+
+impl KindNames {
+    pub fn of(&self, kind: EntityType) -> &[(String, u64)] {
+        match kind {
+            EntityType::Per => &self.person,
+            EntityType::Org => &self.org,
+            EntityType::Loc => &self.loc,
+        }
+    }
+}
+
+impl EntitiesFile {
+    pub fn of(&self, kind: EntityType) -> &[ExportedEntity] {
+        match kind {
+            EntityType::Per => &self.person,
+            EntityType::Org => &self.org,
+            EntityType::Loc => &self.loc,
+        }
+    }
+}
+
+/// One entity as `entities.json` lists it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ExportedEntity {
+    /// The value of the kind's multi-value attribute.
+    pub number: u32,
+    pub id: String,
+    pub name: String,
+    pub variants: Vec<String>,
+}
+
+/// Article counts of each name, per kind, as the export reads the articles.
+type NameCounts = [std::collections::HashMap<String, u64>; 3];
+
+fn write_entities(searcher: &Searcher, dir: &Path, counts: NameCounts) -> anyhow::Result<()> {
+    let mut lists: [Vec<ExportedEntity>; 3] = Default::default();
+    let mut names: [Vec<(String, u64)>; 3] = Default::default();
     for kind in EntityType::ALL {
         let entities = searcher.archive_entities(kind)?;
-        let list: Vec<ExportedEntity> = entities
+        lists[kind as usize] = entities
             .iter()
             .enumerate()
             .map(|(i, e)| ExportedEntity {
                 number: i as u32 + 1,
-                id: &e.id,
-                name: &e.name,
-                variants: &e.variants,
+                id: e.id.clone(),
+                name: e.name.clone(),
+                variants: e.variants.clone(),
             })
             .collect();
-        all.insert(attribute(kind).to_string(), serde_json::to_value(list)?);
+        let mut list: Vec<(String, u64)> = counts[kind as usize]
+            .iter()
+            .map(|(n, &c)| (n.clone(), c))
+            .collect();
+        list.sort();
+        names[kind as usize] = list;
     }
+    // The names as counted here must build the registry the index has, or a name typed
+    // against the engine could resolve otherwise than locally: checked, not assumed.
+    let rebuilt = crate::identity::Registry::build(
+        names.clone().map(|l| {
+            l.into_iter()
+                .map(|(name, docs)| crate::identity::NameCount { name, docs })
+                .collect()
+        }),
+        searcher.aliases(),
+    );
+    for kind in EntityType::ALL {
+        let mut want: Vec<&str> = lists[kind as usize].iter().map(|e| e.id.as_str()).collect();
+        let mut got: Vec<&str> = rebuilt
+            .entities(kind)
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        if want != got {
+            bail!(
+                "the {} names read from the articles do not rebuild the index's entities; rebuild the index and export again",
+                attribute(kind)
+            );
+        }
+    }
+    let [person, org, loc] = lists;
+    let [pn, on, ln] = names;
+    let file = EntitiesFile {
+        format: ENTITIES_FORMAT,
+        person,
+        org,
+        loc,
+        names: KindNames {
+            person: pn,
+            org: on,
+            loc: ln,
+        },
+        aliases: searcher.aliases().added().to_string(),
+    };
     let path = dir.join("entities.json");
-    let file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-    serde_json::to_writer(BufWriter::new(file), &all)
+    let out = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    serde_json::to_writer(BufWriter::new(out), &file)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -328,6 +444,8 @@ fn shard_conf(dir: &Path, opts: &Options, k: usize) -> String {
          \tmorphology = none\n\
          \tmin_word_len = 1\n\
          \tdocinfo = extern\n\
+         \t# Field lengths, for BM25F's length normalization as the local BM25 has it.\n\
+         \tindex_field_lengths = 1\n\
          }}\n\nindexer\n{{\n\tmem_limit = 256M\n}}\n\n",
         conf_path(&dir.join("data").join(format!("shard-{k}"))),
     ));
@@ -376,7 +494,9 @@ fn readme(dir: &Path, opts: &Options) -> String {
          Ports, all on 127.0.0.1: the coordinator's SphinxQL on {p} (binary protocol {pb}); shard\n\
          K's SphinxQL on {p}+K, its binary protocol, which the coordinator's agents use, on\n\
          {p}+{off}+K. Query the distributed index `{INDEX}` with any MySQL client\n\
-         (`mysql -h 127.0.0.1 -P {p}`), or with `vestnik search --engine sphinxql://127.0.0.1:{p}`.\n\
+         (`mysql -h 127.0.0.1 -P {p}`), or with vestnik, which analyzes queries and names\n\
+         entities as the local index does:\n\n\
+         ```sh\nvestnik search --engine sphinxql://127.0.0.1:{p} --engine-dir {dir} 'query'\n```\n\n\
          Stop each with `searchd --config FILE --stopwait`. Process ids and logs are in `run/`.\n\n\
          `entities.json` lists the archive's entities with the numbers the `person`, `org` and\n\
          `loc` attributes hold.\n",

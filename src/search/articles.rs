@@ -18,6 +18,9 @@ const STORE_BLOCKS: usize = 1;
 pub struct StoredArticle {
     pub id: String,
     pub title: String,
+    /// Whether the title is a headline (one the file states, not the text's first sentence):
+    /// unfielded words are looked for in headlines and bodies.
+    pub headline: bool,
     pub body: String,
     pub url: Option<String>,
     pub source: Option<String>,
@@ -30,6 +33,9 @@ pub struct StoredArticle {
     /// repeats. A name the registry does not hold (none, as both are built from the same
     /// index) is left out.
     pub entities: [Vec<u32>; 3],
+    /// The names the article carries, by kind (in [`EntityType::ALL`] order), without
+    /// repeats: what the registry is built from, so that an export can ship its inputs.
+    pub names: [Vec<String>; 3],
 }
 
 impl Searcher {
@@ -52,12 +58,14 @@ impl Searcher {
                 let mut article = StoredArticle {
                     id: stored_text(&doc, f.id).unwrap_or_default(),
                     title: stored_text(&doc, f.title).unwrap_or_default(),
+                    headline: doc.get_first(f.headline).is_some(),
                     body: stored_text(&doc, f.body).unwrap_or_default(),
                     url: stored_text(&doc, f.url),
                     source: stored_text(&doc, f.source),
                     date: day(&doc, f.date),
                     group: doc.get_first(f.group).and_then(|v| v.as_u64()).unwrap_or(0),
                     entities: Default::default(),
+                    names: Default::default(),
                 };
                 for line in stored_all(&doc, f.mentions) {
                     let Some(line) = MentionLine::read(&line) else {
@@ -66,6 +74,10 @@ impl Searcher {
                     let Some(kind) = EntityType::from_label(line.kind) else {
                         continue;
                     };
+                    let names = &mut article.names[kind as usize];
+                    if !names.iter().any(|n| n == line.name) {
+                        names.push(line.name.to_string());
+                    }
                     let Some(number) = archive.registry.entity_of(kind, line.name) else {
                         continue;
                     };
@@ -87,5 +99,10 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let archive = self.archive(&searcher)?;
         Ok(archive.registry.entities(kind).to_vec())
+    }
+
+    /// The alias table the index was written with, which its registry was built with.
+    pub fn aliases(&self) -> &crate::entities::Aliases {
+        &self.aliases
     }
 }
