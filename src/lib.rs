@@ -26,6 +26,7 @@ pub mod cli;
 pub mod corpus;
 pub mod dates;
 pub mod dedup;
+pub mod engine;
 pub mod entities;
 pub mod export;
 pub mod identity;

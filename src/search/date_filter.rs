@@ -16,7 +16,7 @@ use crate::index::schema::names;
 
 /// The date conditions every matching article must meet.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct DateConditions {
+pub(crate) struct DateConditions {
     /// Only articles without a date.
     pub undated: bool,
     /// The latest first day and the earliest last day of every range asked for.

@@ -6,7 +6,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use super::{
-    DateBucket, EntityRef, FacetCount, FacetKind, Filters, SearchError, SearchRequest, Searcher,
+    DateBucket, EntityRef, FacetCount, FacetKind, Filters, SearchError, SearchRequest,
+    SearchResult, Searcher,
 };
 use crate::entities::EntityType;
 
@@ -44,6 +45,9 @@ pub struct Timeline {
     pub filters: Filters,
 }
 
+/// How a related or timeline question is searched: the local index, or an engine (`--engine`).
+pub type Search<'a, E> = dyn Fn(&SearchRequest) -> Result<SearchResult, E> + 'a;
+
 impl Searcher {
     /// The people, organizations and places named with `name` (of `kind`), `limit` of each,
     /// most shared articles first; the entity itself is left out.
@@ -55,64 +59,80 @@ impl Searcher {
         base: &SearchRequest,
         limit: usize,
     ) -> Result<Related, SearchError> {
-        let mut req = base.clone();
-        req.limit = 0;
-        req.facets = vec![FacetKind::Person, FacetKind::Org, FacetKind::Loc];
-        let own = req.names_mut(kind);
-        own.insert(0, name.to_string());
-        let own_filters = own.len();
-        // Room for the entities of the filters, which are dropped below.
-        req.facet_size = limit + own_filters * 3;
-        let result = self.search(&req)?;
-        let entities: Vec<EntityRef> = result
-            .filters
-            .of(kind)
-            .iter()
-            .find(|m| m.given_in == "flag")
-            .map(|m| m.entities.clone())
-            .unwrap_or_default();
-        let keep = |counts: Vec<FacetCount>, k: EntityType| -> Vec<FacetCount> {
-            counts
-                .into_iter()
-                .filter(|c| k != kind || !entities.iter().any(|e| Some(&e.id) == c.id.as_ref()))
-                .take(limit)
-                .collect()
-        };
-        Ok(Related {
-            kind: kind.label(),
-            name: name.to_string(),
-            entities: entities.clone(),
-            total: result.total,
-            person: keep(result.facets.person, EntityType::Per),
-            org: keep(result.facets.org, EntityType::Org),
-            loc: keep(result.facets.loc, EntityType::Loc),
-            filters: result.filters.clone(),
-        })
+        related(&|r| self.search(r), kind, name, base, limit)
     }
 
-    /// Articles matching `req` per year, month or day (`req.date_bucket`).
+    /// Matching articles per date bucket, every bucket between the first and the last.
     pub fn timeline(&self, req: &SearchRequest) -> Result<Timeline, SearchError> {
-        let mut req = req.clone();
-        req.limit = 0;
-        req.facets = vec![FacetKind::Date];
-        let result = self.search(&req)?;
-        let mut periods = Vec::new();
-        let mut undated = 0;
-        for bucket in result.facets.date {
-            match bucket.value {
-                Some(value) => periods.push(FacetCount::new(value, bucket.count)),
-                None => undated += bucket.count,
-            }
-        }
-        Ok(Timeline {
-            query: req.query.clone(),
-            total: result.total,
-            by: req.date_bucket,
-            periods: fill_gaps(periods, req.date_bucket),
-            undated,
-            filters: result.filters,
-        })
+        timeline(&|r| self.search(r), req)
     }
+}
+
+/// [`Searcher::related`], answered by `search`.
+pub fn related<E>(
+    search: &Search<'_, E>,
+    kind: EntityType,
+    name: &str,
+    base: &SearchRequest,
+    limit: usize,
+) -> Result<Related, E> {
+    let mut req = base.clone();
+    req.limit = 0;
+    req.facets = vec![FacetKind::Person, FacetKind::Org, FacetKind::Loc];
+    let own = req.names_mut(kind);
+    own.insert(0, name.to_string());
+    let own_filters = own.len();
+    // Room for the entities of the filters, which are dropped below.
+    req.facet_size = limit + own_filters * 3;
+    let result = search(&req)?;
+    let entities: Vec<EntityRef> = result
+        .filters
+        .of(kind)
+        .iter()
+        .find(|m| m.given_in == "flag")
+        .map(|m| m.entities.clone())
+        .unwrap_or_default();
+    let keep = |counts: Vec<FacetCount>, k: EntityType| -> Vec<FacetCount> {
+        counts
+            .into_iter()
+            .filter(|c| k != kind || !entities.iter().any(|e| Some(&e.id) == c.id.as_ref()))
+            .take(limit)
+            .collect()
+    };
+    Ok(Related {
+        kind: kind.label(),
+        name: name.to_string(),
+        entities: entities.clone(),
+        total: result.total,
+        person: keep(result.facets.person, EntityType::Per),
+        org: keep(result.facets.org, EntityType::Org),
+        loc: keep(result.facets.loc, EntityType::Loc),
+        filters: result.filters.clone(),
+    })
+}
+
+/// Articles matching `req` per year, month or day (`req.date_bucket`), answered by `search`.
+pub fn timeline<E>(search: &Search<'_, E>, req: &SearchRequest) -> Result<Timeline, E> {
+    let mut req = req.clone();
+    req.limit = 0;
+    req.facets = vec![FacetKind::Date];
+    let result = search(&req)?;
+    let mut periods = Vec::new();
+    let mut undated = 0;
+    for bucket in result.facets.date {
+        match bucket.value {
+            Some(value) => periods.push(FacetCount::new(value, bucket.count)),
+            None => undated += bucket.count,
+        }
+    }
+    Ok(Timeline {
+        query: req.query.clone(),
+        total: result.total,
+        by: req.date_bucket,
+        periods: fill_gaps(periods, req.date_bucket),
+        undated,
+        filters: result.filters,
+    })
 }
 
 /// Adds the empty periods between the first and the last of `counts` (in date order).

@@ -221,7 +221,7 @@ fn bucket_key(date: DateTime, bucket: DateBucket) -> Option<i64> {
     })
 }
 
-fn bucket_label(key: i64, bucket: DateBucket) -> String {
+pub(crate) fn bucket_label(key: i64, bucket: DateBucket) -> String {
     match bucket {
         DateBucket::Year => format!("{key:04}"),
         DateBucket::Month => format!("{:04}-{:02}", key / 100, key % 100),

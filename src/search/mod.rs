@@ -5,17 +5,17 @@ mod archive;
 mod articles;
 mod at_least;
 mod budget;
-mod date_filter;
+pub(crate) mod date_filter;
 mod entity;
 mod explore;
 mod export;
 mod facets;
-mod fuzzy;
-mod limits;
+pub(crate) mod fuzzy;
+pub(crate) mod limits;
 mod phrase;
-mod query;
+pub(crate) mod query;
 mod relax;
-mod snippet;
+pub(crate) mod snippet;
 mod suggest;
 
 use std::ops::Bound;
@@ -37,22 +37,25 @@ pub use articles::StoredArticle;
 use budget::Budgeted;
 pub use budget::{Budget, CancelOnDrop};
 use date_filter::DateConditions;
+pub(crate) use entity::kind_of_field;
 pub use entity::{EntityRef, FilterMatch, Filters, SourceMatch};
-pub use explore::{Related, Timeline, fill_gaps};
+pub use explore::{Related, Search as SearchFn, Timeline, fill_gaps, related, timeline};
 pub use export::{ExportError, ExportFormat, ExportRow};
 use facets::FacetCollector;
+pub(crate) use facets::bucket_label;
 pub use facets::{DateBucket, DateCount, FacetCount, FacetKind, Facets};
 pub use limits::{MAX_CLAUSES, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_PHRASE_WORDS, MAX_SLOP};
 use phrase::Phrases;
 use relax::FreeWords;
-pub use relax::{RELAX_BELOW, Relaxation, STOP_WORDS};
+pub(crate) use relax::free_literal as free_word;
+pub use relax::{RELAX_BELOW, Relaxation, STOP_WORDS, required as relaxed_required};
 
 use crate::entities::{Aliases, EntityType};
 use crate::index::schema::MentionLine;
 use crate::index::{self, Fields, OpenError, OpenIndex};
 
 /// Longest fragment tantivy picks, in characters; widening adds up to a sentence's start.
-const SNIPPET_CHARS: usize = 180;
+pub(crate) const SNIPPET_CHARS: usize = 180;
 /// Headline matches count more than body matches: a headline says what the article is about.
 const TITLE_BOOST: f32 = 2.0;
 /// Duplicates listed per hit.

@@ -336,7 +336,7 @@ pub(crate) fn flatten_groups(ast: UserInputAst) -> UserInputAst {
 
 /// A top-level item that is a free word: a bare literal on the default fields, typed without
 /// an operator, quotes, a slop or a prefix.
-fn free_literal(occur: Option<Occur>, ast: &UserInputAst) -> Option<&UserInputLiteral> {
+pub(crate) fn free_literal(occur: Option<Occur>, ast: &UserInputAst) -> Option<&UserInputLiteral> {
     if occur.is_some() {
         return None;
     }

@@ -1,0 +1,724 @@
+//! A [`SearchRequest`] answered by Sphinx 2.2 (or Manticore) over SphinxQL, from an export
+//! written by `vestnik export --to sphinx`: the request translated (see `translate`), the
+//! total from `SHOW META`, facets by `FACET`, one hit per release group as locally, the page's
+//! stored text read back for snippets made by vestnik's own snippet code.
+//!
+//! Counts are exact, not estimates: every facet asks each shard for all of its values (its
+//! `LIMIT` is the number of values the facet can have, not the number shown), so that merging
+//! on the coordinator loses no shard's tail, and a shard that does not answer is an error
+//! naming it, never a smaller count.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail};
+use mysql::prelude::Queryable;
+
+use super::EngineUrl;
+use super::registry::EngineRegistry;
+use super::translate::{Translated, translate};
+use crate::entities::EntityType;
+use crate::export::sphinx::{BINARY_OFFSET, INDEX, attribute};
+use crate::export::word_key;
+use crate::search::{
+    DateBucket, DateCount, Duplicate, EntityListing, FacetCount, FacetKind, Facets, Hit,
+    HitEntities, SearchError, SearchRequest, SearchResult, Sort,
+};
+
+/// Most matches a query may keep per node: the `max_matches` the export's `searchd` allows.
+const MAX_MATCHES: usize = 100_000;
+/// Duplicates listed per hit, as locally.
+const MAX_DUPLICATES: usize = 20;
+/// The ranker's BM25F is a fraction; Sphinx keeps weights as integers.
+const SCORE_SCALE: f32 = 100_000.0;
+/// BM25F over headlines (weighted as the local index boosts them) and bodies, with the local
+/// BM25's k1 and b; plain IDF, as Sphinx's default normalized IDF zeroes words in over half of
+/// the articles, which the local BM25 still ranks by.
+const RANKER: &str = "ranker=expr('100000*bm25f(1.2,0.75,{headline_words=2,body_words=1})'), idf='plain,tfidf_unnormalized'";
+
+/// Columns of a page's articles, in the order [`Page::row`] reads them.
+const PAGE_COLUMNS: &str = "id, vid, title, url, source, date, grp, person, org, loc, body";
+
+/// A connection to the coordinator, and the export's entities.
+pub struct SphinxEngine {
+    url: EngineUrl,
+    conn: Mutex<mysql::Conn>,
+    registry: EngineRegistry,
+}
+
+/// One ranked match before its article is read.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    id: u64,
+    group: i64,
+    weight: f32,
+}
+
+/// What one query found.
+struct Answer {
+    total: usize,
+    facets: Facets,
+    candidates: Vec<Candidate>,
+    /// Documents per key of the query's words, for the snippets' weights.
+    docs: HashMap<String, u64>,
+}
+
+impl SphinxEngine {
+    /// Connects to the coordinator at `url`; `dir` is the export's folder (its
+    /// `entities.json`).
+    pub fn connect(url: &EngineUrl, dir: &Path) -> anyhow::Result<SphinxEngine> {
+        let registry = EngineRegistry::open(dir)?;
+        let opts = mysql::OptsBuilder::new()
+            .ip_or_hostname(Some(url.host.clone()))
+            .tcp_port(url.port)
+            .prefer_socket(false)
+            .tcp_connect_timeout(Some(Duration::from_secs(5)))
+            .read_timeout(Some(Duration::from_secs(120)))
+            .write_timeout(Some(Duration::from_secs(120)));
+        let conn = mysql::Conn::new(opts)
+            .map_err(|e| anyhow!("cannot reach the engine at {url}: {}", one_line(&e)))?;
+        Ok(SphinxEngine {
+            url: url.clone(),
+            conn: Mutex::new(conn),
+            registry,
+        })
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> anyhow::Result<SearchResult> {
+        crate::search::limits::check_page(req)?;
+        if req.count_groups {
+            return Err(SearchError::Query(
+                "not available through --engine: counting by release group (--count groups)".into(),
+            )
+            .into());
+        }
+        let mut t = translate(req, &self.registry)?;
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        self.mark_known_sources(&mut conn, &mut t)?;
+        let mut result = SearchResult {
+            query: req.query.clone(),
+            total: 0,
+            hits: Vec::new(),
+            facets: Facets::default(),
+            groups: None,
+            filters: t.filters.clone(),
+            relaxed: false,
+            relaxation: None,
+            suggestions: Vec::new(),
+        };
+        if t.impossible {
+            return Ok(result);
+        }
+        let page_size = req.limit;
+        let mut fetch = if req.group && page_size > 0 {
+            req.offset
+                .saturating_add(page_size)
+                .saturating_mul(3)
+                .saturating_add(8)
+        } else {
+            page_size
+        };
+        let mut matching = t.matching.clone();
+        let mut answer = self.answer(&mut conn, &matching, &t, req, fetch)?;
+        if answer.total == 0
+            && let Some((relaxed, relaxation)) = &t.relaxed
+        {
+            let loose = Some(relaxed.clone());
+            let relaxed_answer = self.answer(&mut conn, &loose, &t, req, fetch)?;
+            if relaxed_answer.total > 0 {
+                answer = relaxed_answer;
+                matching = loose;
+                result.relaxed = true;
+                result.relaxation = Some(relaxation.clone());
+            }
+        }
+        // Grouped, the page is collapsed from more ranked candidates, fetched again (four
+        // times as many) while groups fill them and more matches remain: as locally.
+        let page = loop {
+            if !req.group {
+                break answer.candidates.clone();
+            }
+            let exhausted = answer.candidates.len() < fetch || fetch >= answer.total;
+            let page = collapse(&answer.candidates, req.offset, page_size);
+            if page.len() == page_size || exhausted {
+                break page;
+            }
+            fetch = fetch.saturating_mul(4);
+            answer.candidates = self
+                .answer(&mut conn, &matching, &t, req, fetch)?
+                .candidates;
+        };
+        result.total = answer.total;
+        result.facets = answer.facets;
+        result.hits = self.hits(&mut conn, &page, req, &t, &answer.docs)?;
+        Ok(result)
+    }
+
+    /// The people, organizations and places of the articles matching `req`, most frequent
+    /// first, as `vestnik entities` lists them. Counted exactly by `FACET`; the forms each was
+    /// written in are not exported, so `surfaces` is empty.
+    pub fn entities(
+        &self,
+        req: &SearchRequest,
+        kind: Option<EntityType>,
+    ) -> anyhow::Result<Vec<EntityListing>> {
+        let mut req = req.clone();
+        req.limit = 0;
+        req.facets = EntityType::ALL
+            .into_iter()
+            .filter(|k| kind.is_none_or(|want| want == *k))
+            .map(|k| match k {
+                EntityType::Per => FacetKind::Person,
+                EntityType::Org => FacetKind::Org,
+                EntityType::Loc => FacetKind::Loc,
+            })
+            .collect();
+        let result = self.search(&req)?;
+        let mut out = Vec::new();
+        for k in EntityType::ALL {
+            for c in result.facets.of(k) {
+                let id = c.id.clone().unwrap_or_default();
+                let variants = self
+                    .registry
+                    .number_of(k, &id)
+                    .map(|n| self.registry.variants(k, n).to_vec())
+                    .unwrap_or_default();
+                out.push(EntityListing {
+                    kind: k.label(),
+                    id,
+                    name: c.value.clone(),
+                    count: c.count,
+                    surfaces: Vec::new(),
+                    variants,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Looks up whether any article has each `--source`.
+    fn mark_known_sources(&self, conn: &mut mysql::Conn, t: &mut Translated) -> anyhow::Result<()> {
+        for (m, key) in t.filters.source.iter_mut().zip(&t.source_keys) {
+            let sql = format!("SELECT id FROM {INDEX} WHERE srckey = {key} LIMIT 1");
+            let (_, meta) = self.run(conn, &sql)?;
+            m.known = meta.total_found > 0;
+        }
+        // Sources are alternatives: only when none is known can they match nothing.
+        if !t.filters.source.is_empty() && t.filters.source.iter().all(|s| !s.known) {
+            t.impossible = true;
+        }
+        Ok(())
+    }
+
+    /// The total, facets and `fetch` ranked candidates of one `MATCH()` expression.
+    fn answer(
+        &self,
+        conn: &mut mysql::Conn,
+        matching: &Option<String>,
+        t: &Translated,
+        req: &SearchRequest,
+        fetch: usize,
+    ) -> anyhow::Result<Answer> {
+        req.budget.check()?;
+        let skip = if req.group { 0 } else { req.offset };
+        let limit = fetch.max(1);
+        let mut needed = skip.saturating_add(limit);
+        let mut facets: Vec<(FacetKind, String)> = Vec::new();
+        for kind in &req.facets {
+            let (column, order, values) = match kind {
+                FacetKind::Source => (
+                    "source".to_string(),
+                    "COUNT(*) DESC".to_string(),
+                    MAX_MATCHES,
+                ),
+                FacetKind::Date => {
+                    let column = date_column(req.date_bucket);
+                    (column.to_string(), format!("{column} ASC"), MAX_MATCHES)
+                }
+                FacetKind::Person | FacetKind::Org | FacetKind::Loc => {
+                    let entity = entity_kind(*kind);
+                    (
+                        attribute(entity).to_string(),
+                        "COUNT(*) DESC".to_string(),
+                        self.registry.count(entity).max(1),
+                    )
+                }
+            };
+            needed = needed.max(values);
+            facets.push((
+                *kind,
+                format!(" FACET {column} ORDER BY {order} LIMIT {values}"),
+            ));
+        }
+        if needed > MAX_MATCHES {
+            bail!(
+                "the page or a facet needs {needed} matches per node, over the engine's max_matches of {MAX_MATCHES}"
+            );
+        }
+        let order = match req.sort {
+            Sort::Relevance => "WEIGHT() DESC, id ASC",
+            Sort::Date => "day DESC, id ASC",
+        };
+        let mut sql = format!(
+            "SELECT id, grp, WEIGHT() FROM {INDEX}{} ORDER BY {order} LIMIT {skip}, {limit} OPTION {RANKER}, max_matches={}{}",
+            where_clause(matching, &t.conditions),
+            needed.max(1000),
+            max_time(req),
+        );
+        for (_, facet) in &facets {
+            sql.push_str(facet);
+        }
+        let mut sets = self.batch(conn, &sql)?;
+        let meta = sets.pop().map(Meta::of).unwrap_or_default();
+        self.check_meta(&meta)?;
+        let mut sets = sets.into_iter();
+        let main = sets.next().unwrap_or_default();
+        let candidates = if fetch == 0 {
+            Vec::new()
+        } else {
+            main.iter()
+                .map(|r| Candidate {
+                    id: r.u64(0),
+                    group: r.i64(1),
+                    weight: r.u64(2) as f32 / SCORE_SCALE,
+                })
+                .collect()
+        };
+        let mut out = Facets::default();
+        for ((kind, _), rows) in facets.iter().zip(sets) {
+            self.facet(&mut out, *kind, &rows, req)?;
+        }
+        Ok(Answer {
+            total: meta.total_found as usize,
+            facets: out,
+            candidates,
+            docs: meta.docs,
+        })
+    }
+
+    /// Reads one facet's rows (value, count) into `out`, ordered as the local facets are.
+    fn facet(
+        &self,
+        out: &mut Facets,
+        kind: FacetKind,
+        rows: &[Row],
+        req: &SearchRequest,
+    ) -> anyhow::Result<()> {
+        match kind {
+            FacetKind::Source => {
+                let mut v: Vec<FacetCount> = rows
+                    .iter()
+                    .map(|r| (r.text(0), r.u64(1)))
+                    .filter(|(s, _)| !s.is_empty())
+                    .map(|(s, c)| FacetCount::new(s, c))
+                    .collect();
+                v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                out.source = v;
+            }
+            FacetKind::Date => {
+                let mut undated = 0;
+                let mut dates = BTreeMap::new();
+                for r in rows {
+                    match r.u64(0) {
+                        0 => undated += r.u64(1),
+                        k => *dates.entry(k).or_insert(0) += r.u64(1),
+                    }
+                }
+                out.date = dates
+                    .into_iter()
+                    .map(|(k, count)| DateCount {
+                        value: Some(crate::search::bucket_label(k as i64, req.date_bucket)),
+                        count,
+                    })
+                    .collect();
+                if undated > 0 {
+                    out.date.push(DateCount {
+                        value: None,
+                        count: undated,
+                    });
+                }
+            }
+            FacetKind::Person | FacetKind::Org | FacetKind::Loc => {
+                let entity = entity_kind(kind);
+                let mut v = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let Some(e) = u32::try_from(r.u64(0))
+                        .ok()
+                        .and_then(|n| self.registry.entity(entity, n))
+                    else {
+                        bail!(
+                            "the engine holds {} number {} that entities.json does not list: export again",
+                            attribute(entity),
+                            r.text(0)
+                        );
+                    };
+                    v.push(FacetCount {
+                        value: e.name.clone(),
+                        count: r.u64(1),
+                        id: Some(e.id.clone()),
+                    });
+                }
+                v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                v.truncate(req.facet_size);
+                match entity {
+                    EntityType::Per => out.person = v,
+                    EntityType::Org => out.org = v,
+                    EntityType::Loc => out.loc = v,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The page's hits: their articles, duplicates and snippets, read in one batch.
+    fn hits(
+        &self,
+        conn: &mut mysql::Conn,
+        page: &[Candidate],
+        req: &SearchRequest,
+        t: &Translated,
+        docs: &HashMap<String, u64>,
+    ) -> anyhow::Result<Vec<Hit>> {
+        if page.is_empty() {
+            return Ok(Vec::new());
+        }
+        req.budget.check()?;
+        let ids: Vec<String> = page.iter().map(|c| c.id.to_string()).collect();
+        let mut sql = format!(
+            "SELECT {PAGE_COLUMNS} FROM {INDEX} WHERE id IN ({}) LIMIT {} OPTION max_matches={}",
+            ids.join(","),
+            page.len(),
+            page.len().max(1000)
+        );
+        let grouped: Vec<i64> = if req.group {
+            page.iter().map(|c| c.group).filter(|&g| g != 0).collect()
+        } else {
+            Vec::new()
+        };
+        for g in &grouped {
+            sql.push_str(&format!(
+                "; SELECT id, vid, title, date, source, url FROM {INDEX} WHERE grp = {g} ORDER BY id ASC LIMIT {}",
+                MAX_DUPLICATES + 1
+            ));
+        }
+        let mut sets = self.batch(conn, &sql)?.into_iter();
+        let rows = sets.next().unwrap_or_default();
+        let mut by_id: HashMap<u64, &Row> = rows.iter().map(|r| (r.u64(0), r)).collect();
+        let mut duplicates: HashMap<i64, Vec<Row>> = HashMap::new();
+        for (g, set) in grouped.iter().zip(sets) {
+            duplicates.insert(*g, set);
+        }
+        let snippets = Snippets::new(&t.terms, docs);
+        let mut hits = Vec::with_capacity(page.len());
+        for c in page {
+            let Some(row) = by_id.remove(&c.id) else {
+                bail!(
+                    "the engine lost article {} between two queries (was it rebuilt?); ask again",
+                    c.id
+                );
+            };
+            let body = row.text(10);
+            let (snippet, highlights) = snippets.of(&body);
+            let group = row.i64(6);
+            let mut hit = Hit {
+                id: row.text(1),
+                title: row.text(2),
+                date: row.opt(5),
+                source: row.opt(4),
+                url: row.opt(3),
+                author: None,
+                path: String::new(),
+                paths: Vec::new(),
+                score: match req.sort {
+                    Sort::Relevance => Some(c.weight),
+                    Sort::Date => None,
+                },
+                snippet,
+                highlights,
+                inferred: Vec::new(),
+                encoding: None,
+                entities: self.entities_of(row),
+                group: if group == 0 {
+                    String::new()
+                } else {
+                    format!("{:016x}", group as u64)
+                },
+                duplicates: Vec::new(),
+            };
+            if let Some(members) = duplicates.get(&group) {
+                hit.duplicates = members
+                    .iter()
+                    .filter(|m| m.u64(0) != c.id)
+                    .take(MAX_DUPLICATES)
+                    .map(|m| Duplicate {
+                        id: m.text(1),
+                        title: m.text(2),
+                        date: m.opt(3),
+                        source: m.opt(4),
+                        url: m.opt(5),
+                    })
+                    .collect();
+            }
+            hits.push(hit);
+        }
+        Ok(hits)
+    }
+
+    /// A page row's entities by canonical name, from its multi-value attributes.
+    fn entities_of(&self, row: &Row) -> HitEntities {
+        let names = |column: usize, kind: EntityType| -> Vec<String> {
+            row.text(column)
+                .split(',')
+                .filter_map(|n| n.trim().parse::<u32>().ok())
+                .filter_map(|n| self.registry.entity(kind, n))
+                .map(|e| e.name.clone())
+                .collect()
+        };
+        HitEntities {
+            person: names(7, EntityType::Per),
+            org: names(8, EntityType::Org),
+            loc: names(9, EntityType::Loc),
+        }
+    }
+
+    /// Runs one statement and `SHOW META` after it.
+    fn run(&self, conn: &mut mysql::Conn, sql: &str) -> anyhow::Result<(Vec<Row>, Meta)> {
+        let mut sets = self.batch(conn, sql)?;
+        let meta = sets.pop().map(Meta::of).unwrap_or_default();
+        self.check_meta(&meta)?;
+        Ok((sets.into_iter().next().unwrap_or_default(), meta))
+    }
+
+    /// Every result set of `sql` followed by `SHOW META` (the last set).
+    fn batch(&self, conn: &mut mysql::Conn, sql: &str) -> anyhow::Result<Vec<Vec<Row>>> {
+        let full = format!("{sql}; SHOW META");
+        let mut result = conn
+            .query_iter(&full)
+            .map_err(|e| self.engine_error(&e.to_string()))?;
+        let mut sets = Vec::new();
+        while let Some(set) = result.iter() {
+            let mut rows = Vec::new();
+            for row in set {
+                let row = row.map_err(|e| self.engine_error(&e.to_string()))?;
+                rows.push(Row::of(row));
+            }
+            sets.push(rows);
+        }
+        Ok(sets)
+    }
+
+    /// A shard that did not answer is an error naming it: its articles would be missing from
+    /// every count.
+    fn check_meta(&self, meta: &Meta) -> anyhow::Result<()> {
+        match &meta.warning {
+            Some(w) => Err(self.engine_error(w)),
+            None => Ok(()),
+        }
+    }
+
+    /// An engine's message as one line, naming the shard behind an agent address.
+    fn engine_error(&self, message: &str) -> anyhow::Error {
+        let line = one_line(&message.trim_end_matches('\0'));
+        if let Some(shard) = self.shard_in(&line) {
+            return anyhow!(
+                "{shard} of the engine at {} did not answer, so counts would miss its articles: {line}",
+                self.url
+            );
+        }
+        anyhow!("the engine at {} failed: {line}", self.url)
+    }
+
+    /// "shard K (HOST:PORT)" for the first agent address in an engine message whose port is
+    /// that of a shard of the export's layout (binary port = coordinator + 100 + K).
+    fn shard_in(&self, message: &str) -> Option<String> {
+        let at = message.find("agent ")? + "agent ".len();
+        let addr: String = message[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-'))
+            .collect();
+        let addr = addr.trim_end_matches(':');
+        let port: u16 = addr.rsplit_once(':')?.1.parse().ok()?;
+        let k = port
+            .checked_sub(self.url.port)?
+            .checked_sub(BINARY_OFFSET)?;
+        Some(
+            if (1..=crate::export::sphinx::MAX_SHARDS as u16).contains(&k) {
+                format!("shard {k} ({addr})")
+            } else {
+                format!("the node at {addr}")
+            },
+        )
+    }
+}
+
+/// `SHOW META`'s rows that matter here.
+#[derive(Debug, Default)]
+struct Meta {
+    total_found: u64,
+    warning: Option<String>,
+    docs: HashMap<String, u64>,
+}
+
+impl Meta {
+    fn of(rows: Vec<Row>) -> Meta {
+        let mut meta = Meta::default();
+        let mut keywords: BTreeMap<String, String> = BTreeMap::new();
+        let mut docs: BTreeMap<String, u64> = BTreeMap::new();
+        for r in rows {
+            let (name, value) = (r.text(0), r.text(1));
+            if name == "total_found" {
+                meta.total_found = value.parse().unwrap_or(0);
+            } else if name == "warning" && !value.is_empty() {
+                meta.warning = Some(value);
+            } else if let Some(i) = name.strip_prefix("keyword[") {
+                keywords.insert(i.to_string(), value);
+            } else if let Some(i) = name.strip_prefix("docs[") {
+                docs.insert(i.to_string(), value.parse().unwrap_or(0));
+            }
+        }
+        for (i, key) in keywords {
+            if let Some(&n) = docs.get(&i) {
+                meta.docs.insert(key, n);
+            }
+        }
+        meta
+    }
+}
+
+/// A row as text values (SphinxQL answers in the text protocol).
+#[derive(Debug, Clone, Default)]
+struct Row(Vec<Option<String>>);
+
+impl Row {
+    fn of(row: mysql::Row) -> Row {
+        Row(row
+            .unwrap()
+            .into_iter()
+            .map(|v| match v {
+                mysql::Value::NULL => None,
+                mysql::Value::Bytes(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                other => Some(other.as_sql(true).trim_matches('\'').to_string()),
+            })
+            .collect())
+    }
+
+    fn text(&self, i: usize) -> String {
+        self.0.get(i).cloned().flatten().unwrap_or_default()
+    }
+
+    fn opt(&self, i: usize) -> Option<String> {
+        Some(self.text(i)).filter(|s| !s.is_empty())
+    }
+
+    fn u64(&self, i: usize) -> u64 {
+        self.text(i).trim().parse().unwrap_or(0)
+    }
+
+    fn i64(&self, i: usize) -> i64 {
+        self.text(i).trim().parse().unwrap_or(0)
+    }
+}
+
+/// Snippets made as locally: the best fragment of the stored body for the query's body
+/// terms, rarer terms weighing more.
+struct Snippets {
+    generator: tantivy::snippet::SnippetGenerator,
+}
+
+impl Snippets {
+    fn new(terms: &[String], docs: &HashMap<String, u64>) -> Snippets {
+        let mut weights = BTreeMap::new();
+        for term in terms {
+            // A word no article has is not looked for; one the engine did not report counts
+            // as rare.
+            let n = docs.get(&word_key(term)).copied().unwrap_or(1);
+            if n > 0 {
+                weights.insert(term.clone(), 1.0 / (1.0 + n as f32));
+            }
+        }
+        let words: Vec<String> = weights.keys().cloned().collect();
+        Snippets {
+            generator: tantivy::snippet::SnippetGenerator::new(
+                weights,
+                crate::analysis::snippet_analyzer(&words),
+                tantivy::schema::Field::from_field_id(0),
+                crate::search::SNIPPET_CHARS,
+            ),
+        }
+    }
+
+    fn of(&self, body: &str) -> (String, Vec<[usize; 2]>) {
+        use crate::search::snippet;
+        let found = self.generator.snippet(body);
+        let shown = if found.highlighted().is_empty() {
+            snippet::lead(body, crate::search::SNIPPET_CHARS)
+        } else {
+            snippet::render(body, found.fragment_range(), found.highlighted())
+        };
+        (shown.text, shown.highlights)
+    }
+}
+
+/// The best-ranked candidate of each release group, in rank order, after skipping `offset`
+/// groups: at most `limit` of them (group 0: an article of its own).
+fn collapse(candidates: &[Candidate], offset: usize, limit: usize) -> Vec<Candidate> {
+    let mut seen = std::collections::HashSet::new();
+    let mut groups = 0;
+    let mut page = Vec::with_capacity(limit);
+    for c in candidates {
+        if page.len() >= limit {
+            break;
+        }
+        if c.group != 0 && !seen.insert(c.group) {
+            continue;
+        }
+        groups += 1;
+        if groups > offset {
+            page.push(*c);
+        }
+    }
+    page
+}
+
+fn where_clause(matching: &Option<String>, conditions: &[String]) -> String {
+    let mut all: Vec<String> = Vec::new();
+    if let Some(m) = matching {
+        all.push(format!("MATCH('{m}')"));
+    }
+    all.extend(conditions.iter().cloned());
+    if all.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", all.join(" AND "))
+    }
+}
+
+/// `, max_query_time=MS` for a request with a time budget.
+fn max_time(req: &SearchRequest) -> String {
+    match req.budget.limit() {
+        Some(d) => format!(", max_query_time={}", d.as_millis().max(1)),
+        None => String::new(),
+    }
+}
+
+fn date_column(bucket: DateBucket) -> &'static str {
+    match bucket {
+        DateBucket::Year => "year",
+        DateBucket::Month => "month",
+        DateBucket::Day => "day",
+    }
+}
+
+fn entity_kind(kind: FacetKind) -> EntityType {
+    match kind {
+        FacetKind::Org => EntityType::Org,
+        FacetKind::Loc => EntityType::Loc,
+        _ => EntityType::Per,
+    }
+}
+
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    crate::search::limits::one_line(&e.to_string())
+}
