@@ -1,7 +1,10 @@
 //! `vestnik export --to sphinx`, live: the bundled corpus exported to two shards, two shard
 //! `searchd` and a coordinator started on free loopback ports, and the distributed index asked
-//! the same questions as the local one over SphinxQL. Needs Sphinx 2.2 (`indexer`, `searchd`:
-//! Debian's `sphinxsearch`, which `.ci/run` installs); without it the test fails.
+//! the same questions as the local one over SphinxQL, then through `vestnik search --engine`
+//! as a user would ask them: the same totals and facets, nearly the same top ten, and a shard
+//! killed is named rather than missing from the counts in silence. Needs Sphinx 2.2
+//! (`indexer`, `searchd`: Debian's `sphinxsearch`, which `.ci/run` installs); without it the
+//! tests fail.
 
 mod common;
 
@@ -94,8 +97,16 @@ fn total_found(conn: &mut mysql::Conn, sql: &str) -> u64 {
         .unwrap()
 }
 
-#[test]
-fn two_shards_answer_as_the_local_index() {
+/// An export of the sample corpus to two shards, started.
+struct Running {
+    // Stopped before the folder holding their process ids is removed (fields drop in order).
+    _cluster: Cluster,
+    out: PathBuf,
+    port: u16,
+    _work: tempfile::TempDir,
+}
+
+fn export_and_start() -> Running {
     let work = tempfile::tempdir().unwrap();
     let index = common::corpus_index();
     let port = free_port();
@@ -108,6 +119,216 @@ fn two_shards_answer_as_the_local_index() {
         .arg(&out)
         .assert()
         .success();
+    let cluster = Cluster::start(&out);
+    Running {
+        _cluster: cluster,
+        out,
+        port,
+        _work: work,
+    }
+}
+
+impl Running {
+    fn url(&self) -> String {
+        format!("sphinxql://127.0.0.1:{}", self.port)
+    }
+
+    /// `vestnik search ARGS` through the engine.
+    fn engine(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = common::vestnik();
+        cmd.arg("search")
+            .args(args)
+            .args(["--engine", &self.url(), "--engine-dir"])
+            .arg(&self.out)
+            .arg("--no-pager");
+        cmd
+    }
+}
+
+/// `vestnik search ARGS` on the local index.
+fn local(args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = common::vestnik();
+    cmd.arg("search")
+        .args(args)
+        .arg("--index")
+        .arg(common::corpus_index())
+        .arg("--no-pager");
+    cmd
+}
+
+fn hit_ids(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .map(|hits| {
+            hits.iter()
+                .filter_map(|h| h["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_engine_path_answers_as_the_local_index() {
+    let running = export_and_start();
+    // Each: the arguments, and whether the local index finds something (so that an empty
+    // answer on both sides cannot pass for agreement where a match was meant).
+    let cases: &[(&[&str], bool)] = &[
+        (&["Казахстан"], true),
+        (&["Алматы"], true),
+        (&["школы"], true),
+        (&["новые школы"], true),
+        (&["Самрук-Казына"], true),
+        (&["\"базовую ставку\""], true),
+        (&["\"защита детей\""], true),
+        (&["\"Ерлан Карин\"~2"], true),
+        (&["Нацбанк OR ЮНИСЕФ"], true),
+        (&["школы -Шымкент"], true),
+        (&["-source:Zakon.kz Казахстан"], true),
+        (&["title:Алматы"], true),
+        (&["body:дети"], true),
+        (&["дети AND (школа OR центр)"], true),
+        (&["экономика Казахстана"], true),
+        (&["Казахстан", "--sort", "date"], true),
+        (&["*", "--sort", "date", "--by", "month"], true),
+        (&["*", "--person", "Карину"], true),
+        (&["person:Карин защита"], true),
+        (&["*", "--org", "UNICEF"], true),
+        (&["*", "--loc", "Астана"], true),
+        (&["*", "--source", "Zakon.kz"], true),
+        (
+            &[
+                "*",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-06-30",
+                "--by",
+                "day",
+            ],
+            true,
+        ),
+        (&["школы date:2024"], true),
+        (&["Казахстан date:>=2023"], true),
+        (
+            &["Казахстан", "--no-group", "--limit", "5", "--offset", "5"],
+            true,
+        ),
+        (&["сколько стоит строительство школ в Шымкенте"], true),
+        (&["*", "--person", "Зюзюкин Несуществующий"], false),
+        (&["zzzzzz"], false),
+    ];
+    let mut overlaps = Vec::new();
+    for (args, finds) in cases {
+        let mut with_json: Vec<&str> = args.to_vec();
+        with_json.extend(["--format", "json"]);
+        let want = common::json_of(&mut local(&with_json));
+        let got = common::json_of(&mut running.engine(&with_json));
+        let total = want["total"].as_u64().unwrap_or(0);
+        assert_eq!(total > 0, *finds, "{args:?}: local total {total}");
+        assert_eq!(got["total"], want["total"], "{args:?}: total");
+        for facet in ["source", "date", "person", "org", "loc"] {
+            assert_eq!(
+                got["facets"][facet], want["facets"][facet],
+                "{args:?}: facet {facet}"
+            );
+        }
+        assert_eq!(got["filters"], want["filters"], "{args:?}: filters");
+        assert_eq!(got["relaxed"], want["relaxed"], "{args:?}: relaxed");
+        let (w, g) = (hit_ids(&want), hit_ids(&got));
+        assert_eq!(g.len(), w.len(), "{args:?}: hits on the page");
+        if !w.is_empty() {
+            let shared = g.iter().filter(|id| w.contains(id)).count();
+            let overlap = shared as f64 / w.len() as f64;
+            overlaps.push((args.join(" "), overlap));
+        }
+    }
+    let low: Vec<&(String, f64)> = overlaps.iter().filter(|(_, o)| *o < 0.8).collect();
+    assert!(low.is_empty(), "top-10 overlap under 0.8: {low:?}");
+
+    // A name that resolves to nothing narrows to nothing, and the text output says why.
+    let out = running
+        .engine(&["*", "--person", "Зюзюкин Несуществующий"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no person named"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // What Sphinx cannot be asked is refused in one line, exit 2.
+    for args in [&["школ*"][..], &["школы OR person:Карину"]] {
+        let out = running.engine(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not available through --engine"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+
+    // A shard killed: every answer names it instead of counting without it.
+    let pid = std::fs::read_to_string(running.out.join("run").join("shard-2.pid")).unwrap();
+    let killed = Command::new("kill").arg(pid.trim()).status().unwrap();
+    assert!(killed.success());
+    wait_gone(pid.trim());
+    for format in ["json", "text"] {
+        let out = running
+            .engine(&["Казахстан", "--format", format])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(err.contains("shard 2"), "{format}: {err}");
+        assert!(out.stdout.is_empty(), "{format}: partial answer printed");
+    }
+}
+
+/// Waits until the process `pid` has exited (searchd stops its listeners before exiting).
+fn wait_gone(pid: &str) {
+    let proc_dir = PathBuf::from("/proc").join(pid);
+    for _ in 0..600 {
+        if !proc_dir.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("searchd {pid} did not stop");
+}
+
+#[test]
+fn a_bad_or_unreachable_engine_is_one_line_and_an_error() {
+    let work = tempfile::tempdir().unwrap();
+    for (url, code) in [
+        ("mysql://127.0.0.1:9306", 2),
+        ("sphinxql://127.0.0.1", 2),
+        ("sphinxql://127.0.0.1:1", 1),
+    ] {
+        // The registry is read first: give it one, so that the address is what fails.
+        std::fs::write(
+            work.path().join("entities.json"),
+            r#"{"format":2,"person":[],"org":[],"loc":[],"names":{"person":[],"org":[],"loc":[]},"aliases":""}"#,
+        )
+        .unwrap();
+        let out = common::vestnik()
+            .args(["search", "метро", "--engine", url, "--engine-dir"])
+            .arg(work.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{url}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{url}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn two_shards_answer_as_the_local_index() {
+    let running = export_and_start();
+    let (out, port) = (&running.out, running.port);
     for file in [
         "coordinator.conf",
         "shard-1.conf",
@@ -117,7 +338,6 @@ fn two_shards_answer_as_the_local_index() {
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
-    let _cluster = Cluster::start(&out);
     let opts = mysql::OptsBuilder::new()
         .ip_or_hostname(Some("127.0.0.1"))
         .tcp_port(port)
@@ -176,4 +396,49 @@ fn two_shards_answer_as_the_local_index() {
     remote.sort();
     expected.sort();
     assert_eq!(remote, expected);
+}
+
+/// An export stopped half-way (here: the final name of shard 1 is taken, so the export fails
+/// after writing the shards' data) leaves only `.part` files and no configuration that reads
+/// them: nothing can start on half an archive.
+#[test]
+fn an_export_stopped_half_way_leaves_no_configuration() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("export");
+    std::fs::create_dir_all(out.join("shard-1.tsv")).unwrap();
+    std::fs::write(out.join("shard-1.tsv").join("keep"), "").unwrap();
+    let export = || {
+        let mut cmd = common::vestnik();
+        cmd.args(["export", "--to", "sphinx", "--no-build", "--shards", "2"])
+            .arg("--index")
+            .arg(common::corpus_index())
+            .arg(&out);
+        cmd
+    };
+    let result = export().output().unwrap();
+    assert!(!result.status.success());
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert!(err.contains("shard-1.tsv.part"), "{err}");
+    assert!(out.join("shard-1.tsv.part").is_file());
+    for file in [
+        "coordinator.conf",
+        "shard-1.conf",
+        "shard-2.conf",
+        "entities.json",
+    ] {
+        assert!(
+            !out.join(file).exists(),
+            "{file} written by a failed export"
+        );
+    }
+    // Run again once the way is clear: the export completes and no `.part` file is left.
+    std::fs::remove_dir_all(out.join("shard-1.tsv")).unwrap();
+    export().assert().success();
+    let parts: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(parts.is_empty(), "{parts:?}");
+    assert!(out.join("coordinator.conf").is_file());
 }

@@ -26,6 +26,8 @@ struct Filters {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    engine: super::engine::EngineArgs,
 }
 
 impl Filters {
@@ -82,8 +84,15 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
         _ => anyhow::bail!("give --person, --org or --loc"),
     };
     let base = args.filters.request(&args.query)?;
-    let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
-    let related = searcher.related(kind, name, &base, args.limit)?;
+    let related = match args.filters.engine.open()? {
+        Some(engine) => {
+            crate::search::related(&|r| engine.search(r), kind, name, &base, args.limit)?
+        }
+        None => {
+            let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
+            searcher.related(kind, name, &base, args.limit)?
+        }
+    };
     report_unresolved(&related.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
     output::write_related(
@@ -101,12 +110,14 @@ pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
     let filtered = !f.sources.is_empty() || !f.dates.is_empty() || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
     let mut req = args.filters.request(&query)?;
-    let searcher = Searcher::open(&query_index(args.filters.index.as_deref())?)?;
     req.date_bucket = args.by;
     req.persons = args.entities.persons;
     req.orgs = args.entities.orgs;
     req.locs = args.entities.locs;
-    let timeline = searcher.timeline(&req)?;
+    let timeline = match args.filters.engine.open()? {
+        Some(engine) => crate::search::timeline(&|r| engine.search(r), &req)?,
+        None => Searcher::open(&query_index(args.filters.index.as_deref())?)?.timeline(&req)?,
+    };
     report_unresolved(&timeline.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
     output::write_timeline(

@@ -2,6 +2,7 @@
 //! errors, one file per group of commands. All real work happens in the library modules.
 
 mod bench;
+mod engine;
 mod explore;
 mod export;
 mod extraction;

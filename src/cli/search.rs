@@ -86,6 +86,8 @@ pub(super) struct SearchArgs {
     /// query shows the articles with most of its words, and says so)
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    engine: super::engine::EngineArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -100,7 +102,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     // Dates are checked before the index is opened (or built): a mistake in them is the
     // user's to fix whatever the index holds.
     let (from, to) = args.dates.days()?;
-    let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
+    let engine = args.engine.open()?;
     let request = SearchRequest {
         query,
         sources: args.sources,
@@ -125,10 +127,21 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         budget: args.timeout.budget(),
         strict: args.strict,
     };
-    if args.with_body {
-        return export(&searcher, request, args.format);
-    }
-    let result = searcher.search(&request)?;
+    let result = if let Some(engine) = &engine {
+        if args.with_body {
+            return Err(super::UserError(
+                "--with-body is not available with --engine (the export is the engine's)".into(),
+            )
+            .into());
+        }
+        engine.search(&request)?
+    } else {
+        let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
+        if args.with_body {
+            return export(&searcher, request, args.format);
+        }
+        searcher.search(&request)?
+    };
     report_unresolved(&result.filters);
     if !result.suggestions.is_empty() {
         eprintln!("vestnik: did you mean {}?", result.suggestions.join(", "));
@@ -191,6 +204,8 @@ pub(super) struct EntitiesArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    engine: super::engine::EngineArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -201,7 +216,7 @@ enum EntityKindArg {
 }
 
 pub(super) fn entities_command(args: EntitiesArgs) -> anyhow::Result<()> {
-    let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
+    let engine = args.engine.open()?;
     let mut request = SearchRequest::new(args.query.as_str());
     request.facet_size = args.limit;
     let kind = args.kind.map(|k| match k {
@@ -209,7 +224,10 @@ pub(super) fn entities_command(args: EntitiesArgs) -> anyhow::Result<()> {
         EntityKindArg::Org => entities::EntityType::Org,
         EntityKindArg::Loc => entities::EntityType::Loc,
     });
-    let listings = searcher.entities(&request, kind)?;
+    let listings = match &engine {
+        Some(engine) => engine.entities(&request, kind)?,
+        None => Searcher::open(&query_index(args.index.as_deref())?)?.entities(&request, kind)?,
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
