@@ -203,17 +203,25 @@ pub struct QueryRun {
 /// Runs each query of the mix `iterations` times, warm, on one thread.
 pub fn query_runs(index_dir: &Path, iterations: usize) -> anyhow::Result<Vec<QueryRun>> {
     let searcher = Searcher::open(index_dir)?;
+    query_runs_with(&mut |req| Ok(searcher.search(req)?), iterations)
+}
+
+/// [`query_runs`] answered by `search`: the local index, or an engine (`--engine`).
+pub fn query_runs_with(
+    search: &mut dyn FnMut(&SearchRequest) -> anyhow::Result<crate::search::SearchResult>,
+    iterations: usize,
+) -> anyhow::Result<Vec<QueryRun>> {
     let mut out = Vec::new();
     for spec in query_mix() {
         let req = request(&spec);
         let mut total = 0;
         for _ in 0..WARMUP {
-            total = searcher.search(&req)?.total;
+            total = search(&req)?.total;
         }
         let mut ms = Vec::with_capacity(iterations);
         for _ in 0..iterations.max(1) {
             let t = Instant::now();
-            let result = searcher.search(&req)?;
+            let result = search(&req)?;
             ms.push(t.elapsed().as_secs_f64() * 1e3);
             std::hint::black_box(result);
         }

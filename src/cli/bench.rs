@@ -20,6 +20,9 @@ enum BenchCommand {
     Corpus(CorpusArgs),
     /// Measure indexing (with and without entities), index size and query latency on a corpus
     Run(RunArgs),
+    /// Time the query mix through a distributed engine holding an export (`--engine`), as
+    /// `vestnik search --engine` answers it
+    Engine(EngineBenchArgs),
     /// Score the grouping of republished versions on real articles and edited copies of them
     Groups(GroupsArgs),
     /// Score the HTML reader on real web pages against the article a person marked in each
@@ -92,6 +95,30 @@ struct CorpusArgs {
 }
 
 #[derive(clap::Args)]
+struct EngineBenchArgs {
+    /// Timed runs of each query
+    #[arg(long, default_value_t = 50)]
+    iterations: usize,
+    #[command(flatten)]
+    engine: super::engine::EngineArgs,
+}
+
+fn engine_command(args: EngineBenchArgs) -> anyhow::Result<()> {
+    let Some(engine) = args.engine.open()? else {
+        anyhow::bail!("give --engine sphinxql://HOST:PORT and --engine-dir DIR");
+    };
+    let queries = run::query_runs_with(&mut |req| engine.search(req), args.iterations)?;
+    let report = run::Report {
+        corpus: PathBuf::new(),
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        indexing: None,
+        queries,
+    };
+    print!("{}", run::table(&report));
+    Ok(())
+}
+
+#[derive(clap::Args)]
 struct RunArgs {
     /// Corpus folder (e.g. one written by `vestnik bench corpus`)
     corpus: PathBuf,
@@ -116,6 +143,7 @@ pub(super) fn bench_command(args: BenchArgs) -> anyhow::Result<()> {
     match args.command {
         BenchCommand::Corpus(a) => corpus_command(a),
         BenchCommand::Run(a) => run_command(a),
+        BenchCommand::Engine(a) => engine_command(a),
         BenchCommand::Groups(a) => groups_command(a),
         BenchCommand::Extraction(a) => super::extraction::extraction_command(a),
         BenchCommand::Hostile(a) => hostile_command(a),
