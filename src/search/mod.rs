@@ -455,8 +455,7 @@ impl Searcher {
                 }
             }));
         }
-        let limit = total;
-        if limit > 0 && !listings.is_empty() {
+        if total > 0 && !listings.is_empty() {
             // Each listing's forms with the articles using them: listed most used first, ties
             // by spelling, so that the order depends on the articles and not on the segments.
             let at: std::collections::HashMap<(&str, String), usize> = listings
@@ -491,7 +490,7 @@ impl Searcher {
                     (Occur::Must, query.box_clone()),
                     (Occur::Must, Box::new(BooleanQuery::new(names))),
                 ]);
-                let top = TopDocs::with_limit(SURFACE_ARTICLES.min(limit)).order_by_score();
+                let top = TopDocs::with_limit(SURFACE_ARTICLES.min(total)).order_by_score();
                 docs.extend(searcher.search(&naming, &top)?.into_iter().map(|(_, a)| a));
                 req.budget.check()?;
             }
@@ -530,11 +529,7 @@ impl Searcher {
     /// up in it, never a path.
     pub fn document(&self, id: &str) -> Result<Option<Document>, SearchError> {
         let searcher = self.reader.searcher();
-        let term = Term::from_field_text(self.fields.id, id);
-        let query = TermQuery::new(term, IndexRecordOption::Basic);
-        let Some(&(_, address)) = searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())?
-            .first()
+        let Some(address) = first_with(&searcher, Term::from_field_text(self.fields.id, id))?
         else {
             return Ok(None);
         };
@@ -1225,4 +1220,16 @@ fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
         E::AllButQueryForbidden => "a query cannot only exclude; add a term to search for".into(),
         other => limits::one_line(&other.to_string()),
     }
+}
+
+/// The first article, by score, holding `term`.
+pub(crate) fn first_with(
+    searcher: &tantivy::Searcher,
+    term: Term,
+) -> Result<Option<DocAddress>, SearchError> {
+    let query = TermQuery::new(term, IndexRecordOption::Basic);
+    Ok(searcher
+        .search(&query, &TopDocs::with_limit(1).order_by_score())?
+        .first()
+        .map(|&(_, address)| address))
 }

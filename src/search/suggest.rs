@@ -7,10 +7,8 @@
 //! or, failing one as close, the closest indexed word within two edits, shown as an article
 //! wrote it. Only an empty answer pays for this.
 
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::Value;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{TantivyDocument, Term};
 
@@ -209,13 +207,7 @@ fn written_form(
     fields: &Fields,
     term: &str,
 ) -> Result<Option<String>, SearchError> {
-    let query = TermQuery::new(
-        Term::from_field_text(fields.body, term),
-        IndexRecordOption::Basic,
-    );
-    let Some(&(_, address)) = searcher
-        .search(&query, &TopDocs::with_limit(1).order_by_score())?
-        .first()
+    let Some(address) = super::first_with(searcher, Term::from_field_text(fields.body, term))?
     else {
         return Ok(None);
     };

@@ -243,16 +243,7 @@ impl Params {
         let mut req = self.filtered()?;
         req.limit = self.limit(10)?;
         req.offset = self.number("offset", 0, MAX_OFFSET)?;
-        req.sort = match self.one("sort") {
-            None | Some("relevance") => Sort::Relevance,
-            Some("date") => Sort::Date,
-            Some(v) => {
-                return Err(format!(
-                    "sort must be relevance or date, not '{}'",
-                    shown(v)
-                ));
-            }
-        };
+        req.sort = self.sort()?;
         req.group = self.flag("group", true)?;
         req.strict = self.flag("strict", false)?;
         self.counted(&mut req)?;
@@ -318,21 +309,24 @@ impl Params {
         Ok(req)
     }
 
+    /// `sort`: relevance (the default) or date.
+    fn sort(&self) -> Result<Sort, String> {
+        match self.one("sort") {
+            None | Some("relevance") => Ok(Sort::Relevance),
+            Some("date") => Ok(Sort::Date),
+            Some(v) => Err(format!(
+                "sort must be relevance or date, not '{}'",
+                shown(v)
+            )),
+        }
+    }
+
     /// `/api/export`: the filters, `sort`, `group`, `format` (csv or jsonl, default csv) and
     /// `with_body` (default: true for jsonl, false for csv, whose cells spreadsheet programs
     /// cut at 32,767 characters). No `limit`: an export is every match.
     pub fn export(&self) -> Result<Export, String> {
         let mut req = self.filtered()?;
-        req.sort = match self.one("sort") {
-            None | Some("relevance") => Sort::Relevance,
-            Some("date") => Sort::Date,
-            Some(v) => {
-                return Err(format!(
-                    "sort must be relevance or date, not '{}'",
-                    shown(v)
-                ));
-            }
-        };
+        req.sort = self.sort()?;
         req.group = self.flag("group", true)?;
         req.facets = Vec::new();
         let format = match self.one("format") {
