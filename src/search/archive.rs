@@ -6,11 +6,14 @@
 //! tens of milliseconds. Because it is a function of the live articles alone, an index brought
 //! up to date by any sequence of runs has the same entities as a rebuild of the same files.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 
+use super::tally::TallyPool;
 use crate::entities::EntityType;
 use crate::identity::{Entity, NameCount, Registry};
 use crate::index::schema::names;
@@ -22,7 +25,10 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) struct ArchiveEntities {
     pub registry: Registry,
     /// Per segment and kind (in `EntityType` order): entity of each name ordinal.
-    segments: HashMap<SegmentId, [Vec<u32>; 3]>,
+    /// Shared, not copied, by every facet count of the segment.
+    segments: HashMap<SegmentId, [Arc<[u32]>; 3]>,
+    /// Count arrays for entity facets, per kind, as long as the registry's list of the kind.
+    pub tallies: [TallyPool; 3],
 }
 
 impl ArchiveEntities {
@@ -64,17 +70,21 @@ impl ArchiveEntities {
         let segments = segment_names
             .into_iter()
             .map(|(id, per_kind)| {
-                let mut maps: [Vec<u32>; 3] = Default::default();
-                for kind in EntityType::ALL {
-                    maps[kind as usize] = per_kind[kind as usize]
+                let maps = EntityType::ALL.map(|kind| {
+                    per_kind[kind as usize]
                         .iter()
                         .map(|n| registry.entity_of(kind, n).unwrap_or(NONE))
-                        .collect();
-                }
+                        .collect::<Arc<[u32]>>()
+                });
                 (id, maps)
             })
             .collect();
-        Ok(ArchiveEntities { registry, segments })
+        let tallies = EntityType::ALL.map(|kind| TallyPool::new(registry.entities(kind).len()));
+        Ok(ArchiveEntities {
+            registry,
+            segments,
+            tallies,
+        })
     }
 
     /// The entity a name the index holds belongs to.
@@ -90,10 +100,10 @@ impl ArchiveEntities {
     }
 
     /// The entity of each name ordinal of a segment's column for `kind`.
-    pub fn ordinals(&self, segment: SegmentId, kind: EntityType) -> &[u32] {
+    pub fn ordinals(&self, segment: SegmentId, kind: EntityType) -> Arc<[u32]> {
         self.segments
             .get(&segment)
-            .map_or(&[][..], |m| m[kind as usize].as_slice())
+            .map_or_else(|| Arc::from(&[][..]), |m| m[kind as usize].clone())
     }
 }
 

@@ -17,6 +17,7 @@ pub(crate) mod query;
 mod relax;
 pub(crate) mod snippet;
 mod suggest;
+mod tally;
 
 use std::ops::Bound;
 use std::path::Path;
