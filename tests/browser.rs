@@ -892,7 +892,9 @@ fn the_keyboard_finds_moves_opens_and_closes() {
 fn a_document_shows_its_words_link_legend_and_versions() {
     let browser = Browser::start();
     // Long enough (30 words and more) for the indexer to find the two files one text.
+    // «школьный» shares the query's first letters but not its stem: it is not marked.
     let body = "Новая школа открылась в Алматы. Школы города готовятся к учебному году. \
+                Школьный автобус уже ходит. \
                 Родители и учителя обсудили расписание, новые учебники, питание детей, кружки, \
                 спортивные секции, безопасность на дорогах, ремонт спортивного зала, библиотеку \
                 и планы на весь следующий год вместе с директором и представителями акимата.";
@@ -917,6 +919,9 @@ fn a_document_shows_its_words_link_legend_and_versions() {
     let marked = browser
         .script("return [...document.querySelectorAll('#doc p mark.q')].map(m => m.textContent)");
     assert_eq!(marked, json!(["школа", "Школы"]));
+    let in_title = browser
+        .script("return [...document.querySelectorAll('#doc h2 mark.q')].map(m => m.textContent)");
+    assert_eq!(in_title, json!(["школа"]));
     assert_eq!(
         browser.script("return document.querySelector('#doc-url').getAttribute('href')"),
         json!("https://example.kz/a")

@@ -75,6 +75,31 @@ fn every_endpoint_answers_like_the_command_line() {
     assert_eq!(d["id"], id.as_str());
     assert!(d["body"].as_str().unwrap().len() > 100);
     assert!(!d["mentions"].as_array().unwrap().is_empty());
+    assert!(d.get("marks").is_none(), "no query, no marks");
+
+    // With the query it was found by, the words the index matched are marked, in code points,
+    // and each marked word analyzes to a term of the query.
+    let (status, d) = server.json(&format!("/api/doc?id={}&q={}", enc(&id), enc("детей")));
+    assert_eq!(status, 200);
+    let body: Vec<char> = d["body"].as_str().unwrap().chars().collect();
+    let marks = d["marks"]["body"].as_array().unwrap();
+    assert!(!marks.is_empty());
+    for m in marks {
+        let (a, b) = (
+            m[0].as_u64().unwrap() as usize,
+            m[1].as_u64().unwrap() as usize,
+        );
+        let word: String = body[a..b].iter().collect();
+        assert_eq!(
+            vestnik::analysis::terms(&word),
+            vestnik::analysis::terms("детей"),
+            "{word}"
+        );
+    }
+    // A query no article's words match marks nothing; the document is still there.
+    let (status, d) = server.json(&format!("/api/doc?id={}&q={}", enc(&id), enc("квазар")));
+    assert_eq!(status, 200);
+    assert_eq!(d["marks"]["body"], serde_json::json!([]));
 
     let (status, head, body) = server.get("/");
     assert_eq!(status, 200);

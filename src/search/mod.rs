@@ -12,6 +12,7 @@ mod export;
 mod facets;
 pub(crate) mod fuzzy;
 pub(crate) mod limits;
+mod marks;
 mod phrase;
 pub(crate) mod query;
 mod relax;
@@ -252,6 +253,17 @@ pub struct Document {
     pub mentions: Vec<Mention>,
     pub group: String,
     pub duplicates: Vec<Duplicate>,
+    /// Where the words of the query the article was opened from are, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marks: Option<QueryMarks>,
+}
+
+/// `[start, end)` code-point ranges of the query's words in the title and the body, as the
+/// index matched them (see [`Searcher::query_marks`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QueryMarks {
+    pub title: Vec<[usize; 2]>,
+    pub body: Vec<[usize; 2]>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -573,6 +585,7 @@ impl Searcher {
                 Some(g) => self.duplicates(&searcher, g, address)?,
                 None => Vec::new(),
             },
+            marks: None,
         }))
     }
 

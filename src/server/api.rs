@@ -19,7 +19,7 @@ use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::params::Params;
-use crate::search::{Budget, SearchError, Searcher};
+use crate::search::{Budget, QueryMarks, SearchError, Searcher};
 
 /// What the handlers share: the open index, the slots of the searches in flight, and how long
 /// one search may take.
@@ -206,11 +206,18 @@ async fn timeline(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
 }
 
 async fn doc(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let id = read(raw, Params::doc)?;
+    let asked = read(raw, Params::doc)?;
     Ok(answer(s, move |s, _| {
-        s.document(&id)?.ok_or_else(|| {
+        let id = &asked.id;
+        let mut doc = s.document(id)?.ok_or_else(|| {
             ApiError::new(StatusCode::NOT_FOUND, format!("no document with id '{id}'"))
-        })
+        })?;
+        if let Some(q) = &asked.query {
+            let marked = s.query_marks(q, &[&doc.title, &doc.body])?;
+            let [title, body] = <[_; 2]>::try_from(marked).unwrap_or_default();
+            doc.marks = Some(QueryMarks { title, body });
+        }
+        Ok(doc)
     })
     .await?
     .into_response())

@@ -38,6 +38,13 @@ pub struct Related {
     pub limit: usize,
 }
 
+/// What `/api/doc` asks: the article, and the query whose words the answer marks in it.
+#[derive(Debug, PartialEq)]
+pub struct DocRequest {
+    pub id: String,
+    pub query: Option<String>,
+}
+
 /// What `/api/export` asks: the search, how to write it, and whether with the articles' text.
 #[derive(Debug)]
 pub struct Export {
@@ -343,14 +350,23 @@ impl Params {
     }
 
     /// `/api/doc`: the document's `id`.
-    pub fn doc(&self) -> Result<String, String> {
+    pub fn doc(&self) -> Result<DocRequest, String> {
         let id = self
             .one("id")
             .ok_or_else(|| "give the document's id".to_string())?;
         if id.len() > MAX_QUERY_CHARS {
             return Err("id is too long".into());
         }
-        Ok(id.to_string())
+        let query = match self.one("q") {
+            Some(q) if q.chars().count() > MAX_QUERY_CHARS => {
+                return Err(format!("q is longer than {MAX_QUERY_CHARS} characters"));
+            }
+            q => q.map(str::to_string),
+        };
+        Ok(DocRequest {
+            id: id.to_string(),
+            query,
+        })
     }
 }
 
@@ -429,7 +445,9 @@ mod tests {
             read(&timeline, Params::timeline).unwrap().date_bucket,
             DateBucket::Year
         );
-        assert_eq!(read("id=a%2Fb.txt", Params::doc).unwrap(), "a/b.txt");
+        assert_eq!(read("id=a%2Fb.txt", Params::doc).unwrap().id, "a/b.txt");
+        let asked = read("id=x&q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0", Params::doc).unwrap();
+        assert_eq!(asked.query.as_deref(), Some("школа"));
         let export = format!("{filters}&sort=date&group=false&format=jsonl&with_body=0");
         let e = read(&export, Params::export).unwrap();
         assert_eq!(

@@ -469,44 +469,67 @@ function renderPager(s, total, shown) {
   $("pager").replaceChildren(...nav);
 }
 
-// The query's words as prefixes: the server matches every form of a word, and a word's
-// stem is close to it less its ending, which is enough to show where it is.
-function queryStems(q) {
-  const words = q.replace(/\b(title|body|source|person|org|loc|date|id):("[^"]*"|\S+)/g, " ")
-    .replace(/~\d+/g, " ").match(/[\p{L}\p{N}]+/gu) || [];
-  const norm = (w) => w.toLowerCase().replace(/ё/g, "е");
-  return [...new Set(words.filter((w) => !["AND", "OR", "NOT", "TO"].includes(w) && w.length >= 3).map(norm)
-    .map((w) => (w.length > 5 ? w.slice(0, -2) : w.length > 3 ? w.slice(0, -1) : w)))];
+// Runs of a text's code points with the same marks, as text nodes and <mark>s: an entity
+// surface by its kind, and inside or outside it the query's words where the server found
+// them (`marks` from /api/doc, matched by the index's own analyzer).
+function runs(chars, from, to, kind, q) {
+  const out = [];
+  let i = from;
+  while (i < to) {
+    const k = kind ? kind[i] : null;
+    let j = i;
+    while (j < to && (kind ? kind[j] : null) === k) j++;
+    const inner = [];
+    for (let a = i; a < j;) {
+      let b = a;
+      while (b < j && q[b] === q[a]) b++;
+      const t = chars.slice(a, b).join("");
+      inner.push(q[a] ? el("mark", { class: "q" }, t) : t);
+      a = b;
+    }
+    out.push(k ? el("mark", { class: k }, inner) : inner);
+    i = j;
+  }
+  return out.flat();
 }
 
-function markQuery(text, stems) {
-  if (!stems.length) return [text];
-  const out = [];
-  let at = 0;
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const w = m[0].toLowerCase().replace(/ё/g, "е");
-    if (stems.some((s) => w.startsWith(s) && w.length <= s.length + 4)) {
-      out.push(text.slice(at, m.index), el("mark", { class: "q" }, m[0]));
-      at = m.index + m[0].length;
+function queryFlags(length, marks) {
+  const q = new Uint8Array(length);
+  for (const [a, b] of marks || []) for (let i = a; i < Math.min(b, length); i++) q[i] = 1;
+  return q;
+}
+
+// The body's paragraphs with every way the article wrote each entity marked (longest first)
+// and the query's words.
+function markedBody(body, mentions, marks) {
+  const chars = [...body];
+  const q = queryFlags(chars.length, marks);
+  const kind = new Array(chars.length).fill(null);
+  const surfaces = [...new Map(mentions.map((m) => [m.surface, m.kind])).entries()]
+    .map(([surface, k]) => [[...surface], k]).filter(([s]) => s.length).sort((a, b) => b[0].length - a[0].length);
+  for (const [s, k] of surfaces) {
+    for (let i = 0; i + s.length <= chars.length; i++) {
+      if (chars[i] === s[0] && s.every((c, j) => chars[i + j] === c && kind[i + j] === null)) {
+        kind.fill(k, i, i + s.length);
+        i += s.length - 1;
+      }
     }
   }
-  out.push(text.slice(at));
-  return out;
+  const paragraphs = [];
+  for (let i = 0; i < chars.length;) {
+    let j = i;
+    while (j < chars.length && chars[j] !== "\n") j++;
+    if (chars.slice(i, j).join("").trim()) paragraphs.push(el("p", {}, runs(chars, i, j, kind, q)));
+    i = j + 1;
+  }
+  return paragraphs;
 }
 
-// Marks every way the article wrote each entity, longest first, then the query's words, in
-// text nodes only.
-function markText(text, mentions, stems) {
-  const surfaces = [...new Map(mentions.map((m) => [m.surface, m.kind])).entries()].sort((a, b) => b[0].length - a[0].length);
-  let parts = [text];
-  for (const [surface, kind] of surfaces) {
-    parts = parts.flatMap((p) => {
-      if (typeof p !== "string" || !surface) return [p];
-      const pieces = p.split(surface);
-      return pieces.flatMap((piece, i) => i === 0 ? [piece] : [el("mark", { class: kind }, surface), piece]);
-    });
-  }
-  return parts.flatMap((p) => (typeof p === "string" ? markQuery(p, stems) : [p]));
+function markedTitle(d) {
+  if (!d.title || !d.marks) return title(d);
+  const chars = [...d.title];
+  const marked = runs(chars, 0, chars.length, null, queryFlags(chars.length, d.marks.title));
+  return (d.inferred || []).includes("title") ? el("span", { class: "inferred", title: T.inferredTitle }, marked) : marked;
 }
 
 function legend() {
@@ -518,20 +541,21 @@ async function renderDoc(s) {
   const box = $("doc");
   if (!s.doc) { box.hidden = true; return; }
   try {
-    const d = await api("/api/doc", new URLSearchParams({ id: s.doc }));
+    const asked = new URLSearchParams({ id: s.doc });
+    if (s.q && s.q.trim() && s.q.trim() !== "*") asked.set("q", s.q);
+    const d = await api("/api/doc", asked);
     const lists = KINDS.map((k) => d.entities[k].length ?
       el("p", {}, el("strong", {}, T.titles[k] + ": "), d.entities[k].map((n) => el("button", { type: "button", class: "related-link " + LABEL[k],
         "data-entity": k, title: T.openProfile(n), on: { click: () => openProfile(k, n) } }, n))) : null);
     const url = d.url && /^https?:\/\//i.test(d.url)
       ? el("a", { href: d.url, target: "_blank", rel: "noopener noreferrer", id: "doc-url" }, d.url) : d.url;
-    const stems = queryStems(s.q);
     box.replaceChildren(...[
       el("button", { type: "button", class: "close", id: "doc-close", on: { click: () => go({ doc: "" }) } }, T.close),
-      el("h2", {}, title(d)),
+      el("h2", {}, markedTitle(d)),
       meta(d, url),
       legend(),
       ...lists.filter(Boolean),
-      ...d.body.split(/\n+/).filter((p) => p.trim()).map((p) => el("p", {}, markText(p, d.mentions, stems))),
+      ...markedBody(d.body, d.mentions, d.marks && d.marks.body),
       d.duplicates.length ? el("div", { class: "also", id: "versions" }, T.otherVersions,
         d.duplicates.map((x) => el("button", { type: "button", class: "related-link", "data-doc": x.id, on: { click: () => go({ doc: x.id }) } },
           [x.source || x.id, x.date ? showDate(x.date) : null].filter(Boolean).join(", ")))) : null,
