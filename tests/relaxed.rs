@@ -235,3 +235,85 @@ fn a_question_in_prose_is_read_as_text() {
             .is_err()
     );
 }
+
+/// timeline, related and the export answer the question the search answers: relaxed when it
+/// is (and saying so), strict with `--strict` / `strict=true`, where nothing matches.
+#[test]
+fn timeline_related_and_export_relax_as_search_does() {
+    let index = common::corpus_index();
+    let shown = ask(QUESTION);
+    assert!(shown.relaxed && shown.total > 0);
+
+    let timeline = |strict: bool| {
+        let mut cmd = vestnik();
+        cmd.args([
+            "timeline", QUESTION, "--by", "year", "--format", "json", "--index",
+        ])
+        .arg(index);
+        if strict {
+            cmd.arg("--strict");
+        }
+        common::json_of(&mut cmd)
+    };
+    let t = timeline(false);
+    assert_eq!(t["relaxed"], true, "{t}");
+    assert_eq!(t["total"].as_u64(), Some(shown.total as u64));
+    assert!(t["relaxation"]["required"].as_u64().unwrap() >= 1);
+    let t = timeline(true);
+    assert_eq!(
+        (t["relaxed"].clone(), t["total"].as_u64()),
+        (false.into(), Some(0))
+    );
+
+    // A place the first article shown names, so that the relaxed articles have it.
+    let place = shown
+        .hits
+        .iter()
+        .find_map(|h| h.entities.loc.first().cloned())
+        .expect("a relaxed hit names a place");
+    let out = succeed(
+        vestnik()
+            .args(["related", QUESTION, "--loc", &place, "--index"])
+            .arg(index),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("showing articles with most of them"),
+        "{text}"
+    );
+
+    let server = common::Server::start(index);
+    let q: String = form_urlencoded::byte_serialize(QUESTION.as_bytes()).collect();
+    let (status, _, chunked) = server.get(&format!("/api/export?q={q}&group=false"));
+    assert_eq!(status, 200);
+    let csv = dechunk(&chunked);
+    // A header line, then one line per article the relaxed search shows (no body, no newlines).
+    let exported: BTreeSet<String> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next().map(str::to_string))
+        .collect();
+    let mut all = SearchRequest::new(QUESTION);
+    all.group = false;
+    assert_eq!(exported, ids(&run(all)));
+    let (_, _, strict) = server.get(&format!("/api/export?q={q}&strict=true"));
+    let strict = dechunk(&strict);
+    assert_eq!(strict.lines().count(), 1, "only the header: {strict}");
+    let place: String = form_urlencoded::byte_serialize(place.as_bytes()).collect();
+    let (_, related) = server.json(&format!("/api/related?q={q}&loc={place}&strict=1"));
+    assert_eq!(related["total"], 0, "{related}");
+}
+
+/// The body of a chunked HTTP answer (each chunk: its size in hex, CRLF, the bytes, CRLF).
+fn dechunk(body: &str) -> String {
+    let (mut rest, mut out) = (body, String::new());
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
+        if n == 0 {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = &after[n + 2..];
+    }
+    out
+}

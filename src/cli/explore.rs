@@ -23,6 +23,10 @@ struct Filters {
     sources: Vec<String>,
     #[command(flatten)]
     dates: DateFilters,
+    /// Require every word even when no article has them all (no relaxing, as for `vestnik
+    /// search --strict`)
+    #[arg(long)]
+    strict: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -34,6 +38,7 @@ impl Filters {
     fn request(&self, query: &str) -> Result<SearchRequest, UserError> {
         let mut req = SearchRequest::new(query);
         req.sources = self.sources.clone();
+        req.strict = self.strict;
         self.dates.apply(&mut req)?;
         Ok(req)
     }

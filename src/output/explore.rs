@@ -27,6 +27,9 @@ pub fn write_related(
                 names.join(", ")
             };
             writeln!(out, "{shown} ({}): {} {noun}", r.kind, r.total)?;
+            if let Some(relaxed) = &r.relaxation {
+                writeln!(out, "{}", style.dim(&super::text::relaxed_notice(relaxed)))?;
+            }
             for (title, counts) in [
                 ("People", &r.person),
                 ("Organizations", &r.org),
@@ -76,6 +79,9 @@ pub fn write_timeline(
                 "articles match"
             };
             writeln!(out, "{} {noun}: {}", t.total, t.query)?;
+            if let Some(relaxed) = &t.relaxation {
+                writeln!(out, "{}", style.dim(&super::text::relaxed_notice(relaxed)))?;
+            }
             let rows: Vec<(&str, u64)> = t
                 .periods
                 .iter()

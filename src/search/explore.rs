@@ -6,7 +6,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use super::{
-    DateBucket, EntityRef, FacetCount, FacetKind, Filters, SearchError, SearchRequest,
+    DateBucket, EntityRef, FacetCount, FacetKind, Filters, Relaxation, SearchError, SearchRequest,
     SearchResult, Searcher,
 };
 use crate::entities::EntityType;
@@ -27,6 +27,11 @@ pub struct Related {
     pub loc: Vec<FacetCount>,
     /// Every entity filter and what it resolved to, the entity itself first.
     pub filters: Filters,
+    /// The query was relaxed, as `vestnik search` relaxes it: no article had every word, and
+    /// these counts are over the articles with most of them.
+    pub relaxed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relaxation: Option<Relaxation>,
 }
 
 /// Mentions of a query over time.
@@ -43,6 +48,11 @@ pub struct Timeline {
     pub undated: u64,
     /// Each entity filter and the entities it resolved to.
     pub filters: Filters,
+    /// The query was relaxed, as `vestnik search` relaxes it: no article had every word, and
+    /// these counts are over the articles with most of them.
+    pub relaxed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relaxation: Option<Relaxation>,
 }
 
 /// How a related or timeline question is searched: the local index, or an engine (`--engine`).
@@ -108,6 +118,8 @@ pub fn related<E>(
         org: keep(result.facets.org, EntityType::Org),
         loc: keep(result.facets.loc, EntityType::Loc),
         filters: result.filters.clone(),
+        relaxed: result.relaxed,
+        relaxation: result.relaxation.clone(),
     })
 }
 
@@ -132,6 +144,8 @@ pub fn timeline<E>(search: &Search<'_, E>, req: &SearchRequest) -> Result<Timeli
         periods: fill_gaps(periods, req.date_bucket),
         undated,
         filters: result.filters,
+        relaxed: result.relaxed,
+        relaxation: result.relaxation,
     })
 }
 

@@ -85,11 +85,27 @@ impl Searcher {
     ) -> Result<usize, ExportError> {
         let searcher = self.reader.searcher();
         let archive = self.archive(&searcher)?;
-        // Every article the query matches as written: an export is not relaxed.
-        let query = self.query(req, &archive, None)?.query;
-        let total = searcher
+        // The articles the same search shows: relaxed exactly when `search` relaxes (the
+        // strict query finds fewer than RELAX_BELOW and relaxing finds more), so that an
+        // export of the page's results is those results.
+        let strict = self.query(req, &archive, None)?;
+        let mut query = strict.query;
+        let mut total = searcher
             .search(&*query, &Count)
             .map_err(SearchError::from)?;
+        if !req.strict
+            && total < super::RELAX_BELOW
+            && let Some(free) = &strict.free
+        {
+            let required = super::relax::required(free.content.len());
+            let loose = self.query(req, &archive, Some(required))?.query;
+            let loose_total = searcher
+                .search(&*loose, &Count)
+                .map_err(SearchError::from)?;
+            if loose_total > total {
+                (query, total) = (loose, loose_total);
+            }
+        }
         req.budget.check()?;
         let top = TopDocs::with_limit(total.max(1));
         let addresses: Vec<(Option<f32>, DocAddress)> = match req.sort {

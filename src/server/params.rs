@@ -198,6 +198,9 @@ impl Params {
         req.from = self.period("from")?.map(|p| p.first);
         req.to = self.period("to")?.map(|p| p.last);
         req.undated = self.flag("undated", false)?;
+        // Every endpoint relaxes a query that finds nothing as search does, so every one can
+        // be told not to.
+        req.strict = self.flag("strict", false)?;
         Ok(req)
     }
 
@@ -252,7 +255,6 @@ impl Params {
         req.offset = self.number("offset", 0, MAX_OFFSET)?;
         req.sort = self.sort()?;
         req.group = self.flag("group", true)?;
-        req.strict = self.flag("strict", false)?;
         self.counted(&mut req)?;
         Ok(req)
     }
@@ -261,7 +263,6 @@ impl Params {
     pub fn facets(&self) -> Result<SearchRequest, String> {
         let mut req = self.filtered()?;
         self.counted(&mut req)?;
-        req.strict = self.flag("strict", false)?;
         req.limit = 0;
         Ok(req)
     }
