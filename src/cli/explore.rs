@@ -95,7 +95,7 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
     };
     report_unresolved(&related.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_related(
+    output::render(
         &mut out,
         &related,
         args.filters.format,
@@ -120,7 +120,7 @@ pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
     };
     report_unresolved(&timeline.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_timeline(
+    output::render(
         &mut out,
         &timeline,
         args.filters.format,

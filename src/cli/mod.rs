@@ -290,22 +290,6 @@ fn report_unresolved(filters: &crate::search::Filters) {
     }
 }
 
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
-fn human_bytes(n: u64) -> String {
-    match n {
-        0..1_000 => format!("{n} B"),
-        1_000..1_000_000 => format!("{:.0} KB", n as f64 / 1e3),
-        _ => format!("{:.1} MB", n as f64 / 1e6),
-    }
-}
-
 /// The index a query command reads: the one given, or the default one, built from the default
 /// corpus first when it does not exist yet.
 fn query_index(given: Option<&Path>) -> anyhow::Result<PathBuf> {

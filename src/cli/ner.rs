@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::human_bytes;
 use crate::entities;
+use crate::output::human_bytes;
 
 #[derive(clap::Args)]
 pub(super) struct EvalNerArgs {

@@ -9,7 +9,7 @@ use super::{
     report_unresolved, terminal_style,
 };
 use crate::entities;
-use crate::output::{self, FacetView, Format, Parts, View};
+use crate::output::{self, EntityList, FacetView, Format, Page, Parts, View};
 use crate::search::{
     DateBucket, ExportError, ExportFormat, FacetKind, SearchRequest, Searcher, Sort,
 };
@@ -153,7 +153,6 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     };
     let view = View {
         parts,
-        style: terminal_style(args.marks),
         facets: args.facets.unwrap_or(if args.facets_only {
             FacetView::Full
         } else {
@@ -163,7 +162,11 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         facet_size: args.facet_size,
     };
     let mut out = Paged::stdout(args.no_pager);
-    output::write(&mut out, &result, args.format, &view)?;
+    let page = Page {
+        result: &result,
+        view,
+    };
+    output::render(&mut out, &page, args.format, terminal_style(args.marks))?;
     out.finish()?;
     Ok(())
 }
@@ -228,64 +231,12 @@ pub(super) fn entities_command(args: EntitiesArgs) -> anyhow::Result<()> {
         Some(engine) => engine.entities(&request, kind)?,
         None => Searcher::open(&query_index(args.index.as_deref())?)?.entities(&request, kind)?,
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &listings)?;
-            writeln!(out)?;
-        }
-        Format::Jsonl => {
-            for l in &listings {
-                serde_json::to_writer(&mut out, l)?;
-                writeln!(out)?;
-            }
-        }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(["type", "name", "count", "surfaces"])?;
-            for l in &listings {
-                w.write_record([
-                    l.kind,
-                    &l.name,
-                    &l.count.to_string(),
-                    &l.surfaces.join("; "),
-                ])?;
-            }
-            w.flush()?;
-        }
-        Format::Text => {
-            let mut last = "";
-            let width = listings
-                .iter()
-                .map(|l| l.name.chars().count())
-                .max()
-                .unwrap_or(0);
-            for l in &listings {
-                if l.kind != last {
-                    let title = match l.kind {
-                        "PER" => "People",
-                        "ORG" => "Organizations",
-                        _ => "Places",
-                    };
-                    writeln!(out, "{}{title}", if last.is_empty() { "" } else { "\n" })?;
-                    last = l.kind;
-                }
-                let pad = width - l.name.chars().count();
-                writeln!(
-                    out,
-                    "  {}{} {:>5}  {}",
-                    l.name,
-                    " ".repeat(pad),
-                    l.count,
-                    l.surfaces.join(", ")
-                )?;
-            }
-            if listings.is_empty() {
-                writeln!(out, "no entities in the articles matching: {}", args.query)?;
-            }
-        }
-    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let list = EntityList {
+        query: &args.query,
+        listings: &listings,
+    };
+    output::render(&mut out, &list, args.format, terminal_style(false))?;
     out.flush()?;
     Ok(())
 }

@@ -1,109 +1,100 @@
-//! Renderings of `vestnik related` and `vestnik timeline`: counts with bars for people, JSON
-//! and CSV for scripts (JSON Lines: one line per row).
+//! `vestnik related` and `vestnik timeline`: counts with bars for people, JSON and CSV for
+//! scripts (JSON Lines: one line per row).
 
 use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::Format;
 use super::text::{Style, rows_of, write_counts};
-use crate::search::{Related, Timeline};
+use super::{COUNT_HEADER, Csv, Render, count_rows, line, pretty};
+use crate::search::{FacetCount, Related, Timeline};
 
-pub fn write_related(
-    out: &mut dyn Write,
-    r: &Related,
-    format: Format,
-    style: Style,
-) -> io::Result<()> {
-    let groups = [("person", &r.person), ("org", &r.org), ("loc", &r.loc)];
-    match format {
-        Format::Text => {
-            let noun = if r.total == 1 { "article" } else { "articles" };
-            // The entities the name was resolved to, or the name as asked when it names none.
-            let names: Vec<&str> = r.entities.iter().map(|e| e.name.as_str()).collect();
-            let shown = if names.is_empty() {
-                r.name.clone()
-            } else {
-                names.join(", ")
-            };
-            writeln!(out, "{shown} ({}): {} {noun}", r.kind, r.total)?;
-            for (title, counts) in [
-                ("People", &r.person),
-                ("Organizations", &r.org),
-                ("Places", &r.loc),
-            ] {
-                write_counts(out, title, &rows_of(counts), style, true)?;
+/// The three lists of a [`Related`], by the kind each is of.
+fn groups(r: &Related) -> [(&'static str, &Vec<FacetCount>); 3] {
+    [("person", &r.person), ("org", &r.org), ("loc", &r.loc)]
+}
+
+impl Render for Related {
+    fn text(&self, out: &mut dyn Write, style: Style) -> io::Result<()> {
+        let noun = if self.total == 1 {
+            "article"
+        } else {
+            "articles"
+        };
+        // The entities the name was resolved to, or the name as asked when it names none.
+        let names: Vec<&str> = self.entities.iter().map(|e| e.name.as_str()).collect();
+        let shown = if names.is_empty() {
+            self.name.clone()
+        } else {
+            names.join(", ")
+        };
+        writeln!(out, "{shown} ({}): {} {noun}", self.kind, self.total)?;
+        for (title, counts) in [
+            ("People", &self.person),
+            ("Organizations", &self.org),
+            ("Places", &self.loc),
+        ] {
+            write_counts(out, title, &rows_of(counts), style, true)?;
+        }
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        pretty(out, self)
+    }
+
+    fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
+        for (kind, counts) in groups(self) {
+            for c in counts {
+                line(
+                    out,
+                    &json!({"kind": kind, "value": c.value, "count": c.count}),
+                )?;
             }
-            Ok(())
         }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, r)?;
-            writeln!(out)
+        Ok(())
+    }
+
+    fn csv(&self, w: &mut Csv<'_>) -> io::Result<()> {
+        w.write_record(COUNT_HEADER)?;
+        for (kind, counts) in groups(self) {
+            count_rows(w, kind, counts)?;
         }
-        Format::Jsonl => {
-            for (kind, counts) in groups {
-                for c in counts {
-                    let line = json!({"kind": kind, "value": c.value, "count": c.count});
-                    writeln!(out, "{line}")?;
-                }
-            }
-            Ok(())
-        }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(["kind", "value", "count"])?;
-            for (kind, counts) in groups {
-                for c in counts {
-                    w.write_record([kind, c.value.as_str(), &c.count.to_string()])?;
-                }
-            }
-            w.flush()
-        }
+        Ok(())
     }
 }
 
-pub fn write_timeline(
-    out: &mut dyn Write,
-    t: &Timeline,
-    format: Format,
-    style: Style,
-) -> io::Result<()> {
-    match format {
-        Format::Text => {
-            let noun = if t.total == 1 {
-                "article matches"
-            } else {
-                "articles match"
-            };
-            writeln!(out, "{} {noun}: {}", t.total, t.query)?;
-            let rows: Vec<(&str, u64)> = t
-                .periods
-                .iter()
-                .map(|c| (c.value.as_str(), c.count))
-                .collect();
-            write_counts(out, "Articles", &rows, style, true)?;
-            if t.undated > 0 {
-                writeln!(out, "\n{} without a date", t.undated)?;
-            }
-            Ok(())
+impl Render for Timeline {
+    fn text(&self, out: &mut dyn Write, style: Style) -> io::Result<()> {
+        let noun = if self.total == 1 {
+            "article matches"
+        } else {
+            "articles match"
+        };
+        writeln!(out, "{} {noun}: {}", self.total, self.query)?;
+        write_counts(out, "Articles", &rows_of(&self.periods), style, true)?;
+        if self.undated > 0 {
+            writeln!(out, "\n{} without a date", self.undated)?;
         }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, t)?;
-            writeln!(out)
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        pretty(out, self)
+    }
+
+    fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
+        for c in &self.periods {
+            line(out, &json!({"period": c.value, "count": c.count}))?;
         }
-        Format::Jsonl => {
-            for c in &t.periods {
-                writeln!(out, "{}", json!({"period": c.value, "count": c.count}))?;
-            }
-            Ok(())
+        Ok(())
+    }
+
+    fn csv(&self, w: &mut Csv<'_>) -> io::Result<()> {
+        w.write_record(["period", "count"])?;
+        for c in &self.periods {
+            w.write_record([c.value.as_str(), &c.count.to_string()])?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(["period", "count"])?;
-            for c in &t.periods {
-                w.write_record([c.value.as_str(), &c.count.to_string()])?;
-            }
-            w.flush()
-        }
+        Ok(())
     }
 }
