@@ -1,43 +1,13 @@
 //! `vestnik related` and `vestnik timeline`.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use super::{
-    DateFilters, EntityFilters, UserError, query_index, query_or_all, report_unresolved,
-    terminal_style,
+    EntityFilters, QueryFlags, query_index, query_or_all, report_unresolved, terminal_style,
 };
 use crate::entities::EntityType;
-use crate::output::{self, Format};
-use crate::search::{DateBucket, SearchRequest, Searcher};
-
-/// Filters both commands share with `vestnik search`.
-#[derive(clap::Args)]
-struct Filters {
-    /// Index to read [default: index, built from corpus/ when missing]
-    #[arg(long)]
-    index: Option<PathBuf>,
-    /// Only articles from this source (case-insensitive, the whole name); repeated, any of
-    /// them (OR: an article has one source)
-    #[arg(long = "source", value_name = "SOURCE")]
-    sources: Vec<String>,
-    #[command(flatten)]
-    dates: DateFilters,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    #[command(flatten)]
-    engine: super::engine::EngineArgs,
-}
-
-impl Filters {
-    fn request(&self, query: &str) -> Result<SearchRequest, UserError> {
-        let mut req = SearchRequest::new(query);
-        req.sources = self.sources.clone();
-        self.dates.apply(&mut req)?;
-        Ok(req)
-    }
-}
+use crate::output;
+use crate::search::{DateBucket, Searcher};
 
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("entity").required(true).args(["person", "org", "loc"])))]
@@ -58,7 +28,7 @@ pub(super) struct RelatedArgs {
     #[arg(long, default_value_t = 10)]
     limit: usize,
     #[command(flatten)]
-    filters: Filters,
+    filters: QueryFlags,
 }
 
 #[derive(clap::Args)]
@@ -73,7 +43,7 @@ pub(super) struct TimelineArgs {
     #[command(flatten)]
     entities: EntityFilters,
     #[command(flatten)]
-    filters: Filters,
+    filters: QueryFlags,
 }
 
 pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
@@ -106,8 +76,7 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
 }
 
 pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
-    let f = &args.filters;
-    let filtered = !f.sources.is_empty() || !f.dates.is_empty() || !args.entities.is_empty();
+    let filtered = args.filters.filtered() || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
     let mut req = args.filters.request(&query)?;
     req.date_bucket = args.by;

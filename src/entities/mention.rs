@@ -4,13 +4,18 @@
 use serde::Serialize;
 
 /// A person (PER), an organization (ORG) or a place (LOC), as NEREL and factRuEval label them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// The command line and the API name them as the facets and filters do (`--type person`,
+/// `type=org`): one type, one set of names, whichever front end reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 pub enum EntityType {
     /// A person.
+    #[value(name = "person")]
     Per,
     /// An organization.
+    #[value(name = "org")]
     Org,
     /// A place.
+    #[value(name = "loc")]
     Loc,
 }
 

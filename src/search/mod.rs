@@ -70,6 +70,15 @@ pub enum Sort {
     Date,
 }
 
+/// What facets count (`--count`, `count=`): articles, or release groups, each republished
+/// text once ([`SearchRequest::count_groups`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CountBy {
+    #[default]
+    Articles,
+    Groups,
+}
+
 /// A question asked of the index, as every front end states it.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
