@@ -80,9 +80,7 @@ pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
     let query = query_or_all(args.query, filtered)?;
     let mut req = args.filters.request(&query)?;
     req.date_bucket = args.by;
-    req.persons = args.entities.persons;
-    req.orgs = args.entities.orgs;
-    req.locs = args.entities.locs;
+    req.entities = args.entities.by_kind();
     let timeline = match args.filters.engine.open()? {
         Some(engine) => crate::search::timeline(&|r| engine.search(r), &req)?,
         None => Searcher::open(&query_index(args.filters.index.as_deref())?)?.timeline(&req)?,

@@ -256,6 +256,15 @@ impl EntityFilters {
     fn is_empty(&self) -> bool {
         self.persons.is_empty() && self.orgs.is_empty() && self.locs.is_empty()
     }
+
+    /// The names given, by kind, as a request holds them.
+    fn by_kind(self) -> crate::entities::ByKind<Vec<String>> {
+        crate::entities::ByKind {
+            person: self.persons,
+            org: self.orgs,
+            loc: self.locs,
+        }
+    }
 }
 
 /// The date filters of the query commands, as typed. They are read by [`crate::dates`] once

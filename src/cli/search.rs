@@ -89,9 +89,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         limit: if args.facets_only { 0 } else { args.limit },
         offset: args.offset,
         date_bucket: args.by,
-        persons: args.entities.persons,
-        orgs: args.entities.orgs,
-        locs: args.entities.locs,
+        entities: args.entities.by_kind(),
         facet_size: args.facet_size,
         facets: match (args.no_facets, args.facet.is_empty()) {
             (true, _) => Vec::new(),

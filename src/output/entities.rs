@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use super::text::Style;
 use super::{Csv, Render, line, pretty};
+use crate::entities::EntityType;
 use crate::search::EntityListing;
 
 /// The entity list of a query, most named first within each kind.
@@ -14,13 +15,9 @@ pub struct EntityList<'a> {
     pub listings: &'a [EntityListing],
 }
 
-/// The facet name of a listing's kind ("PER" → "person"), as the other CSV tables write it.
-fn facet_of(kind: &str) -> &'static str {
-    match kind {
-        "PER" => "person",
-        "ORG" => "org",
-        _ => "loc",
-    }
+/// A listing's kind, from the label it carries ("PER").
+fn kind_of(label: &str) -> EntityType {
+    EntityType::from_label(label).unwrap_or(EntityType::Loc)
 }
 
 impl Render for EntityList<'_> {
@@ -34,11 +31,7 @@ impl Render for EntityList<'_> {
             .unwrap_or(0);
         for l in self.listings {
             if l.kind != last {
-                let title = match l.kind {
-                    "PER" => "People",
-                    "ORG" => "Organizations",
-                    _ => "Places",
-                };
+                let title = kind_of(l.kind).heading();
                 writeln!(out, "{}{title}", if last.is_empty() { "" } else { "\n" })?;
                 last = l.kind;
             }
@@ -74,7 +67,7 @@ impl Render for EntityList<'_> {
         w.write_record(["kind", "value", "count", "surfaces"])?;
         for l in self.listings {
             w.write_record([
-                facet_of(l.kind),
+                kind_of(l.kind).name(),
                 &l.name,
                 &l.count.to_string(),
                 &l.surfaces.join("; "),

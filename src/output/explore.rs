@@ -7,12 +7,7 @@ use serde_json::json;
 
 use super::text::{Style, rows_of, write_counts};
 use super::{COUNT_HEADER, Csv, Render, count_rows, line, pretty};
-use crate::search::{FacetCount, Related, Timeline};
-
-/// The three lists of a [`Related`], by the kind each is of.
-fn groups(r: &Related) -> [(&'static str, &Vec<FacetCount>); 3] {
-    [("person", &r.person), ("org", &r.org), ("loc", &r.loc)]
-}
+use crate::search::{Related, Timeline};
 
 impl Render for Related {
     fn text(&self, out: &mut dyn Write, style: Style) -> io::Result<()> {
@@ -29,12 +24,8 @@ impl Render for Related {
             names.join(", ")
         };
         writeln!(out, "{shown} ({}): {} {noun}", self.kind, self.total)?;
-        for (title, counts) in [
-            ("People", &self.person),
-            ("Organizations", &self.org),
-            ("Places", &self.loc),
-        ] {
-            write_counts(out, title, &rows_of(counts), style, true)?;
+        for (kind, counts) in self.counts.iter() {
+            write_counts(out, kind.heading(), &rows_of(counts), style, true)?;
         }
         Ok(())
     }
@@ -44,12 +35,10 @@ impl Render for Related {
     }
 
     fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
-        for (kind, counts) in groups(self) {
+        for (kind, counts) in self.counts.iter() {
             for c in counts {
-                line(
-                    out,
-                    &json!({"kind": kind, "value": c.value, "count": c.count}),
-                )?;
+                let row = json!({"kind": kind.name(), "value": c.value, "count": c.count});
+                line(out, &row)?;
             }
         }
         Ok(())
@@ -57,8 +46,8 @@ impl Render for Related {
 
     fn csv(&self, w: &mut Csv<'_>) -> io::Result<()> {
         w.write_record(COUNT_HEADER)?;
-        for (kind, counts) in groups(self) {
-            count_rows(w, kind, counts)?;
+        for (kind, counts) in self.counts.iter() {
+            count_rows(w, kind.name(), counts)?;
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use serde::{Serialize, Serializer};
 
 use super::text::{Style, write_text};
 use super::{COUNT_HEADER, Csv, Render, count_rows, line, pretty};
+use crate::entities::EntityType;
 use crate::search::{Facets, Filters, Hit, Relaxation, SearchResult};
 
 /// What to print: the hits and facets, or the facets alone.
@@ -77,9 +78,10 @@ impl Render for Page<'_> {
                 let value = c.value.as_deref().unwrap_or("");
                 w.write_record(["date", value, &c.count.to_string()])?;
             }
-            count_rows(w, "person", &r.facets.person)?;
-            count_rows(w, "org", &r.facets.org)?;
-            return count_rows(w, "loc", &r.facets.loc);
+            for kind in EntityType::ALL {
+                count_rows(w, kind.name(), r.facets.of(kind))?;
+            }
+            return Ok(());
         }
         w.write_record([
             "id",

@@ -186,9 +186,9 @@ impl Params {
     fn filtered(&self) -> Result<SearchRequest, String> {
         let mut req = SearchRequest::new(self.query()?);
         req.sources = self.names("source")?;
-        req.persons = self.names("person")?;
-        req.orgs = self.names("org")?;
-        req.locs = self.names("loc")?;
+        for kind in EntityType::ALL {
+            req.entities[kind] = self.names(kind.name())?;
+        }
         // `from=2024` is from its first day, `to=2024` through its last.
         req.from = self.period("from")?.map(|p| p.first);
         req.to = self.period("to")?.map(|p| p.last);
@@ -253,14 +253,13 @@ impl Params {
     /// `/api/related`: exactly one of `person`, `org`, `loc`, the other filters and `limit`.
     pub fn related(&self) -> Result<Related, String> {
         let mut base = self.filtered()?;
-        let given: Vec<(EntityType, String)> = [
-            (EntityType::Per, std::mem::take(&mut base.persons)),
-            (EntityType::Org, std::mem::take(&mut base.orgs)),
-            (EntityType::Loc, std::mem::take(&mut base.locs)),
-        ]
-        .into_iter()
-        .flat_map(|(kind, names)| names.into_iter().map(move |n| (kind, n)))
-        .collect();
+        let given: Vec<(EntityType, String)> = EntityType::ALL
+            .into_iter()
+            .flat_map(|kind| {
+                let names = std::mem::take(&mut base.entities[kind]);
+                names.into_iter().map(move |n| (kind, n))
+            })
+            .collect();
         let (kind, name) = match <[_; 1]>::try_from(given) {
             Ok([one]) => one,
             Err(_) => return Err("give exactly one of person, org or loc".into()),
@@ -368,7 +367,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.query, "права");
-        assert_eq!(r.persons, ["Karin"]);
+        assert_eq!(r.entities.person, ["Karin"]);
         assert_eq!(r.sources, ["Zakon.kz", "Tengrinews"]);
         assert_eq!(r.from, NaiveDate::from_ymd_opt(2024, 1, 1));
         assert_eq!((r.sort, r.limit, r.group), (Sort::Date, 5, false));
@@ -404,7 +403,7 @@ mod tests {
             (r.kind, r.name.as_str(), r.limit),
             (EntityType::Org, "o", 4)
         );
-        assert!(r.base.orgs.is_empty());
+        assert!(r.base.entities.org.is_empty());
         let timeline = format!("{filters}&by=year");
         assert_eq!(
             read(&timeline, Params::timeline).unwrap().date_bucket,
