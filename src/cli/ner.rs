@@ -56,7 +56,7 @@ pub(super) struct EvalSearchArgs {
 }
 
 pub(super) fn eval_search_command(args: EvalSearchArgs) -> anyhow::Result<()> {
-    use crate::bench::eval_search;
+    use crate::eval_search;
     let temporary = args.index.is_none();
     let work = args.index.unwrap_or_else(eval_search::work_dir);
     let report = eval_search::evaluate(&args.file, &work);
