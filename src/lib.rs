@@ -15,6 +15,7 @@
 //! requests, and [`output`] renders the answers; [`server`] answers them over HTTP and
 //! [`export`] hands the analyzed archive to another engine. [`cli`] only wires them to the
 //! command line; [`bench`] measures them, and only [`cli`] uses it.
+//! [`eval_search`] scores entity search on gold articles (`vestnik eval-search`).
 //! Small shared pieces: [`quote`] (how messages quote user input) and [`memory`] (the memory
 //! the process holds). The only `unsafe` code is in the private `sys` module.
 #![deny(unsafe_code)]
@@ -28,6 +29,7 @@ pub mod dates;
 pub mod dedup;
 pub mod engine;
 pub mod entities;
+pub mod eval_search;
 pub mod export;
 pub mod identity;
 pub mod index;

@@ -880,3 +880,50 @@ fn show_refuses_an_id_no_article_has() {
         );
     }
 }
+
+/// Every CSV table of counts has the same columns, `kind,value,count` (the entity list adds the
+/// forms), and names its kinds as `--facet` does; the facets-only table holds every facet the
+/// JSON does.
+#[test]
+fn csv_tables_of_counts_share_their_columns() {
+    let csv_of = |args: &[&str]| {
+        let out = vestnik()
+            .args(args)
+            .args(["--format", "csv", "--index"])
+            .arg(corpus_index())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let kinds: std::collections::BTreeSet<String> = reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        (header, kinds)
+    };
+    let (header, kinds) = csv_of(&["search", "*", "--facets-only"]);
+    assert_eq!(header, ["kind", "value", "count"]);
+    assert_eq!(
+        kinds.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["date", "loc", "org", "person", "source"]
+    );
+    let (header, kinds) = csv_of(&["related", "--person", "Карин"]);
+    assert_eq!(header, ["kind", "value", "count"]);
+    assert!(
+        kinds.contains("org")
+            && kinds
+                .iter()
+                .all(|k| ["person", "org", "loc"].contains(&k.as_str()))
+    );
+    let (header, kinds) = csv_of(&["entities"]);
+    assert_eq!(header, ["kind", "value", "count", "surfaces"]);
+    assert_eq!(
+        kinds.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["loc", "org", "person"]
+    );
+}

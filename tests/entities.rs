@@ -92,7 +92,7 @@ fn people_are_found_in_every_case_form_with_exact_counts() {
         }
         for form in forms {
             let mut req = SearchRequest::new("*");
-            req.persons = vec![form.clone()];
+            req.entities.person = vec![form.clone()];
             assert_eq!(ids_for(req), truth, "--person {form:?} for {name}");
             assert_eq!(
                 query(&format!("person:\"{form}\"")),
@@ -151,7 +151,7 @@ fn organizations_are_found_in_every_case_form_with_exact_counts() {
         assert_eq!(counted, Some(truth.len() as u64), "facet count of {name}");
         for form in forms("ORG", name) {
             let mut req = SearchRequest::new("*");
-            req.orgs = vec![form.clone()];
+            req.entities.org = vec![form.clone()];
             assert_eq!(ids_for(req), truth, "--org {form:?} for {name}");
         }
     }
@@ -163,7 +163,7 @@ fn the_issue_examples() {
     assert!(karin.len() >= 5);
     assert_eq!(query("person:\"Ерлана Карина\""), karin);
     let mut req = SearchRequest::new("*");
-    req.persons = vec!["Карину".into()];
+    req.entities.person = vec!["Карину".into()];
     assert_eq!(ids_for(req), karin);
     // Latin transliteration.
     assert_eq!(query("person:Karin"), karin);

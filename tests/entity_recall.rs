@@ -14,7 +14,7 @@ use vestnik::search::{SearchRequest, SearchResult, Searcher};
 
 fn with(kind: EntityType, name: &str) -> BTreeSet<String> {
     let mut req = SearchRequest::new("*");
-    req.names_mut(kind).push(name.to_string());
+    req.entities[kind].push(name.to_string());
     common::hit_ids(searcher(), req)
 }
 
@@ -39,7 +39,7 @@ fn nerel() -> &'static Searcher {
 fn org(name: &str) -> SearchResult {
     let mut req = SearchRequest::new("*");
     req.limit = 1000;
-    req.orgs.push(name.to_string());
+    req.entities.org.push(name.to_string());
     nerel().search(&req).expect("query runs")
 }
 
@@ -107,14 +107,14 @@ fn a_country_the_text_leaves_out_narrows_to_articles_naming_it() {
     // The text says "Палате общин" in an article about Великобритания.
     let r = org("Палата общин Великобритании");
     assert!(!r.hits.is_empty());
-    let f = &r.filters.org[0];
+    let f = &r.filters.entities.org[0];
     assert_eq!(f.entities[0].name, "Палата общин");
     assert_eq!(f.within[0].name, "Великобритания");
     // Every article found names the country too.
     let uk = {
         let mut req = SearchRequest::new("*");
         req.limit = 1000;
-        req.locs.push("Великобритания".to_string());
+        req.entities.loc.push("Великобритания".to_string());
         nerel().search(&req).expect("query runs")
     };
     let uk: BTreeSet<String> = uk.hits.into_iter().map(|h| h.id).collect();

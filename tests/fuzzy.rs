@@ -65,12 +65,12 @@ fn entity_fields_take_fuzzy_and_prefix_names() {
     assert_eq!(ask("person:Зюзюк*").total, 0);
     let r = ask("person:Кари*");
     assert!(
-        r.filters.person[0]
+        r.filters.entities.person[0]
             .entities
             .iter()
             .any(|e| e.name.contains("Карин")),
         "{:?}",
-        r.filters.person
+        r.filters.entities.person
     );
 }
 
@@ -117,12 +117,17 @@ fn an_empty_answer_suggests_the_closest_names_and_words() {
     // near no name is offered nothing.
     let person = |name: &str| {
         let mut req = SearchRequest::new("*");
-        req.persons = vec![name.into()];
+        req.entities.person = vec![name.into()];
         searcher().search(&req).unwrap()
     };
     let r = person("Абдрахманоф");
     assert_eq!(r.total, 0);
-    assert_eq!(r.suggestions, ["Абдрахманов"], "{:?}", r.filters.person);
+    assert_eq!(
+        r.suggestions,
+        ["Абдрахманов"],
+        "{:?}",
+        r.filters.entities.person
+    );
     let r = person("Зюзюк Вабронов");
     assert_eq!(r.total, 0);
     assert!(r.suggestions.is_empty(), "{:?}", r.suggestions);

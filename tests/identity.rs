@@ -89,7 +89,7 @@ fn archive() -> &'static (tempfile::TempDir, std::path::PathBuf, Searcher) {
 
 fn person(name: &str) -> BTreeSet<String> {
     let mut req = SearchRequest::new("*");
-    req.persons = vec![name.to_string()];
+    req.entities.person = vec![name.to_string()];
     req.group = false;
     common::hit_ids(&archive().2, req)
 }
@@ -186,11 +186,14 @@ fn a_name_nobody_wrote_matches_nothing() {
     }
     let searcher = &archive().2;
     let mut req = SearchRequest::new("*");
-    req.orgs = vec!["Газпром".into()];
-    req.locs = vec!["Нарния".into()];
+    req.entities.org = vec!["Газпром".into()];
+    req.entities.loc = vec!["Нарния".into()];
     let r = searcher.search(&req).unwrap();
     assert_eq!(r.total, 0);
-    assert!(r.filters.org[0].entities.is_empty() && r.filters.loc[0].entities.is_empty());
+    assert!(
+        r.filters.entities.org[0].entities.is_empty()
+            && r.filters.entities.loc[0].entities.is_empty()
+    );
     // Inside the query too, and in any combination: the clause matches nothing.
     for q in [
         "person:Zzzz",
@@ -205,11 +208,18 @@ fn a_name_nobody_wrote_matches_nothing() {
     }
     // A known name resolves and says to what.
     let mut req = SearchRequest::new("*");
-    req.persons = vec!["Гренель".into()];
+    req.entities.person = vec!["Гренель".into()];
     let r = searcher.search(&req).unwrap();
-    assert_eq!(r.filters.person[0].entities.len(), 1);
-    assert_eq!(r.filters.person[0].entities[0].name, "Ричард Гренелл");
-    assert!(r.filters.person[0].entities[0].id.starts_with("per-"));
+    assert_eq!(r.filters.entities.person[0].entities.len(), 1);
+    assert_eq!(
+        r.filters.entities.person[0].entities[0].name,
+        "Ричард Гренелл"
+    );
+    assert!(
+        r.filters.entities.person[0].entities[0]
+            .id
+            .starts_with("per-")
+    );
 }
 
 /// The command line: no results, a line on stderr, the filter echoed in JSON, exit 0.

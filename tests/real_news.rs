@@ -56,7 +56,7 @@ fn entity_search_on_real_news_keeps_its_figures() {
     let shared = common::shared_dir("entity_search_on_real_news_keeps_its_figures");
     let file = shared.join("data").join("ner").join("nerel-dev.jsonl");
     let work = tempfile::tempdir().unwrap();
-    let r = vestnik::bench::eval_search::evaluate(&file, &work.path().join("index")).unwrap();
+    let r = vestnik::eval_search::evaluate(&file, &work.path().join("index")).unwrap();
     assert!(r.per.queries > 200 && r.org.queries > 200 && r.loc.queries > 150);
     for t in [&r.per, &r.org, &r.loc] {
         assert_eq!(t.entity.whole_archive, 0, "{r:?}");

@@ -140,7 +140,7 @@ fn filters_never_widen() {
     );
     // A filter naming nobody matches nothing, relaxed or not.
     let mut req = SearchRequest::new(QUESTION);
-    req.persons = vec!["Зюзюква Брымбрумова".into()];
+    req.entities.person = vec!["Зюзюква Брымбрумова".into()];
     let r = run(req);
     assert_eq!(r.total, 0);
     let r = ask(&format!("{QUESTION} person:\"Зюзюква Брымбрумова\""));

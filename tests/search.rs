@@ -414,7 +414,7 @@ fn every_listed_entity_has_its_forms() {
         assert!(!l.surfaces.is_empty(), "{} {} has no forms", l.kind, l.name);
     }
     let mut req = SearchRequest::new("*");
-    req.persons = vec!["Карин".into()];
+    req.entities.person = vec!["Карин".into()];
     let karin = s.entities(&req, None).expect("entities of Карин");
     let first = karin.iter().find(|l| l.kind == "PER").expect("a person");
     assert_eq!(first.name, "Ерлан Карин");

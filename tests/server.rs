@@ -108,6 +108,31 @@ fn every_endpoint_answers_like_the_command_line() {
     assert_eq!(server.get("/app.js").0, 200);
 }
 
+/// `/api/facets` and `vestnik search --facets-only --format json` are one shape, rendered by
+/// one type: the same fields with the same values, `groups` and `relaxation` only when set.
+#[test]
+fn the_facets_answer_is_the_command_lines() {
+    let server = Server::start(common::corpus_index());
+    for (query, extra) in [("права детей", &[][..]), ("*", &["--count", "groups"][..])] {
+        let mut url = format!("/api/facets?q={}", enc(query));
+        if !extra.is_empty() {
+            url.push_str("&count=groups");
+        }
+        let (status, api) = server.json(&url);
+        assert_eq!(status, 200, "{api}");
+        let cli = common::json_of(
+            common::vestnik()
+                .args(["search", query, "--facets-only", "--format", "json"])
+                .args(extra)
+                .arg("--index")
+                .arg(common::corpus_index()),
+        );
+        assert_eq!(api, cli, "{url}");
+        assert_eq!(api.get("groups").is_some(), !extra.is_empty(), "{api}");
+        assert!(api.get("relaxation").is_none(), "{api}");
+    }
+}
+
 #[test]
 fn bad_requests_get_a_json_error_and_the_server_stays_up() {
     let server = Server::start(common::corpus_index());

@@ -3,7 +3,6 @@
 //! way every time so that runs, machines and peers can be compared.
 
 pub mod corpus;
-pub mod eval_search;
 pub mod extraction;
 pub mod groups;
 pub mod hostile;

@@ -1,48 +1,13 @@
 //! `vestnik related` and `vestnik timeline`.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use super::{
-    DateFilters, EntityFilters, UserError, query_index, query_or_all, report_unresolved,
-    terminal_style,
+    EntityFilters, QueryFlags, query_index, query_or_all, report_unresolved, terminal_style,
 };
 use crate::entities::EntityType;
-use crate::output::{self, Format};
-use crate::search::{DateBucket, SearchRequest, Searcher};
-
-/// Filters both commands share with `vestnik search`.
-#[derive(clap::Args)]
-struct Filters {
-    /// Index to read [default: index, built from corpus/ when missing]
-    #[arg(long)]
-    index: Option<PathBuf>,
-    /// Only articles from this source (case-insensitive, the whole name); repeated, any of
-    /// them (OR: an article has one source)
-    #[arg(long = "source", value_name = "SOURCE")]
-    sources: Vec<String>,
-    #[command(flatten)]
-    dates: DateFilters,
-    /// Require every word even when no article has them all (no relaxing, as for `vestnik
-    /// search --strict`)
-    #[arg(long)]
-    strict: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    #[command(flatten)]
-    engine: super::engine::EngineArgs,
-}
-
-impl Filters {
-    fn request(&self, query: &str) -> Result<SearchRequest, UserError> {
-        let mut req = SearchRequest::new(query);
-        req.sources = self.sources.clone();
-        req.strict = self.strict;
-        self.dates.apply(&mut req)?;
-        Ok(req)
-    }
-}
+use crate::output;
+use crate::search::{DateBucket, Searcher};
 
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("entity").required(true).args(["person", "org", "loc"])))]
@@ -62,8 +27,12 @@ pub(super) struct RelatedArgs {
     /// How many people, organizations and places to list
     #[arg(long, default_value_t = 10)]
     limit: usize,
+    /// Require every word even when no article has them all (no relaxing, as for `vestnik
+    /// search --strict`)
+    #[arg(long)]
+    strict: bool,
     #[command(flatten)]
-    filters: Filters,
+    filters: QueryFlags,
 }
 
 #[derive(clap::Args)]
@@ -77,8 +46,12 @@ pub(super) struct TimelineArgs {
     by: DateBucket,
     #[command(flatten)]
     entities: EntityFilters,
+    /// Require every word even when no article has them all (no relaxing, as for `vestnik
+    /// search --strict`)
+    #[arg(long)]
+    strict: bool,
     #[command(flatten)]
-    filters: Filters,
+    filters: QueryFlags,
 }
 
 pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
@@ -88,7 +61,8 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
         (_, _, Some(l)) => (EntityType::Loc, l),
         _ => anyhow::bail!("give --person, --org or --loc"),
     };
-    let base = args.filters.request(&args.query)?;
+    let mut base = args.filters.request(&args.query)?;
+    base.strict = args.strict;
     let related = match args.filters.engine.open()? {
         Some(engine) => {
             crate::search::related(&|r| engine.search(r), kind, name, &base, args.limit)?
@@ -100,7 +74,7 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
     };
     report_unresolved(&related.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_related(
+    output::render(
         &mut out,
         &related,
         args.filters.format,
@@ -111,21 +85,19 @@ pub(super) fn related_command(args: RelatedArgs) -> anyhow::Result<()> {
 }
 
 pub(super) fn timeline_command(args: TimelineArgs) -> anyhow::Result<()> {
-    let f = &args.filters;
-    let filtered = !f.sources.is_empty() || !f.dates.is_empty() || !args.entities.is_empty();
+    let filtered = args.filters.filtered() || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
     let mut req = args.filters.request(&query)?;
+    req.strict = args.strict;
     req.date_bucket = args.by;
-    req.persons = args.entities.persons;
-    req.orgs = args.entities.orgs;
-    req.locs = args.entities.locs;
+    req.entities = args.entities.by_kind();
     let timeline = match args.filters.engine.open()? {
         Some(engine) => crate::search::timeline(&|r| engine.search(r), &req)?,
         None => Searcher::open(&query_index(args.filters.index.as_deref())?)?.timeline(&req)?,
     };
     report_unresolved(&timeline.filters);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    output::write_timeline(
+    output::render(
         &mut out,
         &timeline,
         args.filters.format,

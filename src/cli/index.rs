@@ -1,6 +1,5 @@
 //! `vestnik index`: options, the run, its summary and progress bar.
 
-use std::collections::BTreeMap;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,10 +9,11 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{DEFAULT_CORPUS, DEFAULT_INDEX, human_bytes, plural};
+use super::{DEFAULT_CORPUS, DEFAULT_INDEX};
 use crate::corpus::{self, ReadOptions};
 use crate::entities;
-use crate::index::{self, BuildOptions, BuildSummary, Progress};
+use crate::index::{self, BuildOptions, Progress};
+use crate::output::{BuildReport, Render, Style, human_bytes, plural, signal_name};
 
 #[derive(clap::Args)]
 pub(super) struct IndexArgs {
@@ -131,9 +131,14 @@ pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
     let memory = crate::memory::AnonPeak::start();
     let summary = index::build(&paths, &args.index, &opts, &TerminalProgress::new())?;
     let peak_anon = memory.finish();
+    let report = BuildReport {
+        summary: &summary,
+        peak_rss: crate::memory::peak_rss_bytes(),
+        peak_anon,
+    };
     match args.format {
-        SummaryFormat::Text => report(&summary),
-        SummaryFormat::Json => println!("{}", summary_json(&summary, peak_anon)),
+        SummaryFormat::Text => report.text(&mut io::stderr().lock(), Style::default())?,
+        SummaryFormat::Json => report.json(&mut io::stdout().lock())?,
     }
     if let Some(signal) = summary.interrupted {
         return Err(Interrupted {
@@ -160,14 +165,6 @@ pub(super) fn index_command(args: IndexArgs) -> anyhow::Result<()> {
 pub(crate) struct Interrupted {
     pub signal: usize,
     pub articles: usize,
-}
-
-fn signal_name(signal: usize) -> &'static str {
-    match signal as i32 {
-        signal_hook::consts::SIGINT => "SIGINT",
-        signal_hook::consts::SIGTERM => "SIGTERM",
-        _ => "a signal",
-    }
 }
 
 /// A flag SIGINT and SIGTERM set to their number, so the build stops at the next article and
@@ -198,150 +195,6 @@ fn load_aliases(file: Option<&Path>) -> anyhow::Result<entities::Aliases> {
     Ok(aliases)
 }
 
-fn report(s: &BuildSummary) {
-    eprintln!(
-        "{} in {}: {} added, {} updated, {}{} deleted, {} unchanged; {} written{}, {} in the index ({} of text read) in {:.2} s",
-        plural(s.files, "file"),
-        s.index_dir.display(),
-        s.added,
-        s.updated,
-        match s.moved {
-            0 => String::new(),
-            n => format!("{n} moved, "),
-        },
-        s.deleted,
-        s.unchanged,
-        plural(s.written, "article"),
-        match s.reused {
-            0 => String::new(),
-            n => format!(" ({n} reused, not extracted again)"),
-        },
-        s.articles,
-        human_bytes(s.bytes),
-        s.elapsed.as_secs_f64()
-    );
-    let roots: Vec<String> = s
-        .roots
-        .iter()
-        .map(|r| {
-            let files = plural(r.files, "file");
-            match r.missing {
-                true => format!("{} ({files}, missing)", r.path.display()),
-                false => format!("{} ({files})", r.path.display()),
-            }
-        })
-        .collect();
-    eprintln!("Roots: {}", roots.join(", "));
-    for removed in &s.removed {
-        match s.moved {
-            0 => eprintln!("Removed the root {} and its articles.", removed.display()),
-            // A renamed root: its files were found again under the new one.
-            _ => eprintln!(
-                "Removed the root {}; the articles of its files found elsewhere were kept.",
-                removed.display()
-            ),
-        }
-    }
-    for (given, root) in &s.covered {
-        eprintln!(
-            "{} is already in the index as part of {}.",
-            given.display(),
-            root.display()
-        );
-    }
-    for r in s.roots.iter().filter(|r| r.missing) {
-        eprintln!(
-            "vestnik: {} no longer exists; its articles are kept (drop them with `vestnik index --remove {}`; if it moved, `vestnik index NEW_PATH --remove {}` keeps them without extracting them again)",
-            r.path.display(),
-            r.path.display(),
-            r.path.display()
-        );
-    }
-    if !s.repaired.is_empty() {
-        eprintln!(
-            "Read with bytes that are not valid UTF-8 replaced ({}; if a file is in another encoding, force it with --encoding):",
-            plural(s.repaired.len(), "article"),
-        );
-        for r in &s.repaired {
-            eprintln!(
-                "  {} (article {}): {} replaced",
-                r.path.display(),
-                r.id,
-                plural(r.bytes, "byte")
-            );
-        }
-    }
-    if s.skipped.is_empty() {
-        return;
-    }
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    for skip in &s.skipped {
-        *kinds.entry(skip.reason.kind()).or_default() += 1;
-    }
-    let by_kind: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    eprintln!("Skipped {} ({}):", s.skipped.len(), by_kind.join(", "));
-    for skip in &s.skipped {
-        eprintln!("  {skip}");
-    }
-}
-
-/// The summary for scripts, with the peak memory of the run (benchmarks read it): all of it,
-/// and the part that is the indexer's own rather than mapped index files.
-fn summary_json(s: &BuildSummary, peak_anon: Option<u64>) -> serde_json::Value {
-    let skipped: Vec<serde_json::Value> = s
-        .skipped
-        .iter()
-        .map(|k| {
-            serde_json::json!({
-                "path": k.path.display().to_string(),
-                "record": k.record,
-                "kind": k.reason.kind(),
-                "reason": k.reason.to_string(),
-            })
-        })
-        .collect();
-    let roots: Vec<serde_json::Value> = s
-        .roots
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "path": r.path.display().to_string(),
-                "files": r.files,
-                "missing": r.missing,
-            })
-        })
-        .collect();
-    let removed: Vec<String> = s.removed.iter().map(|p| p.display().to_string()).collect();
-    let interrupted = s.interrupted.map(signal_name);
-    let repaired: Vec<serde_json::Value> = s
-        .repaired
-        .iter()
-        .map(|r| serde_json::json!({"path": r.path.display().to_string(), "id": r.id, "bytes": r.bytes}))
-        .collect();
-    serde_json::json!({
-        "index": s.index_dir.display().to_string(),
-        "roots": roots,
-        "removed": removed,
-        "interrupted": interrupted,
-        "repaired": repaired,
-        "files": s.files,
-        "added": s.added,
-        "updated": s.updated,
-        "deleted": s.deleted,
-        "unchanged": s.unchanged,
-        "moved": s.moved,
-        "written": s.written,
-        "reused": s.reused,
-        "articles": s.articles,
-        "text_bytes": s.bytes,
-        "commits": s.commits,
-        "skipped": skipped,
-        "seconds": s.elapsed.as_secs_f64(),
-        "peak_rss_bytes": crate::memory::peak_rss_bytes(),
-        "peak_anon_bytes": peak_anon,
-    })
-}
-
 /// The quick start's first search on a fresh clone: build `index/` from `corpus/` and say so.
 pub(super) fn build_default_index(dir: &Path) -> anyhow::Result<()> {
     let corpus = PathBuf::from(DEFAULT_CORPUS);
@@ -364,7 +217,12 @@ pub(super) fn build_default_index(dir: &Path) -> anyhow::Result<()> {
         &TerminalProgress::new(),
     )
     .with_context(|| format!("cannot build the index in {}", dir.display()))?;
-    report(&summary);
+    let report = BuildReport {
+        summary: &summary,
+        peak_rss: None,
+        peak_anon: None,
+    };
+    report.text(&mut io::stderr().lock(), Style::default())?;
     Ok(())
 }
 

@@ -198,6 +198,42 @@ fn terminal_style(marks: bool) -> crate::output::Style {
     }
 }
 
+/// The flags every query command (`search`, `entities`, `related`, `timeline`) takes, declared
+/// once so that they read and are documented alike: where the index is, which articles, how
+/// to print, and which engine answers.
+#[derive(clap::Args)]
+struct QueryFlags {
+    /// Index to read [default: index, built from corpus/ when missing]
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Only articles from this source (case-insensitive, the whole name); repeated, any of
+    /// them (OR: an article has one source)
+    #[arg(long = "source", value_name = "SOURCE")]
+    sources: Vec<String>,
+    #[command(flatten)]
+    dates: DateFilters,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = crate::output::Format::Text)]
+    format: crate::output::Format,
+    #[command(flatten)]
+    engine: engine::EngineArgs,
+}
+
+impl QueryFlags {
+    /// Whether a source or date filter was given (the query may then be left out).
+    fn filtered(&self) -> bool {
+        !self.sources.is_empty() || !self.dates.is_empty()
+    }
+
+    /// A request for `query` with these filters.
+    fn request(&self, query: &str) -> Result<crate::search::SearchRequest, UserError> {
+        let mut req = crate::search::SearchRequest::new(query);
+        req.sources = self.sources.clone();
+        self.dates.apply(&mut req)?;
+        Ok(req)
+    }
+}
+
 /// The entity filters of the query commands: each a name in any case form, in part or in Latin
 /// letters. Repeated, each must hold (AND): an article names many people, and "articles
 /// naming both" is the question a second name asks.
@@ -219,6 +255,15 @@ struct EntityFilters {
 impl EntityFilters {
     fn is_empty(&self) -> bool {
         self.persons.is_empty() && self.orgs.is_empty() && self.locs.is_empty()
+    }
+
+    /// The names given, by kind, as a request holds them.
+    fn by_kind(self) -> crate::entities::ByKind<Vec<String>> {
+        crate::entities::ByKind {
+            person: self.persons,
+            org: self.orgs,
+            loc: self.locs,
+        }
     }
 }
 
@@ -287,22 +332,6 @@ fn query_or_all(query: Option<String>, filtered: bool) -> anyhow::Result<String>
 fn report_unresolved(filters: &crate::search::Filters) {
     for line in filters.impossible() {
         eprintln!("vestnik: {line}");
-    }
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
-fn human_bytes(n: u64) -> String {
-    match n {
-        0..1_000 => format!("{n} B"),
-        1_000..1_000_000 => format!("{:.0} KB", n as f64 / 1e3),
-        _ => format!("{:.1} MB", n as f64 / 1e6),
     }
 }
 

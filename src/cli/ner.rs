@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::human_bytes;
 use crate::entities;
+use crate::output::human_bytes;
 
 #[derive(clap::Args)]
 pub(super) struct EvalNerArgs {
@@ -56,7 +56,7 @@ pub(super) struct EvalSearchArgs {
 }
 
 pub(super) fn eval_search_command(args: EvalSearchArgs) -> anyhow::Result<()> {
-    use crate::bench::eval_search;
+    use crate::eval_search;
     let temporary = args.index.is_none();
     let work = args.index.unwrap_or_else(eval_search::work_dir);
     let report = eval_search::evaluate(&args.file, &work);

@@ -1,17 +1,16 @@
 //! `vestnik search` and `vestnik entities`.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use super::pager::Paged;
 use super::{
-    DEFAULT_TIMEOUT, DateFilters, EntityFilters, Timeout, query_index, query_or_all,
+    DEFAULT_TIMEOUT, EntityFilters, QueryFlags, Timeout, query_index, query_or_all,
     report_unresolved, terminal_style,
 };
 use crate::entities;
-use crate::output::{self, FacetView, Format, Parts, View};
+use crate::output::{self, EntityList, FacetView, Format, Page, Parts, View};
 use crate::search::{
-    DateBucket, ExportError, ExportFormat, FacetKind, SearchRequest, Searcher, Sort,
+    CountBy, DateBucket, ExportError, ExportFormat, FacetKind, SearchRequest, Searcher, Sort,
 };
 
 #[derive(clap::Args)]
@@ -20,20 +19,13 @@ pub(super) struct SearchArgs {
     /// all [default: * when a filter such as --person is given]
     #[arg(allow_hyphen_values = true)]
     query: Option<String>,
-    /// Index to search [default: index, built from corpus/ when missing]
-    #[arg(long)]
-    index: Option<PathBuf>,
-    /// Only articles from this source (case-insensitive, the whole name); repeated, any of
-    /// them (OR: an article has one source)
-    #[arg(long = "source", value_name = "SOURCE")]
-    sources: Vec<String>,
+    #[command(flatten)]
+    common: QueryFlags,
     #[command(flatten)]
     entities: EntityFilters,
     /// How many people, organizations and places the entity facets list
     #[arg(long, default_value_t = 10)]
     facet_size: usize,
-    #[command(flatten)]
-    dates: DateFilters,
     /// Order of hits
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     sort: Sort,
@@ -61,9 +53,6 @@ pub(super) struct SearchArgs {
     /// Count facets by articles, or by release groups (each republished text once)
     #[arg(long, value_enum, default_value_t = CountBy::Articles)]
     count: CountBy,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
     /// Write every match with its text, no page limit (with --format jsonl or csv): the
     /// export `GET /api/export` streams
     #[arg(long, conflicts_with_all = ["limit", "offset", "facets_only"])]
@@ -86,36 +75,21 @@ pub(super) struct SearchArgs {
     /// query shows the articles with most of its words, and says so)
     #[arg(long)]
     strict: bool,
-    #[command(flatten)]
-    engine: super::engine::EngineArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum CountBy {
-    Articles,
-    Groups,
 }
 
 pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
-    let filtered = !args.sources.is_empty() || !args.dates.is_empty() || !args.entities.is_empty();
+    let filtered = args.common.filtered() || !args.entities.is_empty();
     let query = query_or_all(args.query, filtered)?;
     // Dates are checked before the index is opened (or built): a mistake in them is the
     // user's to fix whatever the index holds.
-    let (from, to) = args.dates.days()?;
-    let engine = args.engine.open()?;
+    let base = args.common.request(&query)?;
+    let engine = args.common.engine.open()?;
     let request = SearchRequest {
-        query,
-        sources: args.sources,
-        from,
-        to,
-        undated: args.dates.undated,
         sort: args.sort,
         limit: if args.facets_only { 0 } else { args.limit },
         offset: args.offset,
         date_bucket: args.by,
-        persons: args.entities.persons,
-        orgs: args.entities.orgs,
-        locs: args.entities.locs,
+        entities: args.entities.by_kind(),
         facet_size: args.facet_size,
         facets: match (args.no_facets, args.facet.is_empty()) {
             (true, _) => Vec::new(),
@@ -126,6 +100,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         count_groups: args.count == CountBy::Groups,
         budget: args.timeout.budget(),
         strict: args.strict,
+        ..base
     };
     let result = if let Some(engine) = &engine {
         if args.with_body {
@@ -136,9 +111,9 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         }
         engine.search(&request)?
     } else {
-        let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
+        let searcher = Searcher::open(&query_index(args.common.index.as_deref())?)?;
         if args.with_body {
-            return export(&searcher, request, args.format);
+            return export(&searcher, request, args.common.format);
         }
         searcher.search(&request)?
     };
@@ -153,7 +128,6 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     };
     let view = View {
         parts,
-        style: terminal_style(args.marks),
         facets: args.facets.unwrap_or(if args.facets_only {
             FacetView::Full
         } else {
@@ -163,7 +137,16 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
         facet_size: args.facet_size,
     };
     let mut out = Paged::stdout(args.no_pager);
-    output::write(&mut out, &result, args.format, &view)?;
+    let page = Page {
+        result: &result,
+        view,
+    };
+    output::render(
+        &mut out,
+        &page,
+        args.common.format,
+        terminal_style(args.marks),
+    )?;
     out.finish()?;
     Ok(())
 }
@@ -194,98 +177,31 @@ pub(super) struct EntitiesArgs {
     query: String,
     /// Only this kind of entity
     #[arg(long = "type", value_enum)]
-    kind: Option<EntityKindArg>,
+    kind: Option<entities::EntityType>,
     /// How many of each kind to list
     #[arg(long, default_value_t = 20)]
     limit: usize,
-    /// Index to read [default: index, built from corpus/ when missing]
-    #[arg(long)]
-    index: Option<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
     #[command(flatten)]
-    engine: super::engine::EngineArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum EntityKindArg {
-    Person,
-    Org,
-    Loc,
+    common: QueryFlags,
 }
 
 pub(super) fn entities_command(args: EntitiesArgs) -> anyhow::Result<()> {
-    let engine = args.engine.open()?;
-    let mut request = SearchRequest::new(args.query.as_str());
+    let mut request = args.common.request(&args.query)?;
     request.facet_size = args.limit;
-    let kind = args.kind.map(|k| match k {
-        EntityKindArg::Person => entities::EntityType::Per,
-        EntityKindArg::Org => entities::EntityType::Org,
-        EntityKindArg::Loc => entities::EntityType::Loc,
-    });
+    let engine = args.common.engine.open()?;
+    let kind = args.kind;
     let listings = match &engine {
         Some(engine) => engine.entities(&request, kind)?,
-        None => Searcher::open(&query_index(args.index.as_deref())?)?.entities(&request, kind)?,
+        None => {
+            Searcher::open(&query_index(args.common.index.as_deref())?)?.entities(&request, kind)?
+        }
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &listings)?;
-            writeln!(out)?;
-        }
-        Format::Jsonl => {
-            for l in &listings {
-                serde_json::to_writer(&mut out, l)?;
-                writeln!(out)?;
-            }
-        }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(["type", "name", "count", "surfaces"])?;
-            for l in &listings {
-                w.write_record([
-                    l.kind,
-                    &l.name,
-                    &l.count.to_string(),
-                    &l.surfaces.join("; "),
-                ])?;
-            }
-            w.flush()?;
-        }
-        Format::Text => {
-            let mut last = "";
-            let width = listings
-                .iter()
-                .map(|l| l.name.chars().count())
-                .max()
-                .unwrap_or(0);
-            for l in &listings {
-                if l.kind != last {
-                    let title = match l.kind {
-                        "PER" => "People",
-                        "ORG" => "Organizations",
-                        _ => "Places",
-                    };
-                    writeln!(out, "{}{title}", if last.is_empty() { "" } else { "\n" })?;
-                    last = l.kind;
-                }
-                let pad = width - l.name.chars().count();
-                writeln!(
-                    out,
-                    "  {}{} {:>5}  {}",
-                    l.name,
-                    " ".repeat(pad),
-                    l.count,
-                    l.surfaces.join(", ")
-                )?;
-            }
-            if listings.is_empty() {
-                writeln!(out, "no entities in the articles matching: {}", args.query)?;
-            }
-        }
-    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let list = EntityList {
+        query: &args.query,
+        listings: &listings,
+    };
+    output::render(&mut out, &list, args.common.format, terminal_style(false))?;
     out.flush()?;
     Ok(())
 }

@@ -59,8 +59,7 @@ impl EngineRegistry {
             .add(&file.aliases)
             .map_err(|e| anyhow::anyhow!("the alias table in {}: {e}", path.display()))?;
         let names = EntityType::ALL.map(|kind| {
-            file.names
-                .of(kind)
+            file.names[kind]
                 .iter()
                 .map(|(name, docs)| NameCount {
                     name: name.clone(),

@@ -175,11 +175,7 @@ impl SphinxEngine {
         req.facets = EntityType::ALL
             .into_iter()
             .filter(|k| kind.is_none_or(|want| want == *k))
-            .map(|k| match k {
-                EntityType::Per => FacetKind::Person,
-                EntityType::Org => FacetKind::Org,
-                EntityType::Loc => FacetKind::Loc,
-            })
+            .map(FacetKind::from)
             .collect();
         let result = self.search(&req)?;
         let mut out = Vec::new();

@@ -120,11 +120,7 @@ pub fn translate(
     let strict = clause(&parts)?;
 
     // Entity flags: required, like the query's own entity clauses.
-    for (kind, names) in [
-        (EntityType::Per, &req.persons),
-        (EntityType::Org, &req.orgs),
-        (EntityType::Loc, &req.locs),
-    ] {
+    for (kind, names) in req.entities.iter() {
         for name in names {
             t.entity(kind, name, "flag");
         }
@@ -376,11 +372,7 @@ impl Translator<'_> {
         }
         let refs =
             |list: &[(u32, crate::search::EntityRef)]| list.iter().map(|e| e.1.clone()).collect();
-        let list = match kind {
-            EntityType::Per => &mut self.filters.person,
-            EntityType::Org => &mut self.filters.org,
-            EntityType::Loc => &mut self.filters.loc,
-        };
+        let list = &mut self.filters.entities[kind];
         list.push(FilterMatch {
             name: typed.to_string(),
             given_in,

@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use super::aliases::Aliases;
-use super::mention::{ArticleEntities, EntityName, EntityType, Mention};
+use super::mention::{ArticleEntities, ByKind, EntityName, EntityType, Mention};
 use super::morph::{Morph, Parse};
 use super::tagger::{self, Model};
 use super::{
@@ -233,7 +233,7 @@ impl Extractor {
         let text = format!("{title}\n\n{body}");
         let mut out = ArticleEntities::default();
         // Where each entity's key already stands in its list, per type.
-        let mut seen: [rustc_hash::FxHashMap<String, usize>; 3] = Default::default();
+        let mut seen: ByKind<rustc_hash::FxHashMap<String, usize>> = ByKind::default();
         let tokens = tokens::tokenize(&text);
         let mentions = self.mentions(&text, &tokens);
         let adjectives = place_adjectives::mentions(&self.morph, &tokens, &mentions);
@@ -251,11 +251,7 @@ impl Extractor {
             if name.trim().is_empty() {
                 continue;
             }
-            let (list, seen) = match m.kind {
-                EntityType::Per => (&mut out.person, &mut seen[0]),
-                EntityType::Org => (&mut out.org, &mut seen[1]),
-                EntityType::Loc => (&mut out.loc, &mut seen[2]),
-            };
+            let (list, seen) = (&mut out[m.kind], &mut seen[m.kind]);
             match seen.entry(key) {
                 std::collections::hash_map::Entry::Occupied(at) => {
                     let e = &mut list[*at.get()];

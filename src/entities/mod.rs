@@ -65,7 +65,7 @@ pub use aliases::{AliasError, Aliases, key as name_key};
 pub use eval::{Disagreement, GoldArticle, Scores, Tally, disagreements};
 pub use extract::Extractor;
 pub use link::stem as surname_stem;
-pub use mention::{ArticleEntities, EntityName, EntityType, Mention};
+pub use mention::{ArticleEntities, ByKind, EntityName, EntityType, Mention};
 pub use morph::Morph;
 pub use naming::{canonical_name, place_named};
 pub use training::train;

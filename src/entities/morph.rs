@@ -17,7 +17,8 @@ static ANALYZER: LazyLock<Option<MorphAnalyzer>> = LazyLock::new(|| {
     if !std::path::Path::new(rsmorphy_dict_ru::DICT_PATH).is_dir() {
         return None;
     }
-    quiet_rsmorphy_panics();
+    // A damaged dictionary makes rsmorphy panic while reading it: that is said on stderr, and
+    // the run goes on without the dictionary as above.
     std::panic::catch_unwind(|| MorphAnalyzer::from_file(rsmorphy_dict_ru::DICT_PATH)).ok()
 });
 
@@ -200,8 +201,8 @@ impl std::ops::Deref for Info {
     }
 }
 
-/// rsmorphy asserts on some short unknown words ("ъ", "ул"), so only plain Russian words of
-/// three letters or more are analysed, and a panic inside it still only costs the analysis.
+/// Only plain Russian words of three letters or more are analysed: what the dictionary could
+/// say of shorter ones the tagger does not need.
 fn analysable(lower: &str) -> bool {
     lower.chars().count() >= 3
         && lower.chars().all(|c| matches!(c, 'а'..='я' | 'ё' | '-'))
@@ -209,32 +210,89 @@ fn analysable(lower: &str) -> bool {
         && !lower.ends_with('-')
 }
 
-fn quiet_rsmorphy_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let ours = info
-                .location()
-                .is_some_and(|l| l.file().contains("rsmorphy"));
-            if !ours {
-                previous(info);
+/// The particles rsmorphy takes off after a hyphen before parsing the rest ("смотри-ка" →
+/// "смотри"): its `PARTICLES_AFTER_HYPHEN`.
+const PARTICLES: [&str; 8] = ["-то", "-ка", "-таки", "-де", "-тко", "-тка", "-с", "-ста"];
+/// The prefix of adverbs rsmorphy parses by the rest ("по-русски" → "русски").
+const ADVERB_PREFIX: &str = "по-";
+
+/// Whether rsmorphy parses `word` without panicking. Its known-prefix step asserts that the
+/// word has three letters or more (`by_analogy/kp.rs`), and a shorter word reaches that step
+/// when neither the dictionary nor the initials step knows it: not only a short word asked
+/// for itself, but what rsmorphy parses in turn of a longer one, the rest of it before a
+/// particle ("ак-с" → "ак"), after "по-", or after a known prefix. This follows its
+/// `MorphAnalyzer::parse` step by step and says no where that would reach the assertion. It
+/// may refuse more than rsmorphy would panic on only where the "по-" step would have answered
+/// first (it keeps only adverbs); no word of the NER data or of the tests' shapes is such.
+fn parses_safely(morph: &MorphAnalyzer, word: &str) -> bool {
+    if known_outright(morph, word) {
+        return true;
+    }
+    let letters = word.chars().count();
+    if letters < 3 {
+        return false;
+    }
+    // The particle step parses the rest before each particle the word ends with, and stops
+    // rsmorphy when one of those parses is not itself of a word with a particle.
+    let mut answered = false;
+    for particle in PARTICLES {
+        if word.len() > particle.len() && word.ends_with(particle) {
+            let rest = &word[..word.len() - particle.len()];
+            if !parses_safely(morph, rest) {
+                return false;
             }
-        }));
-    });
+            answered |= morph
+                .parse(rest)
+                .iter()
+                .any(|p| p.lex.stack.particle.is_none());
+        }
+    }
+    if answered {
+        return true;
+    }
+    if letters >= 5
+        && word.starts_with(ADVERB_PREFIX)
+        && !parses_safely(morph, &word[ADVERB_PREFIX.len()..])
+    {
+        return false;
+    }
+    // The known-prefix step parses what follows each known prefix that leaves three letters.
+    morph
+        .dict
+        .prediction_prefixes
+        .sorted_prefixes(word)
+        .into_iter()
+        .filter(|prefix| !prefix.is_empty() && prefix.chars().count() + 3 <= letters)
+        .all(|prefix| parses_safely(morph, &word[prefix.len()..]))
+}
+
+/// Whether rsmorphy's first steps, the dictionary and initials, answer for `word`: it then
+/// stops there.
+fn known_outright(morph: &MorphAnalyzer, word: &str) -> bool {
+    let mut found = rsmorphy::ParseResult::new();
+    let mut seen = rsmorphy::container::SeenSet::default();
+    morph
+        .units
+        .dictionary
+        .parse(morph, &mut found, word, word, &mut seen);
+    morph
+        .units
+        .initials
+        .parse(morph, &mut found, word, word, &mut seen);
+    !found.is_empty()
 }
 
 fn analyse(lower: &str) -> WordInfo {
     if !analysable(lower) {
         return WordInfo::default();
     }
-    quiet_rsmorphy_panics();
     let Some(morph) = ANALYZER.as_ref() else {
         return WordInfo::default();
     };
-    let Ok(parsed) = std::panic::catch_unwind(|| morph.parse(lower)) else {
+    if !parses_safely(morph, lower) {
         return WordInfo::default();
-    };
+    }
+    let parsed = morph.parse(lower);
     let mut info = WordInfo::default();
     for (i, p) in parsed.iter().take(6).enumerate() {
         let tag = p.lex.get_tag(morph).string.clone();
@@ -281,6 +339,70 @@ mod tests {
     }
 
     use super::*;
+
+    /// rsmorphy is never asked about a word it would panic on, and is asked about every
+    /// other: over every token of the real news of ../shared, a word `parses_safely` lets
+    /// through is parsed (a panic fails the test), and one it refuses does make rsmorphy
+    /// panic.
+    #[test]
+    fn every_real_token_is_parsed_or_would_panic() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/ner");
+        let mut words = std::collections::BTreeSet::new();
+        for file in [
+            "factrueval-dev.jsonl",
+            "nerel-dev.jsonl",
+            "nerel-train.jsonl",
+        ] {
+            let path = format!("{dir}/{file}");
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                panic!("this test needs ../shared (the project's real data): {path}: {e}")
+            });
+            for line in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).expect("gold JSONL");
+                for t in super::super::tokens::tokenize(v["text"].as_str().unwrap_or_default()) {
+                    let lower = crate::analysis::lowercase(t.text);
+                    if analysable(&lower) {
+                        words.insert(lower);
+                    }
+                }
+            }
+        }
+        assert!(words.len() > 30_000, "{} distinct words", words.len());
+        let morph = ANALYZER.as_ref().expect("the dictionary is installed");
+        let mut known = 0;
+        for w in &words {
+            if parses_safely(morph, w) {
+                known += usize::from(!morph.parse(w).is_empty());
+            } else {
+                let panicked = std::panic::catch_unwind(|| morph.parse(w)).is_err();
+                assert!(panicked, "{w} is refused but rsmorphy parses it");
+            }
+        }
+        assert_eq!(known, words.len() - refused(morph, &words));
+    }
+
+    fn refused(morph: &MorphAnalyzer, words: &std::collections::BTreeSet<String>) -> usize {
+        words.iter().filter(|w| !parses_safely(morph, w)).count()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// Short words with hyphens, particles and "по-", the shapes rsmorphy panics on
+        /// ("з-с", "ак-с", "по-ык"): refused exactly when rsmorphy would panic, and analysed
+        /// without a panic either way.
+        #[test]
+        fn short_hyphenated_words_are_refused_exactly_when_rsmorphy_panics(
+            word in "(по-|[а-яё]{1,4}-)?[а-яё]{1,3}(-(то|ка|таки|де|тко|тка|с|ста|[а-яё]{1,3})){0,2}"
+        ) {
+            let morph = ANALYZER.as_ref().expect("the dictionary is installed");
+            if analysable(&word) {
+                let panics = std::panic::catch_unwind(|| morph.parse(&word)).is_err();
+                proptest::prop_assert_eq!(parses_safely(morph, &word), !panics, "{}", word);
+            }
+            let _ = analyse(&word);
+        }
+    }
 
     #[test]
     fn names_and_places_are_tagged() {

@@ -30,7 +30,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use super::analyzed_keys;
-use crate::entities::EntityType;
+use crate::entities::{ByKind, EntityType};
 use crate::search::{Searcher, StoredArticle};
 
 /// The name of the coordinator's distributed index.
@@ -278,22 +278,7 @@ pub struct EntitiesFile {
 pub const ENTITIES_FORMAT: u32 = 2;
 
 /// Names and article counts, per kind.
-#[derive(Debug, Default, Serialize, serde::Deserialize)]
-pub struct KindNames {
-    pub person: Vec<(String, u64)>,
-    pub org: Vec<(String, u64)>,
-    pub loc: Vec<(String, u64)>,
-}
-
-impl KindNames {
-    pub fn of(&self, kind: EntityType) -> &[(String, u64)] {
-        match kind {
-            EntityType::Per => &self.person,
-            EntityType::Org => &self.org,
-            EntityType::Loc => &self.loc,
-        }
-    }
-}
+pub type KindNames = ByKind<Vec<(String, u64)>>;
 
 impl EntitiesFile {
     pub fn of(&self, kind: EntityType) -> &[ExportedEntity] {
@@ -388,11 +373,7 @@ fn write_entities(searcher: &Searcher, dir: &Path, counts: NameCounts) -> anyhow
 
 /// The multi-value attribute holding a kind's entities.
 pub fn attribute(kind: EntityType) -> &'static str {
-    match kind {
-        EntityType::Per => "person",
-        EntityType::Org => "org",
-        EntityType::Loc => "loc",
-    }
+    kind.name()
 }
 
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {

@@ -83,7 +83,7 @@ fn to_document(
     doc.add_u64(f.head, Head::of(a, "").fingerprint);
     if let Some(entities) = entities {
         for kind in EntityType::ALL {
-            for e in entities.of(kind) {
+            for e in &entities[kind] {
                 doc.add_text(f.entity(kind), &e.name);
                 doc.add_text(
                     f.mentions,

@@ -71,11 +71,7 @@ pub mod names {
 
     /// The field holding a kind's entity names.
     pub fn entity(kind: EntityType) -> &'static str {
-        match kind {
-            EntityType::Per => PERSON,
-            EntityType::Org => ORG,
-            EntityType::Loc => LOC,
-        }
+        kind.name()
     }
 
     pub const ID: &str = "id";

@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use super::text::Style;
+use crate::entities::EntityType;
 use crate::search::{Document, Mention};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -77,11 +78,7 @@ fn write_text(out: &mut dyn Write, doc: &Document, style: Style, width: usize) -
         )?;
     }
 
-    let groups = [
-        ("People", "PER", &doc.entities.person),
-        ("Organizations", "ORG", &doc.entities.org),
-        ("Places", "LOC", &doc.entities.loc),
-    ];
+    let groups = EntityType::ALL.map(|k| (k.heading(), k.label(), &doc.entities[k]));
     if groups.iter().any(|(_, _, names)| !names.is_empty()) {
         writeln!(out)?;
     }

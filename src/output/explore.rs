@@ -1,115 +1,95 @@
-//! Renderings of `vestnik related` and `vestnik timeline`: counts with bars for people, JSON
-//! and CSV for scripts (JSON Lines: one line per row).
+//! `vestnik related` and `vestnik timeline`: counts with bars for people, JSON and CSV for
+//! scripts (JSON Lines: one line per row).
 
 use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::Format;
 use super::text::{Style, rows_of, write_counts};
+use super::{COUNT_HEADER, Csv, Render, count_rows, line, pretty};
 use crate::search::{Related, Timeline};
 
-pub fn write_related(
-    out: &mut dyn Write,
-    r: &Related,
-    format: Format,
-    style: Style,
-) -> io::Result<()> {
-    let groups = [("person", &r.person), ("org", &r.org), ("loc", &r.loc)];
-    match format {
-        Format::Text => {
-            let noun = if r.total == 1 { "article" } else { "articles" };
-            // The entities the name was resolved to, or the name as asked when it names none.
-            let names: Vec<&str> = r.entities.iter().map(|e| e.name.as_str()).collect();
-            let shown = if names.is_empty() {
-                r.name.clone()
-            } else {
-                names.join(", ")
-            };
-            writeln!(out, "{shown} ({}): {} {noun}", r.kind, r.total)?;
-            if let Some(relaxed) = &r.relaxation {
-                writeln!(out, "{}", style.dim(&super::text::relaxed_notice(relaxed)))?;
-            }
-            for (title, counts) in [
-                ("People", &r.person),
-                ("Organizations", &r.org),
-                ("Places", &r.loc),
-            ] {
-                write_counts(out, title, &rows_of(counts), style, true)?;
-            }
-            Ok(())
+impl Render for Related {
+    fn text(&self, out: &mut dyn Write, style: Style) -> io::Result<()> {
+        let noun = if self.total == 1 {
+            "article"
+        } else {
+            "articles"
+        };
+        // The entities the name was resolved to, or the name as asked when it names none.
+        let names: Vec<&str> = self.entities.iter().map(|e| e.name.as_str()).collect();
+        let shown = if names.is_empty() {
+            self.name.clone()
+        } else {
+            names.join(", ")
+        };
+        writeln!(out, "{shown} ({}): {} {noun}", self.kind, self.total)?;
+        if let Some(relaxed) = &self.relaxation {
+            writeln!(out, "{}", style.dim(&super::text::relaxed_notice(relaxed)))?;
         }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, r)?;
-            writeln!(out)
+        for (kind, counts) in self.counts.iter() {
+            write_counts(out, kind.heading(), &rows_of(counts), style, true)?;
         }
-        Format::Jsonl => {
-            for (kind, counts) in groups {
-                for c in counts {
-                    let line = json!({"kind": kind, "value": c.value, "count": c.count});
-                    writeln!(out, "{line}")?;
-                }
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        pretty(out, self)
+    }
+
+    fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
+        for (kind, counts) in self.counts.iter() {
+            for c in counts {
+                let row = json!({"kind": kind.name(), "value": c.value, "count": c.count});
+                line(out, &row)?;
             }
-            Ok(())
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(["kind", "value", "count"])?;
-            for (kind, counts) in groups {
-                for c in counts {
-                    w.write_record([kind, c.value.as_str(), &c.count.to_string()])?;
-                }
-            }
-            w.flush()
+        Ok(())
+    }
+
+    fn csv(&self, w: &mut Csv<'_>) -> io::Result<()> {
+        w.write_record(COUNT_HEADER)?;
+        for (kind, counts) in self.counts.iter() {
+            count_rows(w, kind.name(), counts)?;
         }
+        Ok(())
     }
 }
 
-pub fn write_timeline(
-    out: &mut dyn Write,
-    t: &Timeline,
-    format: Format,
-    style: Style,
-) -> io::Result<()> {
-    match format {
-        Format::Text => {
-            let noun = if t.total == 1 {
-                "article matches"
-            } else {
-                "articles match"
-            };
-            writeln!(out, "{} {noun}: {}", t.total, t.query)?;
-            if let Some(relaxed) = &t.relaxation {
-                writeln!(out, "{}", style.dim(&super::text::relaxed_notice(relaxed)))?;
-            }
-            let rows: Vec<(&str, u64)> = t
-                .periods
-                .iter()
-                .map(|c| (c.value.as_str(), c.count))
-                .collect();
-            write_counts(out, "Articles", &rows, style, true)?;
-            if t.undated > 0 {
-                writeln!(out, "\n{} without a date", t.undated)?;
-            }
-            Ok(())
+impl Render for Timeline {
+    fn text(&self, out: &mut dyn Write, style: Style) -> io::Result<()> {
+        let noun = if self.total == 1 {
+            "article matches"
+        } else {
+            "articles match"
+        };
+        writeln!(out, "{} {noun}: {}", self.total, self.query)?;
+        if let Some(relaxed) = &self.relaxation {
+            writeln!(out, "{}", style.dim(&super::text::relaxed_notice(relaxed)))?;
         }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, t)?;
-            writeln!(out)
+        write_counts(out, "Articles", &rows_of(&self.periods), style, true)?;
+        if self.undated > 0 {
+            writeln!(out, "\n{} without a date", self.undated)?;
         }
-        Format::Jsonl => {
-            for c in &t.periods {
-                writeln!(out, "{}", json!({"period": c.value, "count": c.count}))?;
-            }
-            Ok(())
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        pretty(out, self)
+    }
+
+    fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
+        for c in &self.periods {
+            line(out, &json!({"period": c.value, "count": c.count}))?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(["period", "count"])?;
-            for c in &t.periods {
-                w.write_record([c.value.as_str(), &c.count.to_string()])?;
-            }
-            w.flush()
+        Ok(())
+    }
+
+    fn csv(&self, w: &mut Csv<'_>) -> io::Result<()> {
+        w.write_record(["period", "count"])?;
+        for c in &self.periods {
+            w.write_record([c.value.as_str(), &c.count.to_string()])?;
         }
+        Ok(())
     }
 }

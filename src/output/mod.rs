@@ -1,19 +1,30 @@
-//! Renderings of a [`SearchResult`]: text for people, JSON, JSON Lines and CSV for scripts;
-//! of one article ([`write_document`]); of `related` and `timeline`. One renderer per shape,
-//! which every front end uses.
+//! Renderings of what vestnik answers: text for people, JSON, JSON Lines and CSV for scripts.
+//!
+//! Each shape (a page of search results, the facets alone, `related`, `timeline`, the entity
+//! list, the index summary) implements [`Render`] once, and every front end writes it with
+//! [`render`]: the CLI picks the format from `--format`, the server serializes the same
+//! types, so a field, a column or a heading is defined in one place. The model is ripgrep's
+//! printers: the caller chooses the format, the shape decides what it looks like in it. One
+//! article (`vestnik show`, `/api/doc`) has its own renderer ([`write_document`]): it has no
+//! JSON Lines or CSV form.
 
+mod build;
 mod document;
+mod entities;
 mod explore;
+mod results;
 mod text;
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{Facets, Filters, Hit, Relaxation, SearchResult};
+use crate::search::FacetCount;
+pub use build::{BuildReport, signal_name};
 pub use document::{DocumentFormat, write_document};
-pub use explore::{write_related, write_timeline};
-pub use text::{Style, write_text};
+pub use entities::EntityList;
+pub use results::{FacetView, FacetsOnly, Page, Parts, View};
+pub use text::{Style, human_bytes, plural};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -24,155 +35,60 @@ pub enum Format {
     Csv,
 }
 
-/// What to print: the hits and facets, or the facets alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parts {
-    All,
-    FacetsOnly,
+/// The CSV writer a shape writes its rows to; [`render`] flushes it.
+pub type Csv<'a> = csv::Writer<&'a mut dyn Write>;
+
+/// One shape in every format. CSV tables of counts share their columns: `kind,value,count`,
+/// the kind being the facet (`source`, `date`, `person`, `org`, `loc`).
+pub trait Render {
+    /// For people: `style` says whether a terminal shows colour and marks.
+    fn text(&self, out: &mut dyn Write, style: Style) -> io::Result<()>;
+    /// One JSON document, pretty-printed, with a newline.
+    fn json(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// One JSON value a line, for scripts that stream.
+    fn jsonl(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// A header and rows.
+    fn csv(&self, out: &mut Csv<'_>) -> io::Result<()>;
 }
 
-/// How the text rendering shows the facets: the top values of each on one line, so that the
-/// hits stay in view, or every value counted, in tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum FacetView {
-    #[default]
-    Compact,
-    Full,
-}
-
-/// What to print of a search, and how: `parts` holds for every format, the rest for text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct View {
-    pub parts: Parts,
-    pub style: Style,
-    pub facets: FacetView,
-    /// Hits skipped before this page, so that its hits are numbered from `offset + 1`.
-    pub offset: usize,
-    /// How many values the entity facets were asked for: a facet that long may have more.
-    pub facet_size: usize,
-}
-
-pub fn write(
+/// Writes `shape` in `format`.
+pub fn render(
     out: &mut dyn Write,
-    result: &SearchResult,
+    shape: &dyn Render,
     format: Format,
-    view: &View,
+    style: Style,
 ) -> io::Result<()> {
-    let parts = view.parts;
     match format {
-        Format::Text => write_text(out, result, view),
-        Format::Json => write_json(out, result, parts),
-        Format::Jsonl => write_jsonl(out, result, parts),
-        Format::Csv => write_csv(out, result, parts),
+        Format::Text => shape.text(out, style),
+        Format::Json => shape.json(out),
+        Format::Jsonl => shape.jsonl(out),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            shape.csv(&mut w)?;
+            w.flush()
+        }
     }
 }
 
-fn write_json(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Result<()> {
-    match parts {
-        Parts::All => serde_json::to_writer_pretty(&mut *out, result),
-        Parts::FacetsOnly => serde_json::to_writer_pretty(&mut *out, &Summary::of(result)),
-    }
-    .map_err(io::Error::from)?;
+/// `value` as pretty JSON and a newline: the `json` of every shape.
+fn pretty(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
 }
 
-/// The last JSONL line, and the whole JSON answer with `--facets-only`.
-#[derive(Serialize)]
-struct Summary<'a> {
-    query: &'a str,
-    total: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    groups: Option<usize>,
-    facets: &'a Facets,
-    filters: &'a Filters,
-    relaxed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    relaxation: Option<&'a Relaxation>,
-    suggestions: &'a [String],
-}
-
-impl<'a> Summary<'a> {
-    fn of(r: &'a SearchResult) -> Summary<'a> {
-        Summary {
-            query: &r.query,
-            total: r.total,
-            groups: r.groups,
-            facets: &r.facets,
-            filters: &r.filters,
-            relaxed: r.relaxed,
-            relaxation: r.relaxation.as_ref(),
-            suggestions: &r.suggestions,
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum Line<'a> {
-    Hit(&'a Hit),
-    Summary(Summary<'a>),
-}
-
-/// One line per hit, `{"type": "hit", ...}`, then `{"type": "summary", "query", "total",
-/// "facets"}`, so a script can stream hits and still get the counts.
-fn write_jsonl(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Result<()> {
-    if parts == Parts::All {
-        for hit in &result.hits {
-            serde_json::to_writer(&mut *out, &Line::Hit(hit)).map_err(io::Error::from)?;
-            writeln!(out)?;
-        }
-    }
-    serde_json::to_writer(&mut *out, &Line::Summary(Summary::of(result)))
-        .map_err(io::Error::from)?;
+/// `value` as one line of JSON: the `jsonl` of every shape.
+fn line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
     writeln!(out)
 }
 
-/// Hits as rows; with `--facets-only`, facet rows (`facet,value,count`) instead, since the two
-/// do not share columns.
-fn write_csv(out: &mut dyn Write, result: &SearchResult, parts: Parts) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    match parts {
-        Parts::All => {
-            w.write_record([
-                "id",
-                "title",
-                "date",
-                "source",
-                "url",
-                "author",
-                "path",
-                "score",
-                "snippet",
-                "group",
-                "duplicates",
-            ])?;
-            for h in &result.hits {
-                w.write_record([
-                    h.id.as_str(),
-                    &h.title,
-                    h.date.as_deref().unwrap_or(""),
-                    h.source.as_deref().unwrap_or(""),
-                    h.url.as_deref().unwrap_or(""),
-                    h.author.as_deref().unwrap_or(""),
-                    &h.path,
-                    &h.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
-                    &h.snippet,
-                    &h.group,
-                    &h.duplicates.len().to_string(),
-                ])?;
-            }
-        }
-        Parts::FacetsOnly => {
-            w.write_record(["facet", "value", "count"])?;
-            for c in &result.facets.source {
-                w.write_record(["source", c.value.as_str(), &c.count.to_string()])?;
-            }
-            // The articles without a date have an empty value: CSV's null.
-            for c in &result.facets.date {
-                let value = c.value.as_deref().unwrap_or("");
-                w.write_record(["date", value, &c.count.to_string()])?;
-            }
-        }
+/// The header of every CSV table of counts.
+const COUNT_HEADER: [&str; 3] = ["kind", "value", "count"];
+
+/// A facet's `kind,value,count` rows.
+fn count_rows(w: &mut Csv<'_>, kind: &str, counts: &[FacetCount]) -> io::Result<()> {
+    for c in counts {
+        w.write_record([kind, c.value.as_str(), &c.count.to_string()])?;
     }
-    w.flush()
+    Ok(())
 }

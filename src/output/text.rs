@@ -50,8 +50,13 @@ const BAR_WIDTH: u64 = 40;
 /// Values each facet shows in the compact view.
 const COMPACT_VALUES: usize = 5;
 
-pub fn write_text(out: &mut dyn Write, r: &SearchResult, view: &View) -> io::Result<()> {
-    let style = view.style;
+/// A page of results for people: the total, the hits, the facets.
+pub(super) fn write_text(
+    out: &mut dyn Write,
+    r: &SearchResult,
+    view: &View,
+    style: Style,
+) -> io::Result<()> {
     // The total first: what a page of hits is part of.
     writeln!(out, "{}", summary_line(r, view))?;
     if let Some(relaxed) = &r.relaxation {
@@ -161,6 +166,24 @@ pub fn relaxed_notice(r: &Relaxation) -> String {
         detail.push_str(&format!("; {} left out", quoted.join(", ")));
     }
     format!("{few}; showing articles with most of them ({detail})")
+}
+
+/// "1 file", "2 files".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A size as people read it: "512 B", "20 KB", "3.4 MB".
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.0} KB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
 }
 
 /// The label of the date facet's bucket of articles without a date.

@@ -13,16 +13,14 @@ use super::SearchError;
 use super::archive::ArchiveEntities;
 use super::budget::Budget;
 use super::fuzzy::{MAX_EXPANSIONS, NameMatcher};
-use crate::entities::{Aliases, EntityType};
+use crate::entities::{Aliases, ByKind, EntityType};
 use crate::index::schema::names;
 
-/// The entity type a query field names, if it names one.
+/// The entity type a query field names, if it names one (`per:` too, the gold label).
 pub(crate) fn kind_of_field(field: &str) -> Option<EntityType> {
     match field {
-        "person" | "per" => Some(EntityType::Per),
-        "org" => Some(EntityType::Org),
-        "loc" => Some(EntityType::Loc),
-        _ => None,
+        "per" => Some(EntityType::Per),
+        _ => EntityType::from_name(field),
     }
 }
 
@@ -56,9 +54,9 @@ pub struct FilterMatch {
 /// Every entity filter of a request, by kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Filters {
-    pub person: Vec<FilterMatch>,
-    pub org: Vec<FilterMatch>,
-    pub loc: Vec<FilterMatch>,
+    /// The entity filters of each kind, serialized as `person`, `org`, `loc`.
+    #[serde(flatten)]
+    pub entities: ByKind<Vec<FilterMatch>>,
     /// Each `--source` and whether the archive has articles from it.
     pub source: Vec<SourceMatch>,
     /// False when no date can satisfy the date filters and the query's date clauses together:
@@ -80,9 +78,7 @@ pub struct SourceMatch {
 impl Default for Filters {
     fn default() -> Filters {
         Filters {
-            person: Vec::new(),
-            org: Vec::new(),
-            loc: Vec::new(),
+            entities: ByKind::default(),
             source: Vec::new(),
             dates_possible: true,
             undated: false,
@@ -94,19 +90,7 @@ impl Default for Filters {
 impl Filters {
     /// The entity filters of one kind.
     pub fn of(&self, kind: EntityType) -> &[FilterMatch] {
-        match kind {
-            EntityType::Per => &self.person,
-            EntityType::Org => &self.org,
-            EntityType::Loc => &self.loc,
-        }
-    }
-
-    fn of_kind(&mut self, kind: EntityType) -> &mut Vec<FilterMatch> {
-        match kind {
-            EntityType::Per => &mut self.person,
-            EntityType::Org => &mut self.org,
-            EntityType::Loc => &mut self.loc,
-        }
+        &self.entities[kind]
     }
 
     /// The filters that matched no entity, with their kind.
@@ -123,11 +107,7 @@ impl Filters {
         let mut out: Vec<String> = self
             .unresolved()
             .map(|(kind, m)| {
-                let noun = match kind {
-                    EntityType::Per => "person",
-                    EntityType::Org => "organization",
-                    EntityType::Loc => "place",
-                };
+                let noun = kind.noun();
                 if m.ambiguous.is_empty() {
                     format!("no {noun} named {} in this archive", m.name)
                 } else {
@@ -248,7 +228,7 @@ impl Resolver<'_> {
             id: e.id.clone(),
             name: e.name.clone(),
         };
-        self.filters.of_kind(kind).push(FilterMatch {
+        self.filters.entities[kind].push(FilterMatch {
             name: text.to_string(),
             given_in,
             entities: entities.iter().map(as_ref).collect(),

@@ -9,7 +9,7 @@ use super::{
     DateBucket, EntityRef, FacetCount, FacetKind, Filters, Relaxation, SearchError, SearchRequest,
     SearchResult, Searcher,
 };
-use crate::entities::EntityType;
+use crate::entities::{ByKind, EntityType};
 
 /// The entities most often named in the same articles as one entity.
 #[derive(Debug, Clone, Serialize)]
@@ -22,9 +22,10 @@ pub struct Related {
     pub entities: Vec<EntityRef>,
     /// Articles naming it (within the query, when one was given).
     pub total: usize,
-    pub person: Vec<FacetCount>,
-    pub org: Vec<FacetCount>,
-    pub loc: Vec<FacetCount>,
+    /// The people, organizations and places named with it, serialized as `person`, `org`,
+    /// `loc`.
+    #[serde(flatten)]
+    pub counts: ByKind<Vec<FacetCount>>,
     /// Every entity filter and what it resolved to, the entity itself first.
     pub filters: Filters,
     /// The query was relaxed, as `vestnik search` relaxes it: no article had every word, and
@@ -89,7 +90,7 @@ pub fn related<E>(
     let mut req = base.clone();
     req.limit = 0;
     req.facets = vec![FacetKind::Person, FacetKind::Org, FacetKind::Loc];
-    let own = req.names_mut(kind);
+    let own = &mut req.entities[kind];
     own.insert(0, name.to_string());
     let own_filters = own.len();
     // Room for the entities of the filters, which are dropped below.
@@ -114,9 +115,7 @@ pub fn related<E>(
         name: name.to_string(),
         entities: entities.clone(),
         total: result.total,
-        person: keep(result.facets.person, EntityType::Per),
-        org: keep(result.facets.org, EntityType::Org),
-        loc: keep(result.facets.loc, EntityType::Loc),
+        counts: ByKind::from_fn(|k| keep(result.facets.of(k).to_vec(), k)),
         filters: result.filters.clone(),
         relaxed: result.relaxed,
         relaxation: result.relaxation.clone(),

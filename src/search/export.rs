@@ -18,14 +18,14 @@ use super::{
 };
 use crate::index;
 
-/// How exported articles are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How exported articles are written (`format=csv|jsonl` in `/api/export`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
-    /// One JSON object a line.
-    Jsonl,
     /// A header row, then one row an article; UTF-8 with a byte-order mark, without which
     /// spreadsheet programs read Cyrillic as Latin-1.
     Csv,
+    /// One JSON object a line.
+    Jsonl,
 }
 
 /// Why an export stopped.

@@ -52,7 +52,7 @@ use relax::FreeWords;
 pub(crate) use relax::free_literal as free_word;
 pub use relax::{RELAX_BELOW, Relaxation, STOP_WORDS, required as relaxed_required};
 
-use crate::entities::{Aliases, EntityType};
+use crate::entities::{Aliases, ByKind, EntityType};
 use crate::index::schema::MentionLine;
 use crate::index::{self, Fields, OpenError, OpenIndex};
 
@@ -70,6 +70,26 @@ pub enum Sort {
     Relevance,
     /// Newest first.
     Date,
+}
+
+impl From<EntityType> for FacetKind {
+    /// The facet counting a kind of entity.
+    fn from(kind: EntityType) -> FacetKind {
+        match kind {
+            EntityType::Per => FacetKind::Person,
+            EntityType::Org => FacetKind::Org,
+            EntityType::Loc => FacetKind::Loc,
+        }
+    }
+}
+
+/// What facets count (`--count`, `count=`): articles, or release groups, each republished
+/// text once ([`SearchRequest::count_groups`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CountBy {
+    #[default]
+    Articles,
+    Groups,
 }
 
 /// A question asked of the index, as every front end states it.
@@ -90,9 +110,7 @@ pub struct SearchRequest {
     pub date_bucket: DateBucket,
     /// Keep only articles naming each of these people, organizations and places (any case
     /// form, part of the name, or Latin spelling).
-    pub persons: Vec<String>,
-    pub orgs: Vec<String>,
-    pub locs: Vec<String>,
+    pub entities: ByKind<Vec<String>>,
     /// How many values each entity facet lists.
     pub facet_size: usize,
     /// The facets counted over the whole match (all by default); none skips the cost for
@@ -113,15 +131,6 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
-    /// The entity names this request filters by, of one kind.
-    pub fn names_mut(&mut self, kind: EntityType) -> &mut Vec<String> {
-        match kind {
-            EntityType::Per => &mut self.persons,
-            EntityType::Org => &mut self.orgs,
-            EntityType::Loc => &mut self.locs,
-        }
-    }
-
     /// This request with another time budget.
     pub fn budgeted(&self, budget: Budget) -> SearchRequest {
         SearchRequest {
@@ -141,9 +150,7 @@ impl SearchRequest {
             limit: 10,
             offset: 0,
             date_bucket: DateBucket::Year,
-            persons: Vec::new(),
-            orgs: Vec::new(),
-            locs: Vec::new(),
+            entities: ByKind::default(),
             facet_size: 10,
             facets: FacetKind::ALL.to_vec(),
             group: true,
@@ -197,12 +204,8 @@ pub struct Duplicate {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct HitEntities {
-    pub person: Vec<String>,
-    pub org: Vec<String>,
-    pub loc: Vec<String>,
-}
+/// The canonical names of a hit's people, organizations and places.
+pub type HitEntities = ByKind<Vec<String>>;
 
 impl HitEntities {
     /// The canonical names of a stored document's entities, from its mention lines, in the
@@ -220,11 +223,7 @@ impl HitEntities {
             let Some(kind) = EntityType::from_label(line.kind) else {
                 continue;
             };
-            let list = match kind {
-                EntityType::Per => &mut out.person,
-                EntityType::Org => &mut out.org,
-                EntityType::Loc => &mut out.loc,
-            };
+            let list = &mut out[kind];
             let name = archive.canonical(kind, line.name).to_string();
             if !list.contains(&name) {
                 list.push(name);
@@ -946,13 +945,8 @@ impl Searcher {
             }
             _ => None,
         };
-        let flags = [
-            (EntityType::Per, &req.persons),
-            (EntityType::Org, &req.orgs),
-            (EntityType::Loc, &req.locs),
-        ];
         let mut clauses = Vec::new();
-        for (kind, names) in flags {
+        for (kind, names) in req.entities.iter() {
             for name in names {
                 clauses.push((Some(O::Must), resolver.clause(kind, name, "flag")));
             }

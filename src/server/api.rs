@@ -19,6 +19,7 @@ use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::params::Params;
+use crate::output::FacetsOnly;
 use crate::search::{Budget, QueryMarks, SearchError, Searcher};
 
 /// What the handlers share: the open index, the slots of the searches in flight, and how long
@@ -162,17 +163,7 @@ async fn search(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
 async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let req = read(raw, Params::facets)?;
     Ok(answer(s, move |s, budget| {
-        let r = s.search(&req.budgeted(budget))?;
-        Ok(serde_json::json!({
-            "query": r.query,
-            "total": r.total,
-            "groups": r.groups,
-            "facets": r.facets,
-            "filters": r.filters,
-            "relaxed": r.relaxed,
-            "relaxation": r.relaxation,
-            "suggestions": r.suggestions,
-        }))
+        Ok(FacetsOnly(s.search(&req.budgeted(budget))?))
     })
     .await?
     .into_response())

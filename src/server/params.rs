@@ -10,7 +10,9 @@ use std::cell::RefCell;
 
 use crate::dates::{self, Period};
 use crate::entities::EntityType;
-use crate::search::{DateBucket, ExportFormat, FacetKind, SearchRequest, Sort};
+use clap::ValueEnum;
+
+use crate::search::{CountBy, DateBucket, ExportFormat, FacetKind, SearchRequest, Sort};
 
 /// Longest query text or filter value accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1_000;
@@ -157,13 +159,13 @@ impl Params {
     }
 
     fn bucket(&self, default: DateBucket) -> Result<DateBucket, String> {
-        match self.one("by") {
-            None => Ok(default),
-            Some("year") => Ok(DateBucket::Year),
-            Some("month") => Ok(DateBucket::Month),
-            Some("day") => Ok(DateBucket::Day),
-            Some(v) => Err(format!("by must be year, month or day, not '{}'", shown(v))),
-        }
+        Ok(self.choice("by")?.unwrap_or(default))
+    }
+
+    /// A parameter that names one of `T`'s values, under the names the command line takes for
+    /// it (clap's `ValueEnum`), so the two cannot read a word differently; `None` when absent.
+    fn choice<T: ValueEnum>(&self, name: &'static str) -> Result<Option<T>, String> {
+        self.one(name).map(|v| value_of(name, v, &[])).transpose()
     }
 
     /// A yes/no parameter: `true`/`1` or `false`/`0`, `default` when absent.
@@ -191,9 +193,9 @@ impl Params {
     fn filtered(&self) -> Result<SearchRequest, String> {
         let mut req = SearchRequest::new(self.query()?);
         req.sources = self.names("source")?;
-        req.persons = self.names("person")?;
-        req.orgs = self.names("org")?;
-        req.locs = self.names("loc")?;
+        for kind in EntityType::ALL {
+            req.entities[kind] = self.names(kind.name())?;
+        }
         // `from=2024` is from its first day, `to=2024` through its last.
         req.from = self.period("from")?.map(|p| p.first);
         req.to = self.period("to")?.map(|p| p.last);
@@ -208,16 +210,7 @@ impl Params {
     fn counted(&self, req: &mut SearchRequest) -> Result<(), String> {
         req.date_bucket = self.bucket(DateBucket::Year)?;
         req.facet_size = self.number("facet_size", 10, MAX_LIMIT)?;
-        req.count_groups = match self.one("count") {
-            None | Some("articles") => false,
-            Some("groups") => true,
-            Some(v) => {
-                return Err(format!(
-                    "count must be articles or groups, not '{}'",
-                    shown(v)
-                ));
-            }
-        };
+        req.count_groups = self.choice("count")? == Some(CountBy::Groups);
         let facets: Vec<String> = self
             .all("facet")?
             .iter()
@@ -226,20 +219,10 @@ impl Params {
         if !facets.is_empty() {
             req.facets = Vec::new();
             for f in facets {
-                let kind = match f.as_str() {
-                    "none" => continue,
-                    "source" => FacetKind::Source,
-                    "date" => FacetKind::Date,
-                    "person" => FacetKind::Person,
-                    "org" => FacetKind::Org,
-                    "loc" => FacetKind::Loc,
-                    other => {
-                        return Err(format!(
-                            "facet must be source, date, person, org, loc or none, not '{}'",
-                            shown(other)
-                        ));
-                    }
-                };
+                if f == "none" {
+                    continue;
+                }
+                let kind: FacetKind = value_of("facet", &f, &["none"])?;
                 if !req.facets.contains(&kind) {
                     req.facets.push(kind);
                 }
@@ -271,32 +254,20 @@ impl Params {
     pub fn entities(&self) -> Result<(SearchRequest, Option<EntityType>), String> {
         let mut req = self.filtered()?;
         req.facet_size = self.limit(20)?;
-        let kind = match self.one("type") {
-            None => None,
-            Some("person") => Some(EntityType::Per),
-            Some("org") => Some(EntityType::Org),
-            Some("loc") => Some(EntityType::Loc),
-            Some(v) => {
-                return Err(format!(
-                    "type must be person, org or loc, not '{}'",
-                    shown(v)
-                ));
-            }
-        };
+        let kind = self.choice("type")?;
         Ok((req, kind))
     }
 
     /// `/api/related`: exactly one of `person`, `org`, `loc`, the other filters and `limit`.
     pub fn related(&self) -> Result<Related, String> {
         let mut base = self.filtered()?;
-        let given: Vec<(EntityType, String)> = [
-            (EntityType::Per, std::mem::take(&mut base.persons)),
-            (EntityType::Org, std::mem::take(&mut base.orgs)),
-            (EntityType::Loc, std::mem::take(&mut base.locs)),
-        ]
-        .into_iter()
-        .flat_map(|(kind, names)| names.into_iter().map(move |n| (kind, n)))
-        .collect();
+        let given: Vec<(EntityType, String)> = EntityType::ALL
+            .into_iter()
+            .flat_map(|kind| {
+                let names = std::mem::take(&mut base.entities[kind]);
+                names.into_iter().map(move |n| (kind, n))
+            })
+            .collect();
         let (kind, name) = match <[_; 1]>::try_from(given) {
             Ok([one]) => one,
             Err(_) => return Err("give exactly one of person, org or loc".into()),
@@ -319,14 +290,7 @@ impl Params {
 
     /// `sort`: relevance (the default) or date.
     fn sort(&self) -> Result<Sort, String> {
-        match self.one("sort") {
-            None | Some("relevance") => Ok(Sort::Relevance),
-            Some("date") => Ok(Sort::Date),
-            Some(v) => Err(format!(
-                "sort must be relevance or date, not '{}'",
-                shown(v)
-            )),
-        }
+        Ok(self.choice("sort")?.unwrap_or_default())
     }
 
     /// `/api/export`: the filters, `sort`, `group`, `format` (csv or jsonl, default csv) and
@@ -337,11 +301,7 @@ impl Params {
         req.sort = self.sort()?;
         req.group = self.flag("group", true)?;
         req.facets = Vec::new();
-        let format = match self.one("format") {
-            None | Some("csv") => ExportFormat::Csv,
-            Some("jsonl") => ExportFormat::Jsonl,
-            Some(v) => return Err(format!("format must be csv or jsonl, not '{}'", shown(v))),
-        };
+        let format = self.choice("format")?.unwrap_or(ExportFormat::Csv);
         let with_body = self.flag("with_body", format == ExportFormat::Jsonl)?;
         Ok(Export {
             req,
@@ -369,6 +329,26 @@ impl Params {
             query,
         })
     }
+}
+
+/// `value` read as one of `T`'s values (or of `extra`, which the caller handles), or a message
+/// naming the parameter and every value it takes: "sort must be relevance or date, not 'x'".
+fn value_of<T: ValueEnum>(name: &str, value: &str, extra: &[&str]) -> Result<T, String> {
+    if let Ok(v) = T::from_str(value, false) {
+        return Ok(v);
+    }
+    let mut names: Vec<String> = T::value_variants()
+        .iter()
+        .filter_map(|v| v.to_possible_value())
+        .map(|p| p.get_name().to_string())
+        .collect();
+    names.extend(extra.iter().map(|e| e.to_string()));
+    let listed = match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    Err(format!("{name} must be {listed}, not '{}'", shown(value)))
 }
 
 /// One component of a query string, decoded.
@@ -404,7 +384,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.query, "права");
-        assert_eq!(r.persons, ["Karin"]);
+        assert_eq!(r.entities.person, ["Karin"]);
         assert_eq!(r.sources, ["Zakon.kz", "Tengrinews"]);
         assert_eq!(r.from, NaiveDate::from_ymd_opt(2024, 1, 1));
         assert_eq!((r.sort, r.limit, r.group), (Sort::Date, 5, false));
@@ -440,7 +420,7 @@ mod tests {
             (r.kind, r.name.as_str(), r.limit),
             (EntityType::Org, "o", 4)
         );
-        assert!(r.base.orgs.is_empty());
+        assert!(r.base.entities.org.is_empty());
         let timeline = format!("{filters}&by=year");
         assert_eq!(
             read(&timeline, Params::timeline).unwrap().date_bucket,
@@ -463,6 +443,45 @@ mod tests {
                 .unwrap_err()
                 .contains("format")
         );
+    }
+
+    /// The API reads every value the command line takes for the same option, as the same
+    /// value: both go through the type's `ValueEnum`, and a wrong one is named with the list.
+    #[test]
+    fn choices_are_the_command_lines() {
+        fn each<T: ValueEnum + PartialEq + std::fmt::Debug>(
+            name: &str,
+            read_one: impl Fn(&Params) -> Result<T, String>,
+        ) {
+            for v in T::value_variants() {
+                let word = v.to_possible_value().unwrap().get_name().to_string();
+                let p = Params::parse(Some(&format!("{name}={word}"))).unwrap();
+                assert_eq!(&read_one(&p).unwrap(), v, "{name}={word}");
+            }
+            let p = Params::parse(Some(&format!("{name}=zzz"))).unwrap();
+            let err = read_one(&p).unwrap_err();
+            assert!(err.starts_with(&format!("{name} must be ")), "{err}");
+            assert!(err.ends_with(" not 'zzz'"), "{err}");
+        }
+        each("sort", |p| p.search().map(|r| r.sort));
+        each("by", |p| p.search().map(|r| r.date_bucket));
+        each("count", |p| {
+            p.search().map(|r| {
+                if r.count_groups {
+                    CountBy::Groups
+                } else {
+                    CountBy::Articles
+                }
+            })
+        });
+        each("facet", |p| {
+            p.search().map(|r| match r.facets.as_slice() {
+                [one] => *one,
+                other => panic!("{other:?}"),
+            })
+        });
+        each("type", |p| p.entities().map(|(_, k)| k.unwrap()));
+        each("format", |p| p.export().map(|e| e.format));
     }
 
     #[test]

@@ -210,7 +210,7 @@ fn score_kind(
         let truth = &articles[id];
         queries += 1;
         let mut req = SearchRequest::new("*");
-        req.names_mut(kind).push(name.clone());
+        req.entities[kind].push(name.clone());
         let result = searcher.search(&all_of(searcher, req))?;
         let got: BTreeSet<String> = result.hits.into_iter().map(|h| h.id).collect();
         entity.add(&got, truth, all);
