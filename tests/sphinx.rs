@@ -452,3 +452,101 @@ fn an_export_stopped_half_way_leaves_no_configuration() {
     assert!(parts.is_empty(), "{parts:?}");
     assert!(out.join("coordinator.conf").is_file());
 }
+
+/// `vestnik serve --engine`: the API answered through the engine gives the local server's
+/// totals, facets and filters; what the engine cannot answer is a one-line JSON error (400),
+/// and a shard down is a 502 naming it, never a smaller count.
+#[test]
+fn serve_through_the_engine_answers_as_the_local_server() {
+    let running = export_and_start();
+    let local = common::Server::start(common::corpus_index());
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("vestnik"));
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--engine", &running.url()])
+        .arg("--engine-dir")
+        .arg(&running.out);
+    let engine = common::Server::spawn(command);
+
+    let searches = [
+        "/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D1%8B", // школы
+        "/api/search?q=%22%D0%B1%D0%B0%D0%B7%D0%BE%D0%B2%D1%83%D1%8E+%D1%81%D1%82%D0%B0%D0%B2%D0%BA%D1%83%22", // "базовую ставку"
+        "/api/search?q=*&person=%D0%9A%D0%B0%D1%80%D0%B8%D0%BD%D1%83", // * person=Карину
+        "/api/search?q=*&source=Zakon.kz&by=month",
+        "/api/search?q=%D0%9A%D0%B0%D0%B7%D0%B0%D1%85%D1%81%D1%82%D0%B0%D0%BD&from=2023&sort=date", // Казахстан
+        "/api/facets?q=*",
+        "/api/search?q=zzzzzz",
+    ];
+    for path in searches {
+        let (ls, want) = local.json(path);
+        let (es, got) = engine.json(path);
+        assert_eq!((es, ls), (200, 200), "{path}: {got} / {want}");
+        for key in ["total", "facets", "filters", "relaxed"] {
+            assert_eq!(got[key], want[key], "{path}: {key}");
+        }
+        if let Some(hits) = want["hits"].as_array() {
+            assert_eq!(
+                got["hits"].as_array().map(Vec::len),
+                Some(hits.len()),
+                "{path}"
+            );
+        }
+    }
+    for path in [
+        "/api/entities?q=*&type=person",
+        "/api/timeline?q=*&by=year",
+        "/api/related?person=%D0%9A%D0%B0%D1%80%D0%B8%D0%BD",
+    ] {
+        let (ls, want) = local.json(path);
+        let (es, got) = engine.json(path);
+        assert_eq!((es, ls), (200, 200), "{path}: {got} / {want}");
+        match path {
+            p if p.starts_with("/api/entities") => {
+                let counts = |v: &serde_json::Value| -> Vec<(String, u64)> {
+                    v.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|e| (e["id"].to_string(), e["count"].as_u64().unwrap()))
+                        .collect()
+                };
+                assert_eq!(counts(&got), counts(&want), "{path}");
+            }
+            p if p.starts_with("/api/timeline") => {
+                assert_eq!(got["periods"], want["periods"], "{path}");
+                assert_eq!(got["undated"], want["undated"], "{path}");
+            }
+            _ => assert_eq!(got, want, "{path}"),
+        }
+    }
+
+    // What the engine cannot answer: a 400 with a one-line JSON error, as the CLI's.
+    for path in [
+        "/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB*", // школ*
+        "/api/doc?id=x",
+        "/api/export?q=*&format=jsonl",
+    ] {
+        let (status, r) = engine.json(path);
+        assert_eq!(status, 400, "{path}: {r}");
+        let error = r["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains("not available through --engine"),
+            "{path}: {r}"
+        );
+        assert!(!error.contains('\n'), "{path}: {r}");
+    }
+
+    // A shard down: a 502 that names it, not the other shard's counts.
+    let pid = std::fs::read_to_string(running.out.join("run").join("shard-1.pid")).unwrap();
+    assert!(
+        Command::new("kill")
+            .arg(pid.trim())
+            .status()
+            .unwrap()
+            .success()
+    );
+    wait_gone(pid.trim());
+    let (status, r) = engine.json("/api/search?q=*");
+    assert_eq!(status, 502, "{r}");
+    let error = r["error"].as_str().unwrap_or_default();
+    assert!(error.contains("shard 1"), "{r}");
+    assert!(r.get("total").is_none(), "{r}");
+}
