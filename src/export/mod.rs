@@ -7,6 +7,7 @@
 //! keys the same way matches exactly the articles the local index matches, whatever the
 //! engine's own tokenizer makes of Cyrillic, Kazakh letters or hyphens.
 
+pub mod documents;
 pub mod sphinx;
 
 use tantivy::tokenizer::TextAnalyzer;

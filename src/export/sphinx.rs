@@ -345,7 +345,7 @@ pub fn names_field(kind: EntityType) -> &'static str {
 /// `YYYY-MM-DD` as the integer attributes: the year, the month as YYYYMM, the day as
 /// YYYYMMDD (so each can be faceted and ranged without an expression, which Sphinx 2.2 does
 /// not pass to its agents); zeros for an article without a date.
-fn date_parts(date: Option<&str>) -> (u32, u32, u32) {
+pub(super) fn date_parts(date: Option<&str>) -> (u32, u32, u32) {
     let Some(d) = date else {
         return (0, 0, 0);
     };
@@ -429,9 +429,13 @@ pub struct ExportedEntity {
 }
 
 /// Article counts of each name, per kind, as the export reads the articles.
-type NameCounts = [std::collections::HashMap<String, u64>; 3];
+pub(super) type NameCounts = [std::collections::HashMap<String, u64>; 3];
 
-fn write_entities(searcher: &Searcher, dir: &Path, counts: NameCounts) -> anyhow::Result<()> {
+pub(super) fn write_entities(
+    searcher: &Searcher,
+    dir: &Path,
+    counts: NameCounts,
+) -> anyhow::Result<()> {
     let mut lists: [Vec<ExportedEntity>; 3] = Default::default();
     let mut names: [Vec<(String, u64)>; 3] = Default::default();
     for kind in EntityType::ALL {
@@ -508,7 +512,7 @@ pub fn attribute(kind: EntityType) -> &'static str {
     }
 }
 
-fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(super) fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
