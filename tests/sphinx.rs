@@ -107,8 +107,12 @@ struct Running {
 }
 
 fn export_and_start() -> Running {
+    export_and_start_of(common::corpus_index())
+}
+
+/// An export of the index in `index` to two shards, started.
+fn export_and_start_of(index: &Path) -> Running {
     let work = tempfile::tempdir().unwrap();
-    let index = common::corpus_index();
     let port = free_port();
     let out = work.path().join("export");
     common::vestnik()
@@ -147,11 +151,16 @@ impl Running {
 
 /// `vestnik search ARGS` on the local index.
 fn local(args: &[&str]) -> assert_cmd::Command {
+    local_of(common::corpus_index(), args)
+}
+
+/// `vestnik search ARGS` on the local index in `index`.
+fn local_of(index: &Path, args: &[&str]) -> assert_cmd::Command {
     let mut cmd = common::vestnik();
     cmd.arg("search")
         .args(args)
         .arg("--index")
-        .arg(common::corpus_index())
+        .arg(index)
         .arg("--no-pager");
     cmd
 }
@@ -549,4 +558,66 @@ fn serve_through_the_engine_answers_as_the_local_server() {
     let error = r["error"].as_str().unwrap_or_default();
     assert!(error.contains("shard 1"), "{r}");
     assert!(r.get("total").is_none(), "{r}");
+}
+
+/// The real news of `../shared/data/ner` (962 articles, so that most queries match far more
+/// than a page): through the engine, every query's total and facets equal the local index's,
+/// and its top ten shares at least 8 articles with the local top ten.
+#[test]
+fn real_news_rank_through_the_engine_as_locally() {
+    let ner = common::shared_dir("real_news_rank_through_the_engine_as_locally")
+        .join("data")
+        .join("ner");
+    let work = tempfile::tempdir().unwrap();
+    let index = work.path().join("index");
+    common::vestnik()
+        .arg("index")
+        .arg(&ner)
+        .arg("--index")
+        .arg(&index)
+        .assert()
+        .success();
+    let running = export_and_start_of(&index);
+    let queries = [
+        "президент",
+        "правительство",
+        "россия",
+        "выборы",
+        "суд",
+        "\"президент россии\"",
+        "министр обороны",
+        "компания",
+        "person:Путин",
+        "org:ООН",
+        "loc:Москва",
+        "война OR конфликт",
+        "суд -москва",
+        "title:президент",
+        "сколько стоит строительство новых школ в регионах россии",
+        "экономика",
+        "полиция задержала",
+    ];
+    let mut pages_past_ten = 0;
+    for q in queries {
+        let args = [q, "--format", "json"];
+        let want = common::json_of(&mut local_of(&index, &args));
+        let got = common::json_of(&mut running.engine(&args));
+        assert_eq!(got["total"], want["total"], "{q}: total");
+        assert_eq!(got["facets"], want["facets"], "{q}: facets");
+        let (w, g) = (hit_ids(&want), hit_ids(&got));
+        assert_eq!(g.len(), w.len(), "{q}: hits on the page");
+        assert!(!w.is_empty(), "{q}: the local index finds nothing");
+        let shared = g.iter().filter(|id| w.contains(id)).count();
+        assert!(
+            shared * 10 >= w.len() * 8,
+            "{q}: {shared} of the local {} shared: local {w:?}, engine {g:?}",
+            w.len()
+        );
+        if want["total"].as_u64().unwrap_or(0) > 20 {
+            pages_past_ten += 1;
+        }
+    }
+    // Most of these queries rank among many more matches than a page holds, so the
+    // overlap is a ranking's, not the whole result set's.
+    assert!(pages_past_ten >= 12, "{pages_past_ten}");
 }
