@@ -123,9 +123,6 @@ pub fn translate(
         fixed.push((*occur, part));
     }
     let strict = clause(&parts)?;
-    // The entity flags' names: matched to rank as the local clauses do (the attribute
-    // conditions already decide which articles match).
-    let flags_from = t.ranked.len();
 
     // Entity flags: required, like the query's own entity clauses.
     for (kind, names) in [
@@ -162,7 +159,9 @@ pub fn translate(
         t.impossible = true;
     }
 
-    let flag_names: Vec<String> = t.ranked[flags_from..].to_vec();
+    // The entity flags' names: matched to rank as the local clauses do (the attribute
+    // conditions already decide which articles match).
+    let flag_names = std::mem::take(&mut t.ranked);
     let matching = match strict {
         Part::Expr(e) => Some(e),
         Part::All | Part::Dropped => None,
@@ -199,7 +198,7 @@ pub fn translate(
         fixed.push((Some(Occur::Must), Part::Expr(quorum)));
         match clause(&fixed)? {
             Part::Expr(e) => Some((
-                with_names(Some(e), &flag_names).unwrap_or_default(),
+                and_names(e, &flag_names),
                 Relaxation {
                     required,
                     words: free.len(),
@@ -403,13 +402,13 @@ impl Translator<'_> {
             let numbers: Vec<u32> = resolved.entities.iter().map(|e| e.0).collect();
             self.conditions
                 .push(format!("{attr} IN ({})", join(&numbers)));
-            let mut expr = self.names_of(kind, &numbers);
+            let mut parts: Vec<String> = self.names_of(kind, &numbers).into_iter().collect();
             if !resolved.within.is_empty() {
                 let places: Vec<u32> = resolved.within.iter().map(|e| e.0).collect();
                 self.conditions.push(format!("loc IN ({})", join(&places)));
-                expr = format!("{expr} {}", self.names_of(EntityType::Loc, &places));
+                parts.extend(self.names_of(EntityType::Loc, &places));
             }
-            names = Some(expr);
+            names = (!parts.is_empty()).then(|| parts.join(" "));
         }
         let refs =
             |list: &[(u32, crate::search::EntityRef)]| list.iter().map(|e| e.1.clone()).collect();
@@ -433,8 +432,9 @@ impl Translator<'_> {
         names
     }
 
-    /// `(@person_names pA | pB ...)`: any name of the entities numbered `numbers`.
-    fn names_of(&self, kind: EntityType, numbers: &[u32]) -> String {
+    /// `(@person_names pA | pB ...)`: any name of the entities numbered `numbers` (`None` if
+    /// the registry lists none, when the attribute condition alone decides).
+    fn names_of(&self, kind: EntityType, numbers: &[u32]) -> Option<String> {
         let mut keys: Vec<String> = numbers
             .iter()
             .flat_map(|&n| self.registry.variants(kind, n))
@@ -442,11 +442,13 @@ impl Translator<'_> {
             .collect();
         keys.sort_unstable();
         keys.dedup();
-        format!(
-            "(@{} {})",
-            crate::export::sphinx::names_field(kind),
-            keys.join(" | ")
-        )
+        (!keys.is_empty()).then(|| {
+            format!(
+                "(@{} {})",
+                crate::export::sphinx::names_field(kind),
+                keys.join(" | ")
+            )
+        })
     }
 
     fn date_range(&mut self, from: Option<NaiveDate>, to: Option<NaiveDate>) {
@@ -635,14 +637,20 @@ fn in_default_fields(words: &[(usize, String)]) -> String {
 
 /// `matching` with the entity flags' names required too.
 fn with_names(matching: Option<String>, names: &[String]) -> Option<String> {
-    if names.is_empty() {
-        return matching;
+    match matching {
+        Some(m) => Some(and_names(m, names)),
+        None if names.is_empty() => None,
+        None => Some(names.join(" ")),
     }
-    let names = names.join(" ");
-    Some(match matching {
-        Some(m) => format!("{m} {names}"),
-        None => names,
-    })
+}
+
+/// `expr` and the entity flags' names.
+fn and_names(expr: String, names: &[String]) -> String {
+    if names.is_empty() {
+        expr
+    } else {
+        format!("{expr} {}", names.join(" "))
+    }
 }
 
 fn join<T: ToString>(values: &[T]) -> String {

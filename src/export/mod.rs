@@ -173,4 +173,33 @@ mod tests {
         assert_ne!(keys("школы"), keys("шкафы"));
         assert_eq!(keys(""), "");
     }
+
+    #[test]
+    fn each_field_has_its_own_keys_and_lengths_count_terms() {
+        use crate::entities::EntityType;
+        let fields = [
+            Keyed::Title,
+            Keyed::Headline,
+            Keyed::Body,
+            Keyed::Name(EntityType::Per),
+            Keyed::Name(EntityType::Org),
+            Keyed::Name(EntityType::Loc),
+        ];
+        let keys: std::collections::BTreeSet<String> =
+            fields.iter().map(|f| field_key(*f, "школ")).collect();
+        assert_eq!(keys.len(), fields.len());
+        assert_eq!(field_key(Keyed::Body, "школ"), word_key("школ"));
+        for k in &keys {
+            assert_ne!(k, GAP);
+        }
+
+        let mut a = crate::analysis::russian_analyzer();
+        let mut out = String::from("1\t");
+        let terms = analyzed_keys_into(&mut a, "Новые школы Алматы", Keyed::Headline, &mut out);
+        assert_eq!(terms, 3);
+        // A cell starts without a space; every key is the headline's.
+        let cell = out.strip_prefix("1\t").unwrap();
+        assert!(!cell.starts_with(' '), "{out}");
+        assert!(cell.split(' ').all(|k| k.starts_with('h')), "{out}");
+    }
 }
