@@ -109,12 +109,29 @@ struct ServeArgs {
     timeout: Timeout,
     #[command(flatten)]
     limits: serve::LimitArgs,
+    #[command(flatten)]
+    engine: engine::EngineArgs,
 }
 
 fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
-    let index = query_index(args.index.as_deref())?;
+    use crate::server::Source;
+    let (source, label) = match args.engine.open()? {
+        Some(engine) => {
+            let label = format!("the engine at {}", engine.url());
+            (Source::Engine(Box::new(engine)), label)
+        }
+        None => {
+            let index = query_index(args.index.as_deref())?;
+            let searcher = crate::search::Searcher::open(&index)?;
+            (
+                Source::Local(Box::new(searcher)),
+                index.display().to_string(),
+            )
+        }
+    };
     crate::server::serve(crate::server::ServeOptions {
-        index,
+        source,
+        label,
         addr: args.addr,
         limits: args.limits.limits(),
         timeout: args.timeout.0,

@@ -13,14 +13,14 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use anyhow::{anyhow, bail};
+use anyhow::{Context, anyhow, bail};
 use mysql::prelude::Queryable;
 
 use super::EngineUrl;
 use super::registry::EngineRegistry;
 use super::translate::{Translated, translate};
 use crate::entities::EntityType;
-use crate::export::sphinx::{BINARY_OFFSET, INDEX, attribute};
+use crate::export::sphinx::{BINARY_OFFSET, INDEX, RANKING_FORMAT, RankingFile, attribute};
 use crate::export::word_key;
 use crate::search::{
     DateBucket, DateCount, Duplicate, EntityListing, FacetCount, FacetKind, Facets, Hit,
@@ -35,14 +35,9 @@ const MAX_MATCHES: usize = 100_000;
 const MAX_FACET_VALUES: usize = 10_000;
 /// Duplicates listed per hit, as locally.
 const MAX_DUPLICATES: usize = 20;
-/// Sphinx's BM25 ranker weighs a match as 1000 × the summed weights of the fields it
-/// matched plus its BM25 × 999; dividing by this gives the score shown.
-const SCORE_SCALE: f32 = 1000.0;
-/// Sphinx's BM25 ranker with headlines weighted as the local index boosts them (2) over
-/// bodies. It does not reproduce the local ranking: per-shard IDF and document-level BM25
-/// against tantivy's per-field BM25 (see the README: on 10,000 articles the top tens of
-/// relevance-ranked queries share 0 to 9 of 10 articles); totals and facets are exact.
-const RANKER: &str = "ranker=bm25, field_weights=(headline_words=2, body_words=1)";
+/// The ranker expression's value is multiplied by this before Sphinx keeps it as an integer
+/// weight: enough digits that scores tantivy tells apart stay apart.
+const SCORE_SCALE: f32 = 100_000.0;
 
 /// Columns of a page's articles, in the order [`Page::row`] reads them.
 const PAGE_COLUMNS: &str = "id, vid, title, url, source, date, grp, person, org, loc, body";
@@ -52,6 +47,11 @@ pub struct SphinxEngine {
     url: EngineUrl,
     conn: Mutex<mysql::Conn>,
     registry: EngineRegistry,
+    /// The `OPTION` that ranks as the local index does (see [`ranker`]).
+    ranker: String,
+    /// Sphinx's IDF is ln(N/n) / (2 ln(N+1)) ("plain", normalized to [0, 1]); this brings a
+    /// weight back to the scale of the local scores.
+    idf_scale: f32,
 }
 
 /// One ranked match before its article is read.
@@ -76,6 +76,8 @@ impl SphinxEngine {
     /// `entities.json`).
     pub fn connect(url: &EngineUrl, dir: &Path) -> anyhow::Result<SphinxEngine> {
         let registry = EngineRegistry::open(dir)?;
+        let ranking = read_ranking(dir)?;
+        let idf_scale = 2.0 * ((ranking.documents as f32) + 1.0).ln();
         let opts = mysql::OptsBuilder::new()
             .ip_or_hostname(Some(url.host.clone()))
             .tcp_port(url.port)
@@ -89,7 +91,14 @@ impl SphinxEngine {
             url: url.clone(),
             conn: Mutex::new(conn),
             registry,
+            ranker: ranker(&ranking),
+            idf_scale,
         })
+    }
+
+    /// Where the coordinator listens.
+    pub fn url(&self) -> &EngineUrl {
+        &self.url
     }
 
     pub fn search(&self, req: &SearchRequest) -> anyhow::Result<SearchResult> {
@@ -260,18 +269,26 @@ impl SphinxEngine {
             ));
         }
         if needed > MAX_MATCHES {
-            bail!(
+            // The page asked for is the user's to change: a query error, not the engine's.
+            return Err(SearchError::Query(format!(
                 "the page or a facet needs {needed} matches per node, over the engine's max_matches of {MAX_MATCHES}"
-            );
+            ))
+            .into());
         }
         let order = match req.sort {
             Sort::Relevance => "WEIGHT() DESC, id ASC",
             Sort::Date => "day DESC, id ASC",
         };
+        // Without words Sphinx scans every article unranked, as the local index scores such
+        // queries alike (ties in index order); with words, the local BM25.
+        let ranker = if matching.is_some() {
+            format!("{}, ", self.ranker)
+        } else {
+            String::new()
+        };
         let mut sql = format!(
-            "SELECT id, grp, WEIGHT() FROM {INDEX}{} ORDER BY {order} LIMIT {skip}, {limit} OPTION {}, max_matches={}{}",
+            "SELECT id, grp, WEIGHT() FROM {INDEX}{} ORDER BY {order} LIMIT {skip}, {limit} OPTION {ranker}max_matches={}{}",
             where_clause(matching, &t.conditions),
-            RANKER,
             needed.max(1000),
             max_time(req),
         );
@@ -290,7 +307,7 @@ impl SphinxEngine {
                 .map(|r| Candidate {
                     id: r.u64(0),
                     group: r.i64(1),
-                    weight: r.u64(2) as f32 / SCORE_SCALE,
+                    weight: r.u64(2) as f32 / SCORE_SCALE * self.idf_scale,
                 })
                 .collect()
         };
@@ -695,6 +712,88 @@ fn collapse(candidates: &[Candidate], offset: usize, limit: usize) -> Vec<Candid
         }
     }
     page
+}
+
+/// Reads `DIR/ranking.json`, as `vestnik export` wrote it.
+fn read_ranking(dir: &Path) -> anyhow::Result<RankingFile> {
+    let path = dir.join("ranking.json");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read {} (--engine-dir names the folder `vestnik export` wrote; an export without it is older: export again)",
+            path.display()
+        )
+    })?;
+    let file: RankingFile = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not an export's ranking.json", path.display()))?;
+    if file.format != RANKING_FORMAT {
+        bail!(
+            "{} is of format {}, this vestnik reads {RANKING_FORMAT}: export again",
+            path.display(),
+            file.format
+        );
+    }
+    Ok(file)
+}
+
+/// The `idf` flag that gives ln(N/n) with `global_idf`. Sphinx 2.2.11 swaps the two
+/// formulas when it reads a global IDF file: `plain` then yields ln((N−n+1)/n), which is
+/// negative for a word in more than half the articles, and `normalized` yields ln(N/n)
+/// (both divided by 2·ln(N+1)); measured with `PACKEDFACTORS()` on a 10,000-article export.
+const GLOBAL_PLAIN_IDF: &str = "normalized";
+
+/// tantivy's BM25 parameters.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// The `OPTION`s that make Sphinx rank as the local index: tantivy's BM25 per field, summed,
+/// headlines boosted as locally, with the archive's document counts (`global_idf`, plain
+/// IDF, see [`GLOBAL_PLAIN_IDF`]) and average field lengths (from `ranking.json`).
+///
+/// Sphinx 2.2's `BM25F()` normalizes by the whole document's length, so the expression is
+/// written out: for each field an article matched (`SUM` over matched fields; the field is
+/// told by its `user_weight`, set only as a tag),
+/// `boost × Σidf × (k1+1)·tf / (tf + k1·(1 − b + b·len/avg))`, where tf is the field's
+/// idf-weighted mean term frequency (tf_idf / sum_idf).
+/// That is tantivy's sum exactly for one term per field, and for the terms of a phrase (which
+/// share the phrase's frequency); for several terms with different frequencies in one field it
+/// is an approximation. The keys of each field are its own (see `export::Keyed`), so a
+/// term's IDF is its field's, as in tantivy. What remains different: tantivy stores lengths
+/// in one byte (exact to 40 terms, then in steps of up to 1/8) and its IDF is
+/// ln(1 + (N − n + 0.5)/(n + 0.5)) where Sphinx's is ln(N/n).
+fn ranker(r: &RankingFile) -> String {
+    // (field, tag, boost): the tag is the field's user_weight, which only names it here.
+    let fields: [(&str, u32, f64); 7] = [
+        ("title_words", 1, 1.0),
+        ("headline_words", 2, f64::from(crate::search::TITLE_BOOST)),
+        ("body_words", 3, 1.0),
+        ("all_words", 4, 0.0),
+        ("person_names", 5, 1.0),
+        ("org_names", 6, 1.0),
+        ("loc_names", 7, 1.0),
+    ];
+    let tf = "IF(sum_idf>0,tf_idf/sum_idf,hit_count)";
+    let mut expr = String::from("0");
+    for (field, tag, boost) in fields.iter().rev() {
+        let avg = r.average_length.get(*field).copied().unwrap_or(0.0);
+        let score = if *boost == 0.0 || avg <= 0.0 {
+            "0".to_string()
+        } else {
+            format!(
+                "{boost}*sum_idf*{k1p}*{tf}/({tf}+{K1}*({nb}+{B}*{field}_len/{avg:.6}))",
+                k1p = K1 + 1.0,
+                nb = 1.0 - B,
+            )
+        };
+        expr = format!("IF(user_weight={tag},{score},{expr})");
+    }
+    let tags: Vec<String> = fields
+        .iter()
+        .map(|(field, tag, _)| format!("{field}={tag}"))
+        .collect();
+    format!(
+        "ranker=expr('SUM({expr})*{SCORE_SCALE}'), field_weights=({}), idf='{GLOBAL_PLAIN_IDF},tfidf_unnormalized', global_idf=1",
+        tags.join(", ")
+    )
 }
 
 fn where_clause(matching: &Option<String>, conditions: &[String]) -> String {

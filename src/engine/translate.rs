@@ -15,13 +15,17 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::registry::EngineRegistry;
 use crate::entities::EntityType;
-use crate::export::{GAP, source_key, word_key};
+use crate::export::{GAP, Keyed, field_key, source_key};
 use crate::search::{
     FilterMatch, Filters, Relaxation, STOP_WORDS, SearchError, SearchRequest, SourceMatch,
 };
 
-/// The fields unfielded words are looked for in: headlines and bodies, as locally.
-const DEFAULT_FIELDS: &str = "@(headline_words,body_words)";
+/// The fields unfielded words are looked for in, as locally: headlines and bodies, each with
+/// its own keys.
+const DEFAULT_FIELDS: [(&str, Keyed); 2] = [
+    ("headline_words", Keyed::Headline),
+    ("body_words", Keyed::Body),
+];
 
 /// A request as Sphinx is asked it.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +49,7 @@ pub struct Translated {
 
 /// One free word of the query (typed bare at the top level): relaxing may loosen these.
 struct Free {
-    keys: Vec<String>,
+    terms: Vec<String>,
 }
 
 /// Translates `req`, resolving entity names through `registry`.
@@ -66,6 +70,7 @@ pub fn translate(
         conditions: Vec::new(),
         impossible: false,
         terms: Vec::new(),
+        ranked: Vec::new(),
     };
     let ast = if text == "*" {
         UserInputAst::Leaf(Box::new(UserInputLeaf::All))
@@ -77,7 +82,7 @@ pub fn translate(
             .map_err(|_| SearchError::Query(crate::search::query::explain_syntax_error(text)))?;
         let mut analyzer = crate::analysis::russian_analyzer();
         crate::search::limits::check_query(&ast, &mut |l| {
-            text_field(l).then(|| positions(&mut analyzer, &l.phrase).len())
+            text_field(l).then(|| analyzed_terms(&mut analyzer, &l.phrase).len())
         })?;
         crate::search::query::lift_negations(ast)
     };
@@ -105,7 +110,7 @@ pub fn translate(
                 ignored.push(literal.phrase.clone());
             } else {
                 free.push(Free {
-                    keys: positions(&mut t.analyzer, &literal.phrase)
+                    terms: analyzed_terms(&mut t.analyzer, &literal.phrase)
                         .into_iter()
                         .map(|(_, k)| k)
                         .collect(),
@@ -150,28 +155,46 @@ pub fn translate(
         t.impossible = true;
     }
 
+    // The entity flags' names: matched to rank as the local clauses do (the attribute
+    // conditions already decide which articles match).
+    let flag_names = std::mem::take(&mut t.ranked);
     let matching = match strict {
         Part::Expr(e) => Some(e),
         Part::All | Part::Dropped => None,
         Part::Excluding(_) => return Err(untranslatable(only_excluding())),
     };
+    let matching = with_names(matching, &flag_names);
     // Relaxed as locally: the free words, stop words left out, of which a share must match
     // (Sphinx's quorum operator); every other part stays as it is.
     let loosens = free.len() >= 2 || !ignored.is_empty();
     let relaxed = if req.strict || free.is_empty() || !loosens || any_should {
         None
-    } else if free.iter().any(|f| f.keys.len() != 1) {
+    } else if free.iter().any(|f| f.terms.len() != 1) {
         // A free word of several terms (a hyphenated one) is a phrase: the quorum operator
         // counts single words only, so such a query is not relaxed.
         None
     } else {
         let required = crate::search::relaxed_required(free.len());
-        let keys: Vec<&str> = free.iter().map(|f| f.keys[0].as_str()).collect();
-        let quorum = format!("({DEFAULT_FIELDS} \"{}\"/{required})", keys.join(" "));
+        // Matched by the quorum over headline and body together (each word counts once
+        // wherever it is), ranked by each word in its own field (MAYBE adds to the rank
+        // without narrowing), as the local query sums the words an article has.
+        let keys: Vec<String> = free
+            .iter()
+            .map(|f| field_key(Keyed::Body, &f.terms[0]))
+            .collect();
+        let ranked: Vec<String> = free
+            .iter()
+            .map(|f| in_default_fields(&[(0, f.terms[0].clone())]))
+            .collect();
+        let quorum = format!(
+            "((@all_words \"{}\"/{required}) MAYBE ({}))",
+            keys.join(" "),
+            ranked.join(" | ")
+        );
         fixed.push((Some(Occur::Must), Part::Expr(quorum)));
         match clause(&fixed)? {
             Part::Expr(e) => Some((
-                e,
+                and_names(e, &flag_names),
                 Relaxation {
                     required,
                     words: free.len(),
@@ -214,6 +237,8 @@ struct Translator<'a> {
     conditions: Vec<String>,
     impossible: bool,
     terms: Vec<String>,
+    /// The names of the entity flags, each a `MATCH()` expression over a names field.
+    ranked: Vec<String>,
 }
 
 impl Translator<'_> {
@@ -296,8 +321,10 @@ impl Translator<'_> {
             if !required {
                 return Err(untranslatable(format!("an entity clause {NOT_REQUIRED}")));
             }
-            self.entity(kind, &l.phrase, "query");
-            return Ok(Part::Dropped);
+            return Ok(match self.entity(kind, &l.phrase, "query") {
+                Some(names) => Part::Expr(names),
+                None => Part::Dropped,
+            });
         }
         match field {
             None | Some("title") | Some("body") => {}
@@ -329,46 +356,55 @@ impl Translator<'_> {
                 crate::search::limits::excerpt(&l.phrase)
             )));
         }
-        let words = positions(&mut self.analyzer, &l.phrase);
+        let words = analyzed_terms(&mut self.analyzer, &l.phrase);
         if words.is_empty() {
             return Ok(Part::Dropped);
         }
         if ctx != Context::Excluded && field != Some("title") {
-            for (_, term) in analyzed_terms(&mut self.analyzer, &l.phrase) {
-                if !self.terms.contains(&term) {
-                    self.terms.push(term);
+            for (_, term) in &words {
+                if !self.terms.contains(term) {
+                    self.terms.push(term.clone());
                 }
             }
         }
-        let at = match field {
-            Some("title") => "@title_words",
-            Some("body") => "@body_words",
-            _ => DEFAULT_FIELDS,
-        };
-        let keys = with_gaps(&words);
-        Ok(Part::Expr(if words.len() == 1 {
-            format!("({at} {keys})")
-        } else if l.slop > 0 {
-            format!("({at} \"{keys}\"~{})", l.slop)
-        } else {
-            format!("({at} \"{keys}\")")
+        if words.len() > 1 && l.slop > 0 {
+            // tantivy's slop lets the second word of "a b"~2 stand up to 3 words after the
+            // first or 1 before it; Sphinx's proximity takes any order within the distance.
+            // No Sphinx operator matches the same articles, so the counts would differ.
+            return Err(untranslatable(format!(
+                "a phrase with slop (\"{}\"~{}) cannot be searched through the engine, whose proximity operator counts distance otherwise; search the words, or the exact phrase",
+                crate::search::limits::excerpt(&l.phrase),
+                l.slop
+            )));
+        }
+        Ok(Part::Expr(match field {
+            Some("title") => in_field("title_words", Keyed::Title, &words),
+            Some("body") => in_field("body_words", Keyed::Body, &words),
+            _ => in_default_fields(&words),
         }))
     }
 
-    /// Resolves an entity filter as the local index does, and adds its condition.
-    fn entity(&mut self, kind: EntityType, typed: &str, given_in: &'static str) {
+    /// Resolves an entity filter as the local index does and adds its condition; returns
+    /// the `MATCH()` expression of its names, which ranks the articles as the local clause
+    /// does (every name of the entities, and of the places it requires, is a clause there),
+    /// or `None` when it resolved to nothing.
+    fn entity(&mut self, kind: EntityType, typed: &str, given_in: &'static str) -> Option<String> {
         let resolved = self.registry.resolve(kind, typed);
         let attr = crate::export::sphinx::attribute(kind);
+        let mut names = None;
         if resolved.entities.is_empty() {
             self.impossible = true;
         } else {
             let numbers: Vec<u32> = resolved.entities.iter().map(|e| e.0).collect();
             self.conditions
                 .push(format!("{attr} IN ({})", join(&numbers)));
-        }
-        if !resolved.within.is_empty() {
-            let numbers: Vec<u32> = resolved.within.iter().map(|e| e.0).collect();
-            self.conditions.push(format!("loc IN ({})", join(&numbers)));
+            let mut parts: Vec<String> = self.names_of(kind, &numbers).into_iter().collect();
+            if !resolved.within.is_empty() {
+                let places: Vec<u32> = resolved.within.iter().map(|e| e.0).collect();
+                self.conditions.push(format!("loc IN ({})", join(&places)));
+                parts.extend(self.names_of(EntityType::Loc, &places));
+            }
+            names = (!parts.is_empty()).then(|| parts.join(" "));
         }
         let refs =
             |list: &[(u32, crate::search::EntityRef)]| list.iter().map(|e| e.1.clone()).collect();
@@ -380,6 +416,31 @@ impl Translator<'_> {
             within: refs(&resolved.within),
             ambiguous: resolved.ambiguous,
         });
+        if given_in == "flag"
+            && let Some(n) = &names
+        {
+            self.ranked.push(n.clone());
+        }
+        names
+    }
+
+    /// `(@person_names pA | pB ...)`: any name of the entities numbered `numbers` (`None` if
+    /// the registry lists none, when the attribute condition alone decides).
+    fn names_of(&self, kind: EntityType, numbers: &[u32]) -> Option<String> {
+        let mut keys: Vec<String> = numbers
+            .iter()
+            .flat_map(|&n| self.registry.variants(kind, n))
+            .map(|name| field_key(Keyed::Name(kind), name))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        (!keys.is_empty()).then(|| {
+            format!(
+                "(@{} {})",
+                crate::export::sphinx::names_field(kind),
+                keys.join(" | ")
+            )
+        })
     }
 
     fn date_range(&mut self, from: Option<NaiveDate>, to: Option<NaiveDate>) {
@@ -529,28 +590,59 @@ fn analyzed_terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String
     out
 }
 
-/// The keys of `text`'s terms with their positions, as the export writes them.
-fn positions(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
-    analyzed_terms(analyzer, text)
-        .into_iter()
-        .map(|(p, t)| (p, word_key(&t)))
-        .collect()
-}
-
-/// Keys joined by spaces, a gap in positions kept by the filler the export writes there.
-fn with_gaps(words: &[(usize, String)]) -> String {
+/// Terms as the keys of `field`, joined by spaces, a gap in positions kept by the filler the
+/// export writes there.
+fn with_gaps(words: &[(usize, String)], field: Keyed) -> String {
     let mut out = String::new();
     let mut next = words.first().map_or(0, |w| w.0);
-    for (p, key) in words {
+    for (p, term) in words {
         for _ in next..*p {
             out.push_str(GAP);
             out.push(' ');
         }
-        out.push_str(key);
+        out.push_str(&field_key(field, term));
         out.push(' ');
         next = p + 1;
     }
     out.trim_end().to_string()
+}
+
+/// A word or phrase in one field: `(@body_words wK)`, `(@body_words "wA wB")`.
+fn in_field(name: &str, field: Keyed, words: &[(usize, String)]) -> String {
+    let keys = with_gaps(words, field);
+    if words.len() == 1 {
+        format!("(@{name} {keys})")
+    } else {
+        format!("(@{name} \"{keys}\")")
+    }
+}
+
+/// A word or phrase in headlines or in bodies, each with its keys: the local query's clause
+/// per field of one word.
+fn in_default_fields(words: &[(usize, String)]) -> String {
+    let each: Vec<String> = DEFAULT_FIELDS
+        .iter()
+        .map(|(name, field)| in_field(name, *field, words))
+        .collect();
+    format!("({})", each.join(" | "))
+}
+
+/// `matching` with the entity flags' names required too.
+fn with_names(matching: Option<String>, names: &[String]) -> Option<String> {
+    match matching {
+        Some(m) => Some(and_names(m, names)),
+        None if names.is_empty() => None,
+        None => Some(names.join(" ")),
+    }
+}
+
+/// `expr` and the entity flags' names.
+fn and_names(expr: String, names: &[String]) -> String {
+    if names.is_empty() {
+        expr
+    } else {
+        format!("{expr} {}", names.join(" "))
+    }
 }
 
 fn join<T: ToString>(values: &[T]) -> String {

@@ -7,16 +7,52 @@
 //! keys the same way matches exactly the articles the local index matches, whatever the
 //! engine's own tokenizer makes of Cyrillic, Kazakh letters or hyphens.
 
+pub mod documents;
 pub mod sphinx;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-/// The engine-side key of one index term: `w` and the base-36 FNV-1a hash of its UTF-8
-/// bytes, at most 14 ASCII letters and digits. A hash rather than the term itself, because
-/// engines cap a word's length (Sphinx at 42 bytes, which a long Russian stem hex-encoded
-/// passes) and split words on characters outside their alphabet; 64 bits keep collisions
-/// unlikely far past any archive's vocabulary (about one in 10^7 for a million distinct terms).
+/// The engine-side key of one body term: [`field_key`] with the body's letter.
 pub fn word_key(term: &str) -> String {
+    field_key(Keyed::Body, term)
+}
+
+/// Which field a key is for. Each field's terms get keys of their own, so that the engine
+/// counts a term's documents per field, as tantivy's BM25 does: a word that 50 headlines and
+/// 2,000 bodies hold weighs far more in a headline, and one shared key would give both the
+/// body's weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyed {
+    Title,
+    Headline,
+    Body,
+    /// An entity name, whole (not analyzed), as the local `person`, `org` and `loc` fields
+    /// hold it.
+    Name(crate::entities::EntityType),
+}
+
+impl Keyed {
+    /// The key's first letter; never `w` alone, the gap filler.
+    fn letter(self) -> char {
+        use crate::entities::EntityType;
+        match self {
+            Keyed::Title => 't',
+            Keyed::Headline => 'h',
+            Keyed::Body => 'w',
+            Keyed::Name(EntityType::Per) => 'p',
+            Keyed::Name(EntityType::Org) => 'o',
+            Keyed::Name(EntityType::Loc) => 'l',
+        }
+    }
+}
+
+/// The engine-side key of one index term of a field: the field's letter and the base-36
+/// FNV-1a hash of the term's UTF-8 bytes, at most 14 ASCII letters and digits. A hash rather
+/// than the term itself, because engines cap a word's length (Sphinx at 42 bytes, which a
+/// long Russian stem hex-encoded passes) and split words on characters outside their
+/// alphabet; 64 bits keep collisions unlikely far past any archive's vocabulary (about one
+/// in 10^7 for a million distinct terms).
+pub fn field_key(field: Keyed, term: &str) -> String {
     let mut hash = fnv1a(term);
     let mut digits = Vec::with_capacity(13);
     loop {
@@ -28,7 +64,7 @@ pub fn word_key(term: &str) -> String {
         }
     }
     let mut key = String::with_capacity(digits.len() + 1);
-    key.push('w');
+    key.push(field.letter());
     key.extend(digits.iter().rev().map(|&d| char::from(d)));
     key
 }
@@ -53,35 +89,52 @@ pub fn source_key(source: &str) -> i64 {
     if key == 0 { 1 } else { key }
 }
 
-/// `text` as vestnik's Russian analyzer reads it, each term as its [`word_key`], separated by
-/// single spaces: the words an engine indexes for a field. Where the analyzer leaves a gap in
-/// positions, a filler word ([`GAP`]) keeps the gap, so that phrases match across it exactly
-/// as they do locally.
+/// `text` as vestnik's Russian analyzer reads it, each term as its body key ([`word_key`]),
+/// separated by single spaces: the words an engine indexes for a field. Where the analyzer
+/// leaves a gap in positions, a filler word ([`GAP`]) keeps the gap, so that phrases match
+/// across it exactly as they do locally.
 pub fn analyzed_keys(analyzer: &mut TextAnalyzer, text: &str) -> String {
     let mut out = String::new();
+    analyzed_keys_into(analyzer, text, Keyed::Body, &mut out);
+    out
+}
+
+/// [`analyzed_keys`] with the keys of `field`, appended to `out` (after a space when it is
+/// not empty); returns the number of terms, which is what tantivy counts as the field's
+/// length for BM25 (gap fillers are not terms).
+pub fn analyzed_keys_into(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    field: Keyed,
+    out: &mut String,
+) -> u64 {
     let mut stream = analyzer.token_stream(text);
-    let mut next = 0;
+    let mut next = None;
+    let mut terms = 0;
     while stream.advance() {
         let token = stream.token();
-        if token.position < next {
+        let from = next.unwrap_or(token.position);
+        if token.position < from {
             // A second term at the same position: engines index one word per position.
             continue;
         }
-        for _ in next..token.position {
-            push_word(&mut out, GAP);
+        for _ in from..token.position {
+            push_word(out, GAP);
         }
-        push_word(&mut out, &word_key(&token.text));
-        next = token.position + 1;
+        push_word(out, &field_key(field, &token.text));
+        terms += 1;
+        next = Some(token.position + 1);
     }
-    out
+    terms
 }
 
 /// The filler of a gap in positions: no term's key, as every key has a digit or letter after
 /// the `w`.
 pub const GAP: &str = "w";
 
+/// Appends a word, after a space unless it starts the text or a TSV cell.
 fn push_word(out: &mut String, word: &str) {
-    if !out.is_empty() {
+    if !out.is_empty() && !out.ends_with('\t') {
         out.push(' ');
     }
     out.push_str(word);
@@ -119,5 +172,34 @@ mod tests {
         assert_eq!(keys("новые школы").split(' ').count(), 2);
         assert_ne!(keys("школы"), keys("шкафы"));
         assert_eq!(keys(""), "");
+    }
+
+    #[test]
+    fn each_field_has_its_own_keys_and_lengths_count_terms() {
+        use crate::entities::EntityType;
+        let fields = [
+            Keyed::Title,
+            Keyed::Headline,
+            Keyed::Body,
+            Keyed::Name(EntityType::Per),
+            Keyed::Name(EntityType::Org),
+            Keyed::Name(EntityType::Loc),
+        ];
+        let keys: std::collections::BTreeSet<String> =
+            fields.iter().map(|f| field_key(*f, "школ")).collect();
+        assert_eq!(keys.len(), fields.len());
+        assert_eq!(field_key(Keyed::Body, "школ"), word_key("школ"));
+        for k in &keys {
+            assert_ne!(k, GAP);
+        }
+
+        let mut a = crate::analysis::russian_analyzer();
+        let mut out = String::from("1\t");
+        let terms = analyzed_keys_into(&mut a, "Новые школы Алматы", Keyed::Headline, &mut out);
+        assert_eq!(terms, 3);
+        // A cell starts without a space; every key is the headline's.
+        let cell = out.strip_prefix("1\t").unwrap();
+        assert!(!cell.starts_with(' '), "{out}");
+        assert!(cell.split(' ').all(|k| k.starts_with('h')), "{out}");
     }
 }

@@ -3,10 +3,14 @@
 //!
 //! What is written to `DIR`:
 //! - `shard-K.tsv` (K = 1..N): the shard's articles for Sphinx's `tsvpipe` source, one line
-//!   each: the Sphinx document id, the keys of the title, of the headline (the title where it
-//!   is one, as the local index ranks it) and of the body (full-text fields), then the stored
-//!   values and the attributes (see [`COLUMNS`]). The body is stored as a string attribute:
-//!   Sphinx 2.2 has no document store, and snippets are made from the stored text;
+//!   each: the Sphinx document id, the full-text fields (the keys of the title, of the
+//!   headline (the title where it is one, as the local index ranks it) and of the body, each
+//!   field with keys of its own so that the engine counts documents per field as tantivy
+//!   does; headline and body again as body keys, for the quorum of relaxed queries; the keys
+//!   of the people's, organizations' and places' names, which rank entity clauses as the
+//!   local name fields do), then the stored values and the attributes (see [`COLUMNS`]). The
+//!   body is stored as a string attribute: Sphinx 2.2 has no document store, and snippets
+//!   are made from the stored text;
 //! - `shard-K.conf`: that shard's source, index and `searchd` (SphinxQL on 127.0.0.1:P+K, the
 //!   binary protocol the coordinator speaks on 127.0.0.1:P+100+K);
 //! - `coordinator.conf`: a distributed index `vestnik` over the shards' binary ports, SphinxQL on
@@ -15,11 +19,16 @@
 //!   attributes hold, and what the registry is built from (every name with its article count,
 //!   the lines the index added to the alias table), so that a name typed against the engine
 //!   resolves to exactly the entities it resolves to in the local index;
+//! - `ranking.json`: the archive's number of articles and average field lengths, which the
+//!   engine path's ranker expression needs (see `engine::sphinx`);
+//! - `global.idf` (when built): every shard's document counts per key, which the shards rank
+//!   with (`global_idf`), so that a word weighs the same on every shard;
 //! - `README.md`: how to start it.
 //!
 //! Articles go to shards in turn, so shards are even in size. The export streams: one article
 //! is in memory at a time, and each shard's file is written as it goes. With `build`, each
-//! shard's index is then built by Sphinx's `indexer`, every shard at once.
+//! shard's index is then built by Sphinx's `indexer`, every shard at once, and `global.idf`
+//! from their dictionaries.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -29,9 +38,12 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use serde::Serialize;
 
-use super::analyzed_keys;
+use super::{GAP, Keyed, analyzed_keys_into, field_key};
 use crate::entities::{ByKind, EntityType};
 use crate::search::{Searcher, StoredArticle};
+
+/// The file of every shard's document counts per word that the shards rank with.
+pub const GLOBAL_IDF: &str = "global.idf";
 
 /// The name of the coordinator's distributed index.
 pub const INDEX: &str = "vestnik";
@@ -42,10 +54,14 @@ pub const MAX_SHARDS: usize = 99;
 
 /// The columns of a shard's TSV file after the document id, with their Sphinx `tsvpipe`
 /// declarations, in order.
-pub const COLUMNS: [(&str, &str); 17] = [
+pub const COLUMNS: [(&str, &str); 21] = [
     ("tsvpipe_field", "title_words"),
     ("tsvpipe_field", "headline_words"),
     ("tsvpipe_field", "body_words"),
+    ("tsvpipe_field", "all_words"),
+    ("tsvpipe_field", "person_names"),
+    ("tsvpipe_field", "org_names"),
+    ("tsvpipe_field", "loc_names"),
     ("tsvpipe_attr_string", "vid"),
     ("tsvpipe_attr_string", "title"),
     ("tsvpipe_attr_string", "url"),
@@ -131,6 +147,7 @@ pub fn export(
     let mut line = String::new();
     let mut written = 0u64;
     let mut names: NameCounts = Default::default();
+    let mut lengths = FieldLengths::default();
     searcher.each_article(&mut |a| {
         for (counts, list) in names.iter_mut().zip(&a.names) {
             for name in list {
@@ -140,7 +157,7 @@ pub fn export(
         let shard = (written % opts.shards as u64) as usize;
         written += 1;
         line.clear();
-        write_line(&mut line, written, a, &mut analyzer);
+        write_line(&mut line, written, a, &mut analyzer, &mut lengths);
         writers[shard]
             .write_all(line.as_bytes())
             .with_context(|| format!("cannot write {}", part_path(&dir, shard + 1).display()))?;
@@ -164,6 +181,8 @@ pub fn export(
     progress(written);
 
     write_entities(searcher, &dir, names)?;
+    let ranking = serde_json::to_string_pretty(&RankingFile::of(written, &lengths))?;
+    write_file(&dir.join("ranking.json"), &ranking)?;
     for k in 1..=opts.shards {
         write_file(
             &dir.join(format!("shard-{k}.conf")),
@@ -190,12 +209,14 @@ fn tsv_path(dir: &Path, k: usize) -> PathBuf {
     dir.join(format!("shard-{k}.tsv"))
 }
 
-/// One article as a TSV line (newline included), in [`COLUMNS`] order after its id.
+/// One article as a TSV line (newline included), in [`COLUMNS`] order after its id; adds
+/// its fields' lengths to `lengths`.
 fn write_line(
     out: &mut String,
     id: u64,
     a: &StoredArticle,
     analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    lengths: &mut FieldLengths,
 ) {
     use std::fmt::Write as _;
     let (year, month, day) = date_parts(a.date.as_deref());
@@ -206,16 +227,48 @@ fn write_line(
             .collect::<Vec<_>>()
             .join(",")
     };
+    let _ = write!(out, "{id}\t");
+    lengths.title_words += analyzed_keys_into(analyzer, &a.title, Keyed::Title, out);
+    out.push('\t');
+    let mut headline = String::new();
+    if a.headline {
+        lengths.headline_words +=
+            analyzed_keys_into(analyzer, &a.title, Keyed::Headline, &mut headline);
+    }
+    out.push_str(&headline);
+    out.push('\t');
+    let body_start = out.len();
+    lengths.body_words += analyzed_keys_into(analyzer, &a.body, Keyed::Body, out);
+    let body = out[body_start..].to_string();
+    out.push('\t');
+    // Headline and body in one field, as body keys, for the quorum of a relaxed query (which
+    // counts words across both): a gap between them, so that no phrase spans the two.
+    let all_start = out.len();
+    if a.headline {
+        analyzed_keys_into(analyzer, &a.title, Keyed::Body, out);
+    }
+    if !body.is_empty() {
+        if out.len() > all_start {
+            out.push(' ');
+            out.push_str(GAP);
+            out.push(' ');
+        }
+        out.push_str(&body);
+    }
+    for kind in EntityType::ALL {
+        out.push('\t');
+        let names = &a.names[kind as usize];
+        lengths.names[kind as usize] += names.len() as u64;
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&field_key(Keyed::Name(kind), name));
+        }
+    }
     let _ = writeln!(
         out,
-        "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{year}\t{month}\t{day}\t{}\t{}\t{}\t{}",
-        analyzed_keys(analyzer, &a.title),
-        if a.headline {
-            analyzed_keys(analyzer, &a.title)
-        } else {
-            String::new()
-        },
-        analyzed_keys(analyzer, &a.body),
+        "\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{year}\t{month}\t{day}\t{}\t{}\t{}\t{}",
         cell(&a.id),
         cell(&a.title),
         cell(a.url.as_deref().unwrap_or_default()),
@@ -231,10 +284,68 @@ fn write_line(
     );
 }
 
+/// Terms per full-text field over the whole archive, for BM25's average field lengths.
+#[derive(Debug, Default, Clone)]
+struct FieldLengths {
+    title_words: u64,
+    headline_words: u64,
+    body_words: u64,
+    names: [u64; 3],
+}
+
+/// `ranking.json`: what the engine path needs to rank as the local BM25 does and that
+/// Sphinx does not give a ranker expression: the archive's number of articles and each
+/// field's average length in terms, over the whole archive (tantivy's statistics), not one
+/// shard's.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct RankingFile {
+    pub format: u32,
+    pub documents: u64,
+    /// Field name → average terms per article (articles without the field count as 0, as
+    /// tantivy counts them).
+    pub average_length: std::collections::BTreeMap<String, f64>,
+}
+
+/// The current [`RankingFile::format`].
+pub const RANKING_FORMAT: u32 = 1;
+
+impl RankingFile {
+    fn of(documents: u64, l: &FieldLengths) -> RankingFile {
+        let avg = |total: u64| {
+            if documents == 0 {
+                0.0
+            } else {
+                total as f64 / documents as f64
+            }
+        };
+        let mut average_length = std::collections::BTreeMap::new();
+        average_length.insert("title_words".to_string(), avg(l.title_words));
+        average_length.insert("headline_words".to_string(), avg(l.headline_words));
+        average_length.insert("body_words".to_string(), avg(l.body_words));
+        for kind in EntityType::ALL {
+            average_length.insert(names_field(kind).to_string(), avg(l.names[kind as usize]));
+        }
+        RankingFile {
+            format: RANKING_FORMAT,
+            documents,
+            average_length,
+        }
+    }
+}
+
+/// The full-text field holding a kind's entity names (one key per name).
+pub fn names_field(kind: EntityType) -> &'static str {
+    match kind {
+        EntityType::Per => "person_names",
+        EntityType::Org => "org_names",
+        EntityType::Loc => "loc_names",
+    }
+}
+
 /// `YYYY-MM-DD` as the integer attributes: the year, the month as YYYYMM, the day as
 /// YYYYMMDD (so each can be faceted and ranged without an expression, which Sphinx 2.2 does
 /// not pass to its agents); zeros for an article without a date.
-fn date_parts(date: Option<&str>) -> (u32, u32, u32) {
+pub(super) fn date_parts(date: Option<&str>) -> (u32, u32, u32) {
     let Some(d) = date else {
         return (0, 0, 0);
     };
@@ -275,7 +386,9 @@ pub struct EntitiesFile {
 }
 
 /// The current [`EntitiesFile::format`].
-pub const ENTITIES_FORMAT: u32 = 2;
+/// 3: the words of each field have keys of their own (`Keyed`), and names are full-text
+/// fields too; an export of format 2 would match other keys than the engine path asks for.
+pub const ENTITIES_FORMAT: u32 = 3;
 
 /// Names and article counts, per kind.
 pub type KindNames = ByKind<Vec<(String, u64)>>;
@@ -301,9 +414,13 @@ pub struct ExportedEntity {
 }
 
 /// Article counts of each name, per kind, as the export reads the articles.
-type NameCounts = [std::collections::HashMap<String, u64>; 3];
+pub(super) type NameCounts = [std::collections::HashMap<String, u64>; 3];
 
-fn write_entities(searcher: &Searcher, dir: &Path, counts: NameCounts) -> anyhow::Result<()> {
+pub(super) fn write_entities(
+    searcher: &Searcher,
+    dir: &Path,
+    counts: NameCounts,
+) -> anyhow::Result<()> {
     let mut lists: [Vec<ExportedEntity>; 3] = Default::default();
     let mut names: [Vec<(String, u64)>; 3] = Default::default();
     for kind in EntityType::ALL {
@@ -376,7 +493,7 @@ pub fn attribute(kind: EntityType) -> &'static str {
     kind.name()
 }
 
-fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(super) fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -425,10 +542,15 @@ fn shard_conf(dir: &Path, opts: &Options, k: usize) -> String {
          \tmorphology = none\n\
          \tmin_word_len = 1\n\
          \tdocinfo = extern\n\
-         \t# Field lengths, for BM25F's length normalization as the local BM25 has it.\n\
+         \t# Field lengths, for the local BM25's length normalization, which the ranker\n\
+         \t# expression vestnik sends reads.\n\
          \tindex_field_lengths = 1\n\
+         \t# Every shard's word counts, so that a word weighs the same on each (built by the\n\
+         \t# export with indextool --dumpdict and --buildidf; see README.md).\n\
+         \tglobal_idf = {}\n\
          }}\n\nindexer\n{{\n\tmem_limit = 256M\n}}\n\n",
         conf_path(&dir.join("data").join(format!("shard-{k}"))),
+        conf_path(&dir.join(GLOBAL_IDF)),
     ));
     s.push_str(&searchd_section(
         dir,
@@ -463,13 +585,30 @@ fn readme(dir: &Path, opts: &Options) -> String {
     let build: String = (1..=opts.shards)
         .map(|k| format!("indexer --config {}/shard-{k}.conf --all\n", dir.display()))
         .collect();
+    let dicts: String = (1..=opts.shards)
+        .map(|k| {
+            format!(
+                "indextool --config {d}/shard-{k}.conf --dumpdict shard{k} --stats > {d}/run/shard-{k}.dict\n",
+                d = dir.display()
+            )
+        })
+        .collect();
+    let idf = format!(
+        "{dicts}indextool --buildidf {} --out {}/{GLOBAL_IDF}\n",
+        (1..=opts.shards)
+            .map(|k| format!("{}/run/shard-{k}.dict", dir.display()))
+            .collect::<Vec<_>>()
+            .join(" "),
+        dir.display()
+    );
     format!(
         "# vestnik archive for Sphinx 2.2, {n} shards\n\n\
          Written by `vestnik export --to sphinx`. Each shard's articles are in `shard-K.tsv` with\n\
          vestnik's analysis applied (each word is the key of its vestnik index term), so the\n\
          shards match exactly what the local index matches.\n\n\
-         Build the shards' indexes (the export has done it unless run with `--no-build`):\n\n\
-         ```sh\n{build}```\n\n\
+         Build the shards' indexes, then the file of every shard's word counts that they rank\n\
+         with (the export has done both unless run with `--no-build`):\n\n\
+         ```sh\n{build}{idf}```\n\n\
          Start the shards, then the coordinator:\n\n\
          ```sh\n{shards}searchd --config {dir}/coordinator.conf\n```\n\n\
          Ports, all on 127.0.0.1: the coordinator's SphinxQL on {p} (binary protocol {pb}); shard\n\
@@ -523,6 +662,50 @@ fn build(dir: &Path, shards: usize) -> anyhow::Result<()> {
     }
     if !failed.is_empty() {
         bail!("indexer failed for {}", failed.join(", "));
+    }
+    build_idf(dir, shards)
+}
+
+/// Builds `global.idf` from every shard's dictionary, as Sphinx's documentation says: each
+/// shard's words with their document counts (`indextool --dumpdict INDEX --stats`), then
+/// one file of the sums (`indextool --buildidf`). Without it each shard weighs a word by its
+/// own counts, and the merged ranking differs from the archive's.
+fn build_idf(dir: &Path, shards: usize) -> anyhow::Result<()> {
+    let mut dumps = Vec::with_capacity(shards);
+    for k in 1..=shards {
+        let dump = dir.join("run").join(format!("shard-{k}.dict"));
+        let out =
+            File::create(&dump).with_context(|| format!("cannot write {}", dump.display()))?;
+        let status = Command::new("indextool")
+            .arg("--config")
+            .arg(dir.join(format!("shard-{k}.conf")))
+            .args(["--dumpdict", &format!("shard{k}"), "--stats"])
+            .stdout(out)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .context("cannot run Sphinx's indextool")?;
+        if !status.success() {
+            bail!("indextool --dumpdict failed for shard {k}");
+        }
+        dumps.push(dump);
+    }
+    let log = dir.join("run").join("buildidf.log");
+    let out = File::create(&log).with_context(|| format!("cannot write {}", log.display()))?;
+    let status = Command::new("indextool")
+        .arg("--buildidf")
+        .args(&dumps)
+        .arg("--out")
+        .arg(dir.join(GLOBAL_IDF))
+        .stdout(out.try_clone()?)
+        .stderr(out)
+        .status()
+        .context("cannot run Sphinx's indextool")?;
+    if !status.success() {
+        bail!("indextool --buildidf failed (see {})", log.display());
+    }
+    // The dumps are the whole vocabulary once per shard, and are read by nothing else.
+    for d in dumps {
+        let _ = std::fs::remove_file(d);
     }
     Ok(())
 }

@@ -59,7 +59,7 @@ use crate::index::{self, Fields, OpenError, OpenIndex};
 /// Longest fragment tantivy picks, in characters; widening adds up to a sentence's start.
 pub(crate) const SNIPPET_CHARS: usize = 180;
 /// Headline matches count more than body matches: a headline says what the article is about.
-const TITLE_BOOST: f32 = 2.0;
+pub(crate) const TITLE_BOOST: f32 = 2.0;
 /// Duplicates listed per hit.
 const MAX_DUPLICATES: usize = 20;
 

@@ -19,31 +19,127 @@ use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::params::Params;
+use crate::engine::sphinx::SphinxEngine;
+use crate::entities::EntityType;
 use crate::output::FacetsOnly;
-use crate::search::{Budget, QueryMarks, SearchError, Searcher};
+use crate::search::{
+    Budget, Document, EntityListing, QueryMarks, Related, SearchError, SearchRequest, SearchResult,
+    Searcher, Timeline,
+};
 
-/// What the handlers share: the open index, the slots of the searches in flight, and how long
-/// one search may take.
+/// Where the server's answers come from: the local index, or a distributed engine holding an
+/// export of it (`vestnik serve --engine`). The engine answers searches, facets, entities,
+/// related entities and timelines with the same JSON; what it cannot answer (a document's
+/// view, the export of every match with its text) is refused in one line, never answered
+/// otherwise than locally.
+pub enum Source {
+    Local(Box<Searcher>),
+    Engine(Box<SphinxEngine>),
+}
+
+impl Source {
+    fn search(&self, req: &SearchRequest) -> Result<SearchResult, ApiError> {
+        match self {
+            Source::Local(s) => Ok(s.search(req)?),
+            Source::Engine(e) => e.search(req).map_err(engine_error),
+        }
+    }
+
+    fn entities(
+        &self,
+        req: &SearchRequest,
+        kind: Option<EntityType>,
+    ) -> Result<Vec<EntityListing>, ApiError> {
+        match self {
+            Source::Local(s) => Ok(s.entities(req, kind)?),
+            Source::Engine(e) => e.entities(req, kind).map_err(engine_error),
+        }
+    }
+
+    fn related(
+        &self,
+        kind: EntityType,
+        name: &str,
+        base: &SearchRequest,
+        limit: usize,
+    ) -> Result<Related, ApiError> {
+        match self {
+            Source::Local(s) => Ok(s.related(kind, name, base, limit)?),
+            Source::Engine(e) => crate::search::related(&|r| e.search(r), kind, name, base, limit)
+                .map_err(engine_error),
+        }
+    }
+
+    fn timeline(&self, req: &SearchRequest) -> Result<Timeline, ApiError> {
+        match self {
+            Source::Local(s) => Ok(s.timeline(req)?),
+            Source::Engine(e) => {
+                crate::search::timeline(&|r| e.search(r), req).map_err(engine_error)
+            }
+        }
+    }
+
+    fn document(&self, id: &str) -> Result<Option<Document>, ApiError> {
+        match self {
+            Source::Local(s) => Ok(s.document(id)?),
+            Source::Engine(_) => Err(not_through_engine("a document's view (/api/doc)")),
+        }
+    }
+
+    fn query_marks(&self, query: &str, texts: &[&str]) -> Result<Vec<Vec<[usize; 2]>>, ApiError> {
+        match self {
+            Source::Local(s) => Ok(s.query_marks(query, texts)?),
+            Source::Engine(_) => Err(not_through_engine("a document's view (/api/doc)")),
+        }
+    }
+}
+
+/// The refusal of what the engine does not hold, as the command line words it.
+pub(super) fn not_through_engine(what: &str) -> ApiError {
+    ApiError::bad(format!(
+        "not available through --engine: {what}; serve the local index for it"
+    ))
+}
+
+/// An engine's error as the API reports it: a query the user must fix (also one the engine
+/// cannot be asked) is a 400, a search past its budget a 503, and the engine failing or a
+/// shard not answering a 502, in one line.
+fn engine_error(e: anyhow::Error) -> ApiError {
+    match e.downcast::<SearchError>() {
+        Ok(e) => e.into(),
+        Err(e) => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            crate::search::limits::one_line(&format!("{e:#}")),
+        ),
+    }
+}
+
+/// What the handlers share: where answers come from, the slots of the searches in flight,
+/// and how long one search may take.
 pub struct Backend {
-    searcher: Searcher,
+    source: Source,
     slots: Arc<Semaphore>,
     max_requests: usize,
     timeout: Option<Duration>,
 }
 
 impl Backend {
-    pub fn new(searcher: Searcher, max_requests: usize, timeout: Option<Duration>) -> Backend {
+    pub fn new(source: Source, max_requests: usize, timeout: Option<Duration>) -> Backend {
         Backend {
-            searcher,
+            source,
             slots: Arc::new(Semaphore::new(max_requests)),
             max_requests,
             timeout,
         }
     }
 
-    /// The open index, for handlers that answer otherwise than with one JSON value.
-    pub(super) fn searcher(&self) -> &Searcher {
-        &self.searcher
+    /// The open index, for handlers that answer otherwise than with one JSON value; through
+    /// an engine, the refusal of `what`.
+    pub(super) fn searcher(&self, what: &str) -> Result<&Searcher, ApiError> {
+        match &self.source {
+            Source::Local(s) => Ok(s),
+            Source::Engine(_) => Err(not_through_engine(what)),
+        }
     }
 
     /// The time budget of one search.
@@ -117,7 +213,7 @@ impl IntoResponse for ApiError {
 async fn answer<T, F>(backend: Shared, job: F) -> Result<Json<T>, ApiError>
 where
     T: Serialize + Send + 'static,
-    F: FnOnce(&Searcher, Budget) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&Source, Budget) -> Result<T, ApiError> + Send + 'static,
 {
     let budget = backend.timeout.map_or_else(Budget::unlimited, Budget::new);
     let _cancel = budget.cancel_on_drop();
@@ -132,7 +228,7 @@ where
     })?;
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        job(&backend.searcher, budget)
+        job(&backend.source, budget)
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"))?
@@ -152,11 +248,9 @@ fn read<T>(
 
 async fn search(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let req = read(raw, Params::search)?;
-    Ok(
-        answer(s, move |s, budget| Ok(s.search(&req.budgeted(budget))?))
-            .await?
-            .into_response(),
-    )
+    Ok(answer(s, move |s, budget| s.search(&req.budgeted(budget)))
+        .await?
+        .into_response())
 }
 
 /// The total and facets of a search, without hits: what `--facets-only` prints.
@@ -171,17 +265,17 @@ async fn facets(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Resp
 
 async fn entities(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let (req, kind) = read(raw, Params::entities)?;
-    Ok(answer(s, move |s, budget| {
-        Ok(s.entities(&req.budgeted(budget), kind)?)
-    })
-    .await?
-    .into_response())
+    Ok(
+        answer(s, move |s, budget| s.entities(&req.budgeted(budget), kind))
+            .await?
+            .into_response(),
+    )
 }
 
 async fn related(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let r = read(raw, Params::related)?;
     Ok(answer(s, move |s, budget| {
-        Ok(s.related(r.kind, &r.name, &r.base.budgeted(budget), r.limit)?)
+        s.related(r.kind, &r.name, &r.base.budgeted(budget), r.limit)
     })
     .await?
     .into_response())
@@ -190,7 +284,7 @@ async fn related(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Res
 async fn timeline(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let req = read(raw, Params::timeline)?;
     Ok(
-        answer(s, move |s, budget| Ok(s.timeline(&req.budgeted(budget))?))
+        answer(s, move |s, budget| s.timeline(&req.budgeted(budget)))
             .await?
             .into_response(),
     )
@@ -218,6 +312,7 @@ async fn doc(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Respons
 /// the last byte is handed over.
 async fn export(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let e = read(raw, Params::export)?;
+    s.searcher("every match with its text (/api/export)")?;
     let slot = s.take_slot().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

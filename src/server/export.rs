@@ -48,7 +48,12 @@ pub(super) async fn stream(
             tx: tx.clone(),
             buf: Vec::with_capacity(CHUNK),
         };
-        match backend.searcher().export(&req, format, with_body, &mut out) {
+        let searcher = match backend.searcher("every match with its text (/api/export)") {
+            Ok(s) => s,
+            // Checked before the slot was taken; nothing to send it to but the first chunk.
+            Err(_) => return,
+        };
+        match searcher.export(&req, format, with_body, &mut out) {
             Ok(_) => {}
             // The client is gone: nobody to tell.
             Err(ExportError::Write(_)) => {}

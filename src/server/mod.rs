@@ -10,7 +10,6 @@ pub mod params;
 mod stream;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,13 +20,15 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+pub use api::Source;
 pub use listen::Limits;
-
-use crate::search::Searcher;
 
 /// How the server runs.
 pub struct ServeOptions {
-    pub index: PathBuf,
+    /// Where answers come from.
+    pub source: Source,
+    /// What is served, as the start-up line names it (the index's folder, or the engine).
+    pub label: String,
     pub addr: SocketAddr,
     pub limits: Limits,
     /// How long one request's search may take (`None`: no limit).
@@ -37,7 +38,6 @@ pub struct ServeOptions {
 /// Serves until Ctrl-C. Prints the address it listens on (with the port the system chose, for
 /// port 0) to stderr once it accepts connections.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
-    let searcher = Searcher::open(&opts.index)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -47,11 +47,8 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", opts.addr))?;
         let addr = listener.local_addr()?;
-        eprintln!(
-            "Serving {} at http://{addr}/ (Ctrl-C stops)",
-            opts.index.display()
-        );
-        let backend = api::Backend::new(searcher, opts.limits.max_requests, opts.timeout);
+        eprintln!("Serving {} at http://{addr}/ (Ctrl-C stops)", opts.label);
+        let backend = api::Backend::new(opts.source, opts.limits.max_requests, opts.timeout);
         let app = router(Arc::new(backend), guard::HostCheck::for_addr(addr));
         listen::run(listener, app, opts.limits, async {
             let _ = tokio::signal::ctrl_c().await;
@@ -112,8 +109,10 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Searcher;
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
+    use std::path::PathBuf;
     use tower::ServiceExt;
 
     async fn get(app: &Router, uri: &str) -> (StatusCode, serde_json::Value) {
@@ -137,7 +136,7 @@ mod tests {
         let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
         crate::index::build(&[corpus], dir.path(), &Default::default(), &()).unwrap();
         let backend = Arc::new(api::Backend::new(
-            Searcher::open(dir.path()).unwrap(),
+            Source::Local(Box::new(Searcher::open(dir.path()).unwrap())),
             1,
             None,
         ));
