@@ -93,17 +93,12 @@ impl Searcher {
         let mut total = searcher
             .search(&*query, &Count)
             .map_err(SearchError::from)?;
-        if !req.strict
-            && total < super::RELAX_BELOW
-            && let Some(free) = &strict.free
-        {
-            let required = super::relax::required(free.content.len());
-            let loose = self.query(req, &archive, Some(required))?.query;
+        if let Some((loose, _)) = self.loosened(req, &archive, strict.free.as_ref(), total)? {
             let loose_total = searcher
-                .search(&*loose, &Count)
+                .search(&*loose.query, &Count)
                 .map_err(SearchError::from)?;
             if loose_total > total {
-                (query, total) = (loose, loose_total);
+                (query, total) = (loose.query, loose_total);
             }
         }
         req.budget.check()?;

@@ -596,23 +596,13 @@ impl Searcher {
         let mut answer = self.answer(&searcher, &*strict.query, req, &archive)?;
         let mut query = strict.query;
         let mut relaxation = None;
-        if !req.strict
-            && answer.total < RELAX_BELOW
-            && let Some(free) = &strict.free
+        if let Some((loose, relaxed_how)) =
+            self.loosened(req, &archive, strict.free.as_ref(), answer.total)?
         {
-            let words = free.content.len();
-            let strict_total = answer.total;
-            let required = relax::required(words);
-            let loose = self.query(req, &archive, Some(required))?;
             let relaxed = self.answer(&searcher, &*loose.query, req, &archive)?;
             // Relaxing only ever adds articles; when it adds none, the strict answer stands.
             if relaxed.total > answer.total {
-                relaxation = Some(Relaxation {
-                    required,
-                    words,
-                    ignored: free.ignored.clone(),
-                    strict_total,
-                });
+                relaxation = Some(relaxed_how);
                 answer = relaxed;
                 query = loose.query;
             }
@@ -653,6 +643,34 @@ impl Searcher {
             relaxation,
             suggestions,
         })
+    }
+
+    /// The relaxed query of `req` and how it relaxes, when relaxing applies: the request is
+    /// not strict, its strict query found fewer than [`RELAX_BELOW`] articles, and it has free
+    /// words to loosen. Every front end that relaxes (search, and through it timeline and
+    /// related; the export) decides here, so they answer the same question.
+    fn loosened(
+        &self,
+        req: &SearchRequest,
+        archive: &ArchiveEntities,
+        free: Option<&FreeWords>,
+        strict_total: usize,
+    ) -> Result<Option<(Built, Relaxation)>, SearchError> {
+        let Some(free) = free.filter(|_| !req.strict && strict_total < RELAX_BELOW) else {
+            return Ok(None);
+        };
+        let words = free.content.len();
+        let required = relax::required(words);
+        let loose = self.query(req, archive, Some(required))?;
+        Ok(Some((
+            loose,
+            Relaxation {
+                required,
+                words,
+                ignored: free.ignored.clone(),
+                strict_total,
+            },
+        )))
     }
 
     /// The total, facets and page of hits (not yet read) of one query.
