@@ -5,7 +5,8 @@
 use tantivy::TantivyDocument;
 use tantivy::schema::Value;
 
-use super::{SearchError, Searcher, day, stored_all, stored_text};
+use super::stored::{day, stored_all, stored_text};
+use super::{SearchError, Searcher};
 use crate::entities::EntityType;
 use crate::identity::Entity;
 use crate::index::schema::MentionLine;

@@ -101,16 +101,6 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// A budget as messages write it: "5 s", "0.25 s".
-pub(crate) fn seconds(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s.fract() == 0.0 {
-        format!("{s:.0} s")
-    } else {
-        format!("{s} s")
-    }
-}
-
 /// A query whose scorers stop when the budget is spent.
 pub(crate) struct Budgeted {
     inner: Box<dyn Query>,
@@ -307,11 +297,5 @@ mod tests {
         let guard = budget.cancel_on_drop();
         drop(guard);
         assert!(matches!(budget.check(), Err(SearchError::Cancelled)));
-    }
-
-    #[test]
-    fn seconds_read_naturally() {
-        assert_eq!(seconds(Duration::from_secs(5)), "5 s");
-        assert_eq!(seconds(Duration::from_millis(250)), "0.25 s");
     }
 }

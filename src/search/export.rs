@@ -12,10 +12,8 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, TantivyDocument};
 
-use super::{
-    HitEntities, SearchError, SearchRequest, Searcher, Sort, day, group_label, stored_all,
-    stored_text,
-};
+use super::stored::{day, group_label, stored_all, stored_text};
+use super::{HitEntities, SearchError, SearchRequest, Searcher, Sort};
 use crate::index;
 
 /// How exported articles are written (`format=csv|jsonl` in `/api/export`).

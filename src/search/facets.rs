@@ -49,6 +49,17 @@ pub enum FacetKind {
     Loc,
 }
 
+impl From<EntityType> for FacetKind {
+    /// The facet counting a kind of entity.
+    fn from(kind: EntityType) -> FacetKind {
+        match kind {
+            EntityType::Per => FacetKind::Person,
+            EntityType::Org => FacetKind::Org,
+            EntityType::Loc => FacetKind::Loc,
+        }
+    }
+}
+
 impl FacetKind {
     pub const ALL: [FacetKind; 5] = [
         FacetKind::Source,

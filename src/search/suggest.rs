@@ -207,7 +207,8 @@ fn written_form(
     fields: &Fields,
     term: &str,
 ) -> Result<Option<String>, SearchError> {
-    let Some(address) = super::first_with(searcher, Term::from_field_text(fields.body, term))?
+    let Some(address) =
+        super::stored::first_with(searcher, Term::from_field_text(fields.body, term))?
     else {
         return Ok(None);
     };

@@ -1,0 +1,110 @@
+//! One article in full, looked up by id for reading (`vestnik show`, the server's document
+//! page): its text, the entities it names and how it wrote each, and its other versions.
+
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::{TantivyDocument, Term};
+
+use super::error::SearchError;
+use super::result::{Duplicate, HitEntities};
+use super::searcher::Searcher;
+use super::stored::{day, first_with, group_label, stored_all, stored_text};
+use crate::entities::EntityType;
+use crate::index::schema::MentionLine;
+
+/// One article in full, for reading: its text, the entities it names and how it wrote them,
+/// and the other versions of its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub paths: Vec<String>,
+    pub body: String,
+    /// Which of title, date and source were inferred rather than read from metadata.
+    pub inferred: Vec<String>,
+    pub entities: HitEntities,
+    /// Each way the article wrote each entity.
+    pub mentions: Vec<Mention>,
+    pub group: String,
+    pub duplicates: Vec<Duplicate>,
+    /// Where the words of the query the article was opened from are, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marks: Option<QueryMarks>,
+}
+
+/// `[start, end)` code-point ranges of the query's words in the title and the body, as the
+/// index matched them (see [`Searcher::query_marks`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QueryMarks {
+    pub title: Vec<[usize; 2]>,
+    pub body: Vec<[usize; 2]>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    /// "PER", "ORG" or "LOC".
+    pub kind: String,
+    /// The entity's archive-wide canonical name.
+    pub name: String,
+    /// The entity's archive-wide id.
+    pub id: Option<String>,
+    /// The words as the article wrote them.
+    pub surface: String,
+}
+
+impl Searcher {
+    /// The article with this id, or `None`. Only the index is read: an id is a value looked
+    /// up in it, never a path.
+    pub fn document(&self, id: &str) -> Result<Option<Document>, SearchError> {
+        let searcher = self.reader.searcher();
+        let Some(address) = first_with(&searcher, Term::from_field_text(self.fields.id, id))?
+        else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let archive = self.archive(&searcher)?;
+        let f = &self.fields;
+        let text = |field| stored_text(&doc, field);
+        let all = |field| stored_all(&doc, field);
+        let lines = all(f.mentions);
+        let mut mentions = Vec::new();
+        for line in lines.iter().filter_map(|line| MentionLine::read(line)) {
+            let Some(kind) = EntityType::from_label(line.kind) else {
+                continue;
+            };
+            let entity = archive.entity_named(kind, line.name);
+            for surface in line.surfaces {
+                mentions.push(Mention {
+                    kind: line.kind.to_string(),
+                    name: entity.map_or(line.name, |e| e.name.as_str()).to_string(),
+                    id: entity.map(|e| e.id.clone()),
+                    surface: surface.to_string(),
+                });
+            }
+        }
+        let group = doc.get_first(f.group).and_then(|v| v.as_u64());
+        Ok(Some(Document {
+            id: text(f.id).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            date: day(&doc, f.date),
+            source: text(f.source),
+            url: text(f.url),
+            author: text(f.author),
+            paths: all(f.path),
+            body: text(f.body).unwrap_or_default(),
+            inferred: all(f.inferred),
+            entities: HitEntities::stored(&doc, f.mentions, &archive),
+            mentions,
+            group: group_label(&doc, f.group),
+            duplicates: match group {
+                Some(g) => self.duplicates(&searcher, g, address)?,
+                None => Vec::new(),
+            },
+            marks: None,
+        }))
+    }
+}
