@@ -80,6 +80,7 @@ fn people_are_found_in_every_case_form_with_exact_counts() {
         let truth = articles_naming(name, |a| &a.people);
         assert!(truth.len() >= 2, "{name} recurs");
         let counted = facets
+            .entities
             .person
             .iter()
             .find(|c| c.value == name)
@@ -127,13 +128,18 @@ fn the_person_facet_holds_only_people() {
         .chain(PEOPLE_THE_MANIFEST_LEAVES_OUT)
         .collect();
     let strangers: Vec<(&str, u64)> = facets
+        .entities
         .person
         .iter()
         .filter(|c| !people.contains(c.value.as_str()))
         .map(|c| (c.value.as_str(), c.count))
         .collect();
     assert!(strangers.is_empty(), "not people: {strangers:?}");
-    assert!(facets.person.len() >= 15, "{:?}", facets.person);
+    assert!(
+        facets.entities.person.len() >= 15,
+        "{:?}",
+        facets.entities.person
+    );
 }
 
 #[test]
@@ -147,7 +153,12 @@ fn organizations_are_found_in_every_case_form_with_exact_counts() {
     for name in ORGS {
         let truth = articles_naming(name, |a| &a.organizations);
         assert!(truth.len() >= 2, "{name} recurs");
-        let counted = facets.org.iter().find(|c| c.value == name).map(|c| c.count);
+        let counted = facets
+            .entities
+            .org
+            .iter()
+            .find(|c| c.value == name)
+            .map(|c| c.count);
         assert_eq!(counted, Some(truth.len() as u64), "facet count of {name}");
         for form in forms("ORG", name) {
             let mut req = SearchRequest::new("*");
@@ -701,7 +712,7 @@ fn entity_view(index: &std::path::Path) -> Vec<String> {
         }
         out.push(format!(
             "{q}: facets {:?} {:?}",
-            result.facets.person, result.facets.org
+            result.facets.entities.person, result.facets.entities.org
         ));
     }
     for e in s
@@ -832,14 +843,14 @@ fn strangers_cities_and_companies_are_not_people() {
         list.iter().map(|c| c.value.clone()).collect()
     };
     assert_eq!(
-        names(&facets.person),
+        names(&facets.entities.person),
         BTreeSet::from(["Жаслан Мадиев".to_string()])
     );
-    let orgs = names(&facets.org);
+    let orgs = names(&facets.entities.org);
     for org in ["Лукойл", "Газпром", "Роснефть", "Первый канал"] {
         assert!(orgs.contains(org), "{org} in {orgs:?}");
     }
-    let places = names(&facets.loc);
+    let places = names(&facets.entities.loc);
     for place in ["Атырау", "Семей", "Усть-Каменогорск", "Астана"] {
         assert!(places.contains(place), "{place} in {places:?}");
     }
@@ -858,7 +869,12 @@ fn an_initial_keeps_a_surname_from_another_first_name() {
     let mut req = SearchRequest::new("*");
     req.facet_size = 50;
     let facets = searcher.search(&req).unwrap().facets;
-    let people: BTreeSet<String> = facets.person.iter().map(|c| c.value.clone()).collect();
+    let people: BTreeSet<String> = facets
+        .entities
+        .person
+        .iter()
+        .map(|c| c.value.clone())
+        .collect();
     assert!(people.contains("Катя Горина"), "{people:?}");
     assert!(people.contains("Андрей Сомов"), "{people:?}");
     assert!(

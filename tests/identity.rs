@@ -107,6 +107,7 @@ fn people_facet() -> Vec<(String, u64)> {
         .search(&req)
         .unwrap()
         .facets
+        .entities
         .person
         .into_iter()
         .map(|c| (c.value, c.count))

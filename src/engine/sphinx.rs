@@ -189,7 +189,7 @@ impl SphinxEngine {
         let result = self.search(&req)?;
         let mut out = Vec::new();
         for k in EntityType::ALL {
-            for c in result.facets.of(k) {
+            for c in &result.facets.entities[k] {
                 let id = c.id.clone().unwrap_or_default();
                 let variants = self
                     .registry
@@ -394,11 +394,7 @@ impl SphinxEngine {
                 }
                 v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
                 v.truncate(req.facet_size);
-                match entity {
-                    EntityType::Per => out.person = v,
-                    EntityType::Org => out.org = v,
-                    EntityType::Loc => out.loc = v,
-                }
+                out.entities[entity] = v;
             }
         }
         Ok(())

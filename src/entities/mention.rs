@@ -87,6 +87,15 @@ impl<T> ByKind<T> {
         }
     }
 
+    /// Each kind's value turned into another by `f`.
+    pub fn map<U>(self, mut f: impl FnMut(EntityType, T) -> U) -> ByKind<U> {
+        ByKind {
+            person: f(EntityType::Per, self.person),
+            org: f(EntityType::Org, self.org),
+            loc: f(EntityType::Loc, self.loc),
+        }
+    }
+
     /// The kinds and their values, in [`EntityType::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = (EntityType, &T)> {
         EntityType::ALL.into_iter().map(move |k| (k, &self[k]))

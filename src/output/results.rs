@@ -79,7 +79,7 @@ impl Render for Page<'_> {
                 w.write_record(["date", value, &c.count.to_string()])?;
             }
             for kind in EntityType::ALL {
-                count_rows(w, kind.name(), r.facets.of(kind))?;
+                count_rows(w, kind.name(), &r.facets.entities[kind])?;
             }
             return Ok(());
         }

@@ -74,9 +74,9 @@ pub(super) fn write_text(
     let facets = [
         ("Sources", rows_of(&r.facets.source), false),
         ("Dates", date_rows(&r.facets.date), true),
-        ("People", rows_of(&r.facets.person), false),
-        ("Organizations", rows_of(&r.facets.org), false),
-        ("Places", rows_of(&r.facets.loc), false),
+        ("People", rows_of(&r.facets.entities.person), false),
+        ("Organizations", rows_of(&r.facets.entities.org), false),
+        ("Places", rows_of(&r.facets.entities.loc), false),
     ];
     match view.facets {
         FacetView::Full => {

@@ -56,7 +56,7 @@ impl Searcher {
             if kind.is_some_and(|want| want != k) {
                 continue;
             }
-            let counts = facets.of(k);
+            let counts = &facets.entities[k];
             let by_id: std::collections::HashMap<&str, &crate::identity::Entity> = archive
                 .registry
                 .entities(k)

@@ -115,7 +115,7 @@ pub fn related<E>(
         name: name.to_string(),
         entities: entities.clone(),
         total: result.total,
-        counts: ByKind::from_fn(|k| keep(result.facets.of(k).to_vec(), k)),
+        counts: ByKind::from_fn(|k| keep(result.facets.entities[k].clone(), k)),
         filters: result.filters.clone(),
         relaxed: result.relaxed,
         relaxation: result.relaxation.clone(),

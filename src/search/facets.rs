@@ -14,7 +14,7 @@ use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::archive::{self, ArchiveEntities};
 use super::tally::{Tally, TallyPool};
-use crate::entities::EntityType;
+use crate::entities::{ByKind, EntityType};
 use crate::index::schema::names;
 
 /// How finely the date facet buckets articles.
@@ -25,17 +25,6 @@ pub enum DateBucket {
     Year,
     Month,
     Day,
-}
-
-impl Facets {
-    /// The entity facet of one kind.
-    pub fn of(&self, kind: EntityType) -> &[FacetCount] {
-        match kind {
-            EntityType::Per => &self.person,
-            EntityType::Org => &self.org,
-            EntityType::Loc => &self.loc,
-        }
-    }
 }
 
 /// A facet a request can ask for.
@@ -106,10 +95,10 @@ pub struct Facets {
     pub source: Vec<FacetCount>,
     /// In date order, then the articles without a date, when there are any.
     pub date: Vec<DateCount>,
-    /// The people, organizations and places named by most matched articles.
-    pub person: Vec<FacetCount>,
-    pub org: Vec<FacetCount>,
-    pub loc: Vec<FacetCount>,
+    /// The people, organizations and places named by most matched articles, serialized as
+    /// `person`, `org` and `loc` beside `source` and `date`.
+    #[serde(flatten)]
+    pub entities: ByKind<Vec<FacetCount>>,
 }
 
 #[derive(Clone)]
@@ -401,18 +390,12 @@ impl Collector for FacetCollector {
             });
         }
         let [person, org, loc] = entities;
-        let rank = |kind, counts| ranked(&self.archive, kind, counts, self.entity_limit);
-        let (person, org, loc) = (
-            rank(EntityType::Per, person),
-            rank(EntityType::Org, org),
-            rank(EntityType::Loc, loc),
-        );
+        let entities = ByKind { person, org, loc }
+            .map(|kind, counts| ranked(&self.archive, kind, counts, self.entity_limit));
         Ok(Facets {
             source,
             date,
-            person,
-            org,
-            loc,
+            entities,
         })
     }
 }
@@ -489,5 +472,28 @@ mod tests {
         assert_eq!(bucket_key(d, DateBucket::Day), Some(20240517));
         assert_eq!(bucket_label(202405, DateBucket::Month), "2024-05");
         assert_eq!(bucket_label(20240517, DateBucket::Day), "2024-05-17");
+    }
+
+    /// The entity facets sit beside `source` and `date` as `person`, `org`, `loc`, in that
+    /// order: the JSON every front end has always written.
+    #[test]
+    fn entity_facets_serialize_flat() {
+        let mut facets = Facets {
+            source: vec![FacetCount::new("Zakon.kz".into(), 2)],
+            date: vec![DateCount {
+                value: None,
+                count: 1,
+            }],
+            ..Facets::default()
+        };
+        facets.entities.org = vec![FacetCount {
+            value: "ЮНИСЕФ".into(),
+            count: 1,
+            id: Some("o1".into()),
+        }];
+        assert_eq!(
+            serde_json::to_string(&facets).unwrap(),
+            r#"{"source":[{"value":"Zakon.kz","count":2}],"date":[{"value":null,"count":1}],"person":[],"org":[{"value":"ЮНИСЕФ","count":1,"id":"o1"}],"loc":[]}"#
+        );
     }
 }
