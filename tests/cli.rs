@@ -576,6 +576,35 @@ fn search_with_body_writes_every_match() {
             .arg(index),
     );
     assert!(out.stdout.starts_with("\u{feff}id,title,".as_bytes()));
+    // The columns it shares with a page of results come first, named and ordered alike.
+    let header = |out: &[u8]| -> Vec<String> {
+        let text = String::from_utf8_lossy(out);
+        let first = text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .next()
+            .unwrap_or("");
+        first.split(',').map(str::to_string).collect()
+    };
+    let export = header(&out.stdout);
+    let page = common::succeed(
+        common::vestnik()
+            .args(["search", "школы", "--format", "csv", "--index"])
+            .arg(index),
+    );
+    let page = header(&page.stdout);
+    let shared: Vec<&String> = page.iter().filter(|c| export.contains(c)).collect();
+    assert_eq!(
+        shared,
+        [
+            "id", "title", "date", "source", "url", "author", "path", "score", "group"
+        ]
+    );
+    assert_eq!(export[..shared.len()].iter().collect::<Vec<_>>(), shared);
+    assert_eq!(
+        export[shared.len()..],
+        ["inferred", "persons", "orgs", "locs", "body"]
+    );
     let fails = common::vestnik()
         .args(["search", "*", "--with-body", "--index"])
         .arg(index)

@@ -62,8 +62,11 @@ enum Sink<'a> {
     Jsonl(&'a mut dyn Write),
 }
 
+/// The columns of a CSV export: those it shares with `vestnik search --format csv` first, under
+/// the same names and in the same order, so that a script reads both alike; then what only an
+/// export has (and `body`, with the text).
 const CSV_HEADER: [&str; 13] = [
-    "id", "title", "date", "inferred", "source", "url", "author", "path", "group", "score",
+    "id", "title", "date", "source", "url", "author", "path", "score", "group", "inferred",
     "persons", "orgs", "locs",
 ];
 
@@ -171,13 +174,13 @@ impl Searcher {
                         row.id,
                         row.title,
                         row.date.unwrap_or_default(),
-                        row.inferred.join(";"),
                         row.source.unwrap_or_default(),
                         row.url.unwrap_or_default(),
                         row.author.unwrap_or_default(),
                         row.path,
-                        row.group,
                         row.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
+                        row.group,
+                        row.inferred.join(";"),
                         row.entities.person.join("; "),
                         row.entities.org.join("; "),
                         row.entities.loc.join("; "),
