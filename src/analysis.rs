@@ -72,6 +72,8 @@ fn collect(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+/// The tokenizer behind every analyzer of this module, as the module's doc describes it; for
+/// snippets it stems only the words that could match a query's terms.
 #[derive(Clone)]
 pub struct RussianTokenizer {
     token: Token,
@@ -113,6 +115,8 @@ pub fn snippet_analyzer(terms: &[String]) -> TextAnalyzer {
     })
 }
 
+/// The tokens of one text as [`RussianTokenizer`] cuts them, produced one at a time as tantivy
+/// asks.
 pub struct RussianTokenStream<'a> {
     text: &'a str,
     pos: usize,

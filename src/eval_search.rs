@@ -49,12 +49,15 @@ pub struct SetScores {
     pub precision: f64,
     /// Articles mentioning the entity that were returned / articles mentioning it.
     pub recall: f64,
+    /// The harmonic mean of precision and recall.
     pub f1: f64,
     /// Mean per query of its recall, and of its precision (over queries returning anything).
     pub macro_recall: f64,
+    /// Mean per query of its precision, over the queries returning anything.
     pub macro_precision: f64,
     /// Queries that returned no article, and that returned every article of the archive.
     pub empty: usize,
+    /// Queries that returned every article of the archive: a filter that filtered nothing.
     pub whole_archive: usize,
 }
 
@@ -69,17 +72,22 @@ pub struct TypeReport {
     pub words: SetScores,
     /// B-cubed precision, recall and F1 of the mentions grouped by entity id.
     pub bcubed_precision: f64,
+    /// B-cubed recall: how whole each gold entity's mentions are under one id.
     pub bcubed_recall: f64,
+    /// B-cubed F1.
     pub bcubed_f1: f64,
     /// Gold mentions the extractor found (and so scored by B-cubed), of all with an id.
     pub mentions_scored: usize,
+    /// Gold mentions with an entity id.
     pub mentions: usize,
 }
 
 /// A query whose articles differ from the gold ones, for `--errors`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Miss {
+    /// "PER", "ORG" or "LOC".
     pub kind: &'static str,
+    /// The gold entity's id.
     pub gold_id: String,
     /// The name asked for.
     pub name: String,
@@ -88,19 +96,26 @@ pub struct Miss {
     /// Gold articles not returned, and returned articles that do not mention the entity,
     /// each with how the gold wrote the entity there (missed) or nothing (extra).
     pub missed: Vec<(String, Vec<String>)>,
+    /// Returned articles that do not mention the entity.
     pub extra: Vec<String>,
 }
 
+/// What `vestnik eval-search` reports: per type, entity filters against plain word queries, and how
+/// the extractor's ids group the gold mentions.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
+    /// Gold articles indexed.
     pub articles: usize,
     /// Every query that missed or added articles.
     #[serde(skip)]
     pub misses: Vec<Miss>,
+    /// People.
     #[serde(rename = "PER")]
     pub per: TypeReport,
+    /// Organizations.
     #[serde(rename = "ORG")]
     pub org: TypeReport,
+    /// Places.
     #[serde(rename = "LOC")]
     pub loc: TypeReport,
 }

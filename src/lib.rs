@@ -19,6 +19,7 @@
 //! Small shared pieces: [`quote`] (how messages quote user input) and [`memory`] (the memory
 //! the process holds). The only `unsafe` code is in the private `sys` module.
 #![deny(unsafe_code)]
+#![warn(missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod analysis;

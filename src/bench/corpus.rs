@@ -69,7 +69,9 @@ fn date_range() -> (NaiveDate, NaiveDate) {
 /// The text articles are recombined from.
 #[derive(Debug, Default)]
 pub struct Pool {
+    /// Headlines to draw generated titles from.
     pub titles: Vec<String>,
+    /// Paragraphs to draw generated bodies from.
     pub paragraphs: Vec<String>,
 }
 
@@ -141,11 +143,17 @@ pub fn source_articles(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
 /// One generated article, in the JSONL shape vestnik and the peer scripts read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GeneratedArticle {
+    /// Unique within the corpus, so that every generated article is indexed.
     pub id: String,
+    /// The headline, drawn from the pool.
     pub title: String,
+    /// `YYYY-MM-DD`, spread over the generated years so that date facets and sorts have work.
     pub date: String,
+    /// One of a fixed set of outlets, so that source facets and filters have work.
     pub source: String,
+    /// A made-up address, as real articles carry one.
     pub url: String,
+    /// The body: paragraphs drawn from the pool.
     pub text: String,
 }
 
@@ -154,10 +162,12 @@ pub struct GeneratedArticle {
 pub struct SplitMix(u64);
 
 impl SplitMix {
+    /// A generator starting from `seed`: the same seed gives the same sequence.
     pub fn new(seed: u64) -> SplitMix {
         SplitMix(seed)
     }
 
+    /// The next number of the sequence.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -203,10 +213,13 @@ pub fn article(pool: &Pool, seed: u64, i: u64) -> GeneratedArticle {
 /// What [`write`] produced.
 #[derive(Debug, Default, Serialize)]
 pub struct Written {
+    /// Articles written.
     pub articles: u64,
+    /// JSONL files written.
     pub files: usize,
     /// Bytes of title and text, the "raw text" index sizes are compared with.
     pub text_bytes: u64,
+    /// Bytes of the JSONL files, for comparing the index with its input.
     pub jsonl_bytes: u64,
 }
 

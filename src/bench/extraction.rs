@@ -20,8 +20,11 @@ const SHINGLE: usize = 4;
 /// One page's shingle counts, as fractions of their sum so every page weighs the same.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PageScore {
+    /// Shingles of the reader's text also in the article marked by hand.
     pub tp: f64,
+    /// Shingles of the reader's text not in the marked article (kept chrome).
     pub fp: f64,
+    /// Shingles of the marked article the reader missed (`fn` is a keyword, hence the underscore).
     pub fn_: f64,
 }
 
@@ -52,9 +55,13 @@ impl PageScore {
 /// The whole run: means over pages, their F1, and the speed of the reader.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Pages scored.
     pub pages: usize,
+    /// F1 of the mean precision and recall, the figure the benchmark is compared by.
     pub f1: f64,
+    /// Mean share of the reader's text that belongs to the article.
     pub precision: f64,
+    /// Mean share of the article that the reader kept.
     pub recall: f64,
     /// Pages read per second (extraction only, not scoring); `None` when scoring a folder of
     /// texts another tool extracted.

@@ -25,7 +25,9 @@ const OUTLETS: [&str; 6] = [
 
 /// One source article: its title and paragraphs.
 pub struct Original {
+    /// Its headline, which the rewrites vary.
     pub title: String,
+    /// Its paragraphs, which the rewrites reorder, cut and edit.
     pub paragraphs: Vec<String>,
 }
 
@@ -102,11 +104,17 @@ pub fn variant(o: &Original, others: &[Original], rng: &mut SplitMix) -> (String
 /// Pairwise scores of a grouping against the truth.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PairScores {
+    /// Articles grouped.
     pub articles: usize,
+    /// Pairs of articles that are versions of one text, by construction.
     pub true_pairs: u64,
+    /// Pairs the grouping put in one release group.
     pub predicted_pairs: u64,
+    /// Predicted pairs that are true pairs.
     pub correct_pairs: u64,
+    /// Correct pairs over predicted pairs: how rarely unrelated texts are merged.
     pub precision: f64,
+    /// Correct pairs over true pairs: how rarely versions of one text are split.
     pub recall: f64,
 }
 

@@ -19,7 +19,9 @@ pub const SLACK: f64 = 0.10;
 /// One query of the run, and the request options it is asked with.
 #[derive(Debug, Clone)]
 pub struct Hostile {
+    /// What the report calls the query.
     pub name: String,
+    /// The request as a front end would send it, with its time budget.
     pub request: SearchRequest,
 }
 
@@ -213,26 +215,39 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<Hostile>> {
 /// How one query ended.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
+    /// The query's name, as in [`Hostile::name`].
     pub name: String,
     /// What `vestnik search` would exit with: 0, 2, or 1 for anything else (a failure here).
     pub exit: u8,
     /// `ok`, `query` (a named mistake), `timeout`, or the error.
     pub ended: String,
+    /// Wall-clock time to the answer or the error.
     pub seconds: f64,
     /// Articles matched, for an answer.
     pub total: Option<usize>,
 }
 
+/// What `vestnik bench hostile` measured: how each hostile query ended, and whether all ended
+/// within their budget.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The index the queries ran on.
     pub index: String,
+    /// Articles in that index.
     pub articles: u64,
+    /// The time budget each query was given.
     pub budget_seconds: f64,
+    /// Queries run.
     pub queries: usize,
+    /// Queries that were answered.
     pub answered: usize,
+    /// Queries refused as the user's mistake (exit 2), such as a limit exceeded.
     pub refused: usize,
+    /// Queries stopped at their budget.
     pub timed_out: usize,
+    /// Queries that ended in any other error: what the benchmark exists to find.
     pub failed: usize,
+    /// The longest any query took.
     pub slowest_seconds: f64,
     /// The slowest query's time over the budget: the target is at most 1.10.
     pub slowest_of_budget: f64,
@@ -240,6 +255,7 @@ pub struct Report {
     pub within: bool,
     /// The peak of the process's own memory (heap and stacks) over the run.
     pub peak_anon_bytes: Option<u64>,
+    /// Each query's ending, in run order.
     pub outcomes: Vec<Outcome>,
 }
 

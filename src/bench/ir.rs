@@ -26,11 +26,17 @@ const DEPTH: usize = 100;
 /// The figures of one split.
 #[derive(Debug, Clone, Serialize)]
 pub struct SplitScores {
+    /// Which XQuAD-ru split: paragraphs or sentences as the documents.
     pub split: String,
+    /// Documents indexed for the split.
     pub documents: u64,
+    /// Questions asked.
     pub queries: usize,
+    /// Mean nDCG@10: how high the answering document ranks, the headline figure.
     pub ndcg_at_10: f64,
+    /// Mean recall@100: whether the answering document is found at all.
     pub recall_at_100: f64,
+    /// Mean reciprocal rank within the first 10.
     pub mrr_at_10: f64,
     /// Questions answered by a relaxed query.
     pub relaxed: usize,
@@ -40,11 +46,14 @@ pub struct SplitScores {
     pub errors: usize,
 }
 
+/// What `vestnik bench ir` measured: ranking quality on each split.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The data set's folder.
     pub dir: PathBuf,
     /// Searched with `--strict` (every word required).
     pub strict: bool,
+    /// The figures of each split.
     pub splits: Vec<SplitScores>,
 }
 

@@ -22,6 +22,7 @@ const WARMUP: usize = 5;
 /// One query of the mix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuerySpec {
+    /// What the report calls the query.
     pub name: String,
     /// In vestnik's query language.
     pub query: String,
@@ -71,10 +72,15 @@ pub fn request(spec: &QuerySpec) -> SearchRequest {
 /// run through the Russian analyzer, nothing written. Indexing cannot be faster than this.
 #[derive(Debug, Clone, Serialize)]
 pub struct Floor {
+    /// Wall-clock time of the pass.
     pub seconds: f64,
+    /// Articles read.
     pub articles: u64,
+    /// Bytes of title and body analysed.
     pub text_bytes: u64,
+    /// Tokens the analyzer produced.
     pub tokens: u64,
+    /// Text throughput, in MB of title and body a second.
     pub mb_per_s: f64,
 }
 
@@ -109,14 +115,21 @@ pub fn floor(corpus_dir: &Path) -> Floor {
 /// One `vestnik index` run.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexRun {
+    /// Whether entities were extracted (the slower, full index).
     pub entities: bool,
+    /// Wall-clock time of the run.
     pub seconds: f64,
+    /// Articles indexed.
     pub articles: u64,
+    /// Indexing rate.
     pub articles_per_s: f64,
+    /// Text throughput, in MB of title and body a second.
     pub mb_per_s: f64,
+    /// The indexer's peak resident memory, mapped files included.
     pub peak_rss_bytes: Option<u64>,
     /// The peak of the indexer's own memory, without mapped index files.
     pub peak_anon_bytes: Option<u64>,
+    /// Size of the index on disk.
     pub index_bytes: u64,
     /// Index size over the bytes of title and text it holds.
     pub size_to_text: f64,
@@ -192,10 +205,13 @@ pub fn dir_size(dir: &Path) -> u64 {
 /// Latency of one query of the mix.
 #[derive(Debug, Clone, Serialize)]
 pub struct QueryRun {
+    /// What the report calls the query.
     pub name: String,
+    /// The query text as asked.
     pub query: String,
     /// Articles matched.
     pub total: usize,
+    /// Its timings over the iterations, after warm-up.
     #[serde(flatten)]
     pub latency: Percentiles,
 }
@@ -239,30 +255,42 @@ pub fn query_runs_with(
 /// Everything `vestnik bench run` measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The corpus indexed and searched.
     pub corpus: PathBuf,
+    /// Cores the machine has, which the figures depend on.
     pub cores: usize,
     /// The indexing figures; absent when only queries were timed on an existing index.
     pub indexing: Option<Indexing>,
+    /// Each query of the mix, timed.
     pub queries: Vec<QueryRun>,
 }
 
+/// The indexing figures: the floor, and indexing without and with entities against it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Indexing {
+    /// Reading and analysing alone, the least indexing can cost.
     pub floor: Floor,
+    /// Indexing without entity extraction.
     pub plain: IndexRun,
+    /// Indexing with entity extraction, as `vestnik index` does by default.
     pub entities: IndexRun,
     /// Indexing time over the single-core floor, without and with extraction.
     pub plain_to_floor: f64,
+    /// The same ratio with extraction.
     pub entities_to_floor: f64,
 }
 
 /// Options for [`run`].
 pub struct RunOptions {
+    /// The corpus to index and search.
     pub corpus: PathBuf,
     /// Where the two indexes are built.
     pub work: PathBuf,
+    /// The `vestnik` binary to run, so that indexing is timed as users run it.
     pub exe: PathBuf,
+    /// Timed runs of each query, after warm-up.
     pub iterations: usize,
+    /// Passed to `vestnik index --memory`, to time indexing within a memory limit.
     pub memory: Option<String>,
     /// Time the queries on the index a previous run left in `work`.
     pub queries_only: bool,

@@ -7,9 +7,13 @@ use serde::Serialize;
 /// p50, p95 and p99 of one query's timings, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Percentiles {
+    /// The median.
     pub p50_ms: f64,
+    /// What one run in twenty exceeds.
     pub p95_ms: f64,
+    /// What one run in a hundred exceeds.
     pub p99_ms: f64,
+    /// Timed runs the percentiles are of.
     pub runs: usize,
 }
 

@@ -161,6 +161,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     }
 }
 
+/// Parses the command line and runs the command it names: what `main` calls.
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let result = match cli.command {

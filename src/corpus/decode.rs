@@ -9,7 +9,9 @@ use super::article::SkipReason;
 /// Text and the encoding it was decoded from.
 #[derive(Debug)]
 pub struct Decoded {
+    /// The decoded text.
     pub text: String,
+    /// The encoding it was decoded from, shown to users beside the article.
     pub encoding: &'static Encoding,
     /// Bytes that were not valid in that encoding and were replaced with U+FFFD (a UTF-8 text
     /// cut mid-character, a stray byte): the text is kept, and the summary says so.

@@ -26,7 +26,9 @@ pub const DEFAULT_MAX_SIZE: u64 = 20 * 1024 * 1024;
 /// Everything read from one file: its articles and the records that were skipped.
 #[derive(Debug, Default)]
 pub struct FileContents {
+    /// The articles read, in file order.
     pub articles: Vec<Article>,
+    /// What was not read, and why, so that nothing is dropped silently.
     pub skips: Vec<Skip>,
 }
 
@@ -43,16 +45,25 @@ impl FileContents {
     }
 }
 
+/// How a file is read, decided by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Plain text (`.txt`): an optional metadata header or front matter, then the body.
     Text,
+    /// Markdown (`.md`, `.markdown`): read as text, the body rendered to plain text, the first
+    /// heading the title when the metadata gives none.
     Markdown,
+    /// One JSON object or an array of them (`.json`).
     Json,
+    /// One JSON object a line (`.jsonl`, `.ndjson`).
     JsonLines,
+    /// A web page (`.html`, `.htm`): the article's own text, without the page's menus and
+    /// footers.
     Html,
 }
 
 impl Format {
+    /// The format of a file by its extension; `None` for files the corpus reader skips.
     pub fn of(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match ext.as_str() {
@@ -69,7 +80,9 @@ impl Format {
 /// How files are read: a forced encoding and the size limit.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
+    /// Decode every file with this encoding instead of detecting it (`--encoding`).
     pub encoding: Option<&'static Encoding>,
+    /// Files larger than this, in bytes, are skipped with a reason rather than read.
     pub max_size: u64,
 }
 

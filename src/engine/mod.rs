@@ -14,7 +14,9 @@ use anyhow::bail;
 /// Where an engine listens: `sphinxql://HOST:PORT`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineUrl {
+    /// The host name or address.
     pub host: String,
+    /// The SphinxQL port.
     pub port: u16,
 }
 

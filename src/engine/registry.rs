@@ -28,6 +28,7 @@ pub struct EngineRegistry {
 /// What one typed name resolved to: entities with their attribute numbers.
 #[derive(Debug, Default)]
 pub struct Resolved {
+    /// Each entity with the number the engine's attribute holds for it.
     pub entities: Vec<(u32, EntityRef)>,
     /// Places an article must also name (see `Registry::resolve_within`).
     pub within: Vec<(u32, EntityRef)>,

@@ -101,6 +101,8 @@ impl SphinxEngine {
         &self.url
     }
 
+    /// Answers `req` through the engine, in the shape the local index answers it
+    /// ([`crate::search::Searcher::search`]), so that front ends need not tell them apart.
     pub fn search(&self, req: &SearchRequest) -> anyhow::Result<SearchResult> {
         crate::search::limits::check_page(req)?;
         if req.count_groups {

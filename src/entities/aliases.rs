@@ -45,10 +45,14 @@ pub struct Aliases {
     added: String,
 }
 
+/// A line of an alias file that cannot be read, and why: the file is refused whole rather than half
+/// applied.
 #[derive(Debug, thiserror::Error)]
 #[error("line {line}: {problem}")]
 pub struct AliasError {
+    /// The line's number, counted from 1.
     pub line: usize,
+    /// What is wrong with it.
     pub problem: String,
 }
 

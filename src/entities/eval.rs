@@ -30,43 +30,62 @@ pub fn read_gold_file<T: serde::de::DeserializeOwned>(
 /// One gold-annotated article in the `../shared/data/ner` format.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldArticle {
+    /// The article's id in the gold file.
     pub id: String,
+    /// The text the spans are offsets into.
     pub text: String,
+    /// The annotated spans.
     pub entities: Vec<GoldEntity>,
 }
 
+/// One annotated span of a gold article.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldEntity {
+    /// "PER", "ORG" or "LOC"; other types are not scored.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Where the span starts, in code points.
     pub start: usize,
+    /// Where it ends (exclusive).
     pub end: usize,
+    /// The span's text, for reading disagreements.
     #[serde(default)]
     pub text: String,
+    /// The dictionary form the annotators gave, when they gave one.
     #[serde(default)]
     pub norm: Option<String>,
 }
 
+/// The scores of one entity type.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct TypeScore {
+    /// Predictions equal to a gold span, over predictions.
     pub precision: f64,
+    /// Outermost gold spans predicted, over outermost gold spans.
     pub recall: f64,
+    /// The harmonic mean of the two.
     pub f1: f64,
+    /// Gold spans of the type: how much the figures can be trusted.
     pub support: usize,
 }
 
+/// What `vestnik eval-ner` reports: scores per type, in the shape Natasha's script writes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scores {
+    /// People.
     #[serde(rename = "PER")]
     pub per: TypeScore,
+    /// Organizations.
     #[serde(rename = "ORG")]
     pub org: TypeScore,
+    /// Places.
     #[serde(rename = "LOC")]
     pub loc: TypeScore,
     /// Of the gold PER spans with a `norm` that were found, the share normalized to a name
     /// whose words are contained in the norm's words. NEREL's placeholder norm "нет данных"
     /// counts as no norm. `None` when the file has no norms (factRuEval).
     pub norm_accuracy: Option<f64>,
+    /// Extraction speed over the gold articles.
     pub articles_per_s: f64,
 }
 
@@ -155,6 +174,7 @@ fn checked_names<'a>(
 }
 
 impl Tally {
+    /// Counts one article's predictions against its gold spans.
     pub fn add(&mut self, gold: &GoldArticle, predicted: &[Mention]) {
         for t in EntityType::ALL {
             let s = type_spans(gold, predicted, t);
@@ -170,6 +190,7 @@ impl Tally {
         }
     }
 
+    /// The scores of everything counted, with the speed of `articles` read in `seconds`.
     pub fn scores(&self, articles: usize, seconds: f64) -> Scores {
         let score = |t: EntityType| {
             let [tp, np, found, ng] = self.counts.get(t.label()).copied().unwrap_or_default();
@@ -209,12 +230,15 @@ impl Tally {
 /// One disagreement with the gold annotation, for the developer reading `eval-ner --errors`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Disagreement {
+    /// The article's id.
     pub article: String,
     /// "missed" (an outermost gold span not predicted), "spurious" (a prediction equal to no
     /// gold span of its type) or "norm" (a found PER whose normalized name misses the norm).
     pub kind: &'static str,
+    /// "PER", "ORG" or "LOC".
     #[serde(rename = "type")]
     pub entity: &'static str,
+    /// The span's text as the article wrote it.
     pub text: String,
     /// The extractor's normalized name, for spurious and norm errors.
     #[serde(skip_serializing_if = "Option::is_none")]

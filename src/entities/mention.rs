@@ -72,8 +72,11 @@ impl EntityType {
 /// "org", "loc"}`, the names every JSON answer uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ByKind<T> {
+    /// The people's value.
     pub person: T,
+    /// The organizations' value.
     pub org: T,
+    /// The places' value.
     pub loc: T,
 }
 

@@ -137,6 +137,8 @@ pub struct Morph {
 }
 
 impl Morph {
+    /// A handle on the shared dictionary; making one is free, the dictionary loads once per
+    /// process.
     pub fn new() -> Morph {
         Morph::default()
     }

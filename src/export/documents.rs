@@ -37,14 +37,18 @@ pub const INDEX: &str = "vestnik";
 /// The engine the documents are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// OpenSearch: a mapping and `_bulk` bodies.
     OpenSearch,
+    /// Quickwit: an index config and one NDJSON file to ingest.
     Quickwit,
 }
 
 /// What to export and where.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The folder the files are written to.
     pub dir: PathBuf,
+    /// Which engine's files to write.
     pub target: Target,
     /// OpenSearch's `number_of_shards`; Quickwit splits by itself and takes none.
     pub shards: usize,
@@ -53,7 +57,9 @@ pub struct Options {
 /// What an export wrote.
 #[derive(Debug, Clone)]
 pub struct Summary {
+    /// Articles written.
     pub articles: u64,
+    /// The files written, for the summary users see.
     pub files: Vec<PathBuf>,
 }
 

@@ -23,8 +23,11 @@ pub fn word_key(term: &str) -> String {
 /// body's weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keyed {
+    /// Titles as stored, which `title:` searches.
     Title,
+    /// Headlines, which words without a field search and which rank above the body.
     Headline,
+    /// Bodies.
     Body,
     /// An entity name, whole (not analyzed), as the local `person`, `org` and `loc` fields
     /// hold it.

@@ -81,7 +81,9 @@ pub const COLUMNS: [(&str, &str); 21] = [
 /// What to export and where.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The folder the shards, coordinator and files are written to.
     pub dir: PathBuf,
+    /// How many shards the articles are spread over.
     pub shards: usize,
     /// The coordinator's SphinxQL port; the rest follow from it.
     pub port: u16,
@@ -115,8 +117,11 @@ impl Options {
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// Articles written.
     pub articles: u64,
+    /// Articles per shard, in shard order.
     pub shards: Vec<u64>,
+    /// Whether `indexer` was run on the shards.
     pub built: bool,
 }
 
@@ -299,7 +304,9 @@ struct FieldLengths {
 /// shard's.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct RankingFile {
+    /// Bumped when the file's meaning changes; a reader refuses another.
     pub format: u32,
+    /// Articles in the archive, for the IDF the engine path ranks with.
     pub documents: u64,
     /// Field name → average terms per article (articles without the field count as 0, as
     /// tantivy counts them).
@@ -376,7 +383,9 @@ pub struct EntitiesFile {
     pub format: u32,
     /// Per kind (by [`attribute`] name): its entities, each with its attribute value.
     pub person: Vec<ExportedEntity>,
+    /// The organizations, as `person` holds the people.
     pub org: Vec<ExportedEntity>,
+    /// The places, likewise.
     pub loc: Vec<ExportedEntity>,
     /// Per kind, every name the archive holds with the articles carrying it: the registry's
     /// input, so that a reader builds the very registry the local index resolves names with.
@@ -394,6 +403,7 @@ pub const ENTITIES_FORMAT: u32 = 3;
 pub type KindNames = ByKind<Vec<(String, u64)>>;
 
 impl EntitiesFile {
+    /// The entities of one kind.
     pub fn of(&self, kind: EntityType) -> &[ExportedEntity] {
         match kind {
             EntityType::Per => &self.person,
@@ -408,8 +418,11 @@ impl EntitiesFile {
 pub struct ExportedEntity {
     /// The value of the kind's multi-value attribute.
     pub number: u32,
+    /// The entity's archive-wide id, as the local index gives it.
     pub id: String,
+    /// Its canonical name.
     pub name: String,
+    /// The names joined into it, which entity filters match.
     pub variants: Vec<String>,
 }
 

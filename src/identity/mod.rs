@@ -41,7 +41,9 @@ pub const DOMINANT_SHARE: f64 = 0.8;
 /// A name the index holds for one kind, and how many live articles carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameCount {
+    /// The name as the index holds it.
     pub name: String,
+    /// Live articles carrying it.
     pub docs: u64,
 }
 
@@ -50,6 +52,7 @@ pub struct NameCount {
 pub struct Entity {
     /// Stable as long as the entity's name keys are: "per-…", "org-…", "loc-…".
     pub id: String,
+    /// Whether it is a person, an organization or a place.
     #[serde(skip)]
     pub kind: EntityType,
     /// The name shown for it: its most written full name.
@@ -130,6 +133,8 @@ impl Registry {
         self.table(kind).by_name.get(name).copied()
     }
 
+    /// The entity numbered `index` among the kind's entities, as facets and the engine's attributes
+    /// number them.
     pub fn entity(&self, kind: EntityType, index: u32) -> Option<&Entity> {
         self.table(kind).entities.get(index as usize)
     }

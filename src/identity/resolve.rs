@@ -37,7 +37,9 @@ impl Registry {
 /// for them to count (empty: no such condition).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Resolved {
+    /// The entities the name means, by number.
     pub entities: Vec<u32>,
+    /// Places an article must also name for the entities to count (empty: no such condition).
     pub within: Vec<u32>,
 }
 

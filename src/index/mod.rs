@@ -82,30 +82,40 @@ impl Marker {
 /// Why an index could not be opened; the CLI branches on these to tell users what to run.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
+    /// The folder holds no index.
     #[error("no index in {0} (build one with `vestnik index PATH --index {0}`)")]
     Missing(PathBuf),
+    /// The index's format or schema is not this version's.
     #[error(
         "the index in {0} was written by an incompatible version of vestnik; rebuild it with `vestnik index PATH --index {0}`"
     )]
     Incompatible(PathBuf),
+    /// A file of the index cannot be read, most often for its permissions.
     #[error(
         "cannot read {}: {cause} (its owner can let others read it: `chmod a+r` it, or update the index with `vestnik index`, which leaves its files readable as the umask says)",
         path.display()
     )]
     Unreadable {
+        /// The file.
         path: PathBuf,
+        /// Why it cannot be read.
         cause: std::io::Error,
     },
+    /// tantivy could not open the index.
     #[error("cannot open the index in {path}: {source}")]
     Tantivy {
+        /// The index's folder.
         path: PathBuf,
+        /// What tantivy said.
         source: tantivy::TantivyError,
     },
 }
 
 /// An open index with its field handles and vestnik's analyzers registered.
 pub struct OpenIndex {
+    /// The tantivy index.
     pub index: Index,
+    /// Its fields, resolved once.
     pub fields: Fields,
 }
 

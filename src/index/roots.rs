@@ -45,6 +45,8 @@ impl Root {
         }
     }
 
+    /// Whether the root is still there; an update skips a root that is gone rather than deleting
+    /// its articles.
     pub fn exists(&self) -> bool {
         self.absolute.exists()
     }
@@ -73,6 +75,7 @@ fn clean(path: &Path) -> PathBuf {
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Roots {
     version: u32,
+    /// The roots, in the order they were added.
     pub roots: Vec<Root>,
 }
 

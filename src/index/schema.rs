@@ -22,8 +22,12 @@ pub const SCHEMA_VERSION: u32 = 10;
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
+    /// The article's id: what `vestnik show` and `/api/doc` take.
     pub id: Field,
+    /// Every file the text was found in, one value per copy: stored to be shown, fast so that an
+    /// update lists them quickly.
     pub path: Field,
+    /// The title as stored and shown, which `title:` searches.
     pub title: Field,
     /// The title again where it is a headline: one the file states (metadata, a Markdown
     /// heading, a short first line set apart) rather than the text's first sentence, which
@@ -31,18 +35,26 @@ pub struct Fields {
     /// `title:` still searches every title. Stored, so that an article copied from the
     /// stored document (`document::reused`) keeps it.
     pub headline: Field,
+    /// The text, analyzed for search and stored for snippets and the document view.
     pub body: Field,
+    /// The publication date: a fast field for ranges, sorting and the date facet.
     pub date: Field,
     /// `true` on every article without a date, so that `--undated` and `date:none` are one
     /// cheap term lookup rather than a walk over every article's date.
     pub undated: Field,
+    /// The outlet: matched case-insensitively as a whole value (`--source`), counted in facets as
+    /// the articles spell it.
     pub source: Field,
+    /// The article's address, stored to be shown.
     pub url: Field,
+    /// Who wrote it, stored to be shown.
     pub author: Field,
+    /// Which of title, date and source were inferred rather than read from metadata.
     pub inferred: Field,
     /// Hash of title and body: the article's identity for updates and for storing a text
     /// found under several paths once.
     pub hash: Field,
+    /// The character encoding the file was decoded from, stored to be shown.
     pub encoding: Field,
     /// A fingerprint of the id, encoding and inferred fields, which come from the first of
     /// the article's paths: an update tells from it, without reading the stored document,
@@ -53,7 +65,9 @@ pub struct Fields {
     /// registry has turned what the user typed into the names it means (`search::archive`).
     /// Hits read names from `mentions`, so the values are not stored.
     pub person: Field,
+    /// The organizations' names, as `person` holds the people's.
     pub org: Field,
+    /// The places' names, likewise.
     pub loc: Field,
     /// One line per entity, "TYPE\tname\tsurface\tsurface...": its canonical name and every
     /// way the article wrote it (see [`MentionLine`]).
@@ -74,25 +88,45 @@ pub mod names {
         kind.name()
     }
 
+    /// Name of [`Fields::id`].
     pub const ID: &str = "id";
+    /// Name of [`Fields::path`].
     pub const PATH: &str = "path";
+    /// Name of [`Fields::title`].
     pub const TITLE: &str = "title";
+    /// Name of [`Fields::headline`].
     pub const HEADLINE: &str = "headline";
+    /// Name of [`Fields::body`].
     pub const BODY: &str = "body";
+    /// Name of [`Fields::date`].
     pub const DATE: &str = "date";
+    /// Name of [`Fields::undated`].
     pub const UNDATED: &str = "undated";
+    /// Name of [`Fields::source`].
     pub const SOURCE: &str = "source";
+    /// Name of [`Fields::url`].
     pub const URL: &str = "url";
+    /// Name of [`Fields::author`].
     pub const AUTHOR: &str = "author";
+    /// Name of [`Fields::inferred`].
     pub const INFERRED: &str = "inferred";
+    /// Name of [`Fields::hash`].
     pub const HASH: &str = "hash";
+    /// Name of [`Fields::encoding`].
     pub const ENCODING: &str = "encoding";
+    /// Name of [`Fields::head`].
     pub const HEAD: &str = "head";
+    /// Name of [`Fields::person`].
     pub const PERSON: &str = "person";
+    /// Name of [`Fields::org`].
     pub const ORG: &str = "org";
+    /// Name of [`Fields::loc`].
     pub const LOC: &str = "loc";
+    /// Name of [`Fields::mentions`].
     pub const MENTIONS: &str = "mentions";
+    /// Name of [`Fields::group`].
     pub const GROUP: &str = "group";
+    /// Name of [`Fields::dup_sig`].
     pub const DUP_SIG: &str = "dup_sig";
 }
 
@@ -107,6 +141,7 @@ impl Fields {
     }
 }
 
+/// The schema every index is written with, and the handles of its fields.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let russian = TextOptions::default().set_stored().set_indexing_options(
@@ -178,6 +213,7 @@ pub fn to_datetime(date: NaiveDate) -> DateTime {
 pub struct MentionLine<'a> {
     /// "PER", "ORG" or "LOC".
     pub kind: &'a str,
+    /// The entity's canonical name.
     pub name: &'a str,
     /// The ways the article wrote the name, in order of first appearance.
     pub surfaces: Vec<&'a str>,

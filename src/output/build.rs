@@ -10,6 +10,7 @@ use crate::index::BuildSummary;
 
 /// What a run of the indexer did, with the memory it took.
 pub struct BuildReport<'a> {
+    /// What the indexer read, wrote and skipped.
     pub summary: &'a BuildSummary,
     /// The process's peak resident memory, mapped index files included.
     pub peak_rss: Option<u64>,

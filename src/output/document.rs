@@ -8,8 +8,10 @@ use super::text::Style;
 use crate::entities::EntityType;
 use crate::search::{Document, Mention};
 
+/// How `vestnik show` prints an article (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum DocumentFormat {
+    /// For people reading a terminal.
     #[default]
     Text,
     /// The [`Document`] as `/api/doc` answers it.

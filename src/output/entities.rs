@@ -12,6 +12,7 @@ use crate::search::EntityListing;
 pub struct EntityList<'a> {
     /// The query, for the line that says nothing matched.
     pub query: &'a str,
+    /// The entities to print, as [`crate::search::Searcher::entities`] listed them.
     pub listings: &'a [EntityListing],
 }
 

@@ -26,12 +26,17 @@ pub use entities::EntityList;
 pub use results::{FacetView, FacetsOnly, Page, Parts, View};
 pub use text::{Style, human_bytes, plural};
 
+/// How a command prints its answer (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
+    /// For people reading a terminal.
     #[default]
     Text,
+    /// One JSON document, for scripts.
     Json,
+    /// One JSON object a line, for streaming into other tools.
     Jsonl,
+    /// Comma-separated rows, for spreadsheets.
     Csv,
 }
 

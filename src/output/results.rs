@@ -13,7 +13,9 @@ use crate::search::{Facets, Filters, Hit, Relaxation, SearchResult};
 /// What to print: the hits and facets, or the facets alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Parts {
+    /// Hits, then facets.
     All,
+    /// Facets alone (`--facets-only`).
     FacetsOnly,
 }
 
@@ -21,15 +23,19 @@ pub enum Parts {
 /// hits stay in view, or every value counted, in tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum FacetView {
+    /// The first values of each facet, in a line each.
     #[default]
     Compact,
+    /// Every value counted, in tables (`--facets full`).
     Full,
 }
 
 /// What to print of a search: `parts` holds for every format, the rest for text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct View {
+    /// Whether hits are printed, in every format.
     pub parts: Parts,
+    /// How facets are laid out, in text.
     pub facets: FacetView,
     /// Hits skipped before this page, so that its hits are numbered from `offset + 1`.
     pub offset: usize,
@@ -39,7 +45,9 @@ pub struct View {
 
 /// A search's answer as `vestnik search` prints it.
 pub struct Page<'a> {
+    /// The answer to print.
     pub result: &'a SearchResult,
+    /// What of it to print.
     pub view: View,
 }
 

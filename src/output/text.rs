@@ -10,7 +10,9 @@ use crate::search::{DateCount, FacetCount, Hit, Relaxation, SearchResult};
 /// matched words when asked for (`--marks`), whatever the colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Style {
+    /// ANSI colour, for a terminal that shows it.
     pub color: bool,
+    /// «Guillemets» around matched words, for output without colour (`--marks`).
     pub marks: bool,
 }
 

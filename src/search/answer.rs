@@ -34,6 +34,8 @@ struct Answer {
 }
 
 impl Searcher {
+    /// Answers `req`: the count, facets and page of hits of its query, relaxed when too few
+    /// articles have every word (unless `req.strict`), with suggestions when nothing matched.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResult, SearchError> {
         limits::check_page(req)?;
         let searcher = self.reader.searcher();

@@ -17,13 +17,18 @@ const STORE_BLOCKS: usize = 1;
 /// One stored article, as an export writes it.
 #[derive(Debug, Clone, Default)]
 pub struct StoredArticle {
+    /// The article's id, as the local index gives it.
     pub id: String,
+    /// The title as stored and shown.
     pub title: String,
     /// Whether the title is a headline (one the file states, not the text's first sentence):
     /// unfielded words are looked for in headlines and bodies.
     pub headline: bool,
+    /// The text.
     pub body: String,
+    /// The article's address, when the file gave one.
     pub url: Option<String>,
+    /// The outlet, when known.
     pub source: Option<String>,
     /// `YYYY-MM-DD`, when the article has a date.
     pub date: Option<String>,

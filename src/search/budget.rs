@@ -65,6 +65,8 @@ impl Budget {
         self.cancelled.store(true, Ordering::Relaxed);
     }
 
+    /// Whether [`Budget::cancel`] was called: an export checks it between articles, since writing
+    /// has no deadline of its own.
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Relaxed)
     }

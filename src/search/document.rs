@@ -16,20 +16,31 @@ use crate::index::schema::MentionLine;
 /// and the other versions of its text.
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
+    /// The id `vestnik show` and `/api/doc` take.
     pub id: String,
+    /// The title (inferred when the file gave none; see `inferred`).
     pub title: String,
+    /// `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// The outlet, when known.
     pub source: Option<String>,
+    /// The article's address, when the file gave one.
     pub url: Option<String>,
+    /// Who wrote it, where the file said.
     pub author: Option<String>,
+    /// Every file the same text was found in.
     pub paths: Vec<String>,
+    /// The whole text.
     pub body: String,
     /// Which of title, date and source were inferred rather than read from metadata.
     pub inferred: Vec<String>,
+    /// The people, organizations and places it names, by canonical name.
     pub entities: HitEntities,
     /// Each way the article wrote each entity.
     pub mentions: Vec<Mention>,
+    /// Its release group (16 hex digits): versions of one text share it.
     pub group: String,
+    /// The other versions of its text.
     pub duplicates: Vec<Duplicate>,
     /// Where the words of the query the article was opened from are, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,10 +51,13 @@ pub struct Document {
 /// index matched them (see [`Searcher::query_marks`]).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct QueryMarks {
+    /// Ranges in the title.
     pub title: Vec<[usize; 2]>,
+    /// Ranges in the body.
     pub body: Vec<[usize; 2]>,
 }
 
+/// One way an article wrote one of its entities, for the document view's list and highlights.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mention {
     /// "PER", "ORG" or "LOC".

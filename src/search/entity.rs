@@ -27,7 +27,9 @@ pub(crate) fn kind_of_field(field: &str) -> Option<EntityType> {
 /// An entity as filters and listings name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntityRef {
+    /// The archive-wide id, stable while the entity's names are.
     pub id: String,
+    /// The canonical name.
     pub name: String,
 }
 
@@ -39,6 +41,7 @@ pub struct FilterMatch {
     /// `flag` for `--person` and the API's `person=`, `query` for `person:` in the query.
     #[serde(rename = "in")]
     pub given_in: &'static str,
+    /// The entities it resolved to: the filter matches articles naming any of them.
     pub entities: Vec<EntityRef>,
     /// Places an article must also name to count ("Палата общин Великобритании" written
     /// "Палата общин" counts where Великобритания is named); absent when there are none.
@@ -71,7 +74,9 @@ pub struct Filters {
 /// A source filter as given, and whether any article has that source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceMatch {
+    /// The source as given.
     pub name: String,
+    /// Whether any article has it: a misspelt source finds nothing, and the answer says why.
     pub known: bool,
 }
 

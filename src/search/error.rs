@@ -7,8 +7,10 @@ use std::time::Duration;
 /// ran out of time (exit 2, HTTP 503); the rest are not.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
+    /// The query cannot be read or asks too much; the message says what to change.
     #[error("invalid query: {0}")]
     Query(String),
+    /// The search ran out of its time budget.
     #[error(
         "timeout: the search stopped at its time budget of {} (narrow the query, or allow more time with --timeout)",
         seconds(*.0)
@@ -17,6 +19,7 @@ pub enum SearchError {
     /// Whoever asked stopped waiting for the answer.
     #[error("the search was cancelled")]
     Cancelled,
+    /// The index failed under the search: not the user's to fix.
     #[error(transparent)]
     Index(#[from] tantivy::TantivyError),
 }

@@ -31,6 +31,7 @@ pub struct Related {
     /// The query was relaxed, as `vestnik search` relaxes it: no article had every word, and
     /// these counts are over the articles with most of them.
     pub relaxed: bool,
+    /// How it was relaxed, when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<Relaxation>,
 }
@@ -38,8 +39,11 @@ pub struct Related {
 /// Mentions of a query over time.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
+    /// The query as asked.
     pub query: String,
+    /// Matching articles, dated or not.
     pub total: usize,
+    /// How long each period is.
     pub by: DateBucket,
     /// Every period from the first to the last with an article, empty ones included, so that
     /// a chart's gaps are real. Articles without a date are not counted here but in
@@ -52,6 +56,7 @@ pub struct Timeline {
     /// The query was relaxed, as `vestnik search` relaxes it: no article had every word, and
     /// these counts are over the articles with most of them.
     pub relaxed: bool,
+    /// How it was relaxed, when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<Relaxation>,
 }

@@ -29,6 +29,7 @@ pub enum ExportFormat {
 /// Why an export stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The search failed before or while the articles were read.
     #[error(transparent)]
     Search(#[from] SearchError),
     /// The output went away (a closed pipe, a client that disconnected).
@@ -39,19 +40,30 @@ pub enum ExportError {
 /// One exported article.
 #[derive(Serialize)]
 pub struct ExportRow {
+    /// The id `vestnik show` and `/api/doc` take.
     pub id: String,
+    /// The title (inferred when the file gave none; see `inferred`).
     pub title: String,
+    /// `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// The outlet, when known.
     pub source: Option<String>,
+    /// The article's address, when the file gave one.
     pub url: Option<String>,
+    /// Who wrote it, where the file said.
     pub author: Option<String>,
+    /// The first file the article was read from.
     pub path: String,
     /// Which metadata was inferred rather than stated by the file ("date", "title", ...).
     pub inferred: Vec<String>,
+    /// The people, organizations and places it names, by canonical name.
     pub entities: HitEntities,
+    /// Its release group (16 hex digits): versions of one text share it.
     pub group: String,
+    /// BM25 relevance; absent when sorted by date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
+    /// The whole text, when asked for (`with_body`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }

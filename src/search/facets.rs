@@ -21,9 +21,12 @@ use crate::index::schema::names;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum DateBucket {
+    /// One bucket a year (`2024`).
     #[default]
     Year,
+    /// One bucket a month (`2024-05`).
     Month,
+    /// One bucket a day (`2024-05-17`).
     Day,
 }
 
@@ -31,10 +34,15 @@ pub enum DateBucket {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum FacetKind {
+    /// Articles per source.
     Source,
+    /// Articles per date bucket.
     Date,
+    /// The people most named.
     Person,
+    /// The organizations most named.
     Org,
+    /// The places most named.
     Loc,
 }
 
@@ -50,6 +58,7 @@ impl From<EntityType> for FacetKind {
 }
 
 impl FacetKind {
+    /// Every facet, in the order answers list them: what a request counts by default.
     pub const ALL: [FacetKind; 5] = [
         FacetKind::Source,
         FacetKind::Date,
@@ -62,7 +71,9 @@ impl FacetKind {
 /// One facet value and how many matched articles carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetCount {
+    /// The source or entity name, as the articles spell it.
     pub value: String,
+    /// Matched articles carrying it.
     pub count: u64,
     /// The entity's archive-wide id, for people, organizations and places.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,6 +81,7 @@ pub struct FacetCount {
 }
 
 impl FacetCount {
+    /// A count without an entity id, as sources have.
     pub fn new(value: String, count: u64) -> FacetCount {
         FacetCount {
             value,
@@ -84,7 +96,10 @@ impl FacetCount {
 /// and leave its counts short of the total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DateCount {
+    /// The bucket's label (`2024`, `2024-05`, `2024-05-17`); `null` for the articles without a
+    /// date.
     pub value: Option<String>,
+    /// Matched articles in the bucket.
     pub count: u64,
 }
 

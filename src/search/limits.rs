@@ -20,6 +20,7 @@ pub const MAX_PHRASE_WORDS: usize = 32;
 pub const MAX_SLOP: u32 = 100;
 /// Most hits a page may hold, and the deepest page.
 pub const MAX_LIMIT: usize = 100_000;
+/// The deepest offset a page may start at.
 pub const MAX_OFFSET: usize = 1_000_000;
 
 /// Longest excerpt of a query quoted in a message, in characters.

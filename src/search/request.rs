@@ -9,9 +9,11 @@ use super::budget::Budget;
 use super::facets::{DateBucket, FacetKind};
 use crate::entities::ByKind;
 
+/// The order of hits (`--sort`, `sort=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
+    /// Best BM25 match first.
     #[default]
     Relevance,
     /// Newest first.
@@ -22,8 +24,10 @@ pub enum Sort {
 /// text once ([`SearchRequest::count_groups`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum CountBy {
+    /// Each matched article counts.
     #[default]
     Articles,
+    /// Each release group counts once, as its first version.
     Groups,
 }
 
@@ -34,14 +38,20 @@ pub struct SearchRequest {
     pub query: String,
     /// Keep only articles from any of these sources (case-insensitive, whole names).
     pub sources: Vec<String>,
+    /// Keep only articles dated on or after this day.
     pub from: Option<NaiveDate>,
+    /// Keep only articles dated on or before this day.
     pub to: Option<NaiveDate>,
     /// Keep only articles without a date (`--undated`; `date:none` in the query). With
     /// `from` or `to` it matches nothing, and the filters say why.
     pub undated: bool,
+    /// The order of hits.
     pub sort: Sort,
+    /// Hits on the page.
     pub limit: usize,
+    /// Hits (or release groups, when grouping) skipped before the page.
     pub offset: usize,
+    /// How finely the date facet buckets articles.
     pub date_bucket: DateBucket,
     /// Keep only articles naming each of these people, organizations and places (any case
     /// form, part of the name, or Latin spelling).
@@ -74,6 +84,8 @@ impl SearchRequest {
         }
     }
 
+    /// A request for `query` with the defaults every front end starts from: ranked, ten hits,
+    /// grouped, every facet.
     pub fn new(query: impl Into<String>) -> SearchRequest {
         SearchRequest {
             query: query.into(),

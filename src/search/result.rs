@@ -12,12 +12,17 @@ use super::relax::Relaxation;
 use crate::entities::{ByKind, EntityType};
 use crate::index::schema::MentionLine;
 
+/// A request's answer: the page of hits, the count and facets of every match, and how the filters
+/// and the query were read.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResult {
+    /// The query as asked.
     pub query: String,
     /// Every matched article, not just this page.
     pub total: usize,
+    /// The page of hits, in the requested order.
     pub hits: Vec<Hit>,
+    /// Counts over every match (or every release group), not just this page.
     pub facets: Facets,
     /// Release groups among the matches, when facets were counted by group.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,6 +32,7 @@ pub struct SearchResult {
     /// The query was relaxed: too few articles had every word, and these are the articles
     /// with most of them (`relaxation` says how many).
     pub relaxed: bool,
+    /// How it was relaxed, when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<Relaxation>,
     /// When nothing matched: indexed words and names close to the ones that found nothing.
@@ -36,11 +42,15 @@ pub struct SearchResult {
 /// One matched article as shown to people and scripts.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
+    /// The id `vestnik show` and `/api/doc` take.
     pub id: String,
+    /// The title (inferred when the file gave none; see `inferred`).
     pub title: String,
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// The outlet, when known.
     pub source: Option<String>,
+    /// The article's address, when the file gave one.
     pub url: Option<String>,
     /// Who wrote it, where the file said.
     pub author: Option<String>,
@@ -50,6 +60,8 @@ pub struct Hit {
     pub paths: Vec<String>,
     /// BM25 relevance; `null` when sorted by date.
     pub score: Option<f32>,
+    /// A sentence-aligned excerpt of the body around the best match (its lead when no word of the
+    /// body matched).
     pub snippet: String,
     /// `[start, end)` of each highlighted word in `snippet`, in Unicode code points.
     pub highlights: Vec<[usize; 2]>,
@@ -69,10 +81,15 @@ pub struct Hit {
 /// Another version of a hit's text.
 #[derive(Debug, Clone, Serialize)]
 pub struct Duplicate {
+    /// The id `vestnik show` and `/api/doc` take.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// The outlet, when known.
     pub source: Option<String>,
+    /// The article's address, when the file gave one.
     pub url: Option<String>,
 }
 

@@ -28,6 +28,8 @@ pub struct Searcher {
 }
 
 impl Searcher {
+    /// Opens the index in `dir` for searching; the error says what the user can do about a missing,
+    /// old or unreadable index.
     pub fn open(dir: &Path) -> Result<Searcher, OpenError> {
         let OpenIndex { index, fields } = index::open(dir)?;
         let reader = index.reader().map_err(|source| OpenError::Tantivy {

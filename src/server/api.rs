@@ -33,7 +33,9 @@ use crate::search::{
 /// view, the export of every match with its text) is refused in one line, never answered
 /// otherwise than locally.
 pub enum Source {
+    /// The index on this machine: every endpoint.
     Local(Box<Searcher>),
+    /// A Sphinx engine holding an export: everything but a document's view and the export.
     Engine(Box<SphinxEngine>),
 }
 

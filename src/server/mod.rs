@@ -29,7 +29,9 @@ pub struct ServeOptions {
     pub source: Source,
     /// What is served, as the start-up line names it (the index's folder, or the engine).
     pub label: String,
+    /// Where the server listens.
     pub addr: SocketAddr,
+    /// What one client may cost it.
     pub limits: Limits,
     /// How long one request's search may take (`None`: no limit).
     pub timeout: Option<Duration>,

@@ -18,6 +18,7 @@ use crate::search::{CountBy, DateBucket, ExportFormat, FacetKind, SearchRequest,
 pub const MAX_QUERY_CHARS: usize = 1_000;
 /// Most hits a page may ask for, and the deepest page.
 pub const MAX_LIMIT: usize = 100;
+/// The deepest page `offset` may ask for: past it, paging is the export's job.
 pub const MAX_OFFSET: usize = 10_000;
 /// Most values one repeatable parameter (`source`, `person`, `facet`, ...) may take: each is a
 /// clause of the search, and no page or script needs more.
@@ -34,24 +35,33 @@ pub struct Params {
 /// What `/api/related` asks: the entity, the articles it is counted over, how many of each
 /// kind to list.
 pub struct Related {
+    /// Whether a person, an organization or a place.
     pub kind: EntityType,
+    /// The name as typed.
     pub name: String,
+    /// The search the co-occurrences are counted over (its query and filters).
     pub base: SearchRequest,
+    /// How many entities of each kind to list.
     pub limit: usize,
 }
 
 /// What `/api/doc` asks: the article, and the query whose words the answer marks in it.
 #[derive(Debug, PartialEq)]
 pub struct DocRequest {
+    /// The article's id.
     pub id: String,
+    /// The query the article was opened from, whose words the answer marks.
     pub query: Option<String>,
 }
 
 /// What `/api/export` asks: the search, how to write it, and whether with the articles' text.
 #[derive(Debug)]
 pub struct Export {
+    /// The search whose every match is exported.
     pub req: SearchRequest,
+    /// CSV or JSON lines.
     pub format: ExportFormat,
+    /// Whether each article's text is written too.
     pub with_body: bool,
 }
 
