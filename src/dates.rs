@@ -18,9 +18,9 @@ pub const FORMS: &str = "YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY";
 /// The days a date stands for, both ends inclusive: one day, a month or a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
-    /// The first day.
+    /// The period's first day (a month's 1st, a year's 1 January).
     pub first: NaiveDate,
-    /// The last day.
+    /// Its last day, included.
     pub last: NaiveDate,
 }
 

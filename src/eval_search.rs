@@ -109,13 +109,13 @@ pub struct Report {
     /// Every query that missed or added articles.
     #[serde(skip)]
     pub misses: Vec<Miss>,
-    /// People.
+    /// People (`PER`).
     #[serde(rename = "PER")]
     pub per: TypeReport,
-    /// Organizations.
+    /// Organizations (`ORG`).
     #[serde(rename = "ORG")]
     pub org: TypeReport,
-    /// Places.
+    /// Places (`LOC`).
     #[serde(rename = "LOC")]
     pub loc: TypeReport,
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 /// p50, p95 and p99 of one query's timings, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Percentiles {
-    /// The median.
+    /// The median run: the typical latency.
     pub p50_ms: f64,
     /// What one run in twenty exceeds.
     pub p95_ms: f64,

@@ -65,7 +65,7 @@ pub enum Presented {
 /// A publication date read from a text, and how the text stated it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stated {
-    /// The date.
+    /// The day the text says it was published.
     pub date: NaiveDate,
     /// How the text wrote it, which decides how far it can be trusted.
     pub how: Presented,

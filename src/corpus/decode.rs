@@ -9,7 +9,7 @@ use super::article::SkipReason;
 /// Text and the encoding it was decoded from.
 #[derive(Debug)]
 pub struct Decoded {
-    /// The decoded text.
+    /// The file's text, now UTF-8.
     pub text: String,
     /// The encoding it was decoded from, shown to users beside the article.
     pub encoding: &'static Encoding,

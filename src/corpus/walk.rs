@@ -11,7 +11,7 @@ pub const IGNORE_FILE: &str = ".vestnikignore";
 /// source rule are relative to that root).
 #[derive(Debug, Clone)]
 pub struct Found {
-    /// The file.
+    /// The file, as the walk reached it (under `root`).
     pub path: PathBuf,
     /// The folder it was found under.
     pub root: PathBuf,

@@ -72,13 +72,13 @@ pub struct TypeScore {
 /// What `vestnik eval-ner` reports: scores per type, in the shape Natasha's script writes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scores {
-    /// People.
+    /// People (`PER`).
     #[serde(rename = "PER")]
     pub per: TypeScore,
-    /// Organizations.
+    /// Organizations (`ORG`).
     #[serde(rename = "ORG")]
     pub org: TypeScore,
-    /// Places.
+    /// Places (`LOC`).
     #[serde(rename = "LOC")]
     pub loc: TypeScore,
     /// Of the gold PER spans with a `norm` that were found, the share normalized to a name

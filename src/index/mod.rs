@@ -113,7 +113,7 @@ pub enum OpenError {
 
 /// An open index with its field handles and vestnik's analyzers registered.
 pub struct OpenIndex {
-    /// The tantivy index.
+    /// The tantivy index, for writers and readers to be made from.
     pub index: Index,
     /// Its fields, resolved once.
     pub fields: Fields,

@@ -88,45 +88,45 @@ pub mod names {
         kind.name()
     }
 
-    /// Name of [`Fields::id`].
+    /// Name of [`super::Fields::id`].
     pub const ID: &str = "id";
-    /// Name of [`Fields::path`].
+    /// Name of [`super::Fields::path`].
     pub const PATH: &str = "path";
-    /// Name of [`Fields::title`].
+    /// Name of [`super::Fields::title`].
     pub const TITLE: &str = "title";
-    /// Name of [`Fields::headline`].
+    /// Name of [`super::Fields::headline`].
     pub const HEADLINE: &str = "headline";
-    /// Name of [`Fields::body`].
+    /// Name of [`super::Fields::body`].
     pub const BODY: &str = "body";
-    /// Name of [`Fields::date`].
+    /// Name of [`super::Fields::date`].
     pub const DATE: &str = "date";
-    /// Name of [`Fields::undated`].
+    /// Name of [`super::Fields::undated`].
     pub const UNDATED: &str = "undated";
-    /// Name of [`Fields::source`].
+    /// Name of [`super::Fields::source`].
     pub const SOURCE: &str = "source";
-    /// Name of [`Fields::url`].
+    /// Name of [`super::Fields::url`].
     pub const URL: &str = "url";
-    /// Name of [`Fields::author`].
+    /// Name of [`super::Fields::author`].
     pub const AUTHOR: &str = "author";
-    /// Name of [`Fields::inferred`].
+    /// Name of [`super::Fields::inferred`].
     pub const INFERRED: &str = "inferred";
-    /// Name of [`Fields::hash`].
+    /// Name of [`super::Fields::hash`].
     pub const HASH: &str = "hash";
-    /// Name of [`Fields::encoding`].
+    /// Name of [`super::Fields::encoding`].
     pub const ENCODING: &str = "encoding";
-    /// Name of [`Fields::head`].
+    /// Name of [`super::Fields::head`].
     pub const HEAD: &str = "head";
-    /// Name of [`Fields::person`].
+    /// Name of [`super::Fields::person`].
     pub const PERSON: &str = "person";
-    /// Name of [`Fields::org`].
+    /// Name of [`super::Fields::org`].
     pub const ORG: &str = "org";
-    /// Name of [`Fields::loc`].
+    /// Name of [`super::Fields::loc`].
     pub const LOC: &str = "loc";
-    /// Name of [`Fields::mentions`].
+    /// Name of [`super::Fields::mentions`].
     pub const MENTIONS: &str = "mentions";
-    /// Name of [`Fields::group`].
+    /// Name of [`super::Fields::group`].
     pub const GROUP: &str = "group";
-    /// Name of [`Fields::dup_sig`].
+    /// Name of [`super::Fields::dup_sig`].
     pub const DUP_SIG: &str = "dup_sig";
 }
 

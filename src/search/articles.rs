@@ -24,7 +24,7 @@ pub struct StoredArticle {
     /// Whether the title is a headline (one the file states, not the text's first sentence):
     /// unfielded words are looked for in headlines and bodies.
     pub headline: bool,
-    /// The text.
+    /// The body, for the other engine to index.
     pub body: String,
     /// The article's address, when the file gave one.
     pub url: Option<String>,
