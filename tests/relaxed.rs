@@ -317,3 +317,29 @@ fn dechunk(body: &str) -> String {
     }
     out
 }
+
+/// A question's word in another form than the articles write it: no article has
+/// «строители» (nor any form of it), and «зюзюква» is in none, so the strict query finds
+/// nothing; relaxed, the articles with words of the same stem prefix («строительство»,
+/// «строит») are found, and say so. The stranger («зюзюква» alone) still finds nothing.
+#[test]
+fn a_relaxed_question_meets_other_forms_of_its_words() {
+    assert_eq!(strictly("строители").total, 0, "no article has the word");
+    let r = ask("строители зюзюква");
+    assert!(r.relaxed, "relaxed");
+    assert!(r.total >= 3, "{}", r.total);
+    assert_eq!(r.total, r.hits.len());
+    let stems = vestnik::analysis::terms("строители");
+    for hit in &r.hits {
+        let terms = vestnik::analysis::terms(&body_of(&hit.id));
+        assert!(
+            terms.iter().any(|t| t.starts_with("стро")),
+            "{} has a word of the prefix",
+            hit.id
+        );
+        assert!(!terms.contains(&stems[0]), "{} has the word itself", hit.id);
+    }
+    assert_eq!(ask("зюзюква").total, 0);
+    // Strict stays strict: the prefix never widens a query with --strict.
+    assert_eq!(strictly("строители зюзюква").total, 0);
+}

@@ -49,6 +49,8 @@ pub struct SphinxEngine {
     registry: EngineRegistry,
     /// The `OPTION` that ranks as the local index does (see [`ranker`]).
     ranker: String,
+    /// The same for a relaxed query, which ranks with its own k1 and by prefixes too.
+    relaxed_ranker: String,
     /// Sphinx's IDF is ln(N/n) / (2 ln(N+1)) ("plain", normalized to [0, 1]); this brings a
     /// weight back to the scale of the local scores.
     idf_scale: f32,
@@ -91,7 +93,8 @@ impl SphinxEngine {
             url: url.clone(),
             conn: Mutex::new(conn),
             registry,
-            ranker: ranker(&ranking),
+            ranker: ranker(&ranking, false),
+            relaxed_ranker: ranker(&ranking, true),
             idf_scale,
         })
     }
@@ -283,8 +286,17 @@ impl SphinxEngine {
         };
         // Without words Sphinx scans every article unranked, as the local index scores such
         // queries alike (ties in index order); with words, the local BM25.
+        let relaxed = t
+            .relaxed
+            .as_ref()
+            .is_some_and(|(r, _)| matching.as_ref() == Some(r));
         let ranker = if matching.is_some() {
-            format!("{}, ", self.ranker)
+            let r = if relaxed {
+                &self.relaxed_ranker
+            } else {
+                &self.ranker
+            };
+            format!("{r}, ")
         } else {
             String::new()
         };
@@ -758,27 +770,37 @@ const B: f64 = 0.75;
 /// term's IDF is its field's, as in tantivy. What remains different: tantivy stores lengths
 /// in one byte (exact to 40 terms, then in steps of up to 1/8) and its IDF is
 /// ln(1 + (N − n + 0.5)/(n + 0.5)) where Sphinx's is ln(N/n).
-fn ranker(r: &RankingFile) -> String {
+///
+/// A `relaxed` query ranks as the local relaxed one: its words in headlines and bodies and
+/// their prefixes (`prefix_words`) with the relaxed k1 (`search::RELAXED_K1`).
+fn ranker(r: &RankingFile, relaxed: bool) -> String {
     // (field, tag, boost): the tag is the field's user_weight, which only names it here.
     let fields: [(&str, u32, f64); 7] = [
         ("title_words", 1, 1.0),
         ("headline_words", 2, f64::from(crate::search::TITLE_BOOST)),
         ("body_words", 3, 1.0),
-        ("all_words", 4, 0.0),
+        ("prefix_words", 4, 1.0),
         ("person_names", 5, 1.0),
         ("org_names", 6, 1.0),
         ("loc_names", 7, 1.0),
     ];
+    let k1_of = |field: &str| match field {
+        "headline_words" | "body_words" | "prefix_words" if relaxed => {
+            f64::from(crate::search::RELAXED_K1)
+        }
+        _ => K1,
+    };
     let tf = "IF(sum_idf>0,tf_idf/sum_idf,hit_count)";
     let mut expr = String::from("0");
     for (field, tag, boost) in fields.iter().rev() {
         let avg = r.average_length.get(*field).copied().unwrap_or(0.0);
+        let k1 = k1_of(field);
         let score = if *boost == 0.0 || avg <= 0.0 {
             "0".to_string()
         } else {
             format!(
-                "{boost}*sum_idf*{k1p}*{tf}/({tf}+{K1}*({nb}+{B}*{field}_len/{avg:.6}))",
-                k1p = K1 + 1.0,
+                "{boost}*sum_idf*{k1p}*{tf}/({tf}+{k1}*({nb}+{B}*{field}_len/{avg:.6}))",
+                k1p = k1 + 1.0,
                 nb = 1.0 - B,
             )
         };

@@ -175,19 +175,24 @@ pub fn translate(
         None
     } else {
         let required = crate::search::relaxed_required(free.len());
-        // Matched by the quorum over headline and body together (each word counts once
-        // wherever it is), ranked by each word in its own field (MAYBE adds to the rank
-        // without narrowing), as the local query sums the words an article has.
-        let keys: Vec<String> = free
-            .iter()
-            .map(|f| field_key(Keyed::Body, &f.terms[0]))
-            .collect();
+        // Counted by the quorum over the words' prefixes (each prefix once, as the local
+        // query counts it), ranked by each word's prefix and its stem in headline and body
+        // (MAYBE adds to the rank without narrowing), as the local query sums them
+        // (`search::relax::by_prefix`).
+        let mut keys: Vec<String> = Vec::new();
+        for f in &free {
+            let key = field_key(Keyed::Prefix, crate::analysis::prefix_of(&f.terms[0]));
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let quorum_of = required.min(keys.len().max(1));
         let ranked: Vec<String> = free
             .iter()
             .map(|f| in_default_fields(&[(0, f.terms[0].clone())]))
             .collect();
         let quorum = format!(
-            "((@all_words \"{}\"/{required}) MAYBE ({}))",
+            "((@prefix_words \"{}\"/{quorum_of}) MAYBE ({}))",
             keys.join(" "),
             ranked.join(" | ")
         );

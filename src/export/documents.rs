@@ -23,7 +23,7 @@ use anyhow::{Context, bail};
 use serde_json::{Map, Value, json};
 
 use super::sphinx::{NameCounts, date_parts, names_field, write_entities, write_file};
-use super::{Keyed, analyzed_keys_into, field_key};
+use super::{Keyed, analyzed_keys_into, analyzed_keys_with_prefixes, field_key};
 use crate::entities::EntityType;
 use crate::search::{Searcher, StoredArticle};
 
@@ -64,10 +64,11 @@ pub struct Summary {
 }
 
 /// The full-text fields of a document, each holding the keys of its terms (or of its names).
-const TEXT_FIELDS: [&str; 6] = [
+const TEXT_FIELDS: [&str; 7] = [
     "title_words",
     "headline_words",
     "body_words",
+    "prefix_words",
     "person_names",
     "org_names",
     "loc_names",
@@ -220,6 +221,21 @@ pub fn document(
         "body_words".into(),
         json!(keys(analyzer, &a.body, Keyed::Body)),
     );
+    // The prefixes of headline and body words, which a relaxed question counts and ranks by
+    // (as the local `prefixes` field).
+    let mut prefixes = String::new();
+    let mut unused = String::new();
+    if a.headline {
+        analyzed_keys_with_prefixes(
+            analyzer,
+            &a.title,
+            Keyed::Headline,
+            &mut unused,
+            &mut prefixes,
+        );
+    }
+    analyzed_keys_with_prefixes(analyzer, &a.body, Keyed::Body, &mut unused, &mut prefixes);
+    doc.insert("prefix_words".into(), json!(prefixes));
     for kind in EntityType::ALL {
         let names: Vec<String> = a.names[kind as usize]
             .iter()

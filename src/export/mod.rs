@@ -29,6 +29,9 @@ pub enum Keyed {
     Headline,
     /// Bodies.
     Body,
+    /// The prefixes of headline and body words (`analysis::prefix_of`), which relaxed
+    /// queries rank by, as the local `prefixes` field.
+    Prefix,
     /// An entity name, whole (not analyzed), as the local `person`, `org` and `loc` fields
     /// hold it.
     Name(crate::entities::EntityType),
@@ -42,6 +45,7 @@ impl Keyed {
             Keyed::Title => 't',
             Keyed::Headline => 'h',
             Keyed::Body => 'w',
+            Keyed::Prefix => 'x',
             Keyed::Name(EntityType::Per) => 'p',
             Keyed::Name(EntityType::Org) => 'o',
             Keyed::Name(EntityType::Loc) => 'l',
@@ -111,11 +115,40 @@ pub fn analyzed_keys_into(
     field: Keyed,
     out: &mut String,
 ) -> u64 {
+    keys_and_prefixes_into(analyzer, text, field, out, None)
+}
+
+/// [`analyzed_keys_into`], also appending to `prefixes` the [`Keyed::Prefix`] key of every
+/// term (one per term, no gap fillers: prefixes rank, no phrase reads them), from the same
+/// pass over the text.
+pub fn analyzed_keys_with_prefixes(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    field: Keyed,
+    out: &mut String,
+    prefixes: &mut String,
+) -> u64 {
+    keys_and_prefixes_into(analyzer, text, field, out, Some(prefixes))
+}
+
+fn keys_and_prefixes_into(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    field: Keyed,
+    out: &mut String,
+    mut prefixes: Option<&mut String>,
+) -> u64 {
     let mut stream = analyzer.token_stream(text);
     let mut next = None;
     let mut terms = 0;
     while stream.advance() {
         let token = stream.token();
+        if let Some(p) = prefixes.as_deref_mut() {
+            push_word(
+                p,
+                &field_key(Keyed::Prefix, crate::analysis::prefix_of(&token.text)),
+            );
+        }
         let from = next.unwrap_or(token.position);
         if token.position < from {
             // A second term at the same position: engines index one word per position.
@@ -184,6 +217,7 @@ mod tests {
             Keyed::Title,
             Keyed::Headline,
             Keyed::Body,
+            Keyed::Prefix,
             Keyed::Name(EntityType::Per),
             Keyed::Name(EntityType::Org),
             Keyed::Name(EntityType::Loc),

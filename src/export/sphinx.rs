@@ -6,7 +6,8 @@
 //!   each: the Sphinx document id, the full-text fields (the keys of the title, of the
 //!   headline (the title where it is one, as the local index ranks it) and of the body, each
 //!   field with keys of its own so that the engine counts documents per field as tantivy
-//!   does; headline and body again as body keys, for the quorum of relaxed queries; the keys
+//!   does; the keys of the prefixes of headline and body words, which relaxed queries count
+//!   and rank by, as the local `prefixes` field; the keys
 //!   of the people's, organizations' and places' names, which rank entity clauses as the
 //!   local name fields do), then the stored values and the attributes (see [`COLUMNS`]). The
 //!   body is stored as a string attribute: Sphinx 2.2 has no document store, and snippets
@@ -38,7 +39,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use serde::Serialize;
 
-use super::{GAP, Keyed, analyzed_keys_into, field_key};
+use super::{Keyed, analyzed_keys_into, analyzed_keys_with_prefixes, field_key};
 use crate::entities::{ByKind, EntityType};
 use crate::search::{Searcher, StoredArticle};
 
@@ -58,7 +59,7 @@ pub const COLUMNS: [(&str, &str); 21] = [
     ("tsvpipe_field", "title_words"),
     ("tsvpipe_field", "headline_words"),
     ("tsvpipe_field", "body_words"),
-    ("tsvpipe_field", "all_words"),
+    ("tsvpipe_field", "prefix_words"),
     ("tsvpipe_field", "person_names"),
     ("tsvpipe_field", "org_names"),
     ("tsvpipe_field", "loc_names"),
@@ -236,30 +237,24 @@ fn write_line(
     lengths.title_words += analyzed_keys_into(analyzer, &a.title, Keyed::Title, out);
     out.push('\t');
     let mut headline = String::new();
+    let mut prefixes = String::new();
     if a.headline {
-        lengths.headline_words +=
-            analyzed_keys_into(analyzer, &a.title, Keyed::Headline, &mut headline);
+        lengths.headline_words += analyzed_keys_with_prefixes(
+            analyzer,
+            &a.title,
+            Keyed::Headline,
+            &mut headline,
+            &mut prefixes,
+        );
     }
     out.push_str(&headline);
     out.push('\t');
-    let body_start = out.len();
-    lengths.body_words += analyzed_keys_into(analyzer, &a.body, Keyed::Body, out);
-    let body = out[body_start..].to_string();
+    lengths.body_words +=
+        analyzed_keys_with_prefixes(analyzer, &a.body, Keyed::Body, out, &mut prefixes);
     out.push('\t');
-    // Headline and body in one field, as body keys, for the quorum of a relaxed query (which
-    // counts words across both): a gap between them, so that no phrase spans the two.
-    let all_start = out.len();
-    if a.headline {
-        analyzed_keys_into(analyzer, &a.title, Keyed::Body, out);
-    }
-    if !body.is_empty() {
-        if out.len() > all_start {
-            out.push(' ');
-            out.push_str(GAP);
-            out.push(' ');
-        }
-        out.push_str(&body);
-    }
+    // The prefixes of headline and body words, as the local `prefixes` field holds them.
+    lengths.prefix_words += prefixes.split(' ').filter(|k| !k.is_empty()).count() as u64;
+    out.push_str(&prefixes);
     for kind in EntityType::ALL {
         out.push('\t');
         let names = &a.names[kind as usize];
@@ -295,6 +290,7 @@ struct FieldLengths {
     title_words: u64,
     headline_words: u64,
     body_words: u64,
+    prefix_words: u64,
     names: [u64; 3],
 }
 
@@ -314,7 +310,7 @@ pub struct RankingFile {
 }
 
 /// The current [`RankingFile::format`].
-pub const RANKING_FORMAT: u32 = 1;
+pub const RANKING_FORMAT: u32 = 2;
 
 impl RankingFile {
     fn of(documents: u64, l: &FieldLengths) -> RankingFile {
@@ -329,6 +325,7 @@ impl RankingFile {
         average_length.insert("title_words".to_string(), avg(l.title_words));
         average_length.insert("headline_words".to_string(), avg(l.headline_words));
         average_length.insert("body_words".to_string(), avg(l.body_words));
+        average_length.insert("prefix_words".to_string(), avg(l.prefix_words));
         for kind in EntityType::ALL {
             average_length.insert(names_field(kind).to_string(), avg(l.names[kind as usize]));
         }

@@ -60,8 +60,10 @@ fn to_document(
     doc.add_text(f.title, &a.title);
     if !a.inferred.title_is_first_sentence {
         doc.add_text(f.headline, &a.title);
+        doc.add_text(f.prefixes, &a.title);
     }
     doc.add_text(f.body, &a.body);
+    doc.add_text(f.prefixes, &a.body);
     match a.date {
         Some(date) => doc.add_date(f.date, to_datetime(date)),
         None => doc.add_bool(f.undated, true),
@@ -174,6 +176,12 @@ pub(super) fn reused(
             doc.add_u64(f.head, head.fingerprint);
         }
         None => doc.add_u64(f.head, fingerprint),
+    }
+    // The prefixes are not stored; they follow from the stored headline and body.
+    for field in [f.headline, f.body] {
+        if let Some(text) = stored_doc.get_first(field).and_then(|v| v.as_str()) {
+            doc.add_text(f.prefixes, text);
+        }
     }
     // The signature is not stored; it follows from the stored body.
     let body = stored_doc.get_first(f.body).and_then(|v| v.as_str());

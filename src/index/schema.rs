@@ -16,8 +16,8 @@ use crate::entities::EntityType;
 /// marker, and dates inferred only where the text presents them as the article's (an older
 /// index holds dates of past events the new inference rejects, so it is rebuilt). 10: the
 /// `headline` field, the titles ranked as headlines (a title made from the text's first
-/// sentence is not one).
-pub const SCHEMA_VERSION: u32 = 10;
+/// sentence is not one). 11: the `prefixes` field, which relaxed queries rank by.
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Handles to every field, resolved once so that callers never look fields up by name.
 #[derive(Clone, Copy, Debug)]
@@ -37,6 +37,11 @@ pub struct Fields {
     pub headline: Field,
     /// The text, analyzed for search and stored for snippets and the document view.
     pub body: Field,
+    /// The headline (where the title is one) and the body again, each word as the first
+    /// letters of its stem (`analysis::prefix_of`): a relaxed query ranks by them, so that a
+    /// question meets the answer's related words («строительство», «строят»). Frequencies
+    /// without positions, not stored: nothing matches or shows by it.
+    pub prefixes: Field,
     /// The publication date: a fast field for ranges, sorting and the date facet.
     pub date: Field,
     /// `true` on every article without a date, so that `--undated` and `date:none` are one
@@ -98,6 +103,8 @@ pub mod names {
     pub const HEADLINE: &str = "headline";
     /// Name of [`super::Fields::body`].
     pub const BODY: &str = "body";
+    /// Name of [`super::Fields::prefixes`].
+    pub const PREFIXES: &str = "prefixes";
     /// Name of [`super::Fields::date`].
     pub const DATE: &str = "date";
     /// Name of [`super::Fields::undated`].
@@ -164,6 +171,11 @@ pub fn build() -> (Schema, Fields) {
             .set_tokenizer("raw")
             .set_index_option(IndexRecordOption::Basic),
     );
+    let prefixes = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::PREFIXES)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let date = DateOptions::default()
         .set_indexed()
         .set_stored()
@@ -179,6 +191,7 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field(names::TITLE, russian.clone()),
         headline: b.add_text_field(names::HEADLINE, russian.clone()),
         body: b.add_text_field(names::BODY, russian),
+        prefixes: b.add_text_field(names::PREFIXES, prefixes),
         date: b.add_date_field(names::DATE, date),
         undated: b.add_bool_field(names::UNDATED, INDEXED),
         source: b.add_text_field(names::SOURCE, source),

@@ -8,6 +8,10 @@
 //! writes its postings of the next 4,096 documents into a window (a score and a count per
 //! document, a bit per document for the ones touched), as tantivy's own union does, and the
 //! documents of the window with enough clauses are read off in order.
+//!
+//! Score-only clauses (a word's prefix, which ranks but does not count as the word) are not
+//! read into the window: each is moved to the documents that have enough clauses, and adds
+//! its score where it is, as a `Should` beside a `Must` would.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
@@ -17,17 +21,31 @@ const WINDOW: u32 = 4096;
 const WORDS: usize = WINDOW as usize / 64;
 
 /// Documents matching at least `required` of `clauses`, scored by the sum of the clauses they
-/// match.
+/// match and of the `scoring` clauses they match.
 #[derive(Debug)]
 pub(crate) struct AtLeast {
     clauses: Vec<Box<dyn Query>>,
+    scoring: Vec<Box<dyn Query>>,
     required: usize,
 }
 
 impl AtLeast {
+    /// At least `required` of `clauses`.
+    #[cfg(test)]
     pub fn new(clauses: Vec<Box<dyn Query>>, required: usize) -> AtLeast {
+        AtLeast::with_scoring(clauses, Vec::new(), required)
+    }
+
+    /// At least `required` of `clauses`, with `scoring` adding to the score of the documents
+    /// found without counting towards `required`.
+    pub fn with_scoring(
+        clauses: Vec<Box<dyn Query>>,
+        scoring: Vec<Box<dyn Query>>,
+        required: usize,
+    ) -> AtLeast {
         AtLeast {
             clauses,
+            scoring,
             required: required.max(1),
         }
     }
@@ -37,6 +55,7 @@ impl Clone for AtLeast {
     fn clone(&self) -> AtLeast {
         AtLeast {
             clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
+            scoring: self.scoring.iter().map(|q| q.box_clone()).collect(),
             required: self.required,
         }
     }
@@ -49,14 +68,24 @@ impl Query for AtLeast {
             .iter()
             .map(|q| q.weight(enable_scoring))
             .collect::<tantivy::Result<Vec<_>>>()?;
+        // Without scores (a count), the score-only clauses change nothing.
+        let scoring = if enable_scoring.is_scoring_enabled() {
+            self.scoring
+                .iter()
+                .map(|q| q.weight(enable_scoring))
+                .collect::<tantivy::Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
         Ok(Box::new(AtLeastWeight {
             weights,
+            scoring,
             required: self.required,
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for q in &self.clauses {
+        for q in self.clauses.iter().chain(&self.scoring) {
             q.query_terms(visitor);
         }
     }
@@ -64,6 +93,7 @@ impl Query for AtLeast {
 
 struct AtLeastWeight {
     weights: Vec<Box<dyn Weight>>,
+    scoring: Vec<Box<dyn Weight>>,
     required: usize,
 }
 
@@ -76,7 +106,18 @@ impl Weight for AtLeastWeight {
                 scorers.push(s);
             }
         }
-        Ok(Box::new(AtLeastScorer::new(scorers, self.required)))
+        let mut scoring = Vec::with_capacity(self.scoring.len());
+        for w in &self.scoring {
+            let s = w.scorer(reader, boost)?;
+            if s.doc() != TERMINATED {
+                scoring.push(s);
+            }
+        }
+        Ok(Box::new(AtLeastScorer::new(
+            scorers,
+            scoring,
+            self.required,
+        )))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -86,11 +127,16 @@ impl Weight for AtLeastWeight {
                 matched.push(e);
             }
         }
-        if matched.len() < self.required {
+        let counted = matched.len();
+        for w in &self.scoring {
+            if let Ok(e) = w.explain(reader, doc) {
+                matched.push(e);
+            }
+        }
+        if counted < self.required {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
                 "document {doc} matches {} of the {} clauses required",
-                matched.len(),
-                self.required
+                counted, self.required
             )));
         }
         let mut e = Explanation::new(
@@ -107,6 +153,8 @@ impl Weight for AtLeastWeight {
 struct AtLeastScorer {
     /// Clauses not yet exhausted, each on its first document past the window.
     scorers: Vec<Box<dyn Scorer>>,
+    /// The score-only clauses, each on or before the next document to be read off.
+    scoring: Vec<Box<dyn Scorer>>,
     required: u32,
     /// The window's first document.
     start: DocId,
@@ -122,7 +170,11 @@ struct AtLeastScorer {
 }
 
 impl AtLeastScorer {
-    fn new(scorers: Vec<Box<dyn Scorer>>, required: usize) -> AtLeastScorer {
+    fn new(
+        scorers: Vec<Box<dyn Scorer>>,
+        scoring: Vec<Box<dyn Scorer>>,
+        required: usize,
+    ) -> AtLeastScorer {
         let size_hint = scorers.iter().map(|s| s.size_hint()).max().unwrap_or(0);
         let mut s = AtLeastScorer {
             required: u32::try_from(required).unwrap_or(u32::MAX),
@@ -131,6 +183,7 @@ impl AtLeastScorer {
             } else {
                 scorers
             },
+            scoring,
             start: 0,
             touched: Box::new([0; WORDS]),
             word: WORDS,
@@ -169,6 +222,19 @@ impl AtLeastScorer {
         true
     }
 
+    /// What the score-only clauses add at `doc`; each is moved to `doc` (documents are read
+    /// off in order, so none is ever asked about one it has passed).
+    fn score_only(&mut self, doc: DocId) -> Score {
+        let mut sum = 0.0;
+        for s in &mut self.scoring {
+            let at = if s.doc() < doc { s.seek(doc) } else { s.doc() };
+            if at == doc {
+                sum += s.score();
+            }
+        }
+        sum
+    }
+
     /// The next document of the window with enough clauses, if any.
     fn next_in_window(&mut self) -> bool {
         while self.word < WORDS {
@@ -183,8 +249,9 @@ impl AtLeastScorer {
             let count = std::mem::take(&mut self.counts[at]);
             let score = std::mem::take(&mut self.scores[at]);
             if count >= self.required {
-                self.doc = self.start + at as DocId;
-                self.score = score;
+                let doc = self.start + at as DocId;
+                self.doc = doc;
+                self.score = score + self.score_only(doc);
                 return true;
             }
         }
@@ -283,6 +350,39 @@ mod tests {
             }
             if required < typed.len() {
                 assert!(!a.is_empty(), "required {required}");
+            }
+
+            // Score-only clauses: the documents stay those of the counted clauses, and each
+            // adds its score where it matches, as tantivy's Must beside Shoulds scores it.
+            let extra = ["b", "c", "h", "z"];
+            let ours = AtLeast::with_scoring(
+                typed.iter().map(|w| term(w)).collect(),
+                extra.iter().map(|w| term(w)).collect(),
+                required,
+            );
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(
+                    typed.iter().map(|w| (Occur::Should, term(w))).collect(),
+                    required,
+                )),
+            )];
+            clauses.extend(extra.iter().map(|w| (Occur::Should, term(w))));
+            let theirs = BooleanQuery::new(clauses);
+            let mut c = searcher.search(&ours, &all).unwrap();
+            let mut d = searcher.search(&theirs, &all).unwrap();
+            assert_eq!(c.len(), a.len(), "required {required}");
+            assert_eq!(c.len(), d.len(), "required {required}");
+            c.sort_by_key(|(_, d)| *d);
+            d.sort_by_key(|(_, d)| *d);
+            let mut raised = 0;
+            for (((sc, dc), (sd, dd)), (sa, _)) in c.iter().zip(&d).zip(&a) {
+                assert_eq!(dc, dd);
+                assert!((sc - sd).abs() < 1e-4, "{sc} {sd}");
+                raised += usize::from(sc > sa);
+            }
+            if !c.is_empty() {
+                assert!(raised > 0, "required {required}");
             }
         }
     }

@@ -172,13 +172,29 @@ impl Searcher {
         let mut query = self.build(&mut phrases, ast)?;
         if let Some((required, words)) = loosened {
             let mut each = Vec::with_capacity(words.len());
+            let mut scoring = Vec::new();
+            let mut prefixes: Vec<String> = Vec::new();
             for word in words {
+                if let Some([(_, stem)]) = phrases.words(&word).as_deref() {
+                    let (prefix, stems) = relax::by_prefix(f, stem, TITLE_BOOST);
+                    // Words of one prefix count once: the prefix is one term of the article.
+                    let key = crate::analysis::prefix_of(stem).to_string();
+                    if !prefixes.contains(&key) {
+                        prefixes.push(key);
+                        each.push(prefix);
+                    }
+                    scoring.extend(stems);
+                    continue;
+                }
+                // A word of several terms ("MICS-2024") is its phrase, as in the strict query.
                 let leaf = UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(word)));
                 let marked = phrases.mark(leaf);
                 each.push(self.build(&mut phrases, marked)?);
             }
             let stand_in = Term::from_field_text(f.id, relax::STAND_IN);
-            query = relax::replace(query, &stand_in, &mut Some(relax::at_least(each, required)));
+            let required = required.min(each.len().max(1));
+            let loose = relax::at_least(each, scoring, required);
+            query = relax::replace(query, &stand_in, &mut Some(loose));
         }
         if let Some(e) = phrases.error.take() {
             return Err(e);

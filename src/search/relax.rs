@@ -366,9 +366,38 @@ fn stand_in_leaf() -> UserInputAst {
 }
 
 /// The loosened words as one query: `required` of the word queries must match, and the score
-/// is the sum of those that do.
-pub(crate) fn at_least(words: Vec<Box<dyn Query>>, required: usize) -> Box<dyn Query> {
-    Box::new(super::at_least::AtLeast::new(words, required))
+/// is the sum of those that do and of the `scoring` queries (the words' prefixes) that match.
+pub(crate) fn at_least(
+    words: Vec<Box<dyn Query>>,
+    scoring: Vec<Box<dyn Query>>,
+    required: usize,
+) -> Box<dyn Query> {
+    Box::new(super::at_least::AtLeast::with_scoring(
+        words, scoring, required,
+    ))
+}
+
+/// A loosened word of one term: the query that counts it, its prefix (`analysis::prefix_of`),
+/// and the queries that rank it too, its stem in the headline (boosted by `headline_boost`)
+/// and in the body. A question rarely has the answer's own words: «строительство» is found
+/// where an article says «строят», «школьный» where it says «школа», and the article with
+/// the stem itself ranks above. All are scored by BM25 with the relaxed k1 (`relaxed_bm25`),
+/// which rewards an article for holding more of the question's words over holding one often.
+pub(crate) fn by_prefix(
+    f: &crate::index::Fields,
+    stem: &str,
+    headline_boost: f32,
+) -> (Box<dyn Query>, [Box<dyn Query>; 2]) {
+    use super::relaxed_bm25::RelaxedTerm;
+    use tantivy::query::BoostQuery;
+    let headline: Box<dyn Query> = Box::new(BoostQuery::new(
+        Box::new(RelaxedTerm::new(Term::from_field_text(f.headline, stem))),
+        headline_boost,
+    ));
+    let body: Box<dyn Query> = Box::new(RelaxedTerm::new(Term::from_field_text(f.body, stem)));
+    let prefix = crate::analysis::prefix_of(stem);
+    let prefix = Box::new(RelaxedTerm::new(Term::from_field_text(f.prefixes, prefix)));
+    (prefix, [headline, body])
 }
 
 /// `query` with the stand-in term `stand_in` replaced by `words`.
