@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mysql::prelude::Queryable;
-use vestnik::export::{analyzed_keys, sphinx};
+use vestnik::export::{Keyed, analyzed_keys, analyzed_keys_into, field_key, sphinx};
 use vestnik::search::{FacetKind, SearchRequest};
 
 const SHARDS: usize = 2;
@@ -78,13 +78,31 @@ impl Drop for Cluster {
     }
 }
 
-/// A MATCH() expression for `query` as vestnik analyzes it: its words' keys, all required;
-/// quoted, a phrase.
+/// A MATCH() expression for `query` as vestnik analyzes it: its words' keys, all required,
+/// each in headlines or bodies (each field has keys of its own); quoted, a phrase.
 fn keys(query: &str) -> String {
-    let mut analyzer = vestnik::analysis::russian_analyzer();
+    let in_fields = |text: &str| {
+        let mut a = vestnik::analysis::russian_analyzer();
+        let mut headline = String::new();
+        analyzed_keys_into(&mut a, text, Keyed::Headline, &mut headline);
+        (headline, analyzed_keys(&mut a, text))
+    };
     match query.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
-        Some(phrase) => format!("\"{}\"", analyzed_keys(&mut analyzer, phrase)),
-        None => analyzed_keys(&mut analyzer, query),
+        Some(phrase) => {
+            let (h, w) = in_fields(phrase);
+            format!("((@headline_words \"{h}\") | (@body_words \"{w}\"))")
+        }
+        None => vestnik::analysis::terms(query)
+            .iter()
+            .map(|t| {
+                format!(
+                    "((@headline_words {}) | (@body_words {}))",
+                    field_key(Keyed::Headline, t),
+                    field_key(Keyed::Body, t)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 

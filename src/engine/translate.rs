@@ -191,10 +191,14 @@ pub fn translate(
             .iter()
             .map(|f| in_default_fields(&[(0, f.terms[0].clone())]))
             .collect();
+        // Sphinx 2.2's MAYBE narrows as AND does (`(@prefix_words x) MAYBE (@body_words w)`
+        // finds only the articles with both, measured on 2.2.11): so the ranked side also
+        // holds the prefixes, and every article the quorum finds matches it.
         let quorum = format!(
-            "((@prefix_words \"{}\"/{quorum_of}) MAYBE ({}))",
-            keys.join(" "),
-            ranked.join(" | ")
+            "((@prefix_words \"{keys}\"/{quorum_of}) MAYBE ({} | (@prefix_words {})))",
+            ranked.join(" | "),
+            keys.join(" | "),
+            keys = keys.join(" "),
         );
         fixed.push((Some(Occur::Must), Part::Expr(quorum)));
         match clause(&fixed)? {
