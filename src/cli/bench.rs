@@ -54,8 +54,8 @@ struct HostileArgs {
     #[arg(long)]
     index: PathBuf,
     /// Each query's budget in seconds, as `vestnik search --timeout`
-    #[arg(long, value_name = "SECS", default_value = super::DEFAULT_TIMEOUT, value_parser = super::Timeout::parse)]
-    timeout: super::Timeout,
+    #[arg(long, value_name = "SECS", default_value = super::flags::DEFAULT_TIMEOUT, value_parser = super::flags::Timeout::parse)]
+    timeout: super::flags::Timeout,
     /// Queries to run instead of the built-in list: a file (one per line) or a folder (one
     /// per file, as a `cargo fuzz` corpus)
     #[arg(long, value_name = "PATH")]

@@ -24,12 +24,12 @@ impl EngineArgs {
         let Some(url) = &self.engine else {
             return Ok(None);
         };
-        let url = EngineUrl::parse(url).map_err(|e| super::UserError(e.to_string()))?;
+        let url = EngineUrl::parse(url).map_err(|e| super::error::UserError(e.to_string()))?;
         let dir = match (&self.engine_dir, std::env::var_os("VESTNIK_ENGINE_DIR")) {
             (Some(d), _) => d.clone(),
             (None, Some(d)) => PathBuf::from(d),
             (None, None) => {
-                return Err(super::UserError(
+                return Err(super::error::UserError(
                     "--engine needs the export's folder for the names of its entities: add --engine-dir DIR (the folder `vestnik export` wrote) or set VESTNIK_ENGINE_DIR".into(),
                 )
                 .into());

@@ -2,9 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{
-    EntityFilters, QueryFlags, query_index, query_or_all, report_unresolved, terminal_style,
-};
+use super::flags::{EntityFilters, QueryFlags, query_or_all, report_unresolved, terminal_style};
+use super::index::query_index;
 use crate::entities::EntityType;
 use crate::output;
 use crate::search::{DateBucket, Searcher};

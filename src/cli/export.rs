@@ -54,7 +54,7 @@ pub(super) fn export_command(args: ExportArgs) -> anyhow::Result<()> {
             ),
         ];
         if let Some((flag, _)) = only_sphinx.iter().find(|(_, given)| *given) {
-            return Err(super::UserError(format!(
+            return Err(super::error::UserError(format!(
                 "{flag} is not an option of --to {}",
                 if target == documents::Target::Quickwit {
                     "quickwit"
@@ -64,7 +64,7 @@ pub(super) fn export_command(args: ExportArgs) -> anyhow::Result<()> {
             ))
             .into());
         }
-        let searcher = Searcher::open(&super::query_index(args.index.as_deref())?)?;
+        let searcher = Searcher::open(&super::index::query_index(args.index.as_deref())?)?;
         let total = searcher.num_docs();
         let opts = documents::Options {
             dir: args.dir,
@@ -83,7 +83,7 @@ pub(super) fn export_command(args: ExportArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let searcher = Searcher::open(&super::query_index(args.index.as_deref())?)?;
+    let searcher = Searcher::open(&super::index::query_index(args.index.as_deref())?)?;
     let opts = sphinx::Options {
         dir: args.dir,
         shards: args.shards.unwrap_or(2),

@@ -9,11 +9,15 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{DEFAULT_CORPUS, DEFAULT_INDEX};
 use crate::corpus::{self, ReadOptions};
 use crate::entities;
 use crate::index::{self, BuildOptions, Progress};
 use crate::output::{BuildReport, Render, Style, human_bytes, plural, signal_name};
+
+/// The folder `vestnik index` reads when given none.
+pub(super) const DEFAULT_CORPUS: &str = "corpus";
+/// The index every command uses when given none.
+pub(super) const DEFAULT_INDEX: &str = "index";
 
 #[derive(clap::Args)]
 pub(super) struct IndexArgs {
@@ -304,4 +308,19 @@ struct FileShown {
     name: String,
     size: u64,
     started: std::time::Instant,
+}
+
+/// The index a query command reads: the one given, or the default one, built from the default
+/// corpus first when it does not exist yet.
+pub(super) fn query_index(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(dir) => Ok(dir.to_path_buf()),
+        None => {
+            let dir = PathBuf::from(DEFAULT_INDEX);
+            if !crate::index::exists(&dir) {
+                build_default_index(&dir)?;
+            }
+            Ok(dir)
+        }
+    }
 }

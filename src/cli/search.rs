@@ -2,11 +2,13 @@
 
 use std::io::{self, Write};
 
-use super::pager::Paged;
-use super::{
-    DEFAULT_TIMEOUT, EntityFilters, QueryFlags, Timeout, query_index, query_or_all,
-    report_unresolved, terminal_style,
+use super::error::UserError;
+use super::flags::{
+    DEFAULT_TIMEOUT, EntityFilters, QueryFlags, Timeout, query_or_all, report_unresolved,
+    terminal_style,
 };
+use super::index::query_index;
+use super::pager::Paged;
 use crate::entities;
 use crate::output::{self, EntityList, FacetView, Format, Page, Parts, View};
 use crate::search::{
@@ -104,7 +106,7 @@ pub(super) fn search_command(args: SearchArgs) -> anyhow::Result<()> {
     };
     let result = if let Some(engine) = &engine {
         if args.with_body {
-            return Err(super::UserError(
+            return Err(UserError(
                 "--with-body is not available with --engine (the export is the engine's)".into(),
             )
             .into());

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use super::error::UserError;
+use super::flags::terminal_style;
+use super::index::query_index;
 use super::pager::{self, Paged};
-use super::{UserError, query_index, terminal_style};
 use crate::output::{self, DocumentFormat};
 use crate::search::Searcher;
 

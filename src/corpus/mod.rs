@@ -4,6 +4,7 @@
 mod article;
 pub mod dateline;
 mod decode;
+mod format;
 mod html;
 pub mod infer;
 mod json;
@@ -17,6 +18,7 @@ pub(crate) use article::Fields;
 pub use article::{Article, Inferred, Skip, SkipReason};
 pub use decode::{Decoded, decode, encoding_for_label};
 pub use encoding_rs::Encoding;
+pub use format::Format;
 pub use stream::{Records, records};
 pub use walk::{Found, IGNORE_FILE, walk};
 
@@ -42,38 +44,6 @@ impl FileContents {
                 reason,
             }],
         }
-    }
-}
-
-/// How a file is read, decided by its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Plain text (`.txt`): an optional metadata header or front matter, then the body.
-    Text,
-    /// Markdown (`.md`, `.markdown`): read as text, the body rendered to plain text, the first
-    /// heading the title when the metadata gives none.
-    Markdown,
-    /// One JSON object or an array of them (`.json`).
-    Json,
-    /// One JSON object a line (`.jsonl`, `.ndjson`).
-    JsonLines,
-    /// A web page (`.html`, `.htm`): the article's own text, without the page's menus and
-    /// footers.
-    Html,
-}
-
-impl Format {
-    /// The format of a file by its extension; `None` for files the corpus reader skips.
-    pub fn of(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "txt" => Format::Text,
-            "md" | "markdown" => Format::Markdown,
-            "json" => Format::Json,
-            "jsonl" | "ndjson" => Format::JsonLines,
-            "html" | "htm" => Format::Html,
-            _ => return None,
-        })
     }
 }
 

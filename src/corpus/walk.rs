@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Format, Skip, SkipReason};
+use super::format::Format;
+use super::{Skip, SkipReason};
 
 /// Name of the per-folder ignore file (gitignore syntax) that keeps files out of an index.
 pub const IGNORE_FILE: &str = ".vestnikignore";

@@ -14,6 +14,7 @@ mod entities;
 mod explore;
 mod results;
 mod text;
+mod view;
 
 use std::io::{self, Write};
 
@@ -23,8 +24,9 @@ use crate::search::FacetCount;
 pub use build::{BuildReport, signal_name};
 pub use document::{DocumentFormat, write_document};
 pub use entities::EntityList;
-pub use results::{FacetView, FacetsOnly, Page, Parts, View};
+pub use results::{FacetsOnly, Page};
 pub use text::{Style, human_bytes, plural};
+pub use view::{FacetView, Parts, View};
 
 /// How a command prints its answer (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -6,42 +6,10 @@ use std::io::{self, Write};
 use serde::{Serialize, Serializer};
 
 use super::text::{Style, write_text};
+use super::view::{Parts, View};
 use super::{COUNT_HEADER, Csv, Render, count_rows, line, pretty};
 use crate::entities::EntityType;
 use crate::search::{Facets, Filters, Hit, Relaxation, SearchResult};
-
-/// What to print: the hits and facets, or the facets alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parts {
-    /// Hits, then facets.
-    All,
-    /// Facets alone (`--facets-only`).
-    FacetsOnly,
-}
-
-/// How the text rendering shows the facets: the top values of each on one line, so that the
-/// hits stay in view, or every value counted, in tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum FacetView {
-    /// The first values of each facet, in a line each.
-    #[default]
-    Compact,
-    /// Every value counted, in tables (`--facets full`).
-    Full,
-}
-
-/// What to print of a search: `parts` holds for every format, the rest for text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct View {
-    /// Whether hits are printed, in every format.
-    pub parts: Parts,
-    /// How facets are laid out, in text.
-    pub facets: FacetView,
-    /// Hits skipped before this page, so that its hits are numbered from `offset + 1`.
-    pub offset: usize,
-    /// How many values the entity facets were asked for: a facet that long may have more.
-    pub facet_size: usize,
-}
 
 /// A search's answer as `vestnik search` prints it.
 pub struct Page<'a> {
@@ -168,4 +136,124 @@ impl<'a> Summary<'a> {
 enum Line<'a> {
     Hit(&'a Hit),
     Summary(Summary<'a>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{FacetView, Format, render};
+    use crate::search::HitEntities;
+
+    fn hit(id: String, title: String, snippet: String, source: Option<String>) -> Hit {
+        Hit {
+            id,
+            title,
+            date: Some("2024-05-17".into()),
+            source,
+            url: None,
+            author: None,
+            path: "a/b.txt".into(),
+            paths: vec!["a/b.txt".into()],
+            score: Some(1.5),
+            snippet,
+            highlights: vec![[0, 1]],
+            inferred: Vec::new(),
+            encoding: None,
+            entities: HitEntities::default(),
+            group: "g".into(),
+            duplicates: Vec::new(),
+        }
+    }
+
+    fn result(query: String, hits: Vec<Hit>) -> SearchResult {
+        SearchResult {
+            query,
+            total: hits.len(),
+            hits,
+            facets: Facets::default(),
+            groups: None,
+            filters: Filters::default(),
+            relaxed: false,
+            relaxation: None,
+            suggestions: Vec::new(),
+        }
+    }
+
+    fn rendered(r: &SearchResult, format: Format) -> String {
+        let page = Page {
+            result: r,
+            view: View {
+                parts: Parts::All,
+                facets: FacetView::Compact,
+                offset: 0,
+                facet_size: 10,
+            },
+        };
+        let mut out = Vec::new();
+        render(&mut out, &page, format, Style::default()).expect("rendered");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    proptest::proptest! {
+        /// Whatever the articles hold (quotes, control characters, line breaks, any Unicode),
+        /// the JSON, JSON Lines and CSV of a page read back to the same values, and JSON Lines
+        /// stays one value a line.
+        #[test]
+        fn a_page_reads_back_from_json_jsonl_and_csv(
+            query in proptest::prelude::any::<String>(),
+            hits in proptest::collection::vec(
+                (
+                    proptest::prelude::any::<String>(),
+                    proptest::prelude::any::<String>(),
+                    "[\"\\\\,\n\r\t\u{0}-\u{1f}а-яё «»]{0,24}",
+                    proptest::option::of(proptest::prelude::any::<String>()),
+                ),
+                0..4,
+            ),
+        ) {
+            let hits: Vec<Hit> = hits
+                .into_iter()
+                .map(|(id, title, snippet, source)| hit(id, title, snippet, source))
+                .collect();
+            let r = result(query, hits);
+
+            let json: serde_json::Value =
+                serde_json::from_str(&rendered(&r, Format::Json)).expect("valid JSON");
+            proptest::prop_assert_eq!(json["query"].as_str(), Some(r.query.as_str()));
+            proptest::prop_assert_eq!(json["total"].as_u64(), Some(r.total as u64));
+            for (h, j) in r.hits.iter().zip(json["hits"].as_array().expect("hits")) {
+                proptest::prop_assert_eq!(j["id"].as_str(), Some(h.id.as_str()));
+                proptest::prop_assert_eq!(j["title"].as_str(), Some(h.title.as_str()));
+                proptest::prop_assert_eq!(j["snippet"].as_str(), Some(h.snippet.as_str()));
+                proptest::prop_assert_eq!(j["source"].as_str(), h.source.as_deref());
+            }
+
+            let jsonl = rendered(&r, Format::Jsonl);
+            let lines: Vec<serde_json::Value> = jsonl
+                .lines()
+                .map(|l| serde_json::from_str(l).expect("each line one JSON value"))
+                .collect();
+            proptest::prop_assert_eq!(lines.len(), r.hits.len() + 1);
+            for (h, j) in r.hits.iter().zip(&lines) {
+                proptest::prop_assert_eq!(j["type"].as_str(), Some("hit"));
+                proptest::prop_assert_eq!(j["title"].as_str(), Some(h.title.as_str()));
+                proptest::prop_assert_eq!(j["snippet"].as_str(), Some(h.snippet.as_str()));
+            }
+            let summary = lines.last().expect("a summary line");
+            proptest::prop_assert_eq!(summary["type"].as_str(), Some("summary"));
+            proptest::prop_assert_eq!(summary["query"].as_str(), Some(r.query.as_str()));
+
+            let csv = rendered(&r, Format::Csv);
+            let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+            let rows: Vec<csv::StringRecord> =
+                reader.records().collect::<Result<_, _>>().expect("valid CSV");
+            proptest::prop_assert_eq!(rows.len(), r.hits.len());
+            for (h, row) in r.hits.iter().zip(&rows) {
+                proptest::prop_assert_eq!(&row[0], h.id.as_str());
+                proptest::prop_assert_eq!(&row[1], h.title.as_str());
+                proptest::prop_assert_eq!(&row[3], h.source.as_deref().unwrap_or(""));
+                proptest::prop_assert_eq!(&row[8], h.snippet.as_str());
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{FacetView, Parts, View};
+use super::view::{FacetView, Parts, View};
 use crate::search::{DateCount, FacetCount, Hit, Relaxation, SearchResult};
 
 /// How highlights and headings are marked: ANSI colour on a terminal, and «guillemets» around

@@ -128,23 +128,28 @@ impl Searcher {
         } else {
             limit
         };
-        let (total, facets, page) = loop {
+        // Facets are counted over every match, whatever the page: by the first pass only, so
+        // a grouped page that asks for more candidates does not count them again.
+        let mut uncounted = facets;
+        let mut facets = None;
+        let (total, page) = loop {
             let n = fetch.min(num_docs);
             let skip = if req.group {
                 0
             } else {
                 req.offset.min(num_docs)
             };
-            let (total, facets, candidates) =
-                self.collect(searcher, query, facets.clone(), req.sort, n, skip)?;
+            let (total, counted, candidates) =
+                self.collect(searcher, query, uncounted.take(), req.sort, n, skip)?;
+            facets = facets.or(counted);
             req.budget.check()?;
             if !req.group {
-                break (total, facets, candidates);
+                break (total, candidates);
             }
             let exhausted = candidates.len() < n || n == num_docs;
             let page = collapse(searcher, candidates, req.offset, limit)?;
             if page.len() == limit || exhausted {
-                break (total, facets, page);
+                break (total, page);
             }
             fetch = fetch.saturating_mul(4);
         };

@@ -1,5 +1,8 @@
-//! Counting the whole matched set by source and by date bucket in one pass over fast fields,
-//! so facet counts never depend on the page of hits shown.
+//! Counting the whole matched set by source, by date bucket and by person, organization and
+//! place in one pass over fast fields, so facet counts never depend on the page of hits shown.
+//! Entity facets count entities, not names (each article once per entity, whichever of its
+//! names it used, through `archive`), in per-segment arrays from `tally`; only the facets
+//! asked for are counted, and only the top entities are named.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

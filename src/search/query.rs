@@ -1,5 +1,8 @@
-//! Turning what a user typed into a tantivy query: the query language plus vestnik's date
-//! shorthands, and the flag filters (`--source`, `--from`, `--to`).
+//! The query text before and around tantivy's parser: vestnik's date shorthands rewritten into
+//! ranges (`date:2024`, `date:none`, read by [`crate::dates`]), `field:*`, `a AND NOT b` read as
+//! users mean it, times typed in a question ("4:51") kept as text, quotes a question in prose
+//! leaves unpaired repaired, and the one-line messages for a syntax error or an unknown field.
+//! The flag filters (`--source`, `--from`, `--to`) are joined to the parsed query in `compile`.
 
 use std::sync::LazyLock;
 

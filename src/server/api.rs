@@ -6,7 +6,6 @@
 //! when the client goes away.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
@@ -15,145 +14,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
-use serde_json::json;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::backend::{Backend, Source};
+use super::error::ApiError;
 use super::params::Params;
-use crate::engine::sphinx::SphinxEngine;
-use crate::entities::EntityType;
 use crate::output::FacetsOnly;
-use crate::search::{
-    Budget, Document, EntityListing, QueryMarks, Related, SearchError, SearchRequest, SearchResult,
-    Searcher, Timeline,
-};
-
-/// Where the server's answers come from: the local index, or a distributed engine holding an
-/// export of it (`vestnik serve --engine`). The engine answers searches, facets, entities,
-/// related entities and timelines with the same JSON; what it cannot answer (a document's
-/// view, the export of every match with its text) is refused in one line, never answered
-/// otherwise than locally.
-pub enum Source {
-    /// The index on this machine: every endpoint.
-    Local(Box<Searcher>),
-    /// A Sphinx engine holding an export: everything but a document's view and the export.
-    Engine(Box<SphinxEngine>),
-}
-
-impl Source {
-    fn search(&self, req: &SearchRequest) -> Result<SearchResult, ApiError> {
-        match self {
-            Source::Local(s) => Ok(s.search(req)?),
-            Source::Engine(e) => e.search(req).map_err(engine_error),
-        }
-    }
-
-    fn entities(
-        &self,
-        req: &SearchRequest,
-        kind: Option<EntityType>,
-    ) -> Result<Vec<EntityListing>, ApiError> {
-        match self {
-            Source::Local(s) => Ok(s.entities(req, kind)?),
-            Source::Engine(e) => e.entities(req, kind).map_err(engine_error),
-        }
-    }
-
-    fn related(
-        &self,
-        kind: EntityType,
-        name: &str,
-        base: &SearchRequest,
-        limit: usize,
-    ) -> Result<Related, ApiError> {
-        match self {
-            Source::Local(s) => Ok(s.related(kind, name, base, limit)?),
-            Source::Engine(e) => crate::search::related(&|r| e.search(r), kind, name, base, limit)
-                .map_err(engine_error),
-        }
-    }
-
-    fn timeline(&self, req: &SearchRequest) -> Result<Timeline, ApiError> {
-        match self {
-            Source::Local(s) => Ok(s.timeline(req)?),
-            Source::Engine(e) => {
-                crate::search::timeline(&|r| e.search(r), req).map_err(engine_error)
-            }
-        }
-    }
-
-    fn document(&self, id: &str) -> Result<Option<Document>, ApiError> {
-        match self {
-            Source::Local(s) => Ok(s.document(id)?),
-            Source::Engine(_) => Err(not_through_engine("a document's view (/api/doc)")),
-        }
-    }
-
-    fn query_marks(&self, query: &str, texts: &[&str]) -> Result<Vec<Vec<[usize; 2]>>, ApiError> {
-        match self {
-            Source::Local(s) => Ok(s.query_marks(query, texts)?),
-            Source::Engine(_) => Err(not_through_engine("a document's view (/api/doc)")),
-        }
-    }
-}
-
-/// The refusal of what the engine does not hold, as the command line words it.
-pub(super) fn not_through_engine(what: &str) -> ApiError {
-    ApiError::bad(format!(
-        "not available through --engine: {what}; serve the local index for it"
-    ))
-}
-
-/// An engine's error as the API reports it: a query the user must fix (also one the engine
-/// cannot be asked) is a 400, a search past its budget a 503, and the engine failing or a
-/// shard not answering a 502, in one line.
-fn engine_error(e: anyhow::Error) -> ApiError {
-    match e.downcast::<SearchError>() {
-        Ok(e) => e.into(),
-        Err(e) => ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            crate::search::limits::one_line(&format!("{e:#}")),
-        ),
-    }
-}
-
-/// What the handlers share: where answers come from, the slots of the searches in flight,
-/// and how long one search may take.
-pub struct Backend {
-    source: Source,
-    slots: Arc<Semaphore>,
-    max_requests: usize,
-    timeout: Option<Duration>,
-}
-
-impl Backend {
-    pub fn new(source: Source, max_requests: usize, timeout: Option<Duration>) -> Backend {
-        Backend {
-            source,
-            slots: Arc::new(Semaphore::new(max_requests)),
-            max_requests,
-            timeout,
-        }
-    }
-
-    /// The open index, for handlers that answer otherwise than with one JSON value; through
-    /// an engine, the refusal of `what`.
-    pub(super) fn searcher(&self, what: &str) -> Result<&Searcher, ApiError> {
-        match &self.source {
-            Source::Local(s) => Ok(s),
-            Source::Engine(_) => Err(not_through_engine(what)),
-        }
-    }
-
-    /// The time budget of one search.
-    pub(super) fn budget(&self) -> Budget {
-        self.timeout.map_or_else(Budget::unlimited, Budget::new)
-    }
-
-    /// A slot for one search, or `None` when every one is taken.
-    pub(super) fn take_slot(&self) -> Option<OwnedSemaphorePermit> {
-        self.slots.clone().try_acquire_owned().ok()
-    }
-}
+use crate::search::{Budget, QueryMarks};
 
 type Shared = Arc<Backend>;
 
@@ -167,43 +33,6 @@ pub fn routes() -> Router<Shared> {
         .route("/api/doc", get(doc))
         .route("/api/export", get(export))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such page or endpoint") })
-}
-
-/// An error as the API reports it.
-pub struct ApiError {
-    status: StatusCode,
-    message: String,
-}
-
-impl ApiError {
-    pub(super) fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            message: message.into(),
-        }
-    }
-
-    fn bad(message: String) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, message)
-    }
-}
-
-impl From<SearchError> for ApiError {
-    fn from(e: SearchError) -> ApiError {
-        match e {
-            SearchError::Query(m) => ApiError::bad(format!("invalid query: {m}")),
-            e @ (SearchError::Timeout(_) | SearchError::Cancelled) => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
-            }
-            other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": self.message }))).into_response()
-    }
 }
 
 /// Runs a search-side job on the blocking pool and answers with its JSON, or at once with 503

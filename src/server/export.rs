@@ -20,7 +20,8 @@ use axum::response::{IntoResponse, Response};
 use hyper::body::Frame;
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
-use super::api::{ApiError, Backend};
+use super::backend::Backend;
+use super::error::ApiError;
 use super::params::Export;
 use crate::search::{CancelOnDrop, ExportError, ExportFormat, SearchError};
 

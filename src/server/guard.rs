@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::api::ApiError;
+use super::error::ApiError;
 
 /// Largest request body accepted; the API reads none, so only a stray small one is let by.
 pub const MAX_BODY_BYTES: u64 = 64 * 1024;

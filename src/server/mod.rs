@@ -3,6 +3,8 @@
 //! whose files are built into the binary, so it works offline and from any folder.
 
 mod api;
+mod backend;
+mod error;
 mod export;
 mod guard;
 mod listen;
@@ -20,7 +22,7 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-pub use api::Source;
+pub use backend::Source;
 pub use listen::Limits;
 
 /// How the server runs.
@@ -50,7 +52,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", opts.addr))?;
         let addr = listener.local_addr()?;
         eprintln!("Serving {} at http://{addr}/ (Ctrl-C stops)", opts.label);
-        let backend = api::Backend::new(opts.source, opts.limits.max_requests, opts.timeout);
+        let backend = backend::Backend::new(opts.source, opts.limits.max_requests, opts.timeout);
         let app = router(Arc::new(backend), guard::HostCheck::for_addr(addr));
         listen::run(listener, app, opts.limits, async {
             let _ = tokio::signal::ctrl_c().await;
@@ -62,7 +64,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 
 /// Every route (the interface's three files and the API) behind the checks every request
 /// passes; the last layer added is the first passed.
-fn router(backend: Arc<api::Backend>, hosts: guard::HostCheck) -> Router {
+fn router(backend: Arc<backend::Backend>, hosts: guard::HostCheck) -> Router {
     let routes = Router::new()
         .route(
             "/",
@@ -137,7 +139,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
         crate::index::build(&[corpus], dir.path(), &Default::default(), &()).unwrap();
-        let backend = Arc::new(api::Backend::new(
+        let backend = Arc::new(backend::Backend::new(
             Source::Local(Box::new(Searcher::open(dir.path()).unwrap())),
             1,
             None,
