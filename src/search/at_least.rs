@@ -9,9 +9,9 @@
 //! document, a bit per document for the ones touched), as tantivy's own union does, and the
 //! documents of the window with enough clauses are read off in order.
 //!
-//! Score-only clauses (a word's prefix, which ranks but does not count as the word) are not
-//! read into the window: each is moved to the documents that have enough clauses, and adds
-//! its score where it is, as a `Should` beside a `Must` would.
+//! Score-only clauses (a word's stem where its prefix is what counts) are read over the
+//! window after the counted ones and add their score to the documents those touched, as a
+//! `Should` beside a `Must` would; they never bring in a document of their own.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
@@ -153,7 +153,7 @@ impl Weight for AtLeastWeight {
 struct AtLeastScorer {
     /// Clauses not yet exhausted, each on its first document past the window.
     scorers: Vec<Box<dyn Scorer>>,
-    /// The score-only clauses, each on or before the next document to be read off.
+    /// The score-only clauses, each on its first document past the window.
     scoring: Vec<Box<dyn Scorer>>,
     required: u32,
     /// The window's first document.
@@ -219,20 +219,23 @@ impl AtLeastScorer {
             }
         }
         self.scorers.retain(|s| s.doc() != TERMINATED);
-        true
-    }
-
-    /// What the score-only clauses add at `doc`; each is moved to `doc` (documents are read
-    /// off in order, so none is ever asked about one it has passed).
-    fn score_only(&mut self, doc: DocId) -> Score {
-        let mut sum = 0.0;
-        for s in &mut self.scoring {
-            let at = if s.doc() < doc { s.seek(doc) } else { s.doc() };
-            if at == doc {
-                sum += s.score();
+        // The score-only clauses, read in order over the window (as fast as reading a
+        // posting list gets), scored only where a counted clause touched the document.
+        for scorer in &mut self.scoring {
+            let mut doc = scorer.doc();
+            if doc < start {
+                doc = scorer.seek(start);
+            }
+            while doc < end {
+                let at = (doc - start) as usize;
+                if self.touched[at / 64] & (1 << (at % 64)) != 0 {
+                    self.scores[at] += scorer.score();
+                }
+                doc = scorer.advance();
             }
         }
-        sum
+        self.scoring.retain(|s| s.doc() != TERMINATED);
+        true
     }
 
     /// The next document of the window with enough clauses, if any.
@@ -249,9 +252,8 @@ impl AtLeastScorer {
             let count = std::mem::take(&mut self.counts[at]);
             let score = std::mem::take(&mut self.scores[at]);
             if count >= self.required {
-                let doc = self.start + at as DocId;
-                self.doc = doc;
-                self.score = score + self.score_only(doc);
+                self.doc = self.start + at as DocId;
+                self.score = score;
                 return true;
             }
         }
