@@ -209,32 +209,23 @@ pub fn document(
         "title_words".into(),
         json!(keys(analyzer, &a.title, Keyed::Title)),
     );
-    doc.insert(
-        "headline_words".into(),
-        json!(if a.headline {
-            keys(analyzer, &a.title, Keyed::Headline)
-        } else {
-            String::new()
-        }),
-    );
-    doc.insert(
-        "body_words".into(),
-        json!(keys(analyzer, &a.body, Keyed::Body)),
-    );
-    // The prefixes of headline and body words, which a relaxed question counts and ranks by
-    // (as the local `prefixes` field).
+    // Headline and body in one pass each, with the prefixes of their words, which a relaxed
+    // question counts and ranks by (as the local `prefixes` field).
+    let mut headline = String::new();
+    let mut body = String::new();
     let mut prefixes = String::new();
-    let mut unused = String::new();
     if a.headline {
         analyzed_keys_with_prefixes(
             analyzer,
             &a.title,
             Keyed::Headline,
-            &mut unused,
+            &mut headline,
             &mut prefixes,
         );
     }
-    analyzed_keys_with_prefixes(analyzer, &a.body, Keyed::Body, &mut unused, &mut prefixes);
+    analyzed_keys_with_prefixes(analyzer, &a.body, Keyed::Body, &mut body, &mut prefixes);
+    doc.insert("headline_words".into(), json!(headline));
+    doc.insert("body_words".into(), json!(body));
     doc.insert("prefix_words".into(), json!(prefixes));
     for kind in EntityType::ALL {
         let names: Vec<String> = a.names[kind as usize]

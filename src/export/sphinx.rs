@@ -236,18 +236,11 @@ fn write_line(
     let _ = write!(out, "{id}\t");
     lengths.title_words += analyzed_keys_into(analyzer, &a.title, Keyed::Title, out);
     out.push('\t');
-    let mut headline = String::new();
     let mut prefixes = String::new();
     if a.headline {
-        lengths.headline_words += analyzed_keys_with_prefixes(
-            analyzer,
-            &a.title,
-            Keyed::Headline,
-            &mut headline,
-            &mut prefixes,
-        );
+        lengths.headline_words +=
+            analyzed_keys_with_prefixes(analyzer, &a.title, Keyed::Headline, out, &mut prefixes);
     }
-    out.push_str(&headline);
     out.push('\t');
     lengths.body_words +=
         analyzed_keys_with_prefixes(analyzer, &a.body, Keyed::Body, out, &mut prefixes);

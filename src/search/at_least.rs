@@ -99,20 +99,8 @@ struct AtLeastWeight {
 
 impl Weight for AtLeastWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut scorers = Vec::with_capacity(self.weights.len());
-        for w in &self.weights {
-            let s = w.scorer(reader, boost)?;
-            if s.doc() != TERMINATED {
-                scorers.push(s);
-            }
-        }
-        let mut scoring = Vec::with_capacity(self.scoring.len());
-        for w in &self.scoring {
-            let s = w.scorer(reader, boost)?;
-            if s.doc() != TERMINATED {
-                scoring.push(s);
-            }
-        }
+        let scorers = live_scorers(&self.weights, reader, boost)?;
+        let scoring = live_scorers(&self.scoring, reader, boost)?;
         Ok(Box::new(AtLeastScorer::new(
             scorers,
             scoring,
@@ -148,6 +136,22 @@ impl Weight for AtLeastWeight {
         }
         Ok(e)
     }
+}
+
+/// The scorers of `weights` on `reader` that have a document at all.
+fn live_scorers(
+    weights: &[Box<dyn Weight>],
+    reader: &SegmentReader,
+    boost: Score,
+) -> tantivy::Result<Vec<Box<dyn Scorer>>> {
+    let mut live = Vec::with_capacity(weights.len());
+    for w in weights {
+        let s = w.scorer(reader, boost)?;
+        if s.doc() != TERMINATED {
+            live.push(s);
+        }
+    }
+    Ok(live)
 }
 
 struct AtLeastScorer {
