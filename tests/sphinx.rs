@@ -18,11 +18,18 @@ use vestnik::search::{FacetKind, SearchRequest};
 
 const SHARDS: usize = 2;
 
-/// A coordinator port whose shard and binary ports are free too.
+/// A coordinator port whose shard and binary ports are free too. Ports come in slots of 211
+/// (a cluster spans 103 of them), one slot per call in this process and per process id, so
+/// that tests starting clusters at once, in one process or in several, never pick the same
+/// ports: a free port checked by two of them at the same moment looked free to both.
 fn free_port() -> u16 {
-    let start = 20_000 + (std::process::id() % 20_000) as u16;
-    (0..200u16)
-        .map(|i| start.wrapping_add(i * 211) % 40_000 + 20_000)
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static CALLS: AtomicU32 = AtomicU32::new(0);
+    const SLOT: u32 = 211;
+    const SLOTS: u32 = 40_000 / SLOT;
+    let first = std::process::id() % SLOTS + CALLS.fetch_add(1, Ordering::Relaxed) * 61;
+    (0..SLOTS)
+        .map(|i| (20_000 + ((first + i) % SLOTS) * SLOT) as u16)
         .find(|&p| {
             (0..=SHARDS as u16).all(|k| {
                 TcpListener::bind(("127.0.0.1", p + k)).is_ok()
@@ -181,6 +188,19 @@ fn local_of(index: &Path, args: &[&str]) -> assert_cmd::Command {
         .arg(index)
         .arg("--no-pager");
     cmd
+}
+
+/// `s` percent-encoded for a query string: every byte but ASCII letters and digits.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 fn hit_ids(v: &serde_json::Value) -> Vec<String> {
@@ -545,10 +565,58 @@ fn serve_through_the_engine_answers_as_the_local_server() {
         }
     }
 
+    // Every article's view, with the marks of a query's words, is the local one byte for
+    // byte: its body (paragraphs kept), entities and the ways it wrote them, other versions.
+    let (_, all) = local.json("/api/search?q=*&limit=100&group=false");
+    let ids = hit_ids(&all);
+    assert!(ids.len() >= 60, "{}", ids.len());
+    let mut with_paragraphs = 0;
+    for id in &ids {
+        for q in [
+            "",
+            "&q=%D1%88%D0%BA%D0%BE%D0%BB%D1%8B+-%D0%A8%D1%8B%D0%BC%D0%BA%D0%B5%D0%BD%D1%82",
+        ] {
+            // школы -Шымкент: an excluded word is marked too, as locally.
+            let path = format!("/api/doc?id={}{q}", percent(id));
+            let (ls, want) = local.json(&path);
+            let (es, got) = engine.json(&path);
+            assert_eq!((es, ls), (200, 200), "{path}: {got}");
+            assert_eq!(got, want, "{path}");
+        }
+        let (_, doc) = local.json(&format!("/api/doc?id={}", percent(id)));
+        with_paragraphs += usize::from(doc["body"].as_str().unwrap_or_default().contains('\n'));
+    }
+    assert!(with_paragraphs > 0);
+    // An id no article has, one that differs only in case (Sphinx compares strings without
+    // ASCII case) and one with a quote: 404, as locally.
+    let upper = ids
+        .iter()
+        .find(|id| id.to_uppercase() != **id)
+        .unwrap()
+        .to_uppercase();
+    for id in ["nonexistent", upper.as_str(), "x' OR '1'='1"] {
+        let path = format!("/api/doc?id={}", percent(id));
+        let (ls, _) = local.json(&path);
+        let (es, got) = engine.json(&path);
+        assert_eq!((es, ls), (404, 404), "{path}: {got}");
+    }
+    // `vestnik show` through the engine prints what it prints locally.
+    let show = |extra: &[&str]| {
+        let mut cmd = common::vestnik();
+        cmd.args(["show", &ids[0], "--format", "json", "--no-pager"])
+            .args(extra);
+        common::succeed(&mut cmd).stdout
+    };
+    let dir = running.out.to_string_lossy().to_string();
+    let index = common::corpus_index().to_string_lossy().to_string();
+    assert_eq!(
+        show(&["--engine", &running.url(), "--engine-dir", &dir]),
+        show(&["--index", &index])
+    );
+
     // What the engine cannot answer: a 400 with a one-line JSON error, as the CLI's.
     for path in [
         "/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB*", // школ*
-        "/api/doc?id=x",
         "/api/export?q=*&format=jsonl",
     ] {
         let (status, r) = engine.json(path);
@@ -638,4 +706,72 @@ fn real_news_rank_through_the_engine_as_locally() {
     // Most of these queries rank among many more matches than a page holds, so the
     // overlap is a ranking's, not the whole result set's.
     assert!(pages_past_ten >= 12, "{pages_past_ten}");
+}
+
+/// A document's view through the engine (`vestnik show ID --engine`) is the local one byte for
+/// byte, also for what the sample corpus lacks: a text republished under another source (its
+/// other version listed), an author, a body with tabs, backslashes and an escape-looking
+/// `\\n` that is not a line break.
+#[test]
+fn a_documents_view_through_the_engine_is_the_local_one() {
+    // Thirty words and more: shorter texts are never grouped as one release.
+    let body = "Министр финансов Ерлан Жамаубаев представил в Астане проект республиканского бюджета на три года. По его словам, доходы вырастут за счёт налогов, а расходы на образование, здравоохранение и социальную защиту останутся главными статьями.\n\n\tВторой абзац: отчёт лежит в папке C:\\отчёты\\n2024, и это не перенос строки.";
+    let line = |id: &str, source: &str, author: &str| {
+        serde_json::json!({
+            "id": id, "title": "Бюджет представлен", "body": body, "source": source,
+            "date": "2024-05-17", "author": author, "url": format!("https://example.kz/{id}"),
+        })
+        .to_string()
+    };
+    let feed = [
+        line("a1", "Zakon.kz", "Айгуль Серикова"),
+        line("a2", "Tengrinews.kz", ""),
+    ]
+    .join("\n");
+    let (_dir, index) = common::index_of(&[("feed.jsonl", &feed)]);
+    let running = export_and_start_of(&index);
+    let ids = hit_ids(&common::json_of(&mut local_of(
+        &index,
+        &["*", "--format", "json", "--no-group"],
+    )));
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let show = |id: &str, extra: &[&str]| -> serde_json::Value {
+        let mut cmd = common::vestnik();
+        cmd.args(["show", id, "--format", "json", "--no-pager"])
+            .args(extra);
+        serde_json::from_slice(&common::succeed(&mut cmd).stdout).unwrap()
+    };
+    let dir = running.out.to_string_lossy().to_string();
+    let at = index.to_string_lossy().to_string();
+    for id in &ids {
+        let want = show(id, &["--index", &at]);
+        let got = show(id, &["--engine", &running.url(), "--engine-dir", &dir]);
+        assert_eq!(got, want, "{id}");
+        assert_eq!(want["body"], body);
+        assert_eq!(
+            want["duplicates"].as_array().map(Vec::len),
+            Some(1),
+            "{want}"
+        );
+        assert!(!want["mentions"].as_array().unwrap().is_empty(), "{want}");
+    }
+    let authors: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| show(id, &["--index", &at])["author"].clone())
+        .filter(|a| !a.is_null())
+        .collect();
+    assert_eq!(authors, ["Айгуль Серикова"]);
+    // An id no article has: exit 2 with one line, as locally.
+    let mut cmd = common::vestnik();
+    cmd.args([
+        "show",
+        "A1",
+        "--engine",
+        &running.url(),
+        "--engine-dir",
+        &dir,
+    ]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no article with id 'A1'"));
 }

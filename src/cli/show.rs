@@ -28,11 +28,16 @@ pub(super) struct ShowArgs {
     /// Print straight to the terminal, never through $PAGER
     #[arg(long)]
     no_pager: bool,
+    #[command(flatten)]
+    engine: super::engine::EngineArgs,
 }
 
 pub(super) fn show_command(args: ShowArgs) -> anyhow::Result<()> {
-    let searcher = Searcher::open(&query_index(args.index.as_deref())?)?;
-    let Some(doc) = searcher.document(&args.id)? else {
+    let found = match args.engine.open()? {
+        Some(engine) => engine.document(&args.id)?,
+        None => Searcher::open(&query_index(args.index.as_deref())?)?.document(&args.id)?,
+    };
+    let Some(doc) = found else {
         // A mistyped id is the user's to fix, as a bad query is (exit 2).
         let shown: String = args.id.chars().take(200).collect();
         return Err(UserError(format!("no article with id '{}'", shown.escape_debug())).into());

@@ -118,6 +118,12 @@ impl EngineRegistry {
         self.entities[kind as usize].get((number as usize).checked_sub(1)?)
     }
 
+    /// The entity a name the index holds belongs to, as the local archive names it.
+    pub fn entity_named(&self, kind: EntityType, name: &str) -> Option<&crate::identity::Entity> {
+        let i = self.registry.entity_of(kind, name)?;
+        self.registry.entity(kind, i)
+    }
+
     /// How many entities of a kind there are (the most values its facet can have).
     pub fn count(&self, kind: EntityType) -> usize {
         self.entities[kind as usize].len()

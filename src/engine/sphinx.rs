@@ -20,10 +20,12 @@ use super::EngineUrl;
 use super::registry::EngineRegistry;
 use super::translate::{Translated, translate};
 use crate::entities::EntityType;
-use crate::export::sphinx::{BINARY_OFFSET, INDEX, RANKING_FORMAT, RankingFile, attribute};
+use crate::export::sphinx::{
+    BINARY_OFFSET, Extra, INDEX, RANKING_FORMAT, RankingFile, attribute, read_stored_cell,
+};
 use crate::export::word_key;
 use crate::search::{
-    DateBucket, DateCount, Duplicate, EntityListing, FacetCount, FacetKind, Facets, Hit,
+    DateBucket, DateCount, Document, Duplicate, EntityListing, FacetCount, FacetKind, Facets, Hit,
     HitEntities, SearchError, SearchRequest, SearchResult, Sort,
 };
 
@@ -212,6 +214,71 @@ impl SphinxEngine {
             }
         }
         Ok(out)
+    }
+
+    /// The article with this id, as the local index shows it
+    /// ([`crate::search::Searcher::document`]): the stored values, the entities and the ways
+    /// it wrote them (the `extra` column), and the other versions of its text. Sphinx compares
+    /// strings without regard to ASCII case, so the id is matched exactly here.
+    pub fn document(&self, id: &str) -> anyhow::Result<Option<Document>> {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let sql = format!(
+            "SELECT {PAGE_COLUMNS}, extra FROM {INDEX} WHERE vid = {} LIMIT 100 OPTION max_matches=100",
+            sql_string(id)
+        );
+        let (rows, _) = self.run(&mut conn, &sql)?;
+        let Some(row) = rows.into_iter().find(|r| r.text(1) == id) else {
+            return Ok(None);
+        };
+        let extra: Extra = serde_json::from_str(&row.text(11)).map_err(|e| {
+            anyhow!("the engine's article {id} has no readable `extra` column ({e}): export again")
+        })?;
+        let (entities, mentions) = crate::search::read_mentions(&extra.mentions, &|kind, name| {
+            self.registry.entity_named(kind, name)
+        });
+        let group = row.i64(6);
+        let mut duplicates = Vec::new();
+        if group != 0 {
+            let sql = format!(
+                "SELECT id, vid, title, date, source, url FROM {INDEX} WHERE grp = {group} ORDER BY id ASC LIMIT {}",
+                MAX_DUPLICATES + 1
+            );
+            let (members, _) = self.run(&mut conn, &sql)?;
+            duplicates = members
+                .iter()
+                .filter(|m| m.u64(0) != row.u64(0))
+                .take(MAX_DUPLICATES)
+                .map(Row::duplicate)
+                .collect();
+        }
+        Ok(Some(Document {
+            id: row.text(1),
+            title: row.text(2),
+            date: row.opt(5),
+            source: row.opt(4),
+            url: row.opt(3),
+            author: extra.author,
+            paths: extra.paths,
+            body: read_stored_cell(&row.text(10)),
+            inferred: extra.inferred,
+            entities,
+            mentions,
+            group: group_label(group),
+            duplicates,
+            marks: None,
+        }))
+    }
+
+    /// Where the title and body words of `query` are in each of `texts`, as the local index
+    /// marks them ([`crate::search::Searcher::query_marks`]): the query analyzed as for a
+    /// search through the engine, its title and body terms looked for in the text.
+    pub fn query_marks(&self, query: &str, texts: &[&str]) -> anyhow::Result<Vec<Vec<[usize; 2]>>> {
+        let t = translate(&SearchRequest::new(query), &self.registry)?;
+        let terms: std::collections::HashSet<String> = t.marked.into_iter().collect();
+        Ok(texts
+            .iter()
+            .map(|text| crate::search::marks(text, &terms))
+            .collect())
     }
 
     /// Looks up whether any article has each `--source`.
@@ -461,7 +528,7 @@ impl SphinxEngine {
                     c.id
                 );
             };
-            let body = row.text(10);
+            let body = read_stored_cell(&row.text(10));
             let (snippet, highlights) = snippets.of(&body);
             let group = row.i64(6);
             let mut hit = Hit {
@@ -482,11 +549,7 @@ impl SphinxEngine {
                 inferred: Vec::new(),
                 encoding: None,
                 entities: self.entities_of(row),
-                group: if group == 0 {
-                    String::new()
-                } else {
-                    format!("{:016x}", group as u64)
-                },
+                group: group_label(group),
                 duplicates: Vec::new(),
             };
             if let Some(members) = duplicates.get(&group) {
@@ -494,13 +557,7 @@ impl SphinxEngine {
                     .iter()
                     .filter(|m| m.u64(0) != c.id)
                     .take(MAX_DUPLICATES)
-                    .map(|m| Duplicate {
-                        id: m.text(1),
-                        title: m.text(2),
-                        date: m.opt(3),
-                        source: m.opt(4),
-                        url: m.opt(5),
-                    })
+                    .map(Row::duplicate)
                     .collect();
             }
             hits.push(hit);
@@ -661,6 +718,42 @@ impl Row {
     fn i64(&self, i: usize) -> i64 {
         self.text(i).trim().parse().unwrap_or(0)
     }
+
+    /// A row of `id, vid, title, date, source, url` as another version of a text.
+    fn duplicate(&self) -> Duplicate {
+        Duplicate {
+            id: self.text(1),
+            title: self.text(2),
+            date: self.opt(3),
+            source: self.opt(4),
+            url: self.opt(5),
+        }
+    }
+}
+
+/// A release group as the local index labels it: 16 hex digits, none for an article of its
+/// own (0). Sphinx's 64-bit attributes are signed; the bits are the group's.
+fn group_label(group: i64) -> String {
+    if group == 0 {
+        String::new()
+    } else {
+        format!("{:016x}", group as u64)
+    }
+}
+
+/// `s` as a SphinxQL string literal: quoted, with its backslashes and quotes escaped, and
+/// control characters (which no id holds) left out.
+fn sql_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars().filter(|c| !c.is_control()) {
+        if matches!(c, '\\' | '\'') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
 }
 
 /// Snippets made as locally: the best fragment of the stored body for the query's body

@@ -45,6 +45,9 @@ pub struct Translated {
     pub relaxed: Option<(String, Relaxation)>,
     /// The body terms (analyzed) the query looks for, for snippets.
     pub terms: Vec<String>,
+    /// Every title and body term the query names, excluded ones too, for a document's
+    /// marks: what the local query's terms are (`Searcher::query_marks`).
+    pub marked: Vec<String>,
 }
 
 /// One free word of the query (typed bare at the top level): relaxing may loosen these.
@@ -70,6 +73,7 @@ pub fn translate(
         conditions: Vec::new(),
         impossible: false,
         terms: Vec::new(),
+        marked: Vec::new(),
         ranked: Vec::new(),
     };
     let ast = if text == "*" {
@@ -222,6 +226,7 @@ pub fn translate(
         source_keys,
         relaxed,
         terms: t.terms,
+        marked: t.marked,
     })
 }
 
@@ -246,6 +251,7 @@ struct Translator<'a> {
     conditions: Vec<String>,
     impossible: bool,
     terms: Vec<String>,
+    marked: Vec<String>,
     /// The names of the entity flags, each a `MATCH()` expression over a names field.
     ranked: Vec<String>,
 }
@@ -368,6 +374,11 @@ impl Translator<'_> {
         let words = analyzed_terms(&mut self.analyzer, &l.phrase);
         if words.is_empty() {
             return Ok(Part::Dropped);
+        }
+        for (_, term) in &words {
+            if !self.marked.contains(term) {
+                self.marked.push(term.clone());
+            }
         }
         if ctx != Context::Excluded && field != Some("title") {
             for (_, term) in &words {

@@ -10,8 +10,9 @@
 //!   and rank by, as the local `prefixes` field; the keys
 //!   of the people's, organizations' and places' names, which rank entity clauses as the
 //!   local name fields do), then the stored values and the attributes (see [`COLUMNS`]). The
-//!   body is stored as a string attribute: Sphinx 2.2 has no document store, and snippets
-//!   are made from the stored text;
+//!   body is stored as a string attribute (escaped, [`stored_cell`]): Sphinx 2.2 has no
+//!   document store, and snippets and the document view are made from the stored text, with
+//!   what else the view shows in `extra` ([`Extra`]);
 //! - `shard-K.conf`: that shard's source, index and `searchd` (SphinxQL on 127.0.0.1:P+K, the
 //!   binary protocol the coordinator speaks on 127.0.0.1:P+100+K);
 //! - `coordinator.conf`: a distributed index `vestnik` over the shards' binary ports, SphinxQL on
@@ -55,7 +56,7 @@ pub const MAX_SHARDS: usize = 99;
 
 /// The columns of a shard's TSV file after the document id, with their Sphinx `tsvpipe`
 /// declarations, in order.
-pub const COLUMNS: [(&str, &str); 21] = [
+pub const COLUMNS: [(&str, &str); 22] = [
     ("tsvpipe_field", "title_words"),
     ("tsvpipe_field", "headline_words"),
     ("tsvpipe_field", "body_words"),
@@ -69,6 +70,7 @@ pub const COLUMNS: [(&str, &str); 21] = [
     ("tsvpipe_attr_string", "source"),
     ("tsvpipe_attr_string", "date"),
     ("tsvpipe_attr_string", "body"),
+    ("tsvpipe_attr_string", "extra"),
     ("tsvpipe_attr_bigint", "srckey"),
     ("tsvpipe_attr_uint", "year"),
     ("tsvpipe_attr_uint", "month"),
@@ -261,13 +263,14 @@ fn write_line(
     }
     let _ = writeln!(
         out,
-        "\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{year}\t{month}\t{day}\t{}\t{}\t{}\t{}",
+        "\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{year}\t{month}\t{day}\t{}\t{}\t{}\t{}",
         cell(&a.id),
         cell(&a.title),
         cell(a.url.as_deref().unwrap_or_default()),
         cell(a.source.as_deref().unwrap_or_default()),
         cell(a.date.as_deref().unwrap_or_default()),
-        cell(&a.body),
+        stored_cell(&a.body),
+        cell(&Extra::of(a).to_json()),
         a.source.as_deref().map_or(0, super::source_key),
         // Sphinx's 64-bit attributes are signed: the group's bits, read as a signed number.
         a.group as i64,
@@ -302,8 +305,10 @@ pub struct RankingFile {
     pub average_length: std::collections::BTreeMap<String, f64>,
 }
 
-/// The current [`RankingFile::format`].
-pub const RANKING_FORMAT: u32 = 2;
+/// The current [`RankingFile::format`]: what the reader of an export expects of all of it.
+/// 3: the body is stored escaped ([`stored_cell`]) and an `extra` column holds what a
+/// document's view needs ([`Extra`]); an export of format 2 lacks both.
+pub const RANKING_FORMAT: u32 = 3;
 
 impl RankingFile {
     fn of(documents: u64, l: &FieldLengths) -> RankingFile {
@@ -363,6 +368,76 @@ fn cell(s: &str) -> std::borrow::Cow<'_, str> {
         s.replace(['\t', '\n', '\r'], " ").into()
     } else {
         s.into()
+    }
+}
+
+/// A stored text in one TSV cell, kept whole: Sphinx's `tsvpipe` has no escapes of its own
+/// and ends a cell at a tab or line break, so a backslash, a tab and the line breaks are
+/// written `\\`, `\t`, `\n`, `\r`, which [`read_stored_cell`] turns back. The body is stored
+/// so: a document's view shows its paragraphs as the local index does.
+pub fn stored_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\\', '\t', '\n', '\r']) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// A cell [`stored_cell`] wrote, as the text it was.
+pub fn read_stored_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The `extra` column: what a document's view shows that no search reads, as JSON.
+#[derive(Debug, Default, Serialize, serde::Deserialize)]
+pub struct Extra {
+    /// Who wrote it, where the file said.
+    pub author: Option<String>,
+    /// Every file the same text was found in.
+    pub paths: Vec<String>,
+    /// Which of title, date and source were inferred.
+    pub inferred: Vec<String>,
+    /// The index's mention lines: each entity and the ways the article wrote it.
+    pub mentions: Vec<String>,
+}
+
+impl Extra {
+    fn of(a: &StoredArticle) -> Extra {
+        Extra {
+            author: a.author.clone(),
+            paths: a.paths.clone(),
+            inferred: a.inferred.clone(),
+            mentions: a.mentions.clone(),
+        }
+    }
+
+    /// One line of JSON (serde escapes every control character, so no tab or line break).
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 
@@ -728,6 +803,24 @@ mod tests {
     fn cells_stay_on_their_line() {
         assert_eq!(cell("a\tb\nc\rd"), "a b c d");
         assert_eq!(cell("Заголовок"), "Заголовок");
+    }
+
+    /// A stored cell keeps the text whole: on one line, without a tab, and read back as it
+    /// was, backslashes and escapes-looking text included.
+    #[test]
+    fn stored_cells_stay_on_their_line_and_read_back_whole() {
+        for text in [
+            "",
+            "Абзац один.\n\nАбзац два.\r\n\tОтступ",
+            "C:\\path\\n is not a line break",
+            "trailing \\",
+            "\\\\n\\t",
+            "Заголовок",
+        ] {
+            let stored = stored_cell(text);
+            assert!(!stored.contains(['\t', '\n', '\r']), "{stored:?}");
+            assert_eq!(read_stored_cell(&stored), text);
+        }
     }
 
     #[test]

@@ -34,6 +34,15 @@ pub struct StoredArticle {
     pub date: Option<String>,
     /// The release group (republished texts share one).
     pub group: u64,
+    /// Who wrote it, where the file said.
+    pub author: Option<String>,
+    /// Every file the same text was found in.
+    pub paths: Vec<String>,
+    /// Which of title, date and source were inferred rather than read from metadata.
+    pub inferred: Vec<String>,
+    /// The index's mention lines (`MentionLine`): each entity with the ways the article
+    /// wrote it, for a document's view read from another engine.
+    pub mentions: Vec<String>,
     /// The article's people, organizations and places as entity numbers: positions in
     /// [`Searcher::archive_entities`] of the kind (in [`EntityType::ALL`] order), without
     /// repeats. A name the registry does not hold (none, as both are built from the same
@@ -70,11 +79,15 @@ impl Searcher {
                     source: stored_text(&doc, f.source),
                     date: day(&doc, f.date),
                     group: doc.get_first(f.group).and_then(|v| v.as_u64()).unwrap_or(0),
+                    author: stored_text(&doc, f.author),
+                    paths: stored_all(&doc, f.path),
+                    inferred: stored_all(&doc, f.inferred),
+                    mentions: stored_all(&doc, f.mentions),
                     entities: Default::default(),
                     names: Default::default(),
                 };
-                for line in stored_all(&doc, f.mentions) {
-                    let Some(line) = MentionLine::read(&line) else {
+                for line in &article.mentions {
+                    let Some(line) = MentionLine::read(line) else {
                         continue;
                     };
                     let Some(kind) = EntityType::from_label(line.kind) else {

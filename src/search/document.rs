@@ -10,6 +10,7 @@ use super::result::{Duplicate, HitEntities};
 use super::searcher::Searcher;
 use super::stored::{day, first_with, group_label, stored_all, stored_text};
 use crate::entities::EntityType;
+use crate::identity::Entity;
 use crate::index::schema::MentionLine;
 
 /// One article in full, for reading: its text, the entities it names and how it wrote them,
@@ -84,22 +85,9 @@ impl Searcher {
         let f = &self.fields;
         let text = |field| stored_text(&doc, field);
         let all = |field| stored_all(&doc, field);
-        let lines = all(f.mentions);
-        let mut mentions = Vec::new();
-        for line in lines.iter().filter_map(|line| MentionLine::read(line)) {
-            let Some(kind) = EntityType::from_label(line.kind) else {
-                continue;
-            };
-            let entity = archive.entity_named(kind, line.name);
-            for surface in line.surfaces {
-                mentions.push(Mention {
-                    kind: line.kind.to_string(),
-                    name: entity.map_or(line.name, |e| e.name.as_str()).to_string(),
-                    id: entity.map(|e| e.id.clone()),
-                    surface: surface.to_string(),
-                });
-            }
-        }
+        let (entities, mentions) = read_mentions(&all(f.mentions), &|kind, name| {
+            archive.entity_named(kind, name)
+        });
         let group = doc.get_first(f.group).and_then(|v| v.as_u64());
         Ok(Some(Document {
             id: text(f.id).unwrap_or_default(),
@@ -111,7 +99,7 @@ impl Searcher {
             paths: all(f.path),
             body: text(f.body).unwrap_or_default(),
             inferred: all(f.inferred),
-            entities: HitEntities::stored(&doc, f.mentions, &archive),
+            entities,
             mentions,
             group: group_label(&doc, f.group),
             duplicates: match group {
@@ -121,4 +109,36 @@ impl Searcher {
             marks: None,
         }))
     }
+}
+
+/// An article's entities, each once under its archive-wide name in the order the extractor
+/// listed them, and each way it wrote each, from its mention lines (`MentionLine`); `entity`
+/// finds the archive's entity of a name. Shared by the local index and the engine path, so
+/// that both show a document alike.
+pub(crate) fn read_mentions<'r>(
+    lines: &[String],
+    entity: &dyn Fn(EntityType, &str) -> Option<&'r Entity>,
+) -> (HitEntities, Vec<Mention>) {
+    let mut entities = HitEntities::default();
+    let mut mentions = Vec::new();
+    for line in lines.iter().filter_map(|line| MentionLine::read(line)) {
+        let Some(kind) = EntityType::from_label(line.kind) else {
+            continue;
+        };
+        let found = entity(kind, line.name);
+        let name = found.map_or(line.name, |e| e.name.as_str());
+        let list = &mut entities[kind];
+        if !list.iter().any(|n| n == name) {
+            list.push(name.to_string());
+        }
+        for surface in line.surfaces {
+            mentions.push(Mention {
+                kind: line.kind.to_string(),
+                name: name.to_string(),
+                id: found.map(|e| e.id.clone()),
+                surface: surface.to_string(),
+            });
+        }
+    }
+    (entities, mentions)
 }

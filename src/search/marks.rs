@@ -33,7 +33,7 @@ impl Searcher {
 }
 
 /// The ranges of the tokens of `text` whose term is one of `terms`.
-fn marks(text: &str, terms: &HashSet<String>) -> Vec<[usize; 2]> {
+pub(crate) fn marks(text: &str, terms: &HashSet<String>) -> Vec<[usize; 2]> {
     if terms.is_empty() {
         return Vec::new();
     }

@@ -18,13 +18,13 @@ use crate::search::{
 
 /// Where the server's answers come from: the local index, or a distributed engine holding an
 /// export of it (`vestnik serve --engine`). The engine answers searches, facets, entities,
-/// related entities and timelines with the same JSON; what it cannot answer (a document's
-/// view, the export of every match with its text) is refused in one line, never answered
+/// related entities, timelines and a document's view with the same JSON; what it cannot
+/// answer (the export of every match with its text) is refused in one line, never answered
 /// otherwise than locally.
 pub enum Source {
     /// The index on this machine: every endpoint.
     Local(Box<Searcher>),
-    /// A Sphinx engine holding an export: everything but a document's view and the export.
+    /// A Sphinx engine holding an export: everything but the export of every match.
     Engine(Box<SphinxEngine>),
 }
 
@@ -73,7 +73,7 @@ impl Source {
     pub(super) fn document(&self, id: &str) -> Result<Option<Document>, ApiError> {
         match self {
             Source::Local(s) => Ok(s.document(id)?),
-            Source::Engine(_) => Err(not_through_engine("a document's view (/api/doc)")),
+            Source::Engine(e) => e.document(id).map_err(engine_error),
         }
     }
 
@@ -84,7 +84,7 @@ impl Source {
     ) -> Result<Vec<Vec<[usize; 2]>>, ApiError> {
         match self {
             Source::Local(s) => Ok(s.query_marks(query, texts)?),
-            Source::Engine(_) => Err(not_through_engine("a document's view (/api/doc)")),
+            Source::Engine(e) => e.query_marks(query, texts).map_err(engine_error),
         }
     }
 }
