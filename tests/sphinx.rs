@@ -725,7 +725,8 @@ fn a_documents_view_through_the_engine_is_the_local_one() {
     };
     let feed = [
         line("a1", "Zakon.kz", "Айгуль Серикова"),
-        line("a2", "Tengrinews.kz", ""),
+        // The same outlet spelled otherwise: the local facet counts each spelling apart.
+        line("a2", "ZAKON.KZ", ""),
     ]
     .join("\n");
     let (_dir, index) = common::index_of(&[("feed.jsonl", &feed)]);
@@ -755,6 +756,16 @@ fn a_documents_view_through_the_engine_is_the_local_one() {
         );
         assert!(!want["mentions"].as_array().unwrap().is_empty(), "{want}");
     }
+    let search = ["*", "--format", "json", "--no-group", "--facet", "source"];
+    let want = common::json_of(&mut local_of(&index, &search));
+    assert_eq!(
+        want["facets"]["source"].as_array().map(Vec::len),
+        Some(2),
+        "{want}"
+    );
+    let got = common::json_of(&mut running.engine(&search));
+    assert_eq!(got["facets"], want["facets"]);
+    assert_eq!(hit_ids(&got), hit_ids(&want));
     let authors: Vec<serde_json::Value> = ids
         .iter()
         .map(|id| show(id, &["--index", &at])["author"].clone())
@@ -774,4 +785,73 @@ fn a_documents_view_through_the_engine_is_the_local_one() {
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no article with id 'A1'"));
+}
+
+#[test]
+fn many_versions_of_a_text_list_as_locally() {
+    // A text republished 45 times, then another twice: the page's two release groups are
+    // asked for in one statement of at most 21 rows a group, which the first group's
+    // versions fill alone, so the second must be asked for again rather than come back empty.
+    let wire = "Агентство по статистике сообщило, что государственный бюджет за первое полугодие исполнен на девяносто восемь процентов, доходы от налогов выросли, а расходы на дороги, больницы и школы в областях превысили прошлогодние на одну пятую. В ведомстве добавили, что поступления от экспорта нефти и металлов оказались выше прогноза, а дефицит удалось сократить благодаря экономии на закупках оборудования и переносу части строительных программ на осень.";
+    let local_news = "Акимат Караганды утвердил городской бюджет на следующий год: больше всего денег получат ремонт теплосетей, новые автобусы и два детских сада, которые начнут строить весной после общественных слушаний в каждом районе города. Депутаты маслихата попросили отдельно проверить смету на освещение улиц и дворов, а жители северных микрорайонов напомнили о старых обещаниях проложить туда новую линию водопровода до конца лета.";
+    let line = |id: String, body: &str, source: &str| {
+        serde_json::json!({
+            "id": id, "title": "Бюджет", "body": body, "source": source, "date": "2024-05-17",
+        })
+        .to_string()
+    };
+    let mut lines: Vec<String> = (0..45)
+        .map(|i| line(format!("wire-{i:02}"), wire, &format!("Outlet {i}")))
+        .collect();
+    lines.push(line("karaganda-1".into(), local_news, "Zakon.kz"));
+    lines.push(line("karaganda-2".into(), local_news, "Tengrinews"));
+    let (_dir, index) = common::index_of(&[("feed.jsonl", &lines.join("\n"))]);
+    let running = export_and_start_of(&index);
+    let search = ["бюджет", "--format", "json", "--facet", "source"];
+    let want = common::json_of(&mut local_of(&index, &search));
+    let got = common::json_of(&mut running.engine(&search));
+    assert_eq!(want["total"], 47, "{want}");
+    assert_eq!(hit_ids(&want).len(), 2, "{want}");
+    let versions = |v: &serde_json::Value| -> Vec<usize> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["duplicates"].as_array().map_or(0, Vec::len))
+            .collect()
+    };
+    let mut listed = versions(&want);
+    listed.sort_unstable();
+    assert_eq!(listed, [1, 20], "{want}");
+    assert_eq!(got["total"], want["total"]);
+    assert_eq!(got["facets"], want["facets"]);
+    // The same two hits (in the ranker's order, which is not what this test is about).
+    let by_id = |v: &serde_json::Value| -> std::collections::BTreeMap<String, serde_json::Value> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["id"].as_str().unwrap().to_string(), h.clone()))
+            .collect()
+    };
+    let (g, w) = (by_id(&got), by_id(&want));
+    assert_eq!(g.keys().collect::<Vec<_>>(), w.keys().collect::<Vec<_>>());
+    for (id, hit) in &w {
+        assert_eq!(g[id]["duplicates"], hit["duplicates"], "{id}");
+        assert_eq!(g[id]["group"], hit["group"], "{id}");
+    }
+    // A document's view lists the first 20 other versions, as locally.
+    let show = |extra: &[&str]| -> serde_json::Value {
+        let mut cmd = common::vestnik();
+        cmd.args(["show", "wire-44", "--format", "json", "--no-pager"])
+            .args(extra);
+        serde_json::from_slice(&common::succeed(&mut cmd).stdout).unwrap()
+    };
+    let dir = running.out.to_string_lossy().to_string();
+    let local_doc = show(&["--index", &index.to_string_lossy()]);
+    assert_eq!(local_doc["duplicates"].as_array().map(Vec::len), Some(20));
+    assert_eq!(
+        show(&["--engine", &running.url(), "--engine-dir", &dir]),
+        local_doc
+    );
 }

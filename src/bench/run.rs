@@ -214,6 +214,20 @@ pub struct QueryRun {
     /// Its timings over the iterations, after warm-up.
     #[serde(flatten)]
     pub latency: Percentiles,
+    /// Every timed run, in milliseconds, for the whole mix's percentiles ([`mix`]).
+    #[serde(skip)]
+    pub runs_ms: Vec<f64>,
+}
+
+/// The percentiles of every timed run of every query together: the latency of the mix as a
+/// stream of queries in equal parts would see it. `None` without runs.
+pub fn mix(queries: &[QueryRun]) -> Option<Percentiles> {
+    percentiles(
+        queries
+            .iter()
+            .flat_map(|q| q.runs_ms.iter().copied())
+            .collect(),
+    )
 }
 
 /// Runs each query of the mix `iterations` times, warm, on one thread.
@@ -241,12 +255,13 @@ pub fn query_runs_with(
             ms.push(t.elapsed().as_secs_f64() * 1e3);
             std::hint::black_box(result);
         }
-        let latency = percentiles(ms).context("no timings")?;
+        let latency = percentiles(ms.clone()).context("no timings")?;
         out.push(QueryRun {
             name: spec.name,
             query: spec.query,
             total,
             latency,
+            runs_ms: ms,
         });
     }
     Ok(out)
@@ -353,6 +368,12 @@ pub fn table(r: &Report) -> String {
         s += &format!(
             "| {} `{}` | {} | {:.3} | {:.3} | {:.3} |\n",
             q.name, q.query, q.total, q.latency.p50_ms, q.latency.p95_ms, q.latency.p99_ms
+        );
+    }
+    if let Some(m) = mix(&r.queries) {
+        s += &format!(
+            "| the mix (every run of every query) | | {:.3} | {:.3} | {:.3} |\n",
+            m.p50_ms, m.p95_ms, m.p99_ms
         );
     }
     s

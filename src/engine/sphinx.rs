@@ -21,7 +21,8 @@ use super::registry::EngineRegistry;
 use super::translate::{Translated, translate};
 use crate::entities::EntityType;
 use crate::export::sphinx::{
-    BINARY_OFFSET, Extra, INDEX, RANKING_FORMAT, RankingFile, attribute, read_stored_cell,
+    BINARY_OFFSET, Extra, INDEX, LOOKUP_FIELD, RANKING_FORMAT, RankingFile, attribute, group_key,
+    id_key, read_stored_cell,
 };
 use crate::export::word_key;
 use crate::search::{
@@ -222,9 +223,11 @@ impl SphinxEngine {
     /// strings without regard to ASCII case, so the id is matched exactly here.
     pub fn document(&self, id: &str) -> anyhow::Result<Option<Document>> {
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        // Found by the id's key, which only ASCII letters and digits make (no user text goes
+        // into the query), then told apart from any other id of that key here.
         let sql = format!(
-            "SELECT {PAGE_COLUMNS}, extra FROM {INDEX} WHERE vid = {} LIMIT 100 OPTION max_matches=100",
-            sql_string(id)
+            "SELECT {PAGE_COLUMNS}, extra FROM {INDEX} WHERE MATCH('@{LOOKUP_FIELD} {}') LIMIT 100 OPTION ranker=none, max_matches=100",
+            id_key(id)
         );
         let (rows, _) = self.run(&mut conn, &sql)?;
         let Some(row) = rows.into_iter().find(|r| r.text(1) == id) else {
@@ -239,11 +242,12 @@ impl SphinxEngine {
         let group = row.i64(6);
         let mut duplicates = Vec::new();
         if group != 0 {
-            let sql = format!(
-                "SELECT id, vid, title, date, source, url FROM {INDEX} WHERE grp = {group} ORDER BY id ASC LIMIT {}",
-                MAX_DUPLICATES + 1
-            );
-            let (members, _) = self.run(&mut conn, &sql)?;
+            let (sql, cap) = members_query(&[group]);
+            let (rows, _) = self.run(&mut conn, sql.as_deref().unwrap_or_default())?;
+            let members = self
+                .complete_members(&mut conn, &[group], rows, cap)?
+                .remove(&group)
+                .unwrap_or_default();
             duplicates = members
                 .iter()
                 .filter(|m| m.u64(0) != row.u64(0))
@@ -296,6 +300,14 @@ impl SphinxEngine {
     }
 
     /// The total, facets and `fetch` ranked candidates of one `MATCH()` expression.
+    ///
+    /// One batch: a statement per facet, then the page's (ranked) statement, then `SHOW
+    /// META`, which reports on the last. Sphinx 2.2 runs each statement of a batch through
+    /// the coordinator on its own (it shares the matching only for `FACET` on a local index),
+    /// so a statement that is not needed is not sent: when only counts are wanted and a
+    /// source or date facet is among them, the total is that facet's sum (every article has
+    /// exactly one source and one date value, 0 standing for none), and the page's
+    /// statement, a full match of its own, is left out.
     fn answer(
         &self,
         conn: &mut mysql::Conn,
@@ -307,93 +319,95 @@ impl SphinxEngine {
         req.budget.check()?;
         let skip = if req.group { 0 } else { req.offset };
         let limit = fetch.max(1);
-        let mut needed = skip.saturating_add(limit);
-        let mut facets: Vec<(FacetKind, String, usize)> = Vec::new();
+        let filter = where_clause(matching, &t.conditions);
+        let time = max_time(req);
+        let mut facets: Vec<(FacetKind, usize)> = Vec::new();
+        let mut statements: Vec<String> = Vec::new();
         for kind in &req.facets {
-            let (column, order, values) = match kind {
-                FacetKind::Source => (
-                    "source".to_string(),
-                    "COUNT(*) DESC".to_string(),
-                    MAX_FACET_VALUES,
-                ),
+            let (select, group, values) = match kind {
+                // Grouped by the spelling's number, named by a string of the group: grouping
+                // by the string itself took ten times as long.
+                FacetKind::Source => ("source", "srcid", MAX_FACET_VALUES),
                 FacetKind::Date => {
                     let column = date_column(req.date_bucket);
-                    (
-                        column.to_string(),
-                        format!("{column} ASC"),
-                        MAX_FACET_VALUES,
-                    )
+                    ("GROUPBY()", column, MAX_FACET_VALUES)
                 }
+                // GROUPBY(): the value grouped by, where the column would be the whole list.
                 FacetKind::Person | FacetKind::Org | FacetKind::Loc => {
                     let entity = entity_kind(*kind);
                     (
-                        attribute(entity).to_string(),
-                        "COUNT(*) DESC".to_string(),
+                        "GROUPBY()",
+                        attribute(entity),
                         self.registry.count(entity).max(1),
                     )
                 }
             };
-            needed = needed.max(values);
-            facets.push((
-                *kind,
-                format!(" FACET {column} ORDER BY {order} LIMIT {values}"),
-                values,
+            if values > MAX_MATCHES {
+                return Err(too_many(values));
+            }
+            statements.push(format!(
+                "SELECT {select}, COUNT(*) FROM {INDEX}{filter} GROUP BY {group} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
             ));
+            facets.push((*kind, values));
         }
-        if needed > MAX_MATCHES {
-            // The page asked for is the user's to change: a query error, not the engine's.
-            return Err(SearchError::Query(format!(
-                "the page or a facet needs {needed} matches per node, over the engine's max_matches of {MAX_MATCHES}"
-            ))
-            .into());
-        }
-        let order = match req.sort {
-            Sort::Relevance => "WEIGHT() DESC, id ASC",
-            Sort::Date => "day DESC, id ASC",
-        };
-        // Without words Sphinx scans every article unranked, as the local index scores such
-        // queries alike (ties in index order); with words, the local BM25.
-        let relaxed = t
-            .relaxed
-            .as_ref()
-            .is_some_and(|(r, _)| matching.as_ref() == Some(r));
-        let ranker = if matching.is_some() {
-            let r = if relaxed {
+        let summed = facets
+            .iter()
+            .position(|(k, _)| matches!(k, FacetKind::Source | FacetKind::Date));
+        let paged = fetch > 0 || summed.is_none();
+        if paged {
+            let needed = skip.saturating_add(limit);
+            if needed > MAX_MATCHES {
+                return Err(too_many(needed));
+            }
+            let order = match req.sort {
+                Sort::Relevance => "WEIGHT() DESC, id ASC",
+                Sort::Date => "day DESC, id ASC",
+            };
+            // Without words Sphinx scans every article unranked, as the local index scores
+            // such queries alike (ties in index order); with words, the local BM25.
+            let relaxed = t
+                .relaxed
+                .as_ref()
+                .is_some_and(|(r, _)| matching.as_ref() == Some(r));
+            // Ranking is most of a query's time (the ranker expression costs three times
+            // Sphinx's own BM25 ranker), so it is asked for only where a score is shown: not
+            // for a page sorted by date, not when only counts are wanted. Without it, Sphinx
+            // would still rank by its default.
+            let ranked = matching.is_some() && req.sort == Sort::Relevance && fetch > 0;
+            let ranker = if !ranked {
+                "ranker=none"
+            } else if relaxed {
                 &self.relaxed_ranker
             } else {
                 &self.ranker
             };
-            format!("{r}, ")
-        } else {
-            String::new()
-        };
-        let mut sql = format!(
-            "SELECT id, grp, WEIGHT() FROM {INDEX}{} ORDER BY {order} LIMIT {skip}, {limit} OPTION {ranker}max_matches={}{}",
-            where_clause(matching, &t.conditions),
-            needed.max(1000),
-            max_time(req),
-        );
-        for (_, facet, _) in &facets {
-            sql.push_str(facet);
+            statements.push(format!(
+                "SELECT id, grp, WEIGHT() FROM {INDEX}{filter} ORDER BY {order} LIMIT {skip}, {limit} OPTION {ranker}, max_matches={needed}{time}"
+            ));
         }
-        let mut sets = self.batch(conn, &sql)?;
+        let mut sets = self.batch(conn, &statements.join("; "))?;
         let meta = sets.pop().map(Meta::of).unwrap_or_default();
         self.check_meta(&meta)?;
-        let mut sets = sets.into_iter();
-        let main = sets.next().unwrap_or_default();
-        let candidates = if fetch == 0 {
-            Vec::new()
-        } else {
-            main.iter()
+        let main = if paged { sets.pop() } else { None };
+        let candidates = match main {
+            Some(rows) if fetch > 0 => rows
+                .iter()
                 .map(|r| Candidate {
                     id: r.u64(0),
                     group: r.i64(1),
                     weight: r.u64(2) as f32 / SCORE_SCALE * self.idf_scale,
                 })
-                .collect()
+                .collect(),
+            _ => Vec::new(),
+        };
+        let total = match summed {
+            Some(i) if !paged => sets
+                .get(i)
+                .map_or(0, |rows| rows.iter().map(|r| r.u64(1)).sum()),
+            _ => meta.total_found,
         };
         let mut out = Facets::default();
-        for ((kind, _, values), rows) in facets.iter().zip(sets) {
+        for ((kind, values), rows) in facets.iter().zip(sets) {
             // Sources and dates are asked for up to a cap: reaching it may mean some were cut.
             // (An entity facet asks for every entity there is.)
             if matches!(kind, FacetKind::Source | FacetKind::Date) && rows.len() >= *values {
@@ -404,7 +418,7 @@ impl SphinxEngine {
             self.facet(&mut out, *kind, &rows, req)?;
         }
         Ok(Answer {
-            total: meta.total_found as usize,
+            total: total as usize,
             facets: out,
             candidates,
             docs: meta.docs,
@@ -501,24 +515,27 @@ impl SphinxEngine {
             page.len(),
             page.len().max(1000)
         );
-        let grouped: Vec<i64> = if req.group {
+        let mut grouped: Vec<i64> = if req.group {
             page.iter().map(|c| c.group).filter(|&g| g != 0).collect()
         } else {
             Vec::new()
         };
-        for g in &grouped {
-            sql.push_str(&format!(
-                "; SELECT id, vid, title, date, source, url FROM {INDEX} WHERE grp = {g} ORDER BY id ASC LIMIT {}",
-                MAX_DUPLICATES + 1
-            ));
+        grouped.sort_unstable();
+        grouped.dedup();
+        let (members_sql, cap) = members_query(&grouped);
+        if let Some(members) = &members_sql {
+            sql.push_str("; ");
+            sql.push_str(members);
         }
         let mut sets = self.batch(conn, &sql)?.into_iter();
         let rows = sets.next().unwrap_or_default();
         let mut by_id: HashMap<u64, &Row> = rows.iter().map(|r| (r.u64(0), r)).collect();
-        let mut duplicates: HashMap<i64, Vec<Row>> = HashMap::new();
-        for (g, set) in grouped.iter().zip(sets) {
-            duplicates.insert(*g, set);
-        }
+        let duplicates = match members_sql {
+            Some(_) => {
+                self.complete_members(conn, &grouped, sets.next().unwrap_or_default(), cap)?
+            }
+            None => HashMap::new(),
+        };
         let snippets = Snippets::new(&t.terms, docs);
         let mut hits = Vec::with_capacity(page.len());
         for c in page {
@@ -563,6 +580,47 @@ impl SphinxEngine {
             hits.push(hit);
         }
         Ok(hits)
+    }
+
+    /// Each group's first members (at most [`MAX_DUPLICATES`] + 1, in index order) from the
+    /// rows of [`members_query`]: where those filled its `cap`, a large group may have crowded
+    /// out another's, so each group left short is asked for on its own.
+    fn complete_members(
+        &self,
+        conn: &mut mysql::Conn,
+        groups: &[i64],
+        rows: Vec<Row>,
+        cap: usize,
+    ) -> anyhow::Result<HashMap<i64, Vec<Row>>> {
+        let full = rows.len() >= cap;
+        let mut out: HashMap<i64, Vec<Row>> = groups.iter().map(|&g| (g, Vec::new())).collect();
+        for row in rows {
+            if let Some(members) = out.get_mut(&row.i64(6))
+                && members.len() <= MAX_DUPLICATES
+            {
+                members.push(row);
+            }
+        }
+        if !full {
+            return Ok(out);
+        }
+        let short: Vec<i64> = groups
+            .iter()
+            .copied()
+            .filter(|g| out.get(g).is_some_and(|m| m.len() <= MAX_DUPLICATES))
+            .collect();
+        let statements: Vec<String> = short
+            .iter()
+            .filter_map(|&g| members_query(&[g]).0)
+            .collect();
+        if statements.is_empty() {
+            return Ok(out);
+        }
+        let sets = self.batch(conn, &statements.join("; "))?;
+        for (g, set) in short.into_iter().zip(sets) {
+            out.insert(g, set);
+        }
+        Ok(out)
     }
 
     /// A page row's entities by canonical name, from its multi-value attributes.
@@ -731,6 +789,24 @@ impl Row {
     }
 }
 
+/// The first articles of each of these release groups (no group 0), in index order, as a
+/// document's view and a hit list them: one statement for them all, found by the groups'
+/// keys, then held to the groups themselves; with the most rows it may return. `None` for no
+/// groups.
+fn members_query(groups: &[i64]) -> (Option<String>, usize) {
+    if groups.is_empty() {
+        return (None, 0);
+    }
+    let keys: Vec<String> = groups.iter().map(|&g| group_key(g as u64)).collect();
+    let list: Vec<String> = groups.iter().map(i64::to_string).collect();
+    let cap = (MAX_DUPLICATES + 1) * groups.len();
+    let sql = format!(
+        "SELECT id, vid, title, date, source, url, grp FROM {INDEX} WHERE MATCH('@{LOOKUP_FIELD} ({})') AND grp IN ({}) ORDER BY id ASC LIMIT 0,{cap} OPTION ranker=none, max_matches={cap}",
+        keys.join(" | "),
+        list.join(","),
+    );
+    (Some(sql), cap)
+}
 /// A release group as the local index labels it: 16 hex digits, none for an article of its
 /// own (0). Sphinx's 64-bit attributes are signed; the bits are the group's.
 fn group_label(group: i64) -> String {
@@ -739,21 +815,6 @@ fn group_label(group: i64) -> String {
     } else {
         format!("{:016x}", group as u64)
     }
-}
-
-/// `s` as a SphinxQL string literal: quoted, with its backslashes and quotes escaped, and
-/// control characters (which no id holds) left out.
-fn sql_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars().filter(|c| !c.is_control()) {
-        if matches!(c, '\\' | '\'') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('\'');
-    out
 }
 
 /// Snippets made as locally: the best fragment of the stored body for the query's body
@@ -920,6 +981,15 @@ fn where_clause(matching: &Option<String>, conditions: &[String]) -> String {
     } else {
         format!(" WHERE {}", all.join(" AND "))
     }
+}
+
+/// A page or facet that needs more matches per node than the engine keeps: the page asked for
+/// is the user's to change, so a query error, not the engine's.
+fn too_many(needed: usize) -> anyhow::Error {
+    SearchError::Query(format!(
+        "the page or a facet needs {needed} matches per node, over the engine's max_matches of {MAX_MATCHES}"
+    ))
+    .into()
 }
 
 /// `, max_query_time=MS` for a request with a time budget.

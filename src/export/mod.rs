@@ -35,6 +35,10 @@ pub enum Keyed {
     /// An entity name, whole (not analyzed), as the local `person`, `org` and `loc` fields
     /// hold it.
     Name(crate::entities::EntityType),
+    /// An article's id, which finds it (`sphinx::id_key`).
+    Id,
+    /// A release group, which finds its articles (`sphinx::group_key`).
+    Group,
 }
 
 impl Keyed {
@@ -49,6 +53,8 @@ impl Keyed {
             Keyed::Name(EntityType::Per) => 'p',
             Keyed::Name(EntityType::Org) => 'o',
             Keyed::Name(EntityType::Loc) => 'l',
+            Keyed::Id => 'v',
+            Keyed::Group => 'g',
         }
     }
 }
@@ -93,6 +99,14 @@ fn fnv1a(text: &str) -> u64 {
 /// in Sphinx 2.2 fold only ASCII case) and no user text is ever put into a query.
 pub fn source_key(source: &str) -> i64 {
     let key = fnv1a(&source.to_lowercase()) as i64;
+    if key == 0 { 1 } else { key }
+}
+
+/// The engine-side key of a source as it is spelled (not lowercased, unlike [`source_key`]),
+/// never 0: what the source facet groups by, as the local facet counts each spelling apart,
+/// and an integer groups ten times faster than the string in Sphinx 2.2.
+pub fn source_id(source: &str) -> i64 {
+    let key = fnv1a(source) as i64;
     if key == 0 { 1 } else { key }
 }
 
@@ -221,6 +235,8 @@ mod tests {
             Keyed::Name(EntityType::Per),
             Keyed::Name(EntityType::Org),
             Keyed::Name(EntityType::Loc),
+            Keyed::Id,
+            Keyed::Group,
         ];
         let keys: std::collections::BTreeSet<String> =
             fields.iter().map(|f| field_key(*f, "школ")).collect();
