@@ -855,3 +855,119 @@ fn many_versions_of_a_text_list_as_locally() {
         local_doc
     );
 }
+
+#[test]
+fn ranking_headline_articles_first_changes_no_answer() {
+    // The word in 60 short headlines, in 40 long ones (which weigh little), and only in
+    // the bodies of 30 short articles that say little else (which weigh more than the long
+    // headlines): the engine ranks the headline articles alone where their page clears what
+    // the others could weigh, and must answer exactly as when it ranks every match.
+    let article = |id: String, title: String, body: String, source: &str, date: String| {
+        serde_json::json!({
+            "id": id, "title": title, "body": body, "source": source, "date": date,
+        })
+    };
+    let filler = "Совещание прошло в здании акимата, где выступили руководители управлений, депутаты и представители общественных организаций, обсудившие дороги, школы, больницы, тарифы и сроки ремонта.";
+    let mut lines = Vec::new();
+    for i in 0..60 {
+        lines.push(article(
+            format!("head-{i:02}"),
+            format!("Бюджет района номер {i}"),
+            format!("Маслихат утвердил бюджет района номер {i} на следующий год, налог на землю не меняется."),
+            if i % 2 == 0 { "Zakon.kz" } else { "Tengrinews" },
+            format!("2024-03-{:02}", i % 28 + 1),
+        ));
+    }
+    for i in 0..40 {
+        lines.push(article(
+            format!("long-{i:02}"),
+            format!("{filler} Там же упомянули бюджет, номер {i}"),
+            format!("{filler} Протокол номер {i}."),
+            "Kazinform",
+            "2024-02-01".into(),
+        ));
+    }
+    for i in 0..30 {
+        lines.push(article(
+            format!("dense-{i:02}"),
+            format!("Коротко {i}"),
+            "Бюджет, бюджет, бюджет и снова бюджет.".into(),
+            "Kazinform",
+            "2023-11-05".into(),
+        ));
+    }
+    for i in 0..200 {
+        lines.push(article(
+            format!("other-{i:03}"),
+            format!("Итоги совещания {i}"),
+            format!("{filler} Налог обсуждали долго, номер протокола {i}. {filler}"),
+            "Kazinform",
+            format!("2023-{:02}-10", i % 12 + 1),
+        ));
+    }
+    let feed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let (_dir, index) = common::index_of(&[("feed.jsonl", &feed.join("\n"))]);
+    let running = export_and_start_of(&index);
+    let url = vestnik::engine::EngineUrl::parse(&running.url()).unwrap();
+    let connect = || vestnik::engine::sphinx::SphinxEngine::connect(&url, &running.out).unwrap();
+    let (pruned, whole) = (connect(), connect().without_pruning());
+    let log = running.out.join("run").join("coordinator.query.log");
+    let logged = || std::fs::read_to_string(&log).unwrap_or_default();
+
+    let cases: &[(&str, bool, usize, usize)] = &[
+        ("бюджет", false, 10, 0),
+        ("бюджет", false, 5, 20),
+        ("бюджет", true, 10, 0),
+        ("бюджет района", false, 10, 0),
+        ("бюджет налог", false, 10, 0),
+        ("бюджет -протокола", false, 10, 0),
+        ("бюджет OR совещания", false, 10, 0),
+        ("\"бюджет района\" налог", false, 10, 0),
+        ("title:коротко бюджет", false, 10, 0),
+        ("бюджет", false, 70, 0),
+        ("бюджет", false, 100, 0),
+        ("протокола", false, 10, 0),
+    ];
+    let mut cleared = 0;
+    for &(query, group, limit, offset) in cases {
+        let mut req = SearchRequest::new(query);
+        req.group = group;
+        req.limit = limit;
+        req.offset = offset;
+        req.facets = vec![FacetKind::Source, FacetKind::Date];
+        let before = logged().len();
+        let got = pruned.search(&req).unwrap();
+        let new = logged()[before..].to_string();
+        let want = whole.search(&req).unwrap();
+        assert!(want.total > 0, "{query}");
+        assert_eq!(
+            serde_json::to_value(&got).unwrap(),
+            serde_json::to_value(&want).unwrap(),
+            "{query} limit {limit} offset {offset}"
+        );
+        // Whether the headline articles sufficed: no statement ranked the whole match.
+        let narrowed = new.contains(") (@headline_words");
+        // A page's statement shows `(skip,fetch)`: the one of the whole match has no
+        // headline clause added.
+        let (skip, fetch) = if group {
+            (0, (offset + limit) * 3 + 8)
+        } else {
+            (offset, limit)
+        };
+        let ranked_whole = new.lines().any(|l| {
+            let q = l.rsplit("[vestnik]").next().unwrap_or_default().trim();
+            l.contains(&format!("({skip},{fetch})]"))
+                && !q.is_empty()
+                && !q.contains(") (@headline_words")
+        });
+        if narrowed && !ranked_whole {
+            cleared += 1;
+        }
+    }
+    // The first pages of the plain word are found among its headline articles alone.
+    assert!(
+        cleared >= 3,
+        "{cleared} of {} answered from headline articles",
+        cases.len()
+    );
+}

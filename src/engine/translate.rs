@@ -48,6 +48,40 @@ pub struct Translated {
     /// Every title and body term the query names, excluded ones too, for a document's
     /// marks: what the local query's terms are (`Searcher::query_marks`).
     pub marked: Vec<String>,
+    /// The keys `matching` scores by, split for ranking only the articles that can reach the
+    /// page (see [`Bound`]).
+    pub bound: Bound,
+}
+
+/// The keys a strict `MATCH()` expression scores an article by, split in two: the single
+/// words looked for in headlines, and every other key it holds (phrases' words, bodies,
+/// titles, names), each with its field. An article holding none of the `headline` keys
+/// scores by the others alone, which is at most the sum of each key's greatest share of a
+/// field's BM25: so once the articles holding a headline key fill the page with scores
+/// above that sum, no other article can enter it (`engine::sphinx`, which ranks those first).
+/// Excluded words are in neither list: they score nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bound {
+    /// Keys of single words in headlines, any of which an article may hold.
+    pub headline: Vec<String>,
+    /// Every other key scored, with the full-text field it is in.
+    pub others: Vec<(&'static str, String)>,
+}
+
+impl Bound {
+    fn headline(&mut self, key: String) {
+        if !self.headline.contains(&key) {
+            self.headline.push(key);
+        }
+    }
+
+    fn other(&mut self, field: &'static str, keys: &str) {
+        for key in keys.split(' ').filter(|k| !k.is_empty()) {
+            if !self.others.iter().any(|(f, k)| *f == field && k == key) {
+                self.others.push((field, key.to_string()));
+            }
+        }
+    }
 }
 
 /// One free word of the query (typed bare at the top level): relaxing may loosen these.
@@ -75,6 +109,8 @@ pub fn translate(
         terms: Vec::new(),
         marked: Vec::new(),
         ranked: Vec::new(),
+        negated: false,
+        bound: Bound::default(),
     };
     let ast = if text == "*" {
         UserInputAst::Leaf(Box::new(UserInputLeaf::All))
@@ -103,7 +139,7 @@ pub fn translate(
     let mut ignored: Vec<String> = Vec::new();
     let mut fixed: Vec<(Option<Occur>, Part)> = Vec::new();
     for (occur, sub) in &items {
-        let part = t.part(sub, Context::Required.of(*occur, items.len()))?;
+        let part = t.part_of(*occur, sub, Context::Required.of(*occur, items.len()))?;
         if occur.is_none()
             && !any_should
             && let Some(literal) = crate::search::free_word(None, sub)
@@ -227,6 +263,7 @@ pub fn translate(
         relaxed,
         terms: t.terms,
         marked: t.marked,
+        bound: t.bound,
     })
 }
 
@@ -254,6 +291,10 @@ struct Translator<'a> {
     marked: Vec<String>,
     /// The names of the entity flags, each a `MATCH()` expression over a names field.
     ranked: Vec<String>,
+    /// Within an excluded part of the query, whose words score nothing.
+    negated: bool,
+    /// The keys the expression scores by, as far as translated.
+    bound: Bound,
 }
 
 impl Translator<'_> {
@@ -264,13 +305,28 @@ impl Translator<'_> {
             UserInputAst::Clause(items) => {
                 let mut parts = Vec::with_capacity(items.len());
                 for (occur, sub) in items {
-                    parts.push((*occur, self.part(sub, ctx.of(*occur, items.len()))?));
+                    let part = self.part_of(*occur, sub, ctx.of(*occur, items.len()))?;
+                    parts.push((*occur, part));
                 }
                 clause(&parts)
             }
             UserInputAst::Boost(inner, _) => self.part(inner, ctx),
             UserInputAst::Leaf(leaf) => self.leaf(leaf, ctx),
         }
+    }
+
+    /// An item of a clause, an excluded one marked so while it is translated.
+    fn part_of(
+        &mut self,
+        occur: Option<Occur>,
+        ast: &UserInputAst,
+        ctx: Context,
+    ) -> Result<Part, SearchError> {
+        let outer = self.negated;
+        self.negated |= occur == Some(Occur::MustNot);
+        let part = self.part(ast, ctx);
+        self.negated = outer;
+        part
     }
 
     fn leaf(&mut self, leaf: &UserInputLeaf, ctx: Context) -> Result<Part, SearchError> {
@@ -397,6 +453,26 @@ impl Translator<'_> {
                 l.slop
             )));
         }
+        if !self.negated {
+            match field {
+                Some("title") => self
+                    .bound
+                    .other("title_words", &with_gaps(&words, Keyed::Title)),
+                Some("body") => self
+                    .bound
+                    .other("body_words", &with_gaps(&words, Keyed::Body)),
+                _ => {
+                    if let [(_, word)] = words.as_slice() {
+                        self.bound.headline(field_key(Keyed::Headline, word));
+                    } else {
+                        self.bound
+                            .other("headline_words", &with_gaps(&words, Keyed::Headline));
+                    }
+                    self.bound
+                        .other("body_words", &with_gaps(&words, Keyed::Body));
+                }
+            }
+        }
         Ok(Part::Expr(match field {
             Some("title") => in_field("title_words", Keyed::Title, &words),
             Some("body") => in_field("body_words", Keyed::Body, &words),
@@ -446,7 +522,7 @@ impl Translator<'_> {
 
     /// `(@person_names pA | pB ...)`: any name of the entities numbered `numbers` (`None` if
     /// the registry lists none, when the attribute condition alone decides).
-    fn names_of(&self, kind: EntityType, numbers: &[u32]) -> Option<String> {
+    fn names_of(&mut self, kind: EntityType, numbers: &[u32]) -> Option<String> {
         let mut keys: Vec<String> = numbers
             .iter()
             .flat_map(|&n| self.registry.variants(kind, n))
@@ -454,6 +530,9 @@ impl Translator<'_> {
             .collect();
         keys.sort_unstable();
         keys.dedup();
+        // Entity clauses are required (never excluded), and so are the flags' names.
+        self.bound
+            .other(crate::export::sphinx::names_field(kind), &keys.join(" "));
         (!keys.is_empty()).then(|| {
             format!(
                 "(@{} {})",
