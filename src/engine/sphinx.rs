@@ -73,6 +73,22 @@ struct Candidate {
     raw: u32,
 }
 
+/// One statement of facet counts, and what it counts.
+struct FacetAsk {
+    sql: String,
+    /// The most groups it returns.
+    values: usize,
+    what: Asked,
+}
+
+/// What a facet statement counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Asked {
+    One(FacetKind),
+    /// Sources and dates at once, by (source, date) pairs.
+    SourceAndDate,
+}
+
 /// What one query found.
 struct Answer {
     total: usize,
@@ -344,42 +360,19 @@ impl SphinxEngine {
         let limit = fetch.max(1);
         let filter = where_clause(matching, &t.conditions);
         let time = max_time(req);
-        let mut facets: Vec<(FacetKind, usize)> = Vec::new();
-        let mut statements: Vec<String> = Vec::new();
+        let asks = self.facet_asks(req, &filter, &time)?;
+        let mut statements: Vec<String> = asks.iter().map(|a| a.sql.clone()).collect();
         let mut narrowed: Option<String> = None;
         let mut whole: Option<String> = None;
         let mut counted = false;
-        for kind in &req.facets {
-            let (select, group, values) = match kind {
-                // Grouped by the spelling's number, named by a string of the group: grouping
-                // by the string itself took ten times as long.
-                FacetKind::Source => ("source", "srcid", MAX_FACET_VALUES),
-                FacetKind::Date => {
-                    let column = date_column(req.date_bucket);
-                    ("GROUPBY()", column, MAX_FACET_VALUES)
-                }
-                // GROUPBY(): the value grouped by, where the column would be the whole list.
-                FacetKind::Person | FacetKind::Org | FacetKind::Loc => {
-                    let entity = entity_kind(*kind);
-                    (
-                        "GROUPBY()",
-                        attribute(entity),
-                        self.registry.count(entity).max(1),
-                    )
-                }
-            };
-            if values > MAX_MATCHES {
-                return Err(too_many(values));
-            }
-            statements.push(format!(
-                "SELECT {select}, COUNT(*) FROM {INDEX}{filter} GROUP BY {group} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
-            ));
-            facets.push((*kind, values));
-        }
-        let summed = facets
-            .iter()
-            .position(|(k, _)| matches!(k, FacetKind::Source | FacetKind::Date));
-        let paged = fetch > 0 || summed.is_none();
+        // Whether a facet's counts sum to the total.
+        let summed = asks.iter().any(|a| {
+            matches!(
+                a.what,
+                Asked::SourceAndDate | Asked::One(FacetKind::Source | FacetKind::Date)
+            )
+        });
+        let paged = fetch > 0 || !summed;
         if paged {
             let needed = skip.saturating_add(limit);
             if needed > MAX_MATCHES {
@@ -426,7 +419,7 @@ impl SphinxEngine {
                 Some(first) => {
                     statements.push(first.clone());
                     // The total, unless a facet's sum gives it.
-                    if summed.is_none() {
+                    if !summed {
                         counted = true;
                         statements.push(format!(
                             "SELECT id FROM {INDEX}{filter} LIMIT 0,1 OPTION ranker=none, max_matches=1{time}"
@@ -448,11 +441,10 @@ impl SphinxEngine {
             Some(rows) if fetch > 0 => self.candidates(&rows),
             _ => Vec::new(),
         };
+        let (facets, facet_total) = self.read_facets(conn, &asks, sets, req, &filter, &time)?;
         // A narrowed page's statement counts only the articles it ranked.
-        let total = match summed {
-            Some(i) if !paged || narrowed.is_some() => sets
-                .get(i)
-                .map_or(0, |rows| rows.iter().map(|r| r.u64(1)).sum()),
+        let total = match facet_total {
+            Some(n) if !paged || narrowed.is_some() => n,
             _ => meta.total_found,
         };
         if let Some(sql) = whole {
@@ -468,23 +460,154 @@ impl SphinxEngine {
                 candidates = self.candidates(&rows);
             }
         }
-        let mut out = Facets::default();
-        for ((kind, values), rows) in facets.iter().zip(sets) {
-            // Sources and dates are asked for up to a cap: reaching it may mean some were cut.
-            // (An entity facet asks for every entity there is.)
-            if matches!(kind, FacetKind::Source | FacetKind::Date) && rows.len() >= *values {
-                bail!(
-                    "the {kind:?} facet has {values} values or more, more than the engine path counts exactly"
-                );
-            }
-            self.facet(&mut out, *kind, &rows, req)?;
-        }
         Ok(Answer {
             total: total as usize,
-            facets: out,
+            facets,
             candidates,
             docs: meta.docs,
         })
+    }
+
+    /// The statements counting `req`'s facets over the articles `filter` finds. Sources and
+    /// dates by year or month are counted together, by pairs (`GROUP BY srcid, year`): each
+    /// statement matches the query again (Sphinx shares no matching between statements
+    /// through a distributed index), and the pairs are few.
+    fn facet_asks(
+        &self,
+        req: &SearchRequest,
+        filter: &str,
+        time: &str,
+    ) -> anyhow::Result<Vec<FacetAsk>> {
+        let pair = req.facets.contains(&FacetKind::Source)
+            && req.facets.contains(&FacetKind::Date)
+            && req.date_bucket != DateBucket::Day;
+        let mut asks = Vec::new();
+        for &kind in &req.facets {
+            if pair && kind == FacetKind::Date {
+                continue;
+            }
+            if pair && kind == FacetKind::Source {
+                let column = date_column(req.date_bucket);
+                let values = MAX_FACET_VALUES;
+                asks.push(FacetAsk {
+                    sql: format!(
+                        "SELECT source, {column}, COUNT(*) FROM {INDEX}{filter} GROUP BY srcid, {column} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
+                    ),
+                    values,
+                    what: Asked::SourceAndDate,
+                });
+                continue;
+            }
+            asks.push(self.facet_ask(kind, req, filter, time)?);
+        }
+        Ok(asks)
+    }
+
+    /// The statement counting one facet.
+    fn facet_ask(
+        &self,
+        kind: FacetKind,
+        req: &SearchRequest,
+        filter: &str,
+        time: &str,
+    ) -> anyhow::Result<FacetAsk> {
+        let (select, group, values) = match kind {
+            // Grouped by the spelling's number, named by a string of the group: grouping
+            // by the string itself took ten times as long.
+            FacetKind::Source => ("source", "srcid", MAX_FACET_VALUES),
+            FacetKind::Date => ("GROUPBY()", date_column(req.date_bucket), MAX_FACET_VALUES),
+            // GROUPBY(): the value grouped by, where the column would be the whole list.
+            FacetKind::Person | FacetKind::Org | FacetKind::Loc => {
+                let entity = entity_kind(kind);
+                (
+                    "GROUPBY()",
+                    attribute(entity),
+                    self.registry.count(entity).max(1),
+                )
+            }
+        };
+        if values > MAX_MATCHES {
+            return Err(too_many(values));
+        }
+        Ok(FacetAsk {
+            sql: format!(
+                "SELECT {select}, COUNT(*) FROM {INDEX}{filter} GROUP BY {group} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
+            ),
+            values,
+            what: Asked::One(kind),
+        })
+    }
+
+    /// The facets from the rows of `asks`, and the total their counts sum to where a source
+    /// or date facet is among them (every article has one source and one date value, 0
+    /// standing for none). Pairs that reach their cap are counted again one facet at a time,
+    /// over the same `filter`.
+    fn read_facets(
+        &self,
+        conn: &mut mysql::Conn,
+        asks: &[FacetAsk],
+        sets: Vec<Vec<Row>>,
+        req: &SearchRequest,
+        filter: &str,
+        time: &str,
+    ) -> anyhow::Result<(Facets, Option<u64>)> {
+        let mut out = Facets::default();
+        let mut total = None;
+        let sum = |rows: &[Row], column: usize| rows.iter().map(|r| r.u64(column)).sum::<u64>();
+        for (ask, rows) in asks.iter().zip(sets) {
+            let kind = match ask.what {
+                Asked::One(kind) => kind,
+                Asked::SourceAndDate if rows.len() >= ask.values => {
+                    let apart = [FacetKind::Source, FacetKind::Date]
+                        .map(|k| self.facet_ask(k, req, filter, time));
+                    let apart: Vec<FacetAsk> = apart.into_iter().collect::<anyhow::Result<_>>()?;
+                    let sql: Vec<String> = apart.iter().map(|a| a.sql.clone()).collect();
+                    let sets = self.batch(conn, &sql.join("; "))?;
+                    let (facets, n) = self.read_facets(conn, &apart, sets, req, filter, time)?;
+                    out.source = facets.source;
+                    out.date = facets.date;
+                    total = total.or(n);
+                    continue;
+                }
+                Asked::SourceAndDate => {
+                    total = total.or(Some(sum(&rows, 2)));
+                    let mut sources: BTreeMap<String, u64> = BTreeMap::new();
+                    let mut dates: BTreeMap<u64, u64> = BTreeMap::new();
+                    for r in &rows {
+                        *sources.entry(r.text(0)).or_default() += r.u64(2);
+                        *dates.entry(r.u64(1)).or_default() += r.u64(2);
+                    }
+                    let counts = |pairs: Vec<(String, u64)>| -> Vec<Row> {
+                        pairs
+                            .into_iter()
+                            .map(|(v, n)| Row(vec![Some(v), Some(n.to_string())]))
+                            .collect()
+                    };
+                    let by_date = dates.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+                    self.facet(
+                        &mut out,
+                        FacetKind::Source,
+                        &counts(sources.into_iter().collect()),
+                        req,
+                    )?;
+                    self.facet(&mut out, FacetKind::Date, &counts(by_date), req)?;
+                    continue;
+                }
+            };
+            // Sources and dates are asked for up to a cap: reaching it may mean some were cut.
+            // (An entity facet asks for every entity there is.)
+            if matches!(kind, FacetKind::Source | FacetKind::Date) {
+                if rows.len() >= ask.values {
+                    bail!(
+                        "the {kind:?} facet has {} values or more, more than the engine path counts exactly",
+                        ask.values
+                    );
+                }
+                total = total.or(Some(sum(&rows, 1)));
+            }
+            self.facet(&mut out, kind, &rows, req)?;
+        }
+        Ok((out, total))
     }
 
     /// The ranked rows (`id, grp, WEIGHT()`) of a page's statement.
