@@ -5,6 +5,7 @@
 //! [`SearchRequest`]: crate::search::SearchRequest
 //! [`SearchResult`]: crate::search::SearchResult
 
+mod ranker;
 pub mod registry;
 pub mod sphinx;
 pub mod translate;

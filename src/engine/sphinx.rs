@@ -13,34 +13,30 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::anyhow;
 use mysql::prelude::Queryable;
 
+mod facets;
+mod page;
+
+use facets::Asked;
+use page::{MAX_DUPLICATES, collapse, group_label, members_query};
+
 use super::EngineUrl;
+use super::ranker::{SCORE_SCALE, ceiling, ranker, read_ranking};
 use super::registry::EngineRegistry;
-use super::translate::{Bound, Translated, translate};
+use super::translate::{Translated, translate};
 use crate::entities::EntityType;
 use crate::export::sphinx::{
-    BINARY_OFFSET, Extra, INDEX, LOOKUP_FIELD, RANKING_FORMAT, RankingFile, attribute, group_key,
-    id_key, read_stored_cell,
+    BINARY_OFFSET, Extra, INDEX, LOOKUP_FIELD, attribute, group_key, id_key, read_stored_cell,
 };
-use crate::export::word_key;
 use crate::search::{
-    DateBucket, DateCount, Document, Duplicate, EntityListing, FacetCount, FacetKind, Facets, Hit,
-    HitEntities, SearchError, SearchRequest, SearchResult, Sort,
+    Document, Duplicate, EntityListing, FacetKind, Facets, SearchError, SearchRequest,
+    SearchResult, Sort,
 };
 
 /// Most matches a query may keep per node: the `max_matches` the export's `searchd` allows.
 const MAX_MATCHES: usize = 100_000;
-/// Most values a source or date facet asks each shard for: a node keeps a queue of
-/// `max_matches` entries per query, and 100,000 made a facet query ten times slower than
-/// its search. A facet that reaches it fails rather than being cut (see `facet`).
-const MAX_FACET_VALUES: usize = 10_000;
-/// Duplicates listed per hit, as locally.
-const MAX_DUPLICATES: usize = 20;
-/// The ranker expression's value is multiplied by this before Sphinx keeps it as an integer
-/// weight: enough digits that scores tantivy tells apart stay apart.
-const SCORE_SCALE: f32 = 100_000.0;
 
 /// Columns of a page's articles, in the order [`Page::row`] reads them.
 const PAGE_COLUMNS: &str = "id, vid, title, url, source, date, grp, person, org, loc, body";
@@ -71,22 +67,6 @@ struct Candidate {
     weight: f32,
     /// The weight as Sphinx gave it (the ranker expression × `SCORE_SCALE`).
     raw: u32,
-}
-
-/// One statement of facet counts, and what it counts.
-struct FacetAsk {
-    sql: String,
-    /// The most groups it returns.
-    values: usize,
-    what: Asked,
-}
-
-/// What a facet statement counts.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Asked {
-    One(FacetKind),
-    /// Sources and dates at once, by (source, date) pairs.
-    SourceAndDate,
 }
 
 /// What one query found.
@@ -452,7 +432,7 @@ impl SphinxEngine {
             // the articles ranked were all there are (nothing matched at all, say).
             let cleared = (candidates.len() == limit
                 && candidates.last().is_some_and(|c| {
-                    f64::from(c.raw) > self.ceiling(&t.bound, &meta.docs) * 1.001 + 2.0
+                    f64::from(c.raw) > ceiling(self.documents, &t.bound, &meta.docs) * 1.001 + 2.0
                 }))
                 || (skip + candidates.len()) as u64 >= total;
             if !cleared {
@@ -468,148 +448,6 @@ impl SphinxEngine {
         })
     }
 
-    /// The statements counting `req`'s facets over the articles `filter` finds. Sources and
-    /// dates by year or month are counted together, by pairs (`GROUP BY srcid, year`): each
-    /// statement matches the query again (Sphinx shares no matching between statements
-    /// through a distributed index), and the pairs are few.
-    fn facet_asks(
-        &self,
-        req: &SearchRequest,
-        filter: &str,
-        time: &str,
-    ) -> anyhow::Result<Vec<FacetAsk>> {
-        let pair = req.facets.contains(&FacetKind::Source)
-            && req.facets.contains(&FacetKind::Date)
-            && req.date_bucket != DateBucket::Day;
-        let mut asks = Vec::new();
-        for &kind in &req.facets {
-            if pair && kind == FacetKind::Date {
-                continue;
-            }
-            if pair && kind == FacetKind::Source {
-                let column = date_column(req.date_bucket);
-                let values = MAX_FACET_VALUES;
-                asks.push(FacetAsk {
-                    sql: format!(
-                        "SELECT source, {column}, COUNT(*) FROM {INDEX}{filter} GROUP BY srcid, {column} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
-                    ),
-                    values,
-                    what: Asked::SourceAndDate,
-                });
-                continue;
-            }
-            asks.push(self.facet_ask(kind, req, filter, time)?);
-        }
-        Ok(asks)
-    }
-
-    /// The statement counting one facet.
-    fn facet_ask(
-        &self,
-        kind: FacetKind,
-        req: &SearchRequest,
-        filter: &str,
-        time: &str,
-    ) -> anyhow::Result<FacetAsk> {
-        let (select, group, values) = match kind {
-            // Grouped by the spelling's number, named by a string of the group: grouping
-            // by the string itself took ten times as long.
-            FacetKind::Source => ("source", "srcid", MAX_FACET_VALUES),
-            FacetKind::Date => ("GROUPBY()", date_column(req.date_bucket), MAX_FACET_VALUES),
-            // GROUPBY(): the value grouped by, where the column would be the whole list.
-            FacetKind::Person | FacetKind::Org | FacetKind::Loc => {
-                let entity = entity_kind(kind);
-                (
-                    "GROUPBY()",
-                    attribute(entity),
-                    self.registry.count(entity).max(1),
-                )
-            }
-        };
-        if values > MAX_MATCHES {
-            return Err(too_many(values));
-        }
-        Ok(FacetAsk {
-            sql: format!(
-                "SELECT {select}, COUNT(*) FROM {INDEX}{filter} GROUP BY {group} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
-            ),
-            values,
-            what: Asked::One(kind),
-        })
-    }
-
-    /// The facets from the rows of `asks`, and the total their counts sum to where a source
-    /// or date facet is among them (every article has one source and one date value, 0
-    /// standing for none). Pairs that reach their cap are counted again one facet at a time,
-    /// over the same `filter`.
-    fn read_facets(
-        &self,
-        conn: &mut mysql::Conn,
-        asks: &[FacetAsk],
-        sets: Vec<Vec<Row>>,
-        req: &SearchRequest,
-        filter: &str,
-        time: &str,
-    ) -> anyhow::Result<(Facets, Option<u64>)> {
-        let mut out = Facets::default();
-        let mut total = None;
-        let sum = |rows: &[Row], column: usize| rows.iter().map(|r| r.u64(column)).sum::<u64>();
-        for (ask, rows) in asks.iter().zip(sets) {
-            let kind = match ask.what {
-                Asked::One(kind) => kind,
-                Asked::SourceAndDate if rows.len() >= ask.values => {
-                    let apart = [FacetKind::Source, FacetKind::Date]
-                        .map(|k| self.facet_ask(k, req, filter, time));
-                    let apart: Vec<FacetAsk> = apart.into_iter().collect::<anyhow::Result<_>>()?;
-                    let sql: Vec<String> = apart.iter().map(|a| a.sql.clone()).collect();
-                    let sets = self.batch(conn, &sql.join("; "))?;
-                    let (facets, n) = self.read_facets(conn, &apart, sets, req, filter, time)?;
-                    out.source = facets.source;
-                    out.date = facets.date;
-                    total = total.or(n);
-                    continue;
-                }
-                Asked::SourceAndDate => {
-                    total = total.or(Some(sum(&rows, 2)));
-                    let mut sources: BTreeMap<String, u64> = BTreeMap::new();
-                    let mut dates: BTreeMap<u64, u64> = BTreeMap::new();
-                    for r in &rows {
-                        *sources.entry(r.text(0)).or_default() += r.u64(2);
-                        *dates.entry(r.u64(1)).or_default() += r.u64(2);
-                    }
-                    let counts = |pairs: Vec<(String, u64)>| -> Vec<Row> {
-                        pairs
-                            .into_iter()
-                            .map(|(v, n)| Row(vec![Some(v), Some(n.to_string())]))
-                            .collect()
-                    };
-                    let by_date = dates.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
-                    self.facet(
-                        &mut out,
-                        FacetKind::Source,
-                        &counts(sources.into_iter().collect()),
-                        req,
-                    )?;
-                    self.facet(&mut out, FacetKind::Date, &counts(by_date), req)?;
-                    continue;
-                }
-            };
-            // Sources and dates are asked for up to a cap: reaching it may mean some were cut.
-            // (An entity facet asks for every entity there is.)
-            if matches!(kind, FacetKind::Source | FacetKind::Date) {
-                if rows.len() >= ask.values {
-                    bail!(
-                        "the {kind:?} facet has {} values or more, more than the engine path counts exactly",
-                        ask.values
-                    );
-                }
-                total = total.or(Some(sum(&rows, 1)));
-            }
-            self.facet(&mut out, kind, &rows, req)?;
-        }
-        Ok((out, total))
-    }
-
     /// The ranked rows (`id, grp, WEIGHT()`) of a page's statement.
     fn candidates(&self, rows: &[Row]) -> Vec<Candidate> {
         rows.iter()
@@ -623,243 +461,6 @@ impl SphinxEngine {
                 }
             })
             .collect()
-    }
-
-    /// The most an article holding none of `bound.headline` can weigh: each other key's
-    /// [`field_ceiling`] × its IDF as the shards rank with it, ln(N/n) / (2 ln(N+1)), n from
-    /// the count's `SHOW META` (a key it does not report counts as in one article, its
-    /// greatest IDF; a key in none adds nothing), × `SCORE_SCALE`.
-    fn ceiling(&self, bound: &Bound, docs: &HashMap<String, u64>) -> f64 {
-        let n_all = self.documents.max(1.0);
-        let norm = 2.0 * (n_all + 1.0).ln();
-        let mut sum = 0.0;
-        for (field, key) in &bound.others {
-            let n = docs.get(key).copied().unwrap_or(1);
-            if n == 0 {
-                continue;
-            }
-            // A field the ranker does not know would make the bound meaningless.
-            let Some(top) = field_ceiling(field) else {
-                return f64::INFINITY;
-            };
-            sum += top * (n_all / n as f64).ln().max(0.0) / norm;
-        }
-        sum * f64::from(SCORE_SCALE)
-    }
-
-    /// Reads one facet's rows (value, count) into `out`, ordered as the local facets are.
-    fn facet(
-        &self,
-        out: &mut Facets,
-        kind: FacetKind,
-        rows: &[Row],
-        req: &SearchRequest,
-    ) -> anyhow::Result<()> {
-        match kind {
-            FacetKind::Source => {
-                let mut v: Vec<FacetCount> = rows
-                    .iter()
-                    .map(|r| (r.text(0), r.u64(1)))
-                    .filter(|(s, _)| !s.is_empty())
-                    .map(|(s, c)| FacetCount::new(s, c))
-                    .collect();
-                v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                out.source = v;
-            }
-            FacetKind::Date => {
-                let mut undated = 0;
-                let mut dates = BTreeMap::new();
-                for r in rows {
-                    match r.u64(0) {
-                        0 => undated += r.u64(1),
-                        k => *dates.entry(k).or_insert(0) += r.u64(1),
-                    }
-                }
-                out.date = dates
-                    .into_iter()
-                    .map(|(k, count)| DateCount {
-                        value: Some(crate::search::bucket_label(k as i64, req.date_bucket)),
-                        count,
-                    })
-                    .collect();
-                if undated > 0 {
-                    out.date.push(DateCount {
-                        value: None,
-                        count: undated,
-                    });
-                }
-            }
-            FacetKind::Person | FacetKind::Org | FacetKind::Loc => {
-                let entity = entity_kind(kind);
-                let mut v = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let Some(e) = u32::try_from(r.u64(0))
-                        .ok()
-                        .and_then(|n| self.registry.entity(entity, n))
-                    else {
-                        bail!(
-                            "the engine holds {} number {} that entities.json does not list: export again",
-                            attribute(entity),
-                            r.text(0)
-                        );
-                    };
-                    v.push(FacetCount {
-                        value: e.name.clone(),
-                        count: r.u64(1),
-                        id: Some(e.id.clone()),
-                    });
-                }
-                v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                v.truncate(req.facet_size);
-                out.entities[entity] = v;
-            }
-        }
-        Ok(())
-    }
-
-    /// The page's hits: their articles, duplicates and snippets, read in one batch.
-    fn hits(
-        &self,
-        conn: &mut mysql::Conn,
-        page: &[Candidate],
-        req: &SearchRequest,
-        t: &Translated,
-        docs: &HashMap<String, u64>,
-    ) -> anyhow::Result<Vec<Hit>> {
-        if page.is_empty() {
-            return Ok(Vec::new());
-        }
-        req.budget.check()?;
-        let ids: Vec<String> = page.iter().map(|c| c.id.to_string()).collect();
-        let mut sql = format!(
-            "SELECT {PAGE_COLUMNS} FROM {INDEX} WHERE id IN ({}) LIMIT {} OPTION max_matches={}",
-            ids.join(","),
-            page.len(),
-            page.len().max(1000)
-        );
-        let mut grouped: Vec<i64> = if req.group {
-            page.iter().map(|c| c.group).filter(|&g| g != 0).collect()
-        } else {
-            Vec::new()
-        };
-        grouped.sort_unstable();
-        grouped.dedup();
-        let (members_sql, cap) = members_query(&grouped);
-        if let Some(members) = &members_sql {
-            sql.push_str("; ");
-            sql.push_str(members);
-        }
-        let mut sets = self.batch(conn, &sql)?.into_iter();
-        let rows = sets.next().unwrap_or_default();
-        let mut by_id: HashMap<u64, &Row> = rows.iter().map(|r| (r.u64(0), r)).collect();
-        let duplicates = match members_sql {
-            Some(_) => {
-                self.complete_members(conn, &grouped, sets.next().unwrap_or_default(), cap)?
-            }
-            None => HashMap::new(),
-        };
-        let snippets = Snippets::new(&t.terms, docs);
-        let mut hits = Vec::with_capacity(page.len());
-        for c in page {
-            let Some(row) = by_id.remove(&c.id) else {
-                bail!(
-                    "the engine lost article {} between two queries (was it rebuilt?); ask again",
-                    c.id
-                );
-            };
-            let body = read_stored_cell(&row.text(10));
-            let (snippet, highlights) = snippets.of(&body);
-            let group = row.i64(6);
-            let mut hit = Hit {
-                id: row.text(1),
-                title: row.text(2),
-                date: row.opt(5),
-                source: row.opt(4),
-                url: row.opt(3),
-                author: None,
-                path: String::new(),
-                paths: Vec::new(),
-                score: match req.sort {
-                    Sort::Relevance => Some(c.weight),
-                    Sort::Date => None,
-                },
-                snippet,
-                highlights,
-                inferred: Vec::new(),
-                encoding: None,
-                entities: self.entities_of(row),
-                group: group_label(group),
-                duplicates: Vec::new(),
-            };
-            if let Some(members) = duplicates.get(&group) {
-                hit.duplicates = members
-                    .iter()
-                    .filter(|m| m.u64(0) != c.id)
-                    .take(MAX_DUPLICATES)
-                    .map(Row::duplicate)
-                    .collect();
-            }
-            hits.push(hit);
-        }
-        Ok(hits)
-    }
-
-    /// Each group's first members (at most [`MAX_DUPLICATES`] + 1, in index order) from the
-    /// rows of [`members_query`]: where those filled its `cap`, a large group may have crowded
-    /// out another's, so each group left short is asked for on its own.
-    fn complete_members(
-        &self,
-        conn: &mut mysql::Conn,
-        groups: &[i64],
-        rows: Vec<Row>,
-        cap: usize,
-    ) -> anyhow::Result<HashMap<i64, Vec<Row>>> {
-        let full = rows.len() >= cap;
-        let mut out: HashMap<i64, Vec<Row>> = groups.iter().map(|&g| (g, Vec::new())).collect();
-        for row in rows {
-            if let Some(members) = out.get_mut(&row.i64(6))
-                && members.len() <= MAX_DUPLICATES
-            {
-                members.push(row);
-            }
-        }
-        if !full {
-            return Ok(out);
-        }
-        let short: Vec<i64> = groups
-            .iter()
-            .copied()
-            .filter(|g| out.get(g).is_some_and(|m| m.len() <= MAX_DUPLICATES))
-            .collect();
-        let statements: Vec<String> = short
-            .iter()
-            .filter_map(|&g| members_query(&[g]).0)
-            .collect();
-        if statements.is_empty() {
-            return Ok(out);
-        }
-        let sets = self.batch(conn, &statements.join("; "))?;
-        for (g, set) in short.into_iter().zip(sets) {
-            out.insert(g, set);
-        }
-        Ok(out)
-    }
-
-    /// A page row's entities by canonical name, from its multi-value attributes.
-    fn entities_of(&self, row: &Row) -> HitEntities {
-        let names = |column: usize, kind: EntityType| -> Vec<String> {
-            row.text(column)
-                .split(',')
-                .filter_map(|n| n.trim().parse::<u32>().ok())
-                .filter_map(|n| self.registry.entity(kind, n))
-                .map(|e| e.name.clone())
-                .collect()
-        };
-        HitEntities {
-            person: names(7, EntityType::Per),
-            org: names(8, EntityType::Org),
-            loc: names(9, EntityType::Loc),
-        }
     }
 
     /// Runs one statement and `SHOW META` after it.
@@ -1011,201 +612,6 @@ impl Row {
     }
 }
 
-/// The first articles of each of these release groups (no group 0), in index order, as a
-/// document's view and a hit list them: one statement for them all, found by the groups'
-/// keys, then held to the groups themselves; with the most rows it may return. `None` for no
-/// groups.
-fn members_query(groups: &[i64]) -> (Option<String>, usize) {
-    if groups.is_empty() {
-        return (None, 0);
-    }
-    let keys: Vec<String> = groups.iter().map(|&g| group_key(g as u64)).collect();
-    let list: Vec<String> = groups.iter().map(i64::to_string).collect();
-    let cap = (MAX_DUPLICATES + 1) * groups.len();
-    let sql = format!(
-        "SELECT id, vid, title, date, source, url, grp FROM {INDEX} WHERE MATCH('@{LOOKUP_FIELD} ({})') AND grp IN ({}) ORDER BY id ASC LIMIT 0,{cap} OPTION ranker=none, max_matches={cap}",
-        keys.join(" | "),
-        list.join(","),
-    );
-    (Some(sql), cap)
-}
-/// A release group as the local index labels it: 16 hex digits, none for an article of its
-/// own (0). Sphinx's 64-bit attributes are signed; the bits are the group's.
-fn group_label(group: i64) -> String {
-    if group == 0 {
-        String::new()
-    } else {
-        format!("{:016x}", group as u64)
-    }
-}
-
-/// Snippets made as locally: the best fragment of the stored body for the query's body
-/// terms, rarer terms weighing more.
-struct Snippets {
-    generator: tantivy::snippet::SnippetGenerator,
-}
-
-impl Snippets {
-    fn new(terms: &[String], docs: &HashMap<String, u64>) -> Snippets {
-        let mut weights = BTreeMap::new();
-        for term in terms {
-            // A word no article has is not looked for; one the engine did not report counts
-            // as rare.
-            let n = docs.get(&word_key(term)).copied().unwrap_or(1);
-            if n > 0 {
-                weights.insert(term.clone(), 1.0 / (1.0 + n as f32));
-            }
-        }
-        let words: Vec<String> = weights.keys().cloned().collect();
-        Snippets {
-            generator: tantivy::snippet::SnippetGenerator::new(
-                weights,
-                crate::analysis::snippet_analyzer(&words),
-                tantivy::schema::Field::from_field_id(0),
-                crate::search::SNIPPET_CHARS,
-            ),
-        }
-    }
-
-    fn of(&self, body: &str) -> (String, Vec<[usize; 2]>) {
-        use crate::search::snippet;
-        let found = self.generator.snippet(body);
-        let shown = if found.highlighted().is_empty() {
-            snippet::lead(body, crate::search::SNIPPET_CHARS)
-        } else {
-            snippet::render(body, found.fragment_range(), found.highlighted())
-        };
-        (shown.text, shown.highlights)
-    }
-}
-
-/// The best-ranked candidate of each release group, in rank order, after skipping `offset`
-/// groups: at most `limit` of them (group 0: an article of its own).
-fn collapse(candidates: &[Candidate], offset: usize, limit: usize) -> Vec<Candidate> {
-    let mut seen = std::collections::HashSet::new();
-    let mut groups = 0;
-    let mut page = Vec::with_capacity(limit);
-    for c in candidates {
-        if page.len() >= limit {
-            break;
-        }
-        if c.group != 0 && !seen.insert(c.group) {
-            continue;
-        }
-        groups += 1;
-        if groups > offset {
-            page.push(*c);
-        }
-    }
-    page
-}
-
-/// Reads `DIR/ranking.json`, as `vestnik export` wrote it.
-fn read_ranking(dir: &Path) -> anyhow::Result<RankingFile> {
-    let path = dir.join("ranking.json");
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "cannot read {} (--engine-dir names the folder `vestnik export` wrote; an export without it is older: export again)",
-            path.display()
-        )
-    })?;
-    let file: RankingFile = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not an export's ranking.json", path.display()))?;
-    if file.format != RANKING_FORMAT {
-        bail!(
-            "{} is of format {}, this vestnik reads {RANKING_FORMAT}: export again",
-            path.display(),
-            file.format
-        );
-    }
-    Ok(file)
-}
-
-/// The `idf` flag that gives ln(N/n) with `global_idf`. Sphinx 2.2.11 swaps the two
-/// formulas when it reads a global IDF file: `plain` then yields ln((N−n+1)/n), which is
-/// negative for a word in more than half the articles, and `normalized` yields ln(N/n)
-/// (both divided by 2·ln(N+1)); measured with `PACKEDFACTORS()` on a 10,000-article export.
-const GLOBAL_PLAIN_IDF: &str = "normalized";
-
-/// The fields the ranker expression scores, as (field, tag, boost): the tag is the field's
-/// `user_weight`, which only names it there.
-const RANKED_FIELDS: [(&str, u32, f64); 7] = [
-    ("title_words", 1, 1.0),
-    ("headline_words", 2, crate::search::TITLE_BOOST as f64),
-    ("body_words", 3, 1.0),
-    ("prefix_words", 4, 1.0),
-    ("person_names", 5, 1.0),
-    ("org_names", 6, 1.0),
-    ("loc_names", 7, 1.0),
-];
-
-/// The most one key in `field` adds to a strict query's weight, over its IDF: the field's
-/// boost × (k1 + 1), the limit of `tf / (tf + k1·(1 − b + b·len/avg))` × (k1 + 1) as tf
-/// grows (the ratio stays below 1 for every tf and length). `None` for a field the ranker
-/// does not score.
-fn field_ceiling(field: &str) -> Option<f64> {
-    RANKED_FIELDS
-        .iter()
-        .find(|(f, _, _)| *f == field)
-        .map(|(_, _, boost)| boost * (K1 + 1.0))
-}
-
-/// tantivy's BM25 parameters.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
-
-/// The `OPTION`s that make Sphinx rank as the local index: tantivy's BM25 per field, summed,
-/// headlines boosted as locally, with the archive's document counts (`global_idf`, plain
-/// IDF, see [`GLOBAL_PLAIN_IDF`]) and average field lengths (from `ranking.json`).
-///
-/// Sphinx 2.2's `BM25F()` normalizes by the whole document's length, so the expression is
-/// written out: for each field an article matched (`SUM` over matched fields; the field is
-/// told by its `user_weight`, set only as a tag),
-/// `boost × Σidf × (k1+1)·tf / (tf + k1·(1 − b + b·len/avg))`, where tf is the field's
-/// idf-weighted mean term frequency (tf_idf / sum_idf).
-/// That is tantivy's sum exactly for one term per field, and for the terms of a phrase (which
-/// share the phrase's frequency); for several terms with different frequencies in one field it
-/// is an approximation. The keys of each field are its own (see `export::Keyed`), so a
-/// term's IDF is its field's, as in tantivy. What remains different: tantivy stores lengths
-/// in one byte (exact to 40 terms, then in steps of up to 1/8) and its IDF is
-/// ln(1 + (N − n + 0.5)/(n + 0.5)) where Sphinx's is ln(N/n).
-///
-/// A `relaxed` query ranks as the local relaxed one: its words in headlines and bodies and
-/// their prefixes (`prefix_words`) with the relaxed k1 (`search::RELAXED_K1`).
-fn ranker(r: &RankingFile, relaxed: bool) -> String {
-    let fields = RANKED_FIELDS;
-    let k1_of = |field: &str| match field {
-        "headline_words" | "body_words" | "prefix_words" if relaxed => {
-            f64::from(crate::search::RELAXED_K1)
-        }
-        _ => K1,
-    };
-    let tf = "IF(sum_idf>0,tf_idf/sum_idf,hit_count)";
-    let mut expr = String::from("0");
-    for (field, tag, boost) in fields.iter().rev() {
-        let avg = r.average_length.get(*field).copied().unwrap_or(0.0);
-        let k1 = k1_of(field);
-        let score = if *boost == 0.0 || avg <= 0.0 {
-            "0".to_string()
-        } else {
-            format!(
-                "{boost}*sum_idf*{k1p}*{tf}/({tf}+{k1}*({nb}+{B}*{field}_len/{avg:.6}))",
-                k1p = k1 + 1.0,
-                nb = 1.0 - B,
-            )
-        };
-        expr = format!("IF(user_weight={tag},{score},{expr})");
-    }
-    let tags: Vec<String> = fields
-        .iter()
-        .map(|(field, tag, _)| format!("{field}={tag}"))
-        .collect();
-    format!(
-        "ranker=expr('SUM({expr})*{SCORE_SCALE}'), field_weights=({}), idf='{GLOBAL_PLAIN_IDF},tfidf_unnormalized', global_idf=1",
-        tags.join(", ")
-    )
-}
-
 fn where_clause(matching: &Option<String>, conditions: &[String]) -> String {
     let mut all: Vec<String> = Vec::new();
     if let Some(m) = matching {
@@ -1233,22 +639,6 @@ fn max_time(req: &SearchRequest) -> String {
     match req.budget.limit() {
         Some(d) => format!(", max_query_time={}", d.as_millis().max(1)),
         None => String::new(),
-    }
-}
-
-fn date_column(bucket: DateBucket) -> &'static str {
-    match bucket {
-        DateBucket::Year => "year",
-        DateBucket::Month => "month",
-        DateBucket::Day => "day",
-    }
-}
-
-fn entity_kind(kind: FacetKind) -> EntityType {
-    match kind {
-        FacetKind::Org => EntityType::Org,
-        FacetKind::Loc => EntityType::Loc,
-        _ => EntityType::Per,
     }
 }
 
