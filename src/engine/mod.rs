@@ -69,6 +69,31 @@ impl std::fmt::Display for EngineUrl {
     }
 }
 
+/// `DIR/NAME`, a JSON file `vestnik export` wrote, as `T`; refused (export again) unless its
+/// `format` (as `format_of` reads it) is `want`. `hint` ends the message for a missing file.
+pub(crate) fn read_export_file<T: serde::de::DeserializeOwned>(
+    dir: &std::path::Path,
+    name: &str,
+    hint: &str,
+    want: u32,
+    format_of: fn(&T) -> u32,
+) -> anyhow::Result<T> {
+    use anyhow::Context;
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {} ({hint})", path.display()))?;
+    let file: T = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not an export's {name}", path.display()))?;
+    let format = format_of(&file);
+    if format != want {
+        anyhow::bail!(
+            "{} is of format {format}, this vestnik reads {want}: export again",
+            path.display()
+        );
+    }
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, bail};
-
 use super::translate::Bound;
 use crate::export::sphinx::{RANKING_FORMAT, RankingFile};
 
@@ -17,23 +15,13 @@ pub(super) const SCORE_SCALE: f32 = 100_000.0;
 
 /// Reads `DIR/ranking.json`, as `vestnik export` wrote it.
 pub(super) fn read_ranking(dir: &Path) -> anyhow::Result<RankingFile> {
-    let path = dir.join("ranking.json");
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "cannot read {} (--engine-dir names the folder `vestnik export` wrote; an export without it is older: export again)",
-            path.display()
-        )
-    })?;
-    let file: RankingFile = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not an export's ranking.json", path.display()))?;
-    if file.format != RANKING_FORMAT {
-        bail!(
-            "{} is of format {}, this vestnik reads {RANKING_FORMAT}: export again",
-            path.display(),
-            file.format
-        );
-    }
-    Ok(file)
+    super::read_export_file(
+        dir,
+        "ranking.json",
+        "--engine-dir names the folder `vestnik export` wrote; an export without it is older: export again",
+        RANKING_FORMAT,
+        |f: &RankingFile| f.format,
+    )
 }
 
 /// The `idf` flag that gives ln(N/n) with `global_idf`. Sphinx 2.2.11 swaps the two

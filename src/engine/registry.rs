@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::entities::{Aliases, EntityType};
 use crate::export::sphinx::{ENTITIES_FORMAT, EntitiesFile};
@@ -40,21 +40,13 @@ impl EngineRegistry {
     /// Reads `DIR/entities.json`, as `vestnik export` wrote it.
     pub fn open(dir: &Path) -> anyhow::Result<EngineRegistry> {
         let path: PathBuf = dir.join("entities.json");
-        let text = std::fs::read_to_string(&path).with_context(|| {
-            format!(
-                "cannot read {} (--engine-dir names the folder `vestnik export` wrote)",
-                path.display()
-            )
-        })?;
-        let file: EntitiesFile = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not an export's entities.json", path.display()))?;
-        if file.format != ENTITIES_FORMAT {
-            bail!(
-                "{} is of format {}, this vestnik reads {ENTITIES_FORMAT}: export again",
-                path.display(),
-                file.format
-            );
-        }
+        let file: EntitiesFile = super::read_export_file(
+            dir,
+            "entities.json",
+            "--engine-dir names the folder `vestnik export` wrote",
+            ENTITIES_FORMAT,
+            |f: &EntitiesFile| f.format,
+        )?;
         let mut aliases = Aliases::shipped();
         aliases
             .add(&file.aliases)

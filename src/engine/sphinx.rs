@@ -20,7 +20,7 @@ mod facets;
 mod page;
 
 use facets::Asked;
-use page::{MAX_DUPLICATES, collapse, group_label, members_query};
+use page::{collapse, duplicates_of, group_label, members_query};
 
 use super::EngineUrl;
 use super::ranker::{SCORE_SCALE, ceiling, ranker, read_ranking};
@@ -64,8 +64,8 @@ pub struct SphinxEngine {
 struct Candidate {
     id: u64,
     group: i64,
-    weight: f32,
-    /// The weight as Sphinx gave it (the ranker expression × `SCORE_SCALE`).
+    /// The weight as Sphinx gave it (the ranker expression × `SCORE_SCALE`; the score
+    /// shown is it brought back to the local scale).
     raw: u32,
 }
 
@@ -253,18 +253,12 @@ impl SphinxEngine {
         let group = row.i64(6);
         let mut duplicates = Vec::new();
         if group != 0 {
-            let (sql, cap) = members_query(&[group]);
-            let (rows, _) = self.run(&mut conn, sql.as_deref().unwrap_or_default())?;
+            let (rows, _) = self.run(&mut conn, &members_query(&[group]))?;
             let members = self
-                .complete_members(&mut conn, &[group], rows, cap)?
+                .complete_members(&mut conn, &[group], rows)?
                 .remove(&group)
                 .unwrap_or_default();
-            duplicates = members
-                .iter()
-                .filter(|m| m.u64(0) != row.u64(0))
-                .take(MAX_DUPLICATES)
-                .map(Row::duplicate)
-                .collect();
+            duplicates = duplicates_of(&members, row.u64(0));
         }
         Ok(Some(Document {
             id: row.text(1),
@@ -324,7 +318,7 @@ impl SphinxEngine {
     /// in two steps, as tantivy's block-max pruning would: first only the articles holding
     /// one of those words in the headline (about a tenth of the matches for a common word),
     /// counted apart unranked; if their page fills and its last weight clears the most any
-    /// other article could weigh ([`Self::ceiling`]), that page is the page of the whole
+    /// other article could weigh ([`ceiling`]), that page is the page of the whole
     /// match, exactly; if not, the whole match is ranked. Measured at a million articles, a
     /// word in a quarter of them went from 43 to 17 ms.
     fn answer(
@@ -342,9 +336,9 @@ impl SphinxEngine {
         let time = max_time(req);
         let asks = self.facet_asks(req, &filter, &time)?;
         let mut statements: Vec<String> = asks.iter().map(|a| a.sql.clone()).collect();
-        let mut narrowed: Option<String> = None;
+        // Where the page is ranked in two steps: the whole match's statement, for when the
+        // first does not suffice.
         let mut whole: Option<String> = None;
-        let mut counted = false;
         // Whether a facet's counts sum to the total.
         let summed = asks.iter().any(|a| {
             matches!(
@@ -388,32 +382,26 @@ impl SphinxEngine {
             // A strict query with single words in headlines ranks first only the articles
             // holding one (see `Bound`), and counts the rest unranked; where their page
             // does not clear what any other article can score, the whole match is ranked.
-            narrowed = match matching {
+            match matching {
                 Some(m) if self.pruning && ranked && !relaxed && !t.bound.headline.is_empty() => {
                     let heads = format!("({m}) (@headline_words {})", t.bound.headline.join(" | "));
-                    Some(page(&where_clause(&Some(heads), &t.conditions)))
-                }
-                _ => None,
-            };
-            match &narrowed {
-                Some(first) => {
-                    statements.push(first.clone());
+                    statements.push(page(&where_clause(&Some(heads), &t.conditions)));
                     // The total, unless a facet's sum gives it.
                     if !summed {
-                        counted = true;
                         statements.push(format!(
                             "SELECT id FROM {INDEX}{filter} LIMIT 0,1 OPTION ranker=none, max_matches=1{time}"
                         ));
                     }
                     whole = Some(page(&filter));
                 }
-                None => statements.push(page(&filter)),
+                _ => statements.push(page(&filter)),
             }
         }
+        let narrowed = whole.is_some();
         let mut sets = self.batch(conn, &statements.join("; "))?;
         let meta = sets.pop().map(Meta::of).unwrap_or_default();
         self.check_meta(&meta)?;
-        if counted {
+        if narrowed && !summed {
             sets.pop(); // the count's row
         }
         let main = if paged { sets.pop() } else { None };
@@ -424,7 +412,7 @@ impl SphinxEngine {
         let (facets, facet_total) = self.read_facets(conn, &asks, sets, req, &filter, &time)?;
         // A narrowed page's statement counts only the articles it ranked.
         let total = match facet_total {
-            Some(n) if !paged || narrowed.is_some() => n,
+            Some(n) if !paged || narrowed => n,
             _ => meta.total_found,
         };
         if let Some(sql) = whole {
@@ -451,14 +439,10 @@ impl SphinxEngine {
     /// The ranked rows (`id, grp, WEIGHT()`) of a page's statement.
     fn candidates(&self, rows: &[Row]) -> Vec<Candidate> {
         rows.iter()
-            .map(|r| {
-                let raw = u32::try_from(r.u64(2)).unwrap_or(u32::MAX);
-                Candidate {
-                    id: r.u64(0),
-                    group: r.i64(1),
-                    weight: raw as f32 / SCORE_SCALE * self.idf_scale,
-                    raw,
-                }
+            .map(|r| Candidate {
+                id: r.u64(0),
+                group: r.i64(1),
+                raw: u32::try_from(r.u64(2)).unwrap_or(u32::MAX),
             })
             .collect()
     }

@@ -98,8 +98,7 @@ fn fnv1a(text: &str) -> u64 {
 /// number rather than the name, so that a filter is an integer comparison (string filters
 /// in Sphinx 2.2 fold only ASCII case) and no user text is ever put into a query.
 pub fn source_key(source: &str) -> i64 {
-    let key = fnv1a(&source.to_lowercase()) as i64;
-    if key == 0 { 1 } else { key }
+    source_id(&source.to_lowercase())
 }
 
 /// The engine-side key of a source as it is spelled (not lowercased, unlike [`source_key`]),

@@ -46,6 +46,14 @@ pub(super) fn entity_kind(kind: FacetKind) -> EntityType {
     }
 }
 
+/// The statement counting the articles `filter` finds by `group`, `select` and the count
+/// of each of at most `values` groups, most first.
+fn group_by(select: &str, group: &str, values: usize, filter: &str, time: &str) -> String {
+    format!(
+        "SELECT {select}, COUNT(*) FROM {INDEX}{filter} GROUP BY {group} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
+    )
+}
+
 impl SphinxEngine {
     /// The statements counting `req`'s facets over the articles `filter` finds. Sources and
     /// dates by year or month are counted together, by pairs (`GROUP BY srcid, year`): each
@@ -69,8 +77,12 @@ impl SphinxEngine {
                 let column = date_column(req.date_bucket);
                 let values = MAX_FACET_VALUES;
                 asks.push(FacetAsk {
-                    sql: format!(
-                        "SELECT source, {column}, COUNT(*) FROM {INDEX}{filter} GROUP BY srcid, {column} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
+                    sql: group_by(
+                        &format!("source, {column}"),
+                        &format!("srcid, {column}"),
+                        values,
+                        filter,
+                        time,
                     ),
                     values,
                     what: Asked::SourceAndDate,
@@ -109,9 +121,7 @@ impl SphinxEngine {
             return Err(too_many(values));
         }
         Ok(FacetAsk {
-            sql: format!(
-                "SELECT {select}, COUNT(*) FROM {INDEX}{filter} GROUP BY {group} ORDER BY COUNT(*) DESC LIMIT 0,{values} OPTION ranker=none, max_matches={values}{time}"
-            ),
+            sql: group_by(select, group, values, filter, time),
             values,
             what: Asked::One(kind),
         })

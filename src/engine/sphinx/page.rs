@@ -6,33 +6,46 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::bail;
 
 use super::{
-    Candidate, INDEX, LOOKUP_FIELD, PAGE_COLUMNS, Row, SphinxEngine, group_key, read_stored_cell,
+    Candidate, INDEX, LOOKUP_FIELD, PAGE_COLUMNS, Row, SCORE_SCALE, SphinxEngine, group_key,
+    read_stored_cell,
 };
 use crate::engine::translate::Translated;
 use crate::entities::EntityType;
 use crate::export::word_key;
-use crate::search::{Hit, HitEntities, SearchRequest, Sort};
+use crate::search::{Duplicate, Hit, HitEntities, SearchRequest, Sort};
 
 /// Duplicates listed per hit, as locally.
 pub(super) const MAX_DUPLICATES: usize = 20;
 
-/// The first articles of each of these release groups (no group 0), in index order, as a
-/// document's view and a hit list them: one statement for them all, found by the groups'
-/// keys, then held to the groups themselves; with the most rows it may return. `None` for no
-/// groups.
-pub(super) fn members_query(groups: &[i64]) -> (Option<String>, usize) {
-    if groups.is_empty() {
-        return (None, 0);
-    }
+/// The first articles of each of these release groups (at least one, no group 0), in index
+/// order, as a document's view and a hit list them: one statement for them all, found by
+/// the groups' keys, then held to the groups themselves, of at most [`members_cap`] rows.
+pub(super) fn members_query(groups: &[i64]) -> String {
     let keys: Vec<String> = groups.iter().map(|&g| group_key(g as u64)).collect();
     let list: Vec<String> = groups.iter().map(i64::to_string).collect();
-    let cap = (MAX_DUPLICATES + 1) * groups.len();
-    let sql = format!(
+    let cap = members_cap(groups.len());
+    format!(
         "SELECT id, vid, title, date, source, url, grp FROM {INDEX} WHERE MATCH('@{LOOKUP_FIELD} ({})') AND grp IN ({}) ORDER BY id ASC LIMIT 0,{cap} OPTION ranker=none, max_matches={cap}",
         keys.join(" | "),
         list.join(","),
-    );
-    (Some(sql), cap)
+    )
+}
+
+/// The most rows [`members_query`] returns for `groups` groups: each group's first
+/// [`MAX_DUPLICATES`] + 1 (the article itself among them).
+fn members_cap(groups: usize) -> usize {
+    (MAX_DUPLICATES + 1) * groups
+}
+
+/// The other versions of article `id` among its group's `members`, as a hit or a document's
+/// view lists them.
+pub(super) fn duplicates_of(members: &[Row], id: u64) -> Vec<Duplicate> {
+    members
+        .iter()
+        .filter(|m| m.u64(0) != id)
+        .take(MAX_DUPLICATES)
+        .map(Row::duplicate)
+        .collect()
 }
 
 /// A release group as the local index labels it: 16 hex digits, none for an article of its
@@ -134,19 +147,17 @@ impl SphinxEngine {
         };
         grouped.sort_unstable();
         grouped.dedup();
-        let (members_sql, cap) = members_query(&grouped);
-        if let Some(members) = &members_sql {
+        if !grouped.is_empty() {
             sql.push_str("; ");
-            sql.push_str(members);
+            sql.push_str(&members_query(&grouped));
         }
         let mut sets = self.batch(conn, &sql)?.into_iter();
         let rows = sets.next().unwrap_or_default();
         let mut by_id: HashMap<u64, &Row> = rows.iter().map(|r| (r.u64(0), r)).collect();
-        let duplicates = match members_sql {
-            Some(_) => {
-                self.complete_members(conn, &grouped, sets.next().unwrap_or_default(), cap)?
-            }
-            None => HashMap::new(),
+        let duplicates = if grouped.is_empty() {
+            HashMap::new()
+        } else {
+            self.complete_members(conn, &grouped, sets.next().unwrap_or_default())?
         };
         let snippets = Snippets::new(&t.terms, docs);
         let mut hits = Vec::with_capacity(page.len());
@@ -170,7 +181,7 @@ impl SphinxEngine {
                 path: String::new(),
                 paths: Vec::new(),
                 score: match req.sort {
-                    Sort::Relevance => Some(c.weight),
+                    Sort::Relevance => Some(c.raw as f32 / SCORE_SCALE * self.idf_scale),
                     Sort::Date => None,
                 },
                 snippet,
@@ -182,12 +193,7 @@ impl SphinxEngine {
                 duplicates: Vec::new(),
             };
             if let Some(members) = duplicates.get(&group) {
-                hit.duplicates = members
-                    .iter()
-                    .filter(|m| m.u64(0) != c.id)
-                    .take(MAX_DUPLICATES)
-                    .map(Row::duplicate)
-                    .collect();
+                hit.duplicates = duplicates_of(members, c.id);
             }
             hits.push(hit);
         }
@@ -195,16 +201,15 @@ impl SphinxEngine {
     }
 
     /// Each group's first members (at most [`MAX_DUPLICATES`] + 1, in index order) from the
-    /// rows of [`members_query`]: where those filled its `cap`, a large group may have crowded
-    /// out another's, so each group left short is asked for on its own.
+    /// rows of [`members_query`] for `groups`: where those filled its [`members_cap`], a large
+    /// group may have crowded out another's, so each group left short is asked for on its own.
     pub(super) fn complete_members(
         &self,
         conn: &mut mysql::Conn,
         groups: &[i64],
         rows: Vec<Row>,
-        cap: usize,
     ) -> anyhow::Result<HashMap<i64, Vec<Row>>> {
-        let full = rows.len() >= cap;
+        let full = rows.len() >= members_cap(groups.len());
         let mut out: HashMap<i64, Vec<Row>> = groups.iter().map(|&g| (g, Vec::new())).collect();
         for row in rows {
             if let Some(members) = out.get_mut(&row.i64(6))
@@ -221,10 +226,7 @@ impl SphinxEngine {
             .copied()
             .filter(|g| out.get(g).is_some_and(|m| m.len() <= MAX_DUPLICATES))
             .collect();
-        let statements: Vec<String> = short
-            .iter()
-            .filter_map(|&g| members_query(&[g]).0)
-            .collect();
+        let statements: Vec<String> = short.iter().map(|&g| members_query(&[g])).collect();
         if statements.is_empty() {
             return Ok(out);
         }
